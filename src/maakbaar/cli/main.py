@@ -1,0 +1,278 @@
+"""The ``maakbaar`` command line: thin wrappers around the services, with readable output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import config
+from ..domain import describe_validation_error
+from ..services.errors import ImportProblem, NotEmptyError
+from ..store import migrate
+from ..store.db import make_engine, unit_of_work
+from ..store.repositories import ConflictError, DuplicateError, NotFoundError
+
+app = typer.Typer(
+    help="maakbaar: production office for metalworking job shops (quoting, nesting, planning, shop floor).",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema: create, upgrade and inspect (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console()
+errors = Console(stderr=True)
+
+
+class UserError(Exception):
+    """Something the user can fix; printed without a stack trace."""
+
+
+@app.callback()
+def main(
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", envvar=config.DATABASE_URL_ENV, show_envvar=True,
+                     help="Database to use, e.g. postgresql+psycopg://user@host/db. Default: SQLite in ./data."),
+    ] = None,
+) -> None:
+    if database_url:
+        os.environ[config.DATABASE_URL_ENV] = database_url
+
+
+def _engine(require_current: bool = True):
+    engine = make_engine()
+    if require_current:
+        current = migrate.current_revision(engine)
+        if current != migrate.head_revision():
+            engine.dispose()
+            where = config.database_url()
+            state = "has no maakbaar schema yet" if current is None else f"is at schema {current}"
+            raise UserError(f"The database {where} {state}. Run `maakbaar db upgrade` (or `maakbaar init`) first.")
+    return engine
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]Error:[/] {message}", highlight=False)
+    raise typer.Exit(code=1)
+
+
+def _run(action):
+    """Run a use case and turn every expected failure into a clear message and exit code 1."""
+    try:
+        return action()
+    except ImportProblem as error:
+        errors.print(f"[bold red]Import refused[/] {error.source}: {len(error.problems)} problem(s); "
+                     "nothing was stored.", highlight=False)
+        for problem in error.problems[:100]:
+            errors.print(f"  - {problem}", highlight=False, markup=False)
+        raise typer.Exit(code=1) from None
+    except ValidationError as error:
+        _fail("\n".join(describe_validation_error(error)))
+    except (UserError, NotEmptyError, NotFoundError, DuplicateError, ConflictError, FileNotFoundError) as error:
+        _fail(str(error))
+    except SQLAlchemyError as error:
+        _fail(f"database error, nothing was changed: {error.__class__.__name__}: {str(error).splitlines()[0]}")
+
+
+@app.command()
+def init() -> None:
+    """Create the data folder and the database with the current schema. Safe to run again."""
+
+    def action():
+        engine = make_engine()
+        migrate.upgrade(engine)
+        console.print(f"Database ready at [bold]{config.database_url()}[/] (schema {migrate.current_revision(engine)}).")
+
+    _run(action)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Bring the database schema up to date (creates it when empty)."""
+
+    def action():
+        engine = make_engine()
+        before = migrate.current_revision(engine)
+        migrate.upgrade(engine, revision)
+        after = migrate.current_revision(engine)
+        console.print(f"Schema {before or 'empty'} -> {after} on {config.database_url()}")
+
+    _run(action)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, 'base' removes everything")]) -> None:
+    """Step the schema back to REVISION. 'base' drops every maakbaar table (and its data)."""
+    _run(lambda: (migrate.downgrade(make_engine(), revision), console.print(f"Schema now at {revision}.")))
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's schema revision and the newest one this version knows."""
+
+    def action():
+        engine = make_engine()
+        console.print(f"database: {config.database_url()}\ncurrent:  {migrate.current_revision(engine) or 'empty'}\n"
+                      f"head:     {migrate.head_revision()}")
+
+    _run(action)
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                    console=console, transient=True)
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Same seed and start date, same shop.")] = 1,
+    start: Annotated[str | None, typer.Option(help="The shop's 'today' as YYYY-MM-DD (default: today).")] = None,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when the database already has a shop.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Delete the stored shop first.")] = False,
+) -> None:
+    """Fill an empty database with the demo shop: a Dutch job shop with 60-80 open orders."""
+    from ..services import demo as demo_service
+    from ..services import shop_io
+
+    def action():
+        start_date = _parse_date(start, "--start") if start else dt.date.today()
+        engine = _engine()
+        with unit_of_work(engine) as session:
+            if not shop_io.is_empty(session):
+                if if_empty:
+                    console.print("The database already holds a shop; demo not loaded.")
+                    return
+                if not replace:
+                    raise UserError("The database already holds a shop. Use --replace to overwrite it with the demo.")
+                shop_io.clear_shop(session)
+            shop = demo_service.build_demo_shop(seed, start_date)
+            with _progress() as progress:
+                task = progress.add_task("Storing the demo shop", total=shop_io.count_items(shop))
+                counts = shop_io.store_shop(session, shop, on_item=lambda: progress.advance(task))
+        console.print(f"Demo shop '{shop.name}' (seed {seed}, today {start_date}) loaded: "
+                      + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+
+    _run(action)
+
+
+def _parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{option}: '{text}' is not a date as YYYY-MM-DD") from None
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(exists=False, help="A .json shop file, a .csv file or an .xlsx workbook.")],
+    kind: Annotated[str | None, typer.Option(help="For CSV: orders, parts, routings or stock (default: from the file name).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="JSON only: replace the whole stored shop.")] = False,
+) -> None:
+    """Import a whole shop (JSON) or orders, parts, routings and stock (CSV or Excel).
+
+    A file is imported whole or not at all: every bad row is reported with its row number and reason.
+    """
+    from ..services import shop_io, tabular
+
+    def action():
+        if not file.exists():
+            raise UserError(f"{file}: no such file")
+        engine = _engine()
+        with unit_of_work(engine) as session:
+            suffix = file.suffix.lower()
+            if suffix == ".json":
+                counts = shop_io.import_json(session, file, replace=replace)
+            elif suffix in (".csv", ".xlsx", ".xlsm"):
+                if replace:
+                    raise UserError("--replace is for whole-shop JSON files only")
+                counts = tabular.import_file(session, file, kind=kind)
+            else:
+                raise UserError(f"{file}: unknown file type '{suffix}' (use .json, .csv or .xlsx)")
+        console.print(f"Imported {file}: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n))
+
+    _run(action)
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(help="Where to write: .json (the whole shop) or .xlsx (orders, parts, routings, stock).")],
+    schema: Annotated[bool, typer.Option("--schema", help="Write the JSON Schema of the shop file instead.")] = False,
+) -> None:
+    """Export the whole shop (master data, stock, parts and orders) to one JSON file, or to Excel."""
+    from ..services import shop_io, tabular
+
+    def action():
+        if schema:
+            file.write_text(json.dumps(shop_io.shop_json_schema(), indent=2) + "\n", encoding="utf-8")
+            console.print(f"JSON Schema written to {file}")
+            return
+        engine = _engine()
+        with unit_of_work(engine) as session:
+            if file.suffix.lower() == ".xlsx":
+                counts = tabular.export_xlsx(session, file)
+                console.print(f"Exported to {file}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+                return
+            if file.suffix.lower() != ".json":
+                raise UserError(f"{file}: export writes .json or .xlsx")
+            shop = shop_io.export_json(session, file)
+        console.print(f"Exported '{shop.name}' to {file}: {len(shop.orders)} orders, {len(shop.parts)} parts, "
+                      f"{len(shop.machines)} machines, {len(shop.stock)} stock items.")
+
+    _run(action)
+
+
+@app.command()
+def orders(
+    all_: Annotated[bool, typer.Option("--all", help="Include done, delivered and cancelled orders.")] = False,
+) -> None:
+    """List the orders, earliest due date first; late ones in red."""
+    from ..services import order_service
+
+    def action():
+        engine = _engine()
+        with unit_of_work(engine) as session:
+            rows = order_service.order_overview(session, include_closed=all_)
+        table = Table(title=f"Orders ({len(rows)})")
+        for column in ("Order", "Customer", "Due", "Status", "Prio", "Lines", "Value (EUR)"):
+            table.add_column(column, justify="right" if column in ("Prio", "Lines", "Value (EUR)") else "left")
+        for row in rows:
+            style = "red" if row.late else ("yellow" if row.days_left <= 2 else None)
+            table.add_row(row.number, row.customer_name, str(row.due_date), row.status.value, str(row.priority),
+                          str(row.line_count), f"{row.value:,.2f}", style=style)
+        console.print(table)
+
+    _run(action)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web app (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    from ..web.app import create_app
+
+    def action():
+        engine = _engine()
+        console.print(f"maakbaar on http://{host}:{port}  (database {config.database_url()}; Ctrl+C stops)")
+        uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
+
+    _run(action)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

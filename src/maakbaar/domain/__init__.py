@@ -1,0 +1,26 @@
+"""The shop's domain model: pure, validated, immutable values. No database or web imports here."""
+
+from .calendars import Break, Calendar, Closure, Holiday, Shift
+from .common import (
+    DomainError,
+    MaterialFamily,
+    OperationStatus,
+    OrderStatus,
+    QuoteStatus,
+    StockKind,
+    WorkCenterType,
+    describe_validation_error,
+)
+from .materials import Material, StockItem
+from .orders import Order, OrderLine, QuantityBreak, Quote, QuoteLine, WorkOrder, WorkOrderOperation
+from .parts import Part, RoutingStep
+from .resources import Customer, Machine, MachineCapabilities, Operator, Skill, WorkCenter
+from .shop import Shop, ShopReferences, reference_problems
+
+__all__ = [
+    "Break", "Calendar", "Closure", "Customer", "DomainError", "Holiday", "Machine", "MachineCapabilities",
+    "Material", "MaterialFamily", "OperationStatus", "Operator", "Order", "OrderLine", "OrderStatus", "Part",
+    "QuantityBreak", "Quote", "QuoteLine", "QuoteStatus", "RoutingStep", "Shift", "Shop", "ShopReferences",
+    "Skill", "StockItem", "StockKind", "WorkCenter", "WorkCenterType", "WorkOrder", "WorkOrderOperation",
+    "describe_validation_error", "reference_problems",
+]

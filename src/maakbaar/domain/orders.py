@@ -1,0 +1,155 @@
+"""Customer orders, work orders with their operations, and quotes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, field_validator, model_validator
+
+from .common import Code, DomainModel, OperationStatus, OrderStatus, QuoteStatus, Text, WorkCenterType
+from .parts import RoutingStep, check_sequences
+
+PRIORITY_NORMAL = 3
+
+
+class OrderLine(DomainModel):
+    line_no: int = Field(ge=1, le=9999)
+    part: Code
+    quantity: int = Field(gt=0, le=10_000_000)
+    due_date: dt.date | None = Field(default=None, description="defaults to the order's due date")
+    unit_price: float | None = Field(default=None, ge=0)
+
+
+class Order(DomainModel):
+    """A customer order. Priority 1 (low) to 5 (rush); late orders weigh by priority in planning."""
+
+    number: Code
+    customer: Code
+    customer_reference: Text = ""
+    order_date: dt.date
+    release_date: dt.date = Field(description="earliest start: material arrives, drawings approved")
+    due_date: dt.date
+    priority: int = Field(default=PRIORITY_NORMAL, ge=1, le=5)
+    status: OrderStatus = OrderStatus.ORDERED
+    notes: Text = ""
+    lines: tuple[OrderLine, ...] = Field(min_length=1)
+
+    @field_validator("lines")
+    @classmethod
+    def _unique_line_numbers(cls, lines: tuple[OrderLine, ...]):
+        seen = set()
+        for i, line in enumerate(lines):
+            if line.line_no in seen:
+                raise ValueError(f"[{i}].line_no: line {line.line_no} appears twice")
+            seen.add(line.line_no)
+        return lines
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.due_date < self.release_date:
+            raise ValueError(f"due_date: {self.due_date} is before release_date {self.release_date}")
+        for line in self.lines:
+            if line.due_date is not None and line.due_date < self.release_date:
+                raise ValueError(
+                    f"lines[{line.line_no}].due_date: {line.due_date} is before release_date {self.release_date}"
+                )
+        return self
+
+    def line_due_date(self, line: OrderLine) -> dt.date:
+        return line.due_date or self.due_date
+
+
+class WorkOrderOperation(RoutingStep):
+    """A routing step copied into a work order, editable there, with its progress on the floor."""
+
+    status: OperationStatus = OperationStatus.PENDING
+    fixed: bool = Field(default=False, description="planner pinned it: replanning must not move it")
+    quantity_done: int = Field(default=0, ge=0)
+    assigned_machine: Code | None = None
+
+    @model_validator(mode="after")
+    def _assigned_is_eligible(self):
+        if (
+            self.assigned_machine is not None
+            and self.work_center_type != WorkCenterType.SUBCONTRACT
+            and self.assigned_machine not in self.eligible_machines
+        ):
+            raise ValueError(
+                f"assigned_machine: {self.assigned_machine} is not among the eligible machines "
+                f"{', '.join(self.eligible_machines)} of step {self.sequence}"
+            )
+        return self
+
+    @classmethod
+    def from_routing_step(cls, step: RoutingStep) -> WorkOrderOperation:
+        return cls(**step.model_dump())
+
+
+class WorkOrder(DomainModel):
+    """The production of one order line: its operations are the part's routing, copied and editable."""
+
+    number: Code
+    order: Code
+    line_no: int = Field(ge=1)
+    part: Code
+    quantity: int = Field(gt=0, le=10_000_000)
+    release_date: dt.date
+    due_date: dt.date
+    status: OrderStatus = OrderStatus.RELEASED
+    operations: tuple[WorkOrderOperation, ...] = Field(min_length=1)
+
+    @field_validator("operations")
+    @classmethod
+    def _operations_in_order(cls, operations):
+        return check_sequences(operations)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.due_date < self.release_date:
+            raise ValueError(f"due_date: {self.due_date} is before release_date {self.release_date}")
+        for op in self.operations:
+            if op.quantity_done > self.quantity:
+                raise ValueError(
+                    f"operations[{op.sequence}].quantity_done: {op.quantity_done} is more than the "
+                    f"work order quantity {self.quantity}"
+                )
+        return self
+
+
+class QuantityBreak(DomainModel):
+    quantity: int = Field(gt=0, le=10_000_000)
+    unit_price: float = Field(ge=0)
+    lead_time_days: int = Field(default=10, ge=0, le=365)
+
+
+class QuoteLine(DomainModel):
+    line_no: int = Field(ge=1)
+    part: Code
+    breaks: tuple[QuantityBreak, ...] = Field(min_length=1)
+
+    @field_validator("breaks")
+    @classmethod
+    def _ascending_quantities(cls, breaks: tuple[QuantityBreak, ...]):
+        quantities = [b.quantity for b in breaks]
+        if quantities != sorted(set(quantities)):
+            raise ValueError(f"quantities {quantities} must be distinct and ascending")
+        return breaks
+
+
+class Quote(DomainModel):
+    number: Code
+    customer: Code
+    quote_date: dt.date
+    valid_until: dt.date
+    status: QuoteStatus = QuoteStatus.DRAFT
+    notes: Text = ""
+    lines: tuple[QuoteLine, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _valid_after_date(self):
+        if self.valid_until < self.quote_date:
+            raise ValueError(f"valid_until: {self.valid_until} is before quote_date {self.quote_date}")
+        line_numbers = [line.line_no for line in self.lines]
+        if len(set(line_numbers)) != len(line_numbers):
+            raise ValueError("lines: a line number appears twice")
+        return self

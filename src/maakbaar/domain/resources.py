@@ -1,0 +1,94 @@
+"""Work centers, machines, operators and customers."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator, model_validator
+
+from .calendars import Closure
+from .common import Code, DomainModel, MaterialFamily, Name, Text, WorkCenterType
+
+
+class WorkCenter(DomainModel):
+    """A group of interchangeable capacity of one type: 'Lasersnijden', 'Kantbanken', 'Lassen'."""
+
+    code: Code
+    name: Name
+    type: WorkCenterType
+
+
+class MachineCapabilities(DomainModel):
+    max_sheet_length_mm: float | None = Field(default=None, gt=0)
+    max_sheet_width_mm: float | None = Field(default=None, gt=0)
+    max_thickness_mm: dict[MaterialFamily, float] = Field(
+        default_factory=dict, description="per material family, e.g. {'steel': 25, 'stainless': 20}"
+    )
+    bend_length_mm: float | None = Field(default=None, gt=0, description="press brake working length")
+    tonnage_t: float | None = Field(default=None, gt=0, description="press brake force in tonnes")
+
+    @field_validator("max_thickness_mm")
+    @classmethod
+    def _positive_thickness(cls, value: dict[MaterialFamily, float]):
+        for family, thickness in value.items():
+            if thickness <= 0:
+                raise ValueError(f"max thickness for {family} must be > 0, got {thickness:g}")
+        return value
+
+    @model_validator(mode="after")
+    def _sheet_size_pairs(self):
+        if (self.max_sheet_length_mm is None) != (self.max_sheet_width_mm is None):
+            raise ValueError("give both max_sheet_length_mm and max_sheet_width_mm, or neither")
+        return self
+
+
+class Machine(DomainModel):
+    """One machine (or station) in a work center, with its own rate, power, calendar and limits."""
+
+    code: Code
+    name: Name
+    work_center: Code
+    hourly_rate: float = Field(ge=0, le=2000, description="EUR per hour, all-in")
+    power_kw: float = Field(ge=0, le=2000, description="average electrical power in use, at the wall")
+    calendar: Code
+    capabilities: MachineCapabilities = MachineCapabilities()
+    downtimes: tuple[Closure, ...] = ()
+    active: bool = True
+
+
+class Skill(DomainModel):
+    work_center_type: WorkCenterType
+    level: int = Field(ge=1, le=3, description="1 = can do it with help, 2 = independent, 3 = expert / can set up")
+
+
+class Operator(DomainModel):
+    code: Code
+    name: Name
+    calendar: Code
+    skills: tuple[Skill, ...] = ()
+    active: bool = True
+
+    @field_validator("skills")
+    @classmethod
+    def _one_skill_per_type(cls, skills: tuple[Skill, ...]):
+        seen = set()
+        for i, skill in enumerate(skills):
+            if skill.work_center_type in seen:
+                raise ValueError(f"skills[{i}]: {skill.work_center_type} is listed twice")
+            seen.add(skill.work_center_type)
+        return skills
+
+    def level_for(self, work_center_type: WorkCenterType) -> int:
+        for skill in self.skills:
+            if skill.work_center_type == work_center_type:
+                return skill.level
+        return 0
+
+
+class Customer(DomainModel):
+    code: Code
+    name: Name
+    address: Text = ""
+    postcode: Text = ""
+    city: Text = ""
+    country: str = Field(default="NL", pattern=r"^[A-Z]{2}$")
+    email: Text = ""
+    phone: Text = ""

@@ -1,0 +1,94 @@
+"""Orders: overview for lists and pages, and releasing an order to production (work orders)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain import Order, OrderStatus, WorkOrder, WorkOrderOperation
+from ..store.repositories import Repositories
+from ..store.tables import OrderRow
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    number: str
+    customer_code: str
+    customer_name: str
+    customer_reference: str
+    order_date: dt.date
+    release_date: dt.date
+    due_date: dt.date
+    status: OrderStatus
+    priority: int
+    line_count: int
+    quantity: int
+    value: float
+    late: bool
+    days_left: int
+
+
+def order_overview(session: Session, include_closed: bool = False, today: dt.date | None = None) -> list[OrderSummary]:
+    """Orders with their customer and totals, earliest due date first."""
+    today = today or dt.date.today()
+    query = (
+        select(OrderRow)
+        .options(selectinload(OrderRow.lines), selectinload(OrderRow.customer))
+        .order_by(OrderRow.due_date, OrderRow.number)
+    )
+    if not include_closed:
+        query = query.where(OrderRow.status.in_([s.value for s in OrderStatus if s.is_open]))
+    summaries = []
+    for row in session.scalars(query):
+        status = OrderStatus(row.status)
+        summaries.append(OrderSummary(
+            number=row.number, customer_code=row.customer.code, customer_name=row.customer.name,
+            customer_reference=row.customer_reference, order_date=row.order_date, release_date=row.release_date,
+            due_date=row.due_date, status=status, priority=row.priority, line_count=len(row.lines),
+            quantity=sum(line.quantity for line in row.lines),
+            value=round(sum(line.quantity * (line.unit_price or 0) for line in row.lines), 2),
+            late=status.is_open and row.due_date < today, days_left=(row.due_date - today).days,
+        ))
+    return summaries
+
+
+class ReleaseError(ValueError):
+    pass
+
+
+def release_order(session: Session, number: str) -> list[WorkOrder]:
+    """Release an order to production: one work order per line, operations copied from the part's routing."""
+    repos = Repositories(session)
+    order = repos.orders.get(number)
+    if order is None:
+        raise ReleaseError(f"unknown order '{number}'")
+    if order.status not in (OrderStatus.QUOTED, OrderStatus.ORDERED):
+        raise ReleaseError(f"order {number} is {order.status.value}; only quoted or ordered orders can be released")
+    created = create_work_orders(session, order)
+    repos.orders.replace(order.model_copy(update={"status": OrderStatus.RELEASED}))
+    return created
+
+
+def create_work_orders(session: Session, order: Order) -> list[WorkOrder]:
+    """A work order for every line that has none yet, its operations copied from the part's routing."""
+    repos = Repositories(session)
+    created = []
+    existing = {wo.line_no for wo in repos.work_orders.for_order(order.number)}
+    for line in order.lines:
+        if line.line_no in existing:
+            continue
+        part = repos.parts.get(line.part)
+        if part is None or not part.routing:
+            raise ReleaseError(f"order {order.number} line {line.line_no}: part {line.part} has no routing")
+        work_order = WorkOrder(
+            number=f"WO-{order.number.removeprefix('ORD-')}-{line.line_no}", order=order.number,
+            line_no=line.line_no, part=part.number, quantity=line.quantity, release_date=order.release_date,
+            due_date=order.line_due_date(line), status=OrderStatus.RELEASED,
+            operations=tuple(WorkOrderOperation.from_routing_step(step) for step in part.routing),
+        )
+        repos.work_orders.add(work_order)
+        created.append(work_order)
+    return created

@@ -1,0 +1,481 @@
+"""Orders, parts, routings and stock from CSV files and Excel workbooks, and back to Excel.
+
+One file is one transaction: every row is checked first (values, and references to what is stored or
+in the same file) and any bad row refuses the whole file with each row number and reason.
+
+Columns (header row, case-insensitive; ``;`` or ``,`` separated CSV; decimal comma accepted;
+dates as YYYY-MM-DD or DD-MM-YYYY; yes/no as ja/nee, yes/no, true/false, 1/0):
+
+- ``orders``: order, customer, customer_reference, order_date, release_date, due_date, priority, status,
+  line_no, part, quantity, line_due_date, unit_price  (one row per order line)
+- ``parts``: number, revision, name, customer, material, thickness_mm, length_mm, width_mm, net_area_mm2,
+  cut_length_mm, pierces, bends, bend_length_mm, weld_length_mm, coated_area_m2, geometry_ref
+- ``routings``: part, sequence, work_center_type, eligible_machines, description, setup_min, run_min_per_piece,
+  setup_family, unattended, may_pause, subcontract_lead_days, supplier, min_wait_after_min
+- ``stock``: code, material, thickness_mm, kind, length_mm, width_mm, quantity, heat_number, certificate_ref,
+  location, price_per_sheet
+
+New orders are added (an order number that exists is an error); parts and stock items are added or
+updated by their number/code; the routing rows of a part replace its routing. Orders imported as
+released or in progress get their work orders from the parts' routings.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from ..domain import Order, OrderLine, OrderStatus, Part, RoutingStep, StockItem, describe_validation_error
+from ..domain.shop import ShopReferences
+from ..store.repositories import Repositories
+from .errors import ImportProblem
+
+COLUMNS: dict[str, list[str]] = {
+    "orders": ["order", "customer", "customer_reference", "order_date", "release_date", "due_date", "priority",
+               "status", "line_no", "part", "quantity", "line_due_date", "unit_price"],
+    "parts": ["number", "revision", "name", "customer", "material", "thickness_mm", "length_mm", "width_mm",
+              "net_area_mm2", "cut_length_mm", "pierces", "bends", "bend_length_mm", "weld_length_mm",
+              "coated_area_m2", "geometry_ref"],
+    "routings": ["part", "sequence", "work_center_type", "eligible_machines", "description", "setup_min",
+                 "run_min_per_piece", "setup_family", "unattended", "may_pause", "subcontract_lead_days", "supplier",
+                 "min_wait_after_min"],
+    "stock": ["code", "material", "thickness_mm", "kind", "length_mm", "width_mm", "quantity", "heat_number",
+              "certificate_ref", "location", "price_per_sheet"],
+}
+REQUIRED = {
+    "orders": ["order", "customer", "due_date", "part", "quantity"],
+    "parts": ["number", "name", "material", "thickness_mm"],
+    "routings": ["part", "sequence", "work_center_type"],
+    "stock": ["code", "material", "thickness_mm", "length_mm", "width_mm", "quantity"],
+}
+KINDS = tuple(COLUMNS)
+MAX_ROWS = 200_000
+
+Row = tuple[int, dict[str, Any]]  # (row number as the spreadsheet shows it, values by column)
+
+
+class CellError(ValueError):
+    def __init__(self, column: str, message: str):
+        super().__init__(f"{column}: {message}")
+
+
+# ------------------------------------------------------------------ reading files
+
+
+def guess_kind(name: str) -> str | None:
+    lowered = name.lower()
+    aliases = {"orders": ("order",), "parts": ("part", "artikel", "onderde"), "routings": ("routing", "bewerking"),
+               "stock": ("stock", "voorraad", "plaat")}
+    for kind in ("routings", "orders", "parts", "stock"):
+        if any(alias in lowered for alias in aliases[kind]):
+            return kind
+    return None
+
+
+def _header(cells: list[Any], source: str, kind: str) -> list[str]:
+    header = [str(c or "").strip().lower().replace(" ", "_") for c in cells]
+    unknown = [h for h in header if h and h not in COLUMNS[kind]]
+    missing = [c for c in REQUIRED[kind] if c not in header]
+    problems = []
+    if missing:
+        problems.append(f"row 1: missing column(s) {', '.join(missing)} for {kind}")
+    if unknown:
+        problems.append(f"row 1: unknown column(s) {', '.join(unknown)}; {kind} columns are {', '.join(COLUMNS[kind])}")
+    if problems:
+        raise ImportProblem(source, problems)
+    return header
+
+
+def _rows(matrix: list[list[Any]], source: str, kind: str) -> list[Row]:
+    if not matrix:
+        raise ImportProblem(source, ["the file is empty: expected a header row"])
+    header = _header(matrix[0], source, kind)
+    rows = []
+    for number, cells in enumerate(matrix[1:], start=2):
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header):] if c is not None):
+            raise ImportProblem(source, [f"row {number}: more cells than header columns"])
+        values = {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h}
+        rows.append((number, values))
+    if len(rows) > MAX_ROWS:
+        raise ImportProblem(source, [f"{len(rows)} rows is more than the limit of {MAX_ROWS}"])
+    return rows
+
+
+def read_csv(path: Path, kind: str) -> list[Row]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")  # Excel on Windows saves 'CSV' in the Windows code page
+    first_line = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):
+        delimiter = "\t"
+    matrix = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return _rows(matrix, str(path), kind)
+
+
+def read_workbook(path: Path) -> dict[str, list[Row]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise ImportProblem(str(path), [f"not a readable Excel workbook ({error.__class__.__name__}: {error})"]) from None
+    sheets = {}
+    for sheet in workbook.worksheets:
+        kind = sheet.title.strip().lower()
+        kind = kind if kind in KINDS else guess_kind(kind)
+        if kind is None:
+            continue
+        matrix = [list(r) for r in sheet.iter_rows(values_only=True)]
+        sheets[kind] = _rows(matrix, f"{path} sheet '{sheet.title}'", kind)
+    workbook.close()
+    if not sheets:
+        raise ImportProblem(str(path), [f"no sheet named {', '.join(KINDS)}"])
+    return sheets
+
+
+# ------------------------------------------------------------------ cell values
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _number(value: Any, column: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(column, f"'{value}' is not a number")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace(" ", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    elif "," in text and "." in text:  # 1.234,56 (Dutch) or 1,234.56
+        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        raise CellError(column, f"'{value}' is not a number") from None
+
+
+def _integer(value: Any, column: str) -> int | None:
+    number = _number(value, column)
+    if number is None:
+        return None
+    if not float(number).is_integer():
+        raise CellError(column, f"'{value}' is not a whole number")
+    return int(number)
+
+
+def _date(value: Any, column: str) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise CellError(column, f"'{value}' is not a date (use YYYY-MM-DD or DD-MM-YYYY)")
+
+
+def _bool(value: Any, column: str) -> bool | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in ("1", "ja", "j", "yes", "y", "true", "waar", "x"):
+        return True
+    if text in ("0", "nee", "n", "no", "false", "onwaar"):
+        return False
+    raise CellError(column, f"'{value}' is not yes/no (ja/nee)")
+
+
+def _machines(value: Any) -> tuple[str, ...]:
+    text = _text(value).replace("|", " ").replace(",", " ").replace(";", " ")
+    return tuple(part for part in text.split() if part)
+
+
+def _drop_empty(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+# ------------------------------------------------------------------ rows to domain values
+
+
+def _part(values: dict[str, Any]) -> Part:
+    numbers = {c: _number(values.get(c), c) for c in
+               ("thickness_mm", "length_mm", "width_mm", "net_area_mm2", "cut_length_mm", "bend_length_mm",
+                "weld_length_mm", "coated_area_m2")}
+    integers = {c: _integer(values.get(c), c) for c in ("pierces", "bends")}
+    texts = {c: _text(values.get(c)) for c in ("number", "revision", "name", "material", "geometry_ref")}
+    customer = _text(values.get("customer")) or None
+    return Part(**_drop_empty({**texts, **numbers, **integers}), customer=customer)
+
+
+def _step(values: dict[str, Any]) -> RoutingStep:
+    fields = {
+        "sequence": _integer(values.get("sequence"), "sequence"),
+        "work_center_type": _text(values.get("work_center_type")).lower() or None,
+        "eligible_machines": _machines(values.get("eligible_machines")),
+        "description": _text(values.get("description")),
+        "setup_min": _number(values.get("setup_min"), "setup_min"),
+        "run_min_per_piece": _number(values.get("run_min_per_piece"), "run_min_per_piece"),
+        "setup_family": _text(values.get("setup_family")),
+        "unattended": _bool(values.get("unattended"), "unattended"),
+        "may_pause": _bool(values.get("may_pause"), "may_pause"),
+        "subcontract_lead_days": _integer(values.get("subcontract_lead_days"), "subcontract_lead_days"),
+        "supplier": _text(values.get("supplier")),
+        "min_wait_after_min": _number(values.get("min_wait_after_min"), "min_wait_after_min"),
+    }
+    fields = {k: v for k, v in fields.items() if v is not None and v != ""}
+    return RoutingStep(**fields)
+
+
+def _stock(values: dict[str, Any]) -> StockItem:
+    fields = {
+        "code": _text(values.get("code")), "material": _text(values.get("material")),
+        "thickness_mm": _number(values.get("thickness_mm"), "thickness_mm"),
+        "kind": _text(values.get("kind")).lower() or None,
+        "length_mm": _number(values.get("length_mm"), "length_mm"),
+        "width_mm": _number(values.get("width_mm"), "width_mm"),
+        "quantity": _integer(values.get("quantity"), "quantity"),
+        "heat_number": _text(values.get("heat_number")), "certificate_ref": _text(values.get("certificate_ref")),
+        "location": _text(values.get("location")),
+        "price_per_sheet": _number(values.get("price_per_sheet"), "price_per_sheet"),
+    }
+    if fields["length_mm"] and fields["width_mm"] and fields["width_mm"] > fields["length_mm"]:
+        fields["length_mm"], fields["width_mm"] = fields["width_mm"], fields["length_mm"]
+    return StockItem(**_drop_empty(fields))
+
+
+def _line_and_header(values: dict[str, Any], today: dt.date) -> tuple[dict[str, Any], OrderLine]:
+    due = _date(values.get("due_date"), "due_date")
+    header = {
+        "number": _text(values.get("order")), "customer": _text(values.get("customer")),
+        "customer_reference": _text(values.get("customer_reference")),
+        "order_date": _date(values.get("order_date"), "order_date") or today,
+        "release_date": _date(values.get("release_date"), "release_date"),
+        "due_date": due, "priority": _integer(values.get("priority"), "priority"),
+        "status": _text(values.get("status")).lower() or None,
+    }
+    if header["release_date"] is None:
+        header["release_date"] = min(header["order_date"], due) if due else header["order_date"]
+    line = OrderLine(**_drop_empty({
+        "line_no": _integer(values.get("line_no"), "line_no") or 1,
+        "part": _text(values.get("part")), "quantity": _integer(values.get("quantity"), "quantity"),
+        "due_date": _date(values.get("line_due_date"), "line_due_date"),
+        "unit_price": _number(values.get("unit_price"), "unit_price"),
+    }))
+    return _drop_empty(header), line
+
+
+def _convert(rows: list[Row], convert, problems: list[str], where: str) -> list[tuple[int, Any]]:
+    out = []
+    for number, values in rows:
+        try:
+            out.append((number, convert(values)))
+        except CellError as error:
+            problems.append(f"{where} row {number}: {error}")
+        except ValidationError as error:
+            for line in describe_validation_error(error):
+                problems.append(f"{where} row {number}: {line}")
+    return out
+
+
+# ------------------------------------------------------------------ the import
+
+
+def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
+                  today: dt.date | None = None) -> dict[str, int]:
+    """Check every row of every table, then store them all, or raise ImportProblem and store nothing."""
+    from .order_service import create_work_orders
+
+    today = today or dt.date.today()
+    repos = Repositories(session)
+    problems: list[str] = []
+
+    parts = _convert(tables.get("parts", []), _part, problems, "parts")
+    steps = _convert(tables.get("routings", []), lambda v: (_text(v.get("part")), _step(v)), problems, "routings")
+    stock = _convert(tables.get("stock", []), _stock, problems, "stock")
+    order_rows = _convert(tables.get("orders", []), lambda v: _line_and_header(v, today), problems, "orders")
+
+    # what exists after this import: stored plus new
+    machines = {m.code: m.work_center for m in repos.machines.list()}
+    refs = ShopReferences(
+        materials=repos.materials.keys(), calendars=repos.calendars.keys(),
+        work_centers={w.code: w.type for w in repos.work_centers.list()}, machines=machines,
+        customers=repos.customers.keys(), parts=[*repos.parts.keys(), *(p.number for _n, p in parts)],
+    )
+
+    seen: dict[str, int] = {}
+    for number, part in parts:
+        if part.number in seen:
+            problems.append(f"parts row {number}: part {part.number} already appears in row {seen[part.number]}")
+        seen[part.number] = number
+        problems += [f"parts row {number}: {p}" for p in refs.check_material("material", part.material)]
+        problems += [f"parts row {number}: {p}" for p in refs.check_customer("customer", part.customer)]
+
+    routing_by_part: dict[str, list[tuple[int, RoutingStep]]] = defaultdict(list)
+    for number, (part_number, step) in steps:
+        if not part_number:
+            problems.append(f"routings row {number}: part: missing")
+            continue
+        problems += [f"routings row {number}: {p}" for p in refs.check_part("part", part_number)]
+        problems += [f"routings row {number}: {p.split(': ', 1)[1]}" for p in refs.check_steps("routing", [step])]
+        routing_by_part[part_number].append((number, step))
+    routings: dict[str, tuple[RoutingStep, ...]] = {}
+    for part_number, numbered in routing_by_part.items():
+        numbered.sort(key=lambda item: item[1].sequence)
+        sequences = [s.sequence for _n, s in numbered]
+        if len(set(sequences)) != len(sequences):
+            rows_text = ", ".join(str(n) for n, _s in numbered)
+            problems.append(f"routings rows {rows_text}: part {part_number} has a sequence number twice")
+        routings[part_number] = tuple(s for _n, s in numbered)
+
+    stock_seen: dict[str, int] = {}
+    for number, item in stock:
+        if item.code in stock_seen:
+            problems.append(f"stock row {number}: code {item.code} already appears in row {stock_seen[item.code]}")
+        stock_seen[item.code] = number
+        problems += [f"stock row {number}: {p}" for p in refs.check_material("material", item.material)]
+
+    orders: list[tuple[list[int], Order]] = []
+    grouped: dict[str, list[tuple[int, dict[str, Any], OrderLine]]] = defaultdict(list)
+    for number, (header, line) in order_rows:
+        if not header.get("number"):
+            problems.append(f"orders row {number}: order: missing")
+            continue
+        grouped[header["number"]].append((number, header, line))
+    existing_orders = set(repos.orders.keys())
+    for order_number, group in grouped.items():
+        row_numbers = [n for n, _h, _l in group]
+        where = f"orders row {row_numbers[0]}" if len(row_numbers) == 1 else f"orders rows {', '.join(map(str, row_numbers))}"
+        if order_number in existing_orders:
+            problems.append(f"{where}: order {order_number} already exists")
+            continue
+        header = group[0][1]
+        for n, other, _line in group[1:]:
+            for key in ("customer", "due_date", "priority", "status", "release_date"):
+                if other.get(key) != header.get(key):
+                    problems.append(f"orders row {n}: {key} differs from row {group[0][0]} of the same order")
+        try:
+            order = Order(**header, lines=tuple(line for _n, _h, line in group))
+        except ValidationError as error:
+            problems += [f"{where}: {p}" for p in describe_validation_error(error)]
+            continue
+        problems += [f"{where}: {p}" for p in refs.check_customer("customer", order.customer)]
+        for n, _h, line in group:
+            problems += [f"orders row {n}: {p}" for p in refs.check_part("part", line.part)]
+        orders.append((row_numbers, order))
+
+    if problems:
+        raise ImportProblem(source, problems)
+
+    # everything checked: store (still one transaction; the caller commits)
+    counts = {"parts": 0, "routings": 0, "stock": 0, "orders": 0, "work_orders": 0}
+    for _number, part in parts:
+        if part.number in routings:
+            part = part.model_copy(update={"routing": routings.pop(part.number)})
+            counts["routings"] += 1
+        stored = repos.parts.get(part.number)
+        if stored is None:
+            repos.parts.add(part)
+        else:
+            if not part.routing:
+                part = part.model_copy(update={"routing": stored.routing})
+            repos.parts.replace(part)
+        counts["parts"] += 1
+    for part_number, routing in routings.items():
+        stored = repos.parts.get(part_number)
+        repos.parts.replace(Part.model_validate({**stored.model_dump(), "routing": routing}))
+        counts["routings"] += 1
+    for _number, item in stock:
+        if repos.stock.get(item.code) is None:
+            repos.stock.add(item)
+        else:
+            repos.stock.replace(item)
+        counts["stock"] += 1
+    for row_numbers, order in orders:
+        repos.orders.add(order)
+        counts["orders"] += 1
+        if order.status in (OrderStatus.RELEASED, OrderStatus.IN_PROGRESS):
+            try:
+                counts["work_orders"] += len(create_work_orders(session, order))
+            except ValueError as error:
+                raise ImportProblem(source, [f"orders row {row_numbers[0]}: {error}"]) from None
+    return counts
+
+
+def import_file(session: Session, path: Path, kind: str | None = None, today: dt.date | None = None) -> dict[str, int]:
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return import_tables(session, read_workbook(path), str(path), today)
+    kind = kind or guess_kind(path.stem)
+    if kind not in KINDS:
+        raise ImportProblem(str(path), [f"cannot tell what this file holds; name it orders/parts/routings/stock "
+                                        f"or pass --kind ({', '.join(KINDS)})"])
+    return import_tables(session, {kind: read_csv(path, kind)}, str(path), today)
+
+
+# ------------------------------------------------------------------ export to Excel
+
+
+def export_rows(session: Session) -> dict[str, list[list[Any]]]:
+    repos = Repositories(session)
+    sheets: dict[str, list[list[Any]]] = {kind: [list(columns)] for kind, columns in COLUMNS.items()}
+    for order in repos.orders.list():
+        for line in order.lines:
+            sheets["orders"].append([
+                order.number, order.customer, order.customer_reference, order.order_date, order.release_date,
+                order.due_date, order.priority, order.status.value, line.line_no, line.part, line.quantity,
+                line.due_date, line.unit_price,
+            ])
+    for part in repos.parts.list():
+        sheets["parts"].append([getattr(part, c) for c in COLUMNS["parts"]])
+        for step in part.routing:
+            sheets["routings"].append([
+                part.number, step.sequence, step.work_center_type.value, " ".join(step.eligible_machines),
+                step.description, step.setup_min, step.run_min_per_piece, step.setup_family,
+                "ja" if step.unattended else "nee", "ja" if step.may_pause else "nee", step.subcontract_lead_days,
+                step.supplier, step.min_wait_after_min,
+            ])
+    for item in repos.stock.list():
+        sheets["stock"].append([getattr(item, c).value if c == "kind" else getattr(item, c) for c in COLUMNS["stock"]])
+    return sheets
+
+
+def export_xlsx(session: Session, path: Path) -> dict[str, int]:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    counts = {}
+    for kind, rows in export_rows(session).items():
+        sheet = workbook.create_sheet(kind)
+        for row in rows:
+            sheet.append(row)
+        counts[kind] = len(rows) - 1
+    workbook.save(path)
+    return counts
