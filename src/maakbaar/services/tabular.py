@@ -13,7 +13,7 @@ dates as YYYY-MM-DD or DD-MM-YYYY; yes/no as ja/nee, yes/no, true/false, 1/0):
 - ``routings``: part, sequence, work_center_type, eligible_machines, description, setup_min, run_min_per_piece,
   setup_family, unattended, may_pause, subcontract_lead_days, supplier, min_wait_after_min
 - ``stock``: code, material, thickness_mm, kind, length_mm, width_mm, quantity, heat_number, certificate_ref,
-  location, price_per_sheet
+  location, price_per_sheet, outline (irregular remnant: points "x/y" separated by spaces, in mm)
 
 New orders are added (an order number that exists is an error); parts and stock items are added or
 updated by their number/code; the routing rows of a part replace its routing. Orders imported as
@@ -47,7 +47,7 @@ COLUMNS: dict[str, list[str]] = {
                  "run_min_per_piece", "setup_family", "unattended", "may_pause", "subcontract_lead_days", "supplier",
                  "min_wait_after_min"],
     "stock": ["code", "material", "thickness_mm", "kind", "length_mm", "width_mm", "quantity", "heat_number",
-              "certificate_ref", "location", "price_per_sheet"],
+              "certificate_ref", "location", "price_per_sheet", "outline"],
 }
 REQUIRED = {
     "orders": ["order", "customer", "due_date", "part", "quantity"],
@@ -217,6 +217,24 @@ def _machines(value: Any) -> tuple[str, ...]:
     return tuple(part for part in text.split() if part)
 
 
+def _outline(value: Any) -> tuple[tuple[float, float], ...] | None:
+    text = _text(value)
+    if not text:
+        return None
+    points = []
+    for token in text.split():
+        try:
+            x, y = token.split("/")
+            points.append((float(x.replace(",", ".")), float(y.replace(",", "."))))
+        except ValueError:
+            raise CellError("outline", f"'{token}' is not a point x/y (e.g. 0/0 1000/0 1000/500)") from None
+    return tuple(points)
+
+
+def format_outline(outline) -> str:
+    return "" if outline is None else " ".join(f"{x:g}/{y:g}" for x, y in outline)
+
+
 def _drop_empty(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None and v != ""}
 
@@ -264,6 +282,7 @@ def _stock(values: dict[str, Any]) -> StockItem:
         "heat_number": _text(values.get("heat_number")), "certificate_ref": _text(values.get("certificate_ref")),
         "location": _text(values.get("location")),
         "price_per_sheet": _number(values.get("price_per_sheet"), "price_per_sheet"),
+        "outline": _outline(values.get("outline")),
     }
     if fields["length_mm"] and fields["width_mm"] and fields["width_mm"] > fields["length_mm"]:
         fields["length_mm"], fields["width_mm"] = fields["width_mm"], fields["length_mm"]
@@ -462,7 +481,8 @@ def export_rows(session: Session) -> dict[str, list[list[Any]]]:
                 step.supplier, step.min_wait_after_min,
             ])
     for item in repos.stock.list():
-        sheets["stock"].append([getattr(item, c).value if c == "kind" else getattr(item, c) for c in COLUMNS["stock"]])
+        values = {**item.model_dump(), "kind": item.kind.value, "outline": format_outline(item.outline)}
+        sheets["stock"].append([values[c] for c in COLUMNS["stock"]])
     return sheets
 
 

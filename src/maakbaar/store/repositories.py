@@ -158,6 +158,14 @@ class Repository(Generic[Item]):
         self.session.delete(self.row(key))
         self.session.flush()
 
+    def _clear(self, row, *collections: str) -> None:
+        """Empty child collections of a stored row and flush, so re-added children never clash on unique keys."""
+        if getattr(row, "id", None) is None:
+            return
+        for name in collections:
+            getattr(row, name).clear()
+        self.session.flush()
+
     # references to other kinds
     def _id(self, row_class, attr: str, key: str, what: str) -> int:
         found = self.session.scalar(select(row_class.id).where(getattr(row_class, attr) == key))
@@ -209,6 +217,7 @@ class CalendarRepository(Repository[Calendar]):
 
     def fill(self, row: CalendarRow, item: Calendar) -> None:
         row.code, row.name = item.code, item.name
+        self._clear(row, "shifts", "holidays", "closures")
         row.shifts = [
             ShiftRow(
                 position=i, weekday=s.weekday, start=s.start, end=s.end, name=s.name,
@@ -256,6 +265,7 @@ class MachineRepository(Repository[Machine]):
         row.max_sheet_length_mm, row.max_sheet_width_mm = caps.max_sheet_length_mm, caps.max_sheet_width_mm
         row.max_thickness_mm = {family.value: value for family, value in caps.max_thickness_mm.items()}
         row.bend_length_mm, row.tonnage_t = caps.bend_length_mm, caps.tonnage_t
+        self._clear(row, "downtimes")
         row.downtimes = [MachineDowntimeRow(start=d.start, end=d.end, reason=d.reason) for d in item.downtimes]
 
 
@@ -272,6 +282,7 @@ class OperatorRepository(Repository[Operator]):
     def fill(self, row: OperatorRow, item: Operator) -> None:
         row.code, row.name, row.active = item.code, item.name, item.active
         row.calendar_id = self._id(CalendarRow, "code", item.calendar, "calendar")
+        self._clear(row, "skills")
         row.skills = [OperatorSkillRow(work_center_type=s.work_center_type.value, level=s.level) for s in item.skills]
 
 
@@ -339,6 +350,7 @@ class PartRepository(Repository[Part]):
             setattr(row, f, getattr(item, f))
         row.material_id = self._id(MaterialRow, "grade", item.material, "material")
         row.customer_id = None if item.customer is None else self._id(CustomerRow, "code", item.customer, "customer")
+        self._clear(row, "routing")
         row.routing = [self._step_row(step) for step in item.routing]
 
     def _step_row(self, step: RoutingStep) -> RoutingStepRow:
@@ -421,14 +433,24 @@ class WorkOrderRepository(Repository[WorkOrder]):
         row.part_id = self._id(PartRow, "number", item.part, "part")
         row.quantity, row.release_date, row.due_date = item.quantity, item.release_date, item.due_date
         row.status = item.status.value
-        row.operations = [self._operation_row(op) for op in item.operations]
+        # operations keep their identity (bookings will point at them): update in place by sequence
+        existing = {op.sequence: op for op in row.operations} if row.id is not None else {}
+        keep = {op.sequence for op in item.operations}
+        if row.id is not None and any(seq not in keep for seq in existing):
+            row.operations = [op for op in row.operations if op.sequence in keep]
+            self.session.flush()
+        row.operations = [self._operation_row(op, existing.get(op.sequence)) for op in item.operations]
 
-    def _operation_row(self, op: WorkOrderOperation) -> WorkOrderOperationRow:
-        op_row = WorkOrderOperationRow(**{f: getattr(op, f) for f in STEP_FIELDS})
+    def _operation_row(self, op: WorkOrderOperation, op_row: WorkOrderOperationRow | None) -> WorkOrderOperationRow:
+        if op_row is None:
+            op_row = WorkOrderOperationRow(version=1)
+        else:
+            op_row.version += 1
+            self._clear(op_row, "machines")
+        for f in STEP_FIELDS:
+            setattr(op_row, f, getattr(op, f))
         op_row.work_center_type = op.work_center_type.value
-        op_row.status, op_row.fixed, op_row.quantity_done, op_row.version = (
-            op.status.value, op.fixed, op.quantity_done, 1,
-        )
+        op_row.status, op_row.fixed, op_row.quantity_done = op.status.value, op.fixed, op.quantity_done
         op_row.assigned_machine_id = (
             None if op.assigned_machine is None else self._id(MachineRow, "code", op.assigned_machine, "machine")
         )
@@ -474,6 +496,7 @@ class QuoteRepository(Repository[Quote]):
         row.number, row.quote_date, row.valid_until = item.number, item.quote_date, item.valid_until
         row.status, row.notes = item.status.value, item.notes
         row.customer_id = self._id(CustomerRow, "code", item.customer, "customer")
+        self._clear(row, "lines")
         row.lines = [
             QuoteLineRow(
                 line_no=line.line_no, part_id=self._id(PartRow, "number", line.part, "part"),

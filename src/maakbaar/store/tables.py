@@ -76,10 +76,10 @@ class CalendarRow(Base, VersionedMixin):
         back_populates="calendar", cascade="all, delete-orphan", order_by="ShiftRow.position"
     )
     holidays: Mapped[list[HolidayRow]] = relationship(
-        cascade="all, delete-orphan", order_by="HolidayRow.date"
+        cascade="all, delete-orphan", order_by="HolidayRow.id"
     )
     closures: Mapped[list[ClosureRow]] = relationship(
-        cascade="all, delete-orphan", order_by="ClosureRow.start"
+        cascade="all, delete-orphan", order_by="ClosureRow.id"
     )
 
 
@@ -142,7 +142,7 @@ class MachineRow(Base, VersionedMixin):
     work_center: Mapped[WorkCenterRow] = relationship()
     calendar: Mapped[CalendarRow] = relationship()
     downtimes: Mapped[list[MachineDowntimeRow]] = relationship(
-        cascade="all, delete-orphan", order_by="MachineDowntimeRow.start"
+        cascade="all, delete-orphan", order_by="MachineDowntimeRow.id"
     )
     __table_args__ = (
         CheckConstraint("hourly_rate >= 0", name="rate_not_negative"),
@@ -169,7 +169,7 @@ class OperatorRow(Base, VersionedMixin):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     calendar: Mapped[CalendarRow] = relationship()
     skills: Mapped[list[OperatorSkillRow]] = relationship(
-        cascade="all, delete-orphan", order_by="OperatorSkillRow.work_center_type"
+        cascade="all, delete-orphan", order_by="OperatorSkillRow.id"
     )
 
 
