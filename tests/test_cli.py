@@ -1,0 +1,121 @@
+"""The CLI end to end in a temporary folder: init, db, demo, orders, export, import, serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from typer.testing import CliRunner
+
+from maakbaar.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MAAKBAAR_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MAAKBAAR_DATA_DIR", raising=False)
+    return tmp_path
+
+
+def run(*args: str):
+    result = runner.invoke(app, list(args))
+    return result
+
+
+def test_every_command_explains_itself():
+    for command in (["init"], ["db", "upgrade"], ["db", "downgrade"], ["db", "current"], ["demo"], ["import"],
+                    ["export"], ["serve"], ["orders"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage" in result.output and len(result.output) > 200, command
+
+
+def test_full_cycle_in_a_temporary_folder(workdir):
+    result = run("orders")
+    assert result.exit_code == 1
+    assert "maakbaar db upgrade" in result.output
+
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert (workdir / "data" / "maakbaar.db").exists()
+
+    result = run("db", "current")
+    assert "current:  0001" in result.output
+
+    result = run("demo", "--seed", "2", "--start", "2026-11-30")
+    assert result.exit_code == 0, result.output
+    assert "Demo shop 'Demo Metaal BV'" in result.output
+
+    result = run("demo", "--seed", "2")
+    assert result.exit_code == 1 and "--replace" in result.output
+    result = run("demo", "--if-empty")
+    assert result.exit_code == 0 and "not loaded" in result.output
+
+    result = run("orders")
+    assert result.exit_code == 0 and "ORD-26" in result.output
+
+    assert run("export", "shop.json").exit_code == 0
+    document = json.loads((workdir / "shop.json").read_text())
+    assert document["shop"]["name"] == "Demo Metaal BV"
+    assert run("export", "shop.xlsx").exit_code == 0
+    assert run("export", "schema.json", "--schema").exit_code == 0
+    assert "properties" in json.loads((workdir / "schema.json").read_text())
+
+    # import the exported shop into a second database named by --database-url
+    other = f"sqlite:///{workdir / 'other.db'}"
+    assert run("--database-url", other, "db", "upgrade").exit_code == 0
+    result = run("--database-url", other, "import", "shop.json")
+    assert result.exit_code == 0, result.output
+    assert run("--database-url", other, "export", "again.json").exit_code == 0
+    assert (workdir / "again.json").read_text() == (workdir / "shop.json").read_text()
+
+    # a bad CSV: refused with row numbers, exit code 1
+    (workdir / "orders.csv").write_text("order,customer,due_date,part,quantity\nX-1,NOBODY,2026-12-01,P20001,3\n")
+    result = run("import", "orders.csv")
+    assert result.exit_code == 1
+    assert "row 2: customer: unknown customer 'NOBODY'" in result.output
+    assert "nothing was stored" in result.output
+
+    result = run("import", "missing.csv")
+    assert result.exit_code == 1 and "no such file" in result.output
+
+    assert run("db", "downgrade", "base").exit_code == 0
+    assert "current:  empty" in run("db", "current").output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_answers_on_http(workdir):
+    assert run("init").exit_code == 0
+    assert run("demo", "--seed", "1").exit_code == 0
+    port = _free_port()
+    env = {**os.environ, "MAAKBAAR_DATA_DIR": str(workdir / "data")}
+    process = subprocess.Popen([sys.executable, "-m", "maakbaar.cli.main", "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        body = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/orders", timeout=2) as response:
+                    body = response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "Openstaande orders" in body
+        assert body.count('data-order="ORD-') >= 60
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
