@@ -10,28 +10,8 @@ python_is_recent() {
     "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1
 }
 
-find_python() {
-    local candidates=()
-    [[ -n "${MAAKBAAR_PYTHON:-}" ]] && candidates+=("$MAAKBAAR_PYTHON")
-    for name in python3.13 python3.12 python3.14 python3; do
-        command -v "$name" >/dev/null 2>&1 && candidates+=("$(command -v "$name")")
-    done
-    for dir in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]* /usr/local/bin /usr/bin /opt/python*/bin; do
-        for exe in "$dir"/bin/python3 "$dir"/python3.1[2-9]; do
-            [[ -x "$exe" ]] && candidates+=("$exe")
-        done
-    done
-    for exe in "${candidates[@]}"; do
-        if python_is_recent "$exe"; then
-            echo "$exe"
-            return 0
-        fi
-    done
-    return 1
-}
-
 if [[ ! -x "$VENV/bin/python" ]] || ! python_is_recent "$VENV/bin/python"; then
-    PYTHON="$(find_python)" || {
+    PYTHON="$("$ROOT/scripts/find-python.sh")" || {
         echo "maakbaar needs Python 3.12 or newer and none was found." >&2
         echo "Install one (e.g. 'pyenv install 3.12') or set MAAKBAAR_PYTHON=/path/to/python3.12." >&2
         exit 1
