@@ -330,7 +330,10 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None) -> Shop:
     work_orders: list[WorkOrder] = []
     for i in range(rng.randint(62, 78)):
         customer = rng.choice(customers)
-        due = _working_day(start + dt.timedelta(days=rng.choice(range(-5, 23))), holidays, -1)
+        offset = rng.choice(range(-4, 23))
+        if offset < 1 and rng.random() < 0.6:  # about one order in ten already late
+            offset = rng.randint(3, 22)
+        due = _working_day(start + dt.timedelta(days=offset), holidays, -1)
         order_date = _working_day(min(due, start) - dt.timedelta(days=rng.randint(7, 28)), holidays, -1)
         release = _working_day(order_date + dt.timedelta(days=rng.randint(1, 5)), holidays)
         if rng.random() < 0.15:  # material still on its way
