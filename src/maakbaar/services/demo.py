@@ -110,6 +110,10 @@ def demo_calendars(start: dt.date) -> list[Calendar]:
                  holidays=holidays),
         Calendar(code="VROEG", name="Vroege dienst ma-vr 06:00-14:30", shifts=tuple(early), holidays=holidays),
         Calendar(code="LAAT", name="Late dienst ma-vr 14:30-23:00", shifts=tuple(late), holidays=holidays),
+        Calendar(code="MACHINE-DAG", name="Machine beschikbaar ma-vr 07:00-16:00 (loopt door in pauzes)",
+                 shifts=tuple(_week(T(7, 0), T(16, 0), [], name="dag")), holidays=holidays),
+        Calendar(code="MACHINE-2PLOEG", name="Machine beschikbaar ma-vr 06:00-23:00 (loopt door in pauzes)",
+                 shifts=tuple(_week(T(6, 0), T(23, 0), [], name="twee ploegen")), holidays=holidays),
         Calendar(code="DEELTIJD", name="Deeltijd ma-do 07:00-16:00", shifts=tuple(_week(
             T(7, 0), T(16, 0), [(T(10, 0), T(10, 15)), (T(12, 30), T(13, 0))], days=range(4), name="dagdienst")),
             holidays=holidays),
@@ -228,11 +232,11 @@ def make_part(rng: random.Random, number: str, customer: str, materials: dict[st
     if extra == "turning":
         add(work_center_type=W.CNC_TURNING, eligible_machines=("DRAAI01",), description="Draaien (vlakken, boren)",
             setup_min=float(rng.choice([30, 45, 60])), run_min_per_piece=_round(rng.uniform(3, 12), 0.5),
-            setup_family=rng.choice(["klauwplaat-3", "spantang"]))
+            setup_family=rng.choice(["klauwplaat-3", "spantang"]), unattended=True, may_pause=True)
     if extra == "milling":
         add(work_center_type=W.CNC_MILLING, eligible_machines=("FREES01",), description="Frezen en tappen",
             setup_min=float(rng.choice([45, 60, 90])), run_min_per_piece=_round(rng.uniform(8, 30), 0.5),
-            setup_family=rng.choice(["bankschroef", "opspanplaat"]))
+            setup_family=rng.choice(["bankschroef", "opspanplaat"]), unattended=True, may_pause=True)
     if welded:
         stations = ("TIG01",) if family in (MaterialFamily.STAINLESS, MaterialFamily.ALUMINIUM) else ("MIG01", "MIG02")
         add(work_center_type=W.WELDING, eligible_machines=stations,
@@ -251,7 +255,7 @@ def make_part(rng: random.Random, number: str, customer: str, materials: dict[st
             setup_min=15.0, run_min_per_piece=_round(rng.uniform(10, 45), 1), may_pause=True)
     if extra == "inspection" or rng.random() < 0.15:
         add(work_center_type=W.INSPECTION, eligible_machines=("QC01",), description="Eindcontrole en meetrapport",
-            setup_min=5.0, run_min_per_piece=_round(rng.uniform(1, 5), 0.5), may_pause=True)
+            setup_min=5.0, run_min_per_piece=_round(rng.uniform(0.5, 2), 0.5), may_pause=True)
 
     return Part(
         number=number, revision=rng.choice(["A", "A", "B", "C"]), name=f"{kind} {length:g}x{width:g}",
@@ -348,7 +352,8 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None) -> Shop:
         priority = rng.choices([2, 3, 4, 5], [10, 70, 15, 5])[0]
         lines = []
         for line_no, part in enumerate(rng.sample(parts_by_customer[customer.code], rng.choice([1, 1, 1, 2, 2, 3])), 1):
-            quantity = rng.choice(QUANTITIES if part.length_mm < 1500 else QUANTITIES[:10])
+            labour = any(s.work_center_type in (W.WELDING, W.ASSEMBLY, W.CNC_MILLING) for s in part.routing)
+            quantity = rng.choice(QUANTITIES[:10] if labour or part.length_mm >= 1500 else QUANTITIES)
             lines.append(OrderLine(line_no=line_no, part=part.number, quantity=quantity,
                                    unit_price=rough_unit_price(part, materials[part.material], quantity, rates)))
         number = f"ORD-{start.year % 100:02d}{i + 1:04d}"

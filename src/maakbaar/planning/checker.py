@@ -1,0 +1,175 @@
+"""An independent plan checker: verifies a plan against the problem and lists every violation.
+
+It shares no placement code with the dispatcher or solver: it recomputes working time with plain loops
+over the calendar windows, so a bug in the engine's fast arithmetic cannot hide itself here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .plan import Plan, PlannedOperation
+from .problem import OperationSpec, PlanningProblem
+
+
+@dataclass(frozen=True)
+class Violation:
+    kind: str  # missing, unknown, machine, precedence, release, overlap, operator, skill, calendar, setup, fixed, subcontract
+    operation: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.kind}] {self.message}"
+
+
+def _minutes_in(windows, a: int, b: int) -> int:
+    total = 0
+    for s, e in windows:
+        lo, hi = max(s, a), min(e, b)
+        if hi > lo:
+            total += hi - lo
+    return total
+
+
+def _inside_one(windows, a: int, b: int) -> bool:
+    return any(s <= a and b <= e for s, e in windows)
+
+
+def _is_working(windows, t: int) -> bool:
+    return any(s <= t < e for s, e in windows)
+
+
+def _intersection(w1, w2):
+    out = []
+    for a, b in w1:
+        for c, d in w2:
+            lo, hi = max(a, c), min(b, d)
+            if lo < hi:
+                out.append((lo, hi))
+    return sorted(out)
+
+
+def check_plan(problem: PlanningProblem, plan: Plan) -> list[Violation]:
+    violations: list[Violation] = []
+
+    def add(kind: str, op: str, message: str) -> None:
+        violations.append(Violation(kind, op, message))
+
+    planned: dict[str, PlannedOperation] = {}
+    for p in plan.operations:
+        if p.key in planned:
+            add("duplicate", p.key, f"{p.key} is planned twice")
+        planned[p.key] = p
+    ops = problem.operation_by_key
+    for key in planned:
+        if key not in ops:
+            add("unknown", key, f"{key} is planned but is not in the problem")
+
+    machines = problem.machine_by_code
+    operators = problem.operator_by_code
+    by_machine: dict[str, list[PlannedOperation]] = defaultdict(list)
+    operator_busy: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+
+    for job in problem.jobs:
+        previous: tuple[OperationSpec, PlannedOperation] | None = None
+        for op in job.operations:
+            p = planned.get(op.key)
+            if p is None:
+                add("missing", op.key, f"{op.key} of job {job.key} is not planned")
+                previous = None
+                continue
+            if p.end < p.start:
+                add("time", op.key, f"{op.key} ends ({p.end}) before it starts ({p.start})")
+            if previous is None and job.operations[0] is op and p.start < job.release:
+                add("release", op.key, f"{op.key} starts at {p.start}, before job {job.key} is released at {job.release}")
+            if previous is not None:
+                prev_op, prev_p = previous
+                if p.start < prev_p.end + prev_op.wait_after:
+                    add("precedence", op.key, f"{op.key} starts at {p.start}, before {prev_op.key} ends at "
+                                              f"{prev_p.end} plus {prev_op.wait_after} min wait")
+            previous = (op, p)
+            if op.fixed_start is not None and p.start != op.fixed_start:
+                add("fixed", op.key, f"{op.key} is pinned at {op.fixed_start} but planned at {p.start}")
+            if op.fixed_machine is not None and p.machine != op.fixed_machine:
+                add("fixed", op.key, f"{op.key} is pinned to {op.fixed_machine} but planned on {p.machine}")
+            if op.is_subcontracted:
+                if p.machine is not None or p.operator is not None:
+                    add("machine", op.key, f"{op.key} is subcontracted but planned on a machine or operator")
+                expected = problem.subcontract_end(p.start, op.lead_days)
+                if p.end != expected:
+                    add("subcontract", op.key, f"{op.key}: {op.lead_days} working days from {p.start} end at "
+                                               f"{expected}, not {p.end}")
+                continue
+            if p.machine not in op.run:
+                add("machine", op.key, f"{op.key} is planned on {p.machine}, which is not eligible "
+                                       f"({', '.join(op.run)})")
+                continue
+            by_machine[p.machine].append(p)
+            machine_windows = machines[p.machine].calendar.spans
+            work = op.run[p.machine] + p.setup
+            needs_operator = op.operator_needed(p.setup)
+            if needs_operator:
+                if p.operator is None:
+                    add("operator", op.key, f"{op.key} needs an operator and has none")
+                    continue
+                if p.operator not in operators:
+                    add("operator", op.key, f"{op.key}: unknown operator {p.operator}")
+                    continue
+                operator = operators[p.operator]
+                if operator.skills.get(op.work_center_type, 0) < op.min_skill:
+                    add("skill", op.key, f"{op.key} ({op.work_center_type}) is given to {p.operator}, who lacks "
+                                         f"that skill at level {op.min_skill}")
+                both = _intersection(machine_windows, operator.calendar.spans)
+                if op.unattended:
+                    operator_busy[p.operator].append((p.start, p.start + p.setup, op.key))
+                    if p.setup and not _inside_one(both, p.start, p.start + p.setup):
+                        add("calendar", op.key, f"{op.key}: its setup {p.start}-{p.start + p.setup} is not inside "
+                                                f"one shift of both {p.machine} and {p.operator}")
+                    working = machine_windows
+                else:
+                    operator_busy[p.operator].append((p.start, p.end, op.key))
+                    working = both
+            else:
+                working = machine_windows
+            if work == 0:
+                if p.end != p.start:
+                    add("calendar", op.key, f"{op.key} has no work but lasts {p.end - p.start} min")
+                continue
+            if op.may_pause:
+                done = _minutes_in(working, p.start, p.end)
+                if done != work:
+                    add("calendar", op.key, f"{op.key} needs {work} working minutes but gets {done} between "
+                                            f"{p.start} and {p.end}")
+                if not _is_working(working, p.start) or not _is_working(working, p.end - 1):
+                    add("calendar", op.key, f"{op.key} starts or ends outside working time")
+            else:
+                if p.end - p.start != work:
+                    add("calendar", op.key, f"{op.key} may not pause: it needs {work} min but spans "
+                                            f"{p.end - p.start}")
+                if not _inside_one(working, p.start, p.end):
+                    add("calendar", op.key, f"{op.key} may not pause but {p.start}-{p.end} is not inside one "
+                                            f"working window")
+
+    for machine, items in by_machine.items():
+        items.sort(key=lambda p: (p.start, p.end))
+        previous_family = machines[machine].initial_family
+        previous_item, longest = None, None
+        for p in items:
+            op = ops[p.key]
+            if longest is not None and p.start < longest.end and p.end > p.start and longest.end > longest.start:
+                add("overlap", p.key, f"{p.key} and {longest.key} overlap on {machine}")
+            if longest is None or p.end > longest.end:
+                longest = p
+            needed = 0 if op.setup_family and op.setup_family == previous_family else op.setup
+            if p.setup < needed:
+                add("setup", p.key, f"{p.key} on {machine} needs {needed} min setup after family "
+                                    f"'{previous_family}', plan gives {p.setup}")
+            previous_family, previous_item = op.setup_family, p
+
+    for operator, spans in operator_busy.items():
+        spans.sort()
+        for (a1, b1, k1), (a2, b2, k2) in zip(spans, spans[1:]):
+            if a2 < b1 and b1 > a1 and b2 > a2:
+                add("operator", k2, f"{operator} is on {k1} and {k2} at the same time")
+    return violations

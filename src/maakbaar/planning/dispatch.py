@@ -1,0 +1,136 @@
+"""Priority-rule plans: fast, always an answer, and the warm start for the solver.
+
+Jobs are taken in the order of a priority rule and each job's operations are inserted, in routing order,
+at the earliest time a machine, a qualified operator and the calendars allow (filling gaps left earlier),
+preferring a machine where no changeover is needed. Several rules are tried and the best plan is kept;
+then late jobs are moved forward in the order while that improves the plan.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+
+from .plan import Plan
+from .problem import JobSpec, PlanningProblem
+from .state import PlacementError, ShopState
+
+
+def _work(job: JobSpec) -> int:
+    total = 0
+    for op in job.operations:
+        if op.is_subcontracted:
+            total += op.lead_days * 1440
+        else:
+            total += op.setup + min(op.run.values(), default=0) + op.wait_after
+    return total
+
+
+def order_edd(problem: PlanningProblem) -> list[JobSpec]:
+    return sorted(problem.jobs, key=lambda j: (j.due, -j.weight, j.key))
+
+
+def order_priority_slack(problem: PlanningProblem) -> list[JobSpec]:
+    """Least slack first, each priority step counting as one day of urgency."""
+    return sorted(problem.jobs, key=lambda j: (j.due - _work(j) - (j.weight - 3) * 1440, j.key))
+
+
+def order_atc(problem: PlanningProblem, k: float = 2.0) -> list[JobSpec]:
+    """Apparent tardiness cost, evaluated at time 0."""
+    works = [max(1, _work(j)) for j in problem.jobs]
+    mean = sum(works) / max(1, len(works))
+
+    def index(job: JobSpec, work: int) -> float:
+        slack = max(0, job.due - work)
+        return job.weight / work * math.exp(-slack / (k * mean))
+
+    ranked = sorted(zip(problem.jobs, works), key=lambda jw: (-index(*jw), jw[0].due, jw[0].key))
+    return [job for job, _ in ranked]
+
+
+RULES: dict[str, Callable[[PlanningProblem], list[JobSpec]]] = {
+    "edd": order_edd,
+    "priority_slack": order_priority_slack,
+    "atc": order_atc,
+}
+
+
+def place_fixed(state: ShopState) -> None:
+    """Pinned and started operations first, where they are (started ones from the plan's start on)."""
+    problem = state.problem
+    for job in problem.jobs:
+        for op in job.operations:
+            if op.fixed_start is None and not op.in_progress:
+                continue
+            if op.fixed_start is not None:
+                placement = state.best_placement(op, machines=op.eligible, exact_start=op.fixed_start)
+            else:
+                placement = state.best_placement(op, machines=op.eligible)
+            state.commit(placement)
+
+
+def build(problem: PlanningProblem, job_order: Sequence[JobSpec], method: str = "dispatch",
+          setup_weight: float = 0.5) -> Plan:
+    state = ShopState(problem, setup_weight=setup_weight)
+    place_fixed(state)
+    for job in job_order:
+        for index, op in enumerate(job.operations):
+            if op.key in state.planned:
+                continue
+            placed = state.commit(state.best_placement(op))
+            if index + 1 < len(job.operations):
+                successor = state.planned.get(job.operations[index + 1].key)
+                if successor is not None and placed.end + op.wait_after > successor.start:
+                    raise PlacementError(op, f"cannot end before the pinned operation {successor.key} starts; "
+                                             f"unpin it or move it later")
+    return Plan(tuple(state.planned[op.key] for job in problem.jobs for op in job.operations), method=method)
+
+
+def dispatch(problem: PlanningProblem, rules: Sequence[str] = tuple(RULES), improve_seconds: float = 0.0,
+             on_plan: Callable[[Plan], None] | None = None) -> Plan:
+    """The best plan of the given rules, then moves of late jobs for ``improve_seconds``."""
+    best, best_rank, best_order = None, None, None
+    for name in rules:
+        order = RULES[name](problem)
+        plan = build(problem, order, method=f"dispatch:{name}")
+        rank = plan.rank(problem)
+        if best_rank is None or rank < best_rank:
+            best, best_rank, best_order = plan, rank, order
+            if on_plan:
+                on_plan(plan)
+    if improve_seconds > 0 and best is not None:
+        best, best_rank = _improve(problem, best, best_rank, best_order, improve_seconds, on_plan)
+    return best
+
+
+def _improve(problem, plan, rank, order, seconds, on_plan):
+    """Move each late job earlier in the order (halfway, then to the front) and keep what helps."""
+    deadline = time.monotonic() + seconds
+    improved = True
+    while improved and time.monotonic() < deadline:
+        improved = False
+        outcomes = {o.key: o for o in plan.outcomes(problem)}
+        late = [j for j in order if outcomes[j.key].late]
+        for job in sorted(late, key=lambda j: -outcomes[j.key].tardiness * j.weight):
+            if time.monotonic() >= deadline:
+                break
+            position = order.index(job)
+            for target in (position // 2, 0):
+                if target >= position:
+                    continue
+                candidate_order = order[:target] + [job] + order[target:position] + order[position + 1:]
+                try:
+                    candidate = build(problem, candidate_order, method="dispatch:improved")
+                except PlacementError:
+                    continue
+                candidate_rank = candidate.rank(problem)
+                if candidate_rank < rank:
+                    plan, rank, order = candidate, candidate_rank, candidate_order
+                    improved = True
+                    if on_plan:
+                        on_plan(plan)
+                    break
+            if improved:
+                break
+    return plan, rank

@@ -1,0 +1,212 @@
+"""Placing operations one by one on a partly filled shop: the shared core of the dispatcher and decoder.
+
+An operation occupies its machine over [start, end). Its work is its run time plus a setup when the
+operation before it on that machine has another setup family. A pausable operation's work is counted
+over working time only (it stops over breaks and nights); one that may not pause must fit in one
+working window. Attended work needs one qualified operator, present and free over the whole interval;
+unattended work needs the operator only for its setup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .plan import PlannedOperation
+from .problem import OperationSpec, PlanningProblem
+from .timeline import Busy, Windows
+
+
+class PlacementError(RuntimeError):
+    def __init__(self, op: OperationSpec, reason: str):
+        self.operation = op
+        super().__init__(f"operation {op.key}: {reason}")
+
+
+@dataclass(frozen=True)
+class Placement:
+    op: OperationSpec
+    machine: str | None
+    operator: str | None
+    start: int
+    end: int
+    setup: int
+
+    def planned(self) -> PlannedOperation:
+        return PlannedOperation(self.op.key, self.op.job, self.machine, self.operator, self.start, self.end,
+                                self.setup)
+
+
+class ShopState:
+    def __init__(self, problem: PlanningProblem, setup_weight: float = 0.5):
+        self.problem = problem
+        self.setup_weight = setup_weight
+        self.machine_busy: dict[str, Busy] = {m.code: Busy() for m in problem.machines}
+        self.operator_busy: dict[str, Busy] = {o.code: Busy() for o in problem.operators}
+        self.planned: dict[str, PlannedOperation] = {}
+        self._combined: dict[tuple[str, str], Windows] = {}
+        self._qualified: dict[tuple[str, int], list[str]] = {}
+
+    # ------------------------------------------------------------ helpers
+    def combined(self, machine: str, operator: str) -> Windows:
+        key = (machine, operator)
+        if key not in self._combined:
+            self._combined[key] = self.problem.machine_by_code[machine].calendar.intersect(
+                self.problem.operator_by_code[operator].calendar)
+        return self._combined[key]
+
+    def qualified(self, op: OperationSpec) -> list[str]:
+        key = (op.work_center_type, op.min_skill)
+        if key not in self._qualified:
+            self._qualified[key] = [o.code for o in self.problem.qualified_operators(op)]
+        return self._qualified[key]
+
+    def ready_time(self, op: OperationSpec) -> int:
+        job = self.problem.job_by_key[op.job]
+        ready = max(job.release, 0)
+        index = next(i for i, o in enumerate(job.operations) if o.key == op.key)
+        if index > 0:
+            previous = job.operations[index - 1]
+            planned = self.planned.get(previous.key)
+            if planned is None:
+                raise PlacementError(op, f"its predecessor {previous.key} is not planned yet")
+            ready = max(ready, planned.end + previous.wait_after)
+        return ready
+
+    def _setup_after(self, op: OperationSpec, machine: str, predecessor: PlannedOperation | None) -> int:
+        if predecessor is None:
+            family = self.problem.machine_by_code[machine].initial_family
+        else:
+            family = self.problem.operation_by_key[predecessor.key].setup_family
+        return 0 if op.setup_family and family == op.setup_family else op.setup
+
+    def _successor_unharmed(self, op: OperationSpec, successor: PlannedOperation | None) -> bool:
+        if successor is None:
+            return True
+        succ = self.problem.operation_by_key[successor.key]
+        needed = 0 if succ.setup_family and succ.setup_family == op.setup_family else succ.setup
+        return successor.setup >= needed
+
+    # ------------------------------------------------------------ feasibility of one start
+    def _end_if_feasible(self, op: OperationSpec, machine: str, operator: str | None, start: int, setup: int,
+                         run: int) -> int | None:
+        work = setup + run
+        machine_cal = self.problem.machine_by_code[machine].calendar
+        if work == 0:
+            return start
+        if operator is not None and not op.unattended:
+            cal = self.combined(machine, operator)
+            if cal.index_at(start) is None:
+                return None
+            if op.may_pause:
+                end = cal.advance(start, work)
+            else:
+                window_end = cal.contiguous_end(start)
+                end = start + work if window_end is not None and window_end >= start + work else None
+            if end is None or not self.operator_busy[operator].is_free(start, end):
+                return None
+            return end
+        if operator is not None:  # unattended: operator for the setup only
+            cal = self.combined(machine, operator)
+            window_end = cal.contiguous_end(start)
+            if window_end is None or window_end < start + setup:
+                return None
+            if not self.operator_busy[operator].is_free(start, start + setup):
+                return None
+        if machine_cal.index_at(start) is None:
+            return None
+        if op.may_pause:
+            return machine_cal.advance(start, work)
+        window_end = machine_cal.contiguous_end(start)
+        return start + work if window_end is not None and window_end >= start + work else None
+
+    # ------------------------------------------------------------ earliest placement
+    def earliest_on(self, op: OperationSpec, machine: str, operator: str | None, ready: int,
+                    exact_start: int | None = None) -> Placement | None:
+        busy = self.machine_busy[machine]
+        run = op.run[machine]
+        horizon = self.problem.horizon
+        n = len(busy)
+        # gaps between machine bookings: (gap start, gap end, predecessor, successor)
+        first = 0
+        while first < n and busy.ends[first] <= ready:
+            first += 1
+        for k in range(first, n + 1):
+            gap_start = busy.ends[k - 1] if k > 0 else 0
+            gap_end = busy.starts[k] if k < n else horizon
+            predecessor = busy.items[k - 1] if k > 0 else None
+            successor = busy.items[k] if k < n else None
+            lo = max(gap_start, ready)
+            if exact_start is not None:
+                if not (gap_start <= exact_start < max(gap_end, exact_start + 1)):
+                    continue
+                lo = exact_start
+            if lo >= gap_end and not (lo == gap_end and run == 0):
+                continue
+            if not self._successor_unharmed(op, successor):
+                continue
+            setup = self._setup_after(op, machine, predecessor)
+            attended_operator = operator if op.operator_needed(setup) else None
+            if op.operator_needed(setup) and operator is None:
+                continue
+            for start in self._candidates(machine, attended_operator, lo, gap_end, exact_start):
+                end = self._end_if_feasible(op, machine, attended_operator, start, setup, run)
+                if end is not None and end <= gap_end:
+                    return Placement(op, machine, attended_operator, start, end, setup)
+            if exact_start is not None:
+                return None
+        return None
+
+    def _candidates(self, machine: str, operator: str | None, lo: int, hi: int, exact: int | None):
+        if exact is not None:
+            return [exact]
+        points = {lo}
+        cal = self.combined(machine, operator) if operator else self.problem.machine_by_code[machine].calendar
+        first = cal.next_working(lo)
+        if first is not None and first < hi:
+            points.add(first)
+        for s in cal.starts_after(lo):
+            if s >= hi:
+                break
+            points.add(s)
+        if operator is not None:
+            points.update(self.operator_busy[operator].ends_after(lo, hi))
+        machine_cal = self.problem.machine_by_code[machine].calendar
+        for s in machine_cal.starts_after(lo):
+            if s >= hi:
+                break
+            points.add(s)
+        return sorted(points)
+
+    def best_placement(self, op: OperationSpec, machines: tuple[str, ...] | None = None,
+                       operators: tuple[str | None, ...] | None = None,
+                       exact_start: int | None = None) -> Placement:
+        if op.is_subcontracted:
+            ready = self.ready_time(op)
+            start = ready if exact_start is None else exact_start
+            return Placement(op, None, None, start, self.problem.subcontract_end(start, op.lead_days), 0)
+        ready = self.ready_time(op) if exact_start is None else 0
+        best, best_key = None, None
+        for machine in machines or op.eligible:
+            choices = operators if operators is not None else (*self.qualified(op), None)
+            for operator in choices:
+                placement = self.earliest_on(op, machine, operator, ready, exact_start)
+                if placement is None:
+                    continue
+                key = (placement.end + self.setup_weight * placement.setup, placement.start, machine,
+                       operator or "")
+                if best_key is None or key < best_key:
+                    best, best_key = placement, key
+        if best is None:
+            raise PlacementError(op, "no machine, operator and time within the horizon can take it")
+        return best
+
+    def commit(self, placement: Placement) -> PlannedOperation:
+        planned = placement.planned()
+        if placement.machine is not None:
+            self.machine_busy[placement.machine].add(placement.start, placement.end, planned)
+        if placement.operator is not None:
+            op = placement.op
+            until = placement.start + placement.setup if op.unattended else placement.end
+            self.operator_busy[placement.operator].add(placement.start, until, planned)
+        self.planned[placement.op.key] = planned
+        return planned
