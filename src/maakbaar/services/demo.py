@@ -334,14 +334,24 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None) -> Shop:
     work_orders: list[WorkOrder] = []
     for i in range(rng.randint(62, 78)):
         customer = rng.choice(customers)
+        chosen = rng.sample(parts_by_customer[customer.code], rng.choice([1, 1, 1, 2, 2, 3]))
+        # the lead time a shop would normally quote: a working day per operation plus subcontracting
+        lead = max(
+            sum(1 for s in p.routing if not s.is_subcontracted)
+            + sum((s.subcontract_lead_days or 0) * 7 / 5 for s in p.routing if s.is_subcontracted)
+            for p in chosen
+        )
         offset = rng.choice(range(-4, 23))
         if offset < 1 and rng.random() < 0.6:  # about one order in ten already late
             offset = rng.randint(3, 22)
+        if 1 <= offset < lead and rng.random() < 0.8:  # most dates were promised with a normal lead time
+            offset = int(lead) + rng.randint(1, 6)
         due = _working_day(start + dt.timedelta(days=offset), holidays, -1)
         order_date = _working_day(min(due, start) - dt.timedelta(days=rng.randint(7, 28)), holidays, -1)
         release = _working_day(order_date + dt.timedelta(days=rng.randint(1, 5)), holidays)
         if rng.random() < 0.15:  # material still on its way
             release = _working_day(start + dt.timedelta(days=rng.randint(1, 6)), holidays)
+            due = max(due, _working_day(release + dt.timedelta(days=int(lead) + 2), holidays))
         release = min(release, due)
         if due < start:
             status = rng.choice([OrderStatus.IN_PROGRESS, OrderStatus.IN_PROGRESS, OrderStatus.RELEASED])
@@ -351,7 +361,7 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None) -> Shop:
             status = OrderStatus.RELEASED
         priority = rng.choices([2, 3, 4, 5], [10, 70, 15, 5])[0]
         lines = []
-        for line_no, part in enumerate(rng.sample(parts_by_customer[customer.code], rng.choice([1, 1, 1, 2, 2, 3])), 1):
+        for line_no, part in enumerate(chosen, 1):
             labour = any(s.work_center_type in (W.WELDING, W.ASSEMBLY, W.CNC_MILLING) for s in part.routing)
             quantity = rng.choice(QUANTITIES[:10] if labour or part.length_mm >= 1500 else QUANTITIES)
             lines.append(OrderLine(line_no=line_no, part=part.number, quantity=quantity,
