@@ -48,8 +48,10 @@ def test_full_cycle_in_a_temporary_folder(workdir):
     assert result.exit_code == 0, result.output
     assert (workdir / "data" / "maakbaar.db").exists()
 
+    from maakbaar.store.migrate import head_revision
+
     result = run("db", "current")
-    assert "current:  0001" in result.output
+    assert f"current:  {head_revision()}" in result.output
 
     result = run("demo", "--seed", "2", "--start", "2026-11-30")
     assert result.exit_code == 0, result.output
@@ -119,3 +121,16 @@ def test_serve_answers_on_http(workdir):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_plan_and_promise_commands(workdir):
+    assert run("init").exit_code == 0
+    assert run("demo", "--seed", "1", "--start", "2026-11-30").exit_code == 0
+    result = run("plan", "--time-limit", "1", "--start", "2026-11-30T06:00")
+    assert result.exit_code == 0, result.output
+    assert "Plan 1 stored" in result.output and "Bottleneck" in result.output
+    result = run("promise", "ORD-260001")
+    assert result.exit_code == 0, result.output
+    assert "ORD-260001: can be ready on" in result.output
+    result = run("promise", "NOPE")
+    assert result.exit_code == 1 and "unknown order 'NOPE'" in result.output

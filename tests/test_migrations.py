@@ -13,7 +13,7 @@ EXPECTED_TABLES = {
     "materials", "calendars", "calendar_shifts", "calendar_holidays", "calendar_closures", "work_centers", "machines",
     "machine_downtimes", "operators", "operator_skills", "customers", "stock_items", "parts", "routing_steps",
     "routing_step_machines", "orders", "order_lines", "work_orders", "work_order_operations", "operation_machines",
-    "quotes", "quote_lines", "quote_breaks", "shop_settings",
+    "quotes", "quote_lines", "quote_breaks", "shop_settings", "plans", "plan_operations", "plan_jobs",
 }
 
 
@@ -42,6 +42,14 @@ def test_migrations_match_the_models(databases):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_step_by_step_down_and_up(databases):
+    engine = databases.migrated()
+    migrate.downgrade(engine, "0001")
+    assert "plans" not in tables(engine) and "orders" in tables(engine)
+    migrate.upgrade(engine)
+    assert tables(engine) == EXPECTED_TABLES
 
 
 def test_upgrade_twice_is_harmless(databases):

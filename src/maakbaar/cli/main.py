@@ -18,6 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import config
 from ..domain import describe_validation_error
 from ..services.errors import ImportProblem, NotEmptyError
+from ..services.planning_service import PlanningServiceError
+from ..planning.engine import PlanningError
 from ..store import migrate
 from ..store.db import make_engine, unit_of_work
 from ..store.repositories import ConflictError, DuplicateError, NotFoundError
@@ -80,7 +82,8 @@ def _run(action):
         raise typer.Exit(code=1) from None
     except ValidationError as error:
         _fail("\n".join(describe_validation_error(error)))
-    except (UserError, NotEmptyError, NotFoundError, DuplicateError, ConflictError, FileNotFoundError) as error:
+    except (UserError, NotEmptyError, NotFoundError, DuplicateError, ConflictError, FileNotFoundError,
+            PlanningServiceError, PlanningError) as error:
         _fail(str(error))
     except SQLAlchemyError as error:
         _fail(f"database error, nothing was changed: {error.__class__.__name__}: {str(error).splitlines()[0]}")
@@ -254,6 +257,88 @@ def orders(
         console.print(table)
 
     _run(action)
+
+
+@app.command()
+def plan(
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds to spend improving the plan.")] = 10.0,
+    start: Annotated[str | None, typer.Option(help="Plan from this moment (YYYY-MM-DD or YYYY-MM-DDTHH:MM; default now).")] = None,
+    replan: Annotated[bool, typer.Option("--replan", help="Keep the current plan's next two days wherever they still fit.")] = False,
+) -> None:
+    """Plan all open orders on finite capacity (machines, operators, shifts, setups) and store the plan.
+
+    Prints the late orders with the reason each is late, and the bottleneck.
+    """
+    from ..services import planning_service
+
+    def action():
+        origin = _parse_moment(start) if start else None
+        engine = _engine()
+        with unit_of_work(engine) as session:
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                          TextColumn("{task.fields[info]}"), console=console, transient=True) as progress:
+                task = progress.add_task("Planning", total=time_limit, info="")
+
+                def on_progress(p):
+                    progress.update(task, completed=min(p.elapsed, time_limit), info=f"{p.phase}: {p.message}")
+
+                summary = planning_service.plan_shop(session, origin, time_limit, on_progress,
+                                                     mode="replan" if replan else "full")
+        console.print(f"Plan {summary.plan_id} stored ({summary.status}): {summary.operations} operations, "
+                      f"first plan after {summary.first_plan_seconds:.2f} s, done in {summary.elapsed:.1f} s.")
+        if summary.bottleneck:
+            machine, load = summary.bottleneck
+            console.print(f"Bottleneck next 10 days: [bold]{machine}[/] at {load:.0%} of its working time.")
+        for reason in summary.unplanned:
+            console.print(f"[yellow]Not planned:[/] {reason}", highlight=False)
+        if not summary.late_orders:
+            console.print("[green]Every order is planned on time.[/]")
+            return
+        table = Table(title=f"Late orders ({len(summary.late_orders)})")
+        table.add_column("Order")
+        table.add_column("Late by", justify="right")
+        table.add_column("Why")
+        for number, minutes, why in summary.late_orders:
+            table.add_row(number, _duration(minutes), why.split(": ", 1)[-1])
+        console.print(table)
+
+    _run(action)
+
+
+@app.command()
+def promise(order: Annotated[str, typer.Argument(help="Order number, e.g. ORD-260012")]) -> None:
+    """When can ORDER be delivered without making other orders late, and what if it gets top priority?"""
+    from ..services import planning_service
+
+    def action():
+        engine = _engine()
+        with unit_of_work(engine) as session:
+            answer = planning_service.promise_order(session, order)
+        console.print(f"{answer.order}: can be ready on [bold]{answer.earliest:%a %d-%m-%Y %H:%M}[/] "
+                      "without making other orders later.")
+        console.print(f"With top priority: ready on {answer.top_priority:%a %d-%m-%Y %H:%M}.")
+        if answer.slipping:
+            slips = ", ".join(f"{n} (+{_duration(m)})" for n, m in answer.slipping[:10])
+            console.print(f"  then these orders would slip: {slips}")
+        elif answer.top_priority < answer.earliest:
+            console.print("  and no other order would become later.")
+
+    _run(action)
+
+
+def _duration(minutes: int) -> str:
+    if minutes >= 1440:
+        return f"{minutes / 1440:.1f} d"
+    if minutes >= 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes} min"
+
+
+def _parse_moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--start: '{text}' is not a date or date and time (YYYY-MM-DDTHH:MM)") from None
 
 
 @app.command()

@@ -108,8 +108,9 @@ class CpsatImprover:
                     same = op2.setup_family and op1.setup_family == op2.setup_family
                     if op2.setup and not same:
                         model.add_setup_time(machines[machine], task1, task2, self._units(op2.setup))
-        model.set_objective(weight_tardy_jobs=1, weight_total_tardiness=1, weight_total_setup_time=1,
-                            weight_total_flow_time=1)
+        self.has_setups = bool(self.model.constraints.setup_times)
+        model.set_objective(weight_tardy_jobs=1, weight_total_tardiness=1,
+                            weight_total_setup_time=1 if self.has_setups else 0, weight_total_flow_time=1)
 
     def _expressions(self, cp: CPModel):
         data = self.model.data()
@@ -122,7 +123,7 @@ class CpsatImprover:
 
         matrix = setup_times_matrix(data)
         setup_terms = []
-        for res_idx in data.machine_idcs:
+        for res_idx in (data.machine_idcs if self.has_setups else ()):
             seq = v.sequence_vars[res_idx]
             if not seq.is_active:
                 continue

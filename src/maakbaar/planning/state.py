@@ -200,6 +200,16 @@ class ShopState:
             raise PlacementError(op, "no machine, operator and time within the horizon can take it")
         return best
 
+    def keep(self, planned: PlannedOperation) -> None:
+        """Book an operation exactly as an earlier plan had it (used to keep parts of a plan)."""
+        op = self.problem.operation_by_key[planned.key]
+        if planned.machine is not None:
+            self.machine_busy[planned.machine].add(planned.start, planned.end, planned)
+        if planned.operator is not None:
+            until = planned.start + planned.setup if op.unattended else planned.end
+            self.operator_busy[planned.operator].add(planned.start, until, planned)
+        self.planned[planned.key] = planned
+
     def commit(self, placement: Placement) -> PlannedOperation:
         planned = placement.planned()
         if placement.machine is not None:

@@ -341,11 +341,13 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None) -> Shop:
             + sum((s.subcontract_lead_days or 0) * 7 / 5 for s in p.routing if s.is_subcontracted)
             for p in chosen
         )
-        offset = rng.choice(range(-4, 23))
-        if offset < 1 and rng.random() < 0.6:  # about one order in ten already late
-            offset = rng.randint(3, 22)
-        if 1 <= offset < lead and rng.random() < 0.8:  # most dates were promised with a normal lead time
-            offset = int(lead) + rng.randint(1, 6)
+        draw = rng.random()
+        if draw < 0.08:  # already past its due date
+            offset = -rng.randint(1, 4)
+        elif draw < 0.2:  # promised tight
+            offset = rng.randint(1, 4)
+        else:  # promised with a normal lead time
+            offset = max(rng.randint(3, 22), int(lead) + rng.randint(1, 6))
         due = _working_day(start + dt.timedelta(days=offset), holidays, -1)
         order_date = _working_day(min(due, start) - dt.timedelta(days=rng.randint(7, 28)), holidays, -1)
         release = _working_day(order_date + dt.timedelta(days=rng.randint(1, 5)), holidays)

@@ -410,3 +410,66 @@ class QuantityBreakRow(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price >= 0", name="price_not_negative"),
     )
+
+
+class PlanRow(Base):
+    """One planning run: its settings, how good it is, and whether it is the plan the shop works to."""
+
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    origin: Mapped[dt.datetime] = mapped_column(DateTime)
+    horizon_min: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(40))
+    time_limit_s: Mapped[float] = mapped_column(Float)
+    elapsed_s: Mapped[float] = mapped_column(Float)
+    first_plan_s: Mapped[float] = mapped_column(Float)
+    late_jobs: Mapped[int] = mapped_column(Integer)
+    tardiness_min: Mapped[int] = mapped_column(Integer)
+    setup_min: Mapped[int] = mapped_column(Integer)
+    flow_time_min: Mapped[int] = mapped_column(Integer)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    unplanned: Mapped[list] = mapped_column(JSON, default=list)
+    operations: Mapped[list[PlanOperationRow]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanOperationRow.start"
+    )
+    jobs: Mapped[list[PlanJobRow]] = relationship(cascade="all, delete-orphan", order_by="PlanJobRow.id")
+
+
+class PlanOperationRow(Base):
+    __tablename__ = "plan_operations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    op_key: Mapped[str] = mapped_column(String(120))
+    job_key: Mapped[str] = mapped_column(String(80))
+    order_number: Mapped[str] = mapped_column(String(CODE), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    work_center_type: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(500), default="")
+    machine_id: Mapped[int | None] = mapped_column(ForeignKey("machines.id", ondelete="SET NULL"), index=True)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id", ondelete="SET NULL"))
+    start: Mapped[dt.datetime] = mapped_column(DateTime)
+    end: Mapped[dt.datetime] = mapped_column(DateTime)
+    setup_min: Mapped[int] = mapped_column(Integer, default=0)
+    plan: Mapped[PlanRow] = relationship(back_populates="operations")
+    machine: Mapped[MachineRow | None] = relationship()
+    operator: Mapped[OperatorRow | None] = relationship()
+    __table_args__ = (
+        UniqueConstraint("plan_id", "op_key", name="uq_plan_operations_key"),
+        CheckConstraint('"end" >= start', name="end_not_before_start"),
+    )
+
+
+class PlanJobRow(Base):
+    __tablename__ = "plan_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    job_key: Mapped[str] = mapped_column(String(80))
+    order_number: Mapped[str] = mapped_column(String(CODE))
+    due: Mapped[dt.datetime] = mapped_column(DateTime)
+    completion: Mapped[dt.datetime] = mapped_column(DateTime)
+    tardiness_min: Mapped[int] = mapped_column(Integer)
+    late: Mapped[bool] = mapped_column(Boolean)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("plan_id", "job_key", name="uq_plan_jobs_key"),)

@@ -1,0 +1,236 @@
+"""``solve``: always a plan fast, then better ones until the time limit; every plan checked.
+
+1. diagnose: operations that cannot be planned at all (no machine, no qualified operator, longer than any
+   working window while they may not pause, a pinned operation off its machine's calendar) are reported
+   with their order and operation, and their jobs left out; the rest is planned;
+2. dispatch: several priority rules, the best one kept (the first plan, well under a second);
+3. improve: CP-SAT (through PyJobShop) on small problems, where it can prove optimality, and large
+   neighbourhood search on exact plans for the rest, until the time limit;
+4. check: the independent plan checker; a plan with violations is never returned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import dispatch as dispatching
+from . import lns
+from .checker import Violation, check_plan
+from .cpsat import CpsatImprover, Progress
+from .plan import Plan, Score
+from .problem import JobSpec, OperationSpec, PlanningProblem
+from .state import PlacementError, ShopState
+
+CPSAT_MAX_OPERATIONS = 60
+
+
+class PlanningError(RuntimeError):
+    """No valid plan could be made; ``reasons`` says why, naming orders and operations."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+@dataclass(frozen=True)
+class Unplanned:
+    job: str
+    order: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    plan: Plan
+    problem: PlanningProblem
+    score: Score
+    status: str
+    elapsed: float
+    first_plan_seconds: float
+    unplanned: tuple[Unplanned, ...] = ()
+    history: tuple[tuple[float, Score, str], ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def violations(self) -> list[Violation]:
+        return check_plan(self.problem, self.plan)
+
+
+def _describe(job: JobSpec, op: OperationSpec) -> str:
+    return f"order {job.order} ({job.key}) operation {op.sequence} ({op.label or op.work_center_type})"
+
+
+def diagnose(problem: PlanningProblem) -> dict[str, str]:
+    """Jobs that cannot be planned, with the reason naming the order and operation."""
+    reasons: dict[str, str] = {}
+    operators = problem.operators
+    for job in problem.jobs:
+        for op in job.operations:
+            where = _describe(job, op)
+            if op.is_subcontracted:
+                continue
+            if not op.run:
+                reasons[job.key] = f"{where}: no active machine can do {op.work_center_type}"
+                break
+            needs_operator = op.needs_operator and (not op.unattended or op.setup > 0)
+            qualified = [o for o in operators if o.can_do(op.work_center_type, op.min_skill)]
+            if needs_operator and not qualified:
+                reasons[job.key] = f"{where}: no operator has the skill {op.work_center_type}"
+                break
+            if not op.may_pause:
+                longest = 0
+                for machine in op.eligible:
+                    cal = problem.machine_by_code[machine].calendar
+                    if needs_operator and not op.unattended:
+                        for operator in qualified:
+                            longest = max(longest, cal.intersect(operator.calendar).longest)
+                    else:
+                        longest = max(longest, cal.longest)
+                work = min(op.run[m] for m in op.eligible) + op.setup
+                if work > longest:
+                    reasons[job.key] = (f"{where} may not pause but needs {work} min in one go; the longest "
+                                        f"working stretch available is {longest} min (split it or allow pausing)")
+                    break
+            if op.fixed_start is not None and op.fixed_machine is not None:
+                cal = problem.machine_by_code[op.fixed_machine].calendar
+                if cal.index_at(op.fixed_start) is None and op.run[op.fixed_machine] > 0:
+                    reasons[job.key] = f"{where} is pinned at a time {op.fixed_machine} does not work"
+                    break
+    return reasons
+
+
+def _cp_exact(problem: PlanningProblem) -> bool:
+    """The CP model is exact (so its optimum is the plan's) without setups, calendars or subcontracting."""
+    for job in problem.jobs:
+        for op in job.operations:
+            if op.setup or op.is_subcontracted:
+                return False
+    return all(len(m.calendar) == 1 for m in problem.machines) and all(
+        len(o.calendar) == 1 for o in problem.operators)
+
+
+def _without(problem: PlanningProblem, keys: set[str]) -> PlanningProblem:
+    return dataclasses.replace(problem, jobs=tuple(j for j in problem.jobs if j.key not in keys))
+
+
+def first_plan(problem: PlanningProblem) -> tuple[PlanningProblem, Plan, list[Unplanned]]:
+    """The best dispatching plan, leaving out (and reporting) jobs that cannot be planned."""
+    unplanned = [Unplanned(k, problem.job_by_key[k].order, r) for k, r in diagnose(problem).items()]
+    reduced = _without(problem, {u.job for u in unplanned})
+    for _attempt in range(len(reduced.jobs) + 1):
+        try:
+            return reduced, dispatching.dispatch(reduced), unplanned
+        except PlacementError as error:
+            op = error.operation
+            job = reduced.job_by_key[op.job]
+            unplanned.append(Unplanned(job.key, job.order, f"{_describe(job, op)}: {str(error).split(': ', 1)[1]}"))
+            reduced = _without(reduced, {job.key})
+    raise PlanningError([u.reason for u in unplanned])
+
+
+def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Callable[[Progress], None] | None = None,
+          workers: int = 2, seed: int = 0, use_cpsat: bool | None = None) -> PlanResult:
+    started = time.monotonic()
+    history: list[tuple[float, Score, str]] = []
+
+    def report(phase: str, plan: Plan, message: str = "") -> None:
+        score = plan.score(reduced)
+        history.append((time.monotonic() - started, score, phase))
+        if on_progress:
+            on_progress(Progress(phase, time.monotonic() - started, float(score.tardiness), None,
+                                 message or f"{score.late_jobs} late (weighted), tardiness {score.tardiness} min"))
+
+    notes: list[str] = []
+    reduced, best, unplanned = first_plan(problem)
+    first_seconds = time.monotonic() - started
+    report("dispatch", best)
+    status = "feasible"
+    remaining = time_limit - (time.monotonic() - started)
+    n_ops = sum(len(j.operations) for j in reduced.jobs)
+    if use_cpsat is None:
+        use_cpsat = n_ops <= CPSAT_MAX_OPERATIONS
+    if use_cpsat and remaining > 0.5 and n_ops:
+        unit = max(1, reduced.horizon // 40000)
+        budget = remaining if n_ops <= CPSAT_MAX_OPERATIONS else remaining / 2
+        try:
+            improver = CpsatImprover(reduced, unit=unit)
+            candidate, cp_status = improver.improve(best, budget, workers=workers, on_progress=on_progress)
+        except Exception as error:  # noqa: BLE001 - a failing solver must not cost the plan we have
+            candidate, cp_status = best, f"solver failed: {error.__class__.__name__}: {error}"
+            notes.append(f"CP-SAT improvement skipped: {cp_status}")
+        if candidate.rank(reduced) < best.rank(reduced):
+            best = candidate
+            report("cpsat", best)
+        if cp_status == "optimal" and unit == 1 and _cp_exact(reduced):
+            status = "optimal"
+    remaining = time_limit - (time.monotonic() - started)
+    if remaining > 0.05 and status != "optimal" and n_ops:
+        best, _steps = lns.improve(reduced, best, remaining, seed=seed,
+                                   on_plan=lambda plan: report("search", plan))
+    violations = check_plan(reduced, best)
+    if violations:  # never hand on an invalid plan: fall back to the plain dispatching plan
+        fallback = dispatching.dispatch(reduced)
+        if check_plan(reduced, fallback):
+            raise PlanningError([f"internal error, plan invalid: {v}" for v in violations[:5]])
+        best, status = fallback, "feasible (fallback)"
+    return PlanResult(best, reduced, best.score(reduced), status, time.monotonic() - started, first_seconds,
+                      tuple(unplanned), tuple(history), tuple(notes))
+
+
+def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 1440, time_limit: float = 5.0,
+           on_progress: Callable[[Progress], None] | None = None, seed: int = 0) -> PlanResult:
+    """Replan after an event, moving as little as possible.
+
+    Every operation of the previous plan that starts within ``keep_minutes`` and can still be done exactly
+    where it was (same machine, operator and time, in the new problem's calendars) stays; the others, later
+    ones and new jobs are placed again around them, later operations in their previous order first.
+    """
+    started = time.monotonic()
+    diagnosis = diagnose(problem)
+    unplanned = [Unplanned(k, problem.job_by_key[k].order, r) for k, r in diagnosis.items()]
+    reduced = _without(problem, set(diagnosis))
+    previous_by_key = {p.key: p for p in previous.operations if p.key in reduced.operation_by_key}
+    state = ShopState(reduced)
+    dispatching.place_fixed(state)
+    for planned in sorted(previous_by_key.values(), key=lambda p: p.start):
+        op = reduced.operation_by_key[planned.key]
+        if op.key in state.planned or planned.start >= keep_minutes:
+            continue
+        job = reduced.job_by_key[op.job]
+        index = job.operations.index(op)
+        if index > 0 and job.operations[index - 1].key not in state.planned:
+            continue
+        try:
+            ready = state.ready_time(op)
+        except PlacementError:
+            continue
+        if planned.start < ready:
+            continue
+        if op.is_subcontracted:
+            state.commit(state.best_placement(op, exact_start=planned.start))
+            continue
+        machines = (planned.machine,) if planned.machine in op.run else None
+        if machines is None:
+            continue
+        placement = state.earliest_on(op, planned.machine, planned.operator, ready, exact_start=planned.start)
+        if placement is not None and placement.end == planned.end:
+            state.commit(placement)
+    # the rest: jobs in the order their (remaining) operations had, new jobs by due date
+    first_start = {}
+    for job in reduced.jobs:
+        starts = [previous_by_key[op.key].start for op in job.operations if op.key in previous_by_key]
+        first_start[job.key] = min(starts) if starts else None
+    order = sorted(reduced.jobs, key=lambda j: (first_start[j.key] is None, first_start[j.key] or 0, j.due))
+    for job in order:
+        for op in job.operations:
+            if op.key not in state.planned:
+                state.commit(state.best_placement(op))
+    plan = Plan(tuple(state.planned[op.key] for job in reduced.jobs for op in job.operations), method="replan")
+    violations = check_plan(reduced, plan)
+    if violations:
+        raise PlanningError([str(v) for v in violations[:5]])
+    return PlanResult(plan, reduced, plan.score(reduced), "feasible", time.monotonic() - started,
+                      time.monotonic() - started, tuple(unplanned))

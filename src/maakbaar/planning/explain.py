@@ -1,0 +1,208 @@
+"""Why is an order late, where is the load, what can we promise? Plain answers from a plan."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .dispatch import RULES, build, place_fixed
+from .plan import Plan
+from .problem import JobSpec, PlanningProblem
+from .state import ShopState
+
+
+@dataclass(frozen=True)
+class Delay:
+    operation: str
+    label: str
+    waited: int  # minutes between ready and start
+    cause: str
+
+
+@dataclass(frozen=True)
+class LateExplanation:
+    job: str
+    order: str
+    tardiness: int
+    unavoidable: bool  # late even with the shop to itself
+    delays: tuple[Delay, ...]
+    summary: str
+
+
+def _fmt(minutes: int) -> str:
+    if minutes >= 1440:
+        return f"{minutes / 1440:.1f} d"
+    if minutes >= 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes} min"
+
+
+def alone_completion(problem: PlanningProblem, job: JobSpec) -> int:
+    """When the job would finish with the whole shop to itself (its own critical path with calendars)."""
+    alone = dataclasses.replace(problem, jobs=(job,))
+    return build(alone, [job]).outcomes(alone)[0].completion
+
+
+def explain_late(problem: PlanningProblem, plan: Plan) -> list[LateExplanation]:
+    planned = plan.by_key()
+    outcomes = {o.key: o for o in plan.outcomes(problem)}
+    by_machine = defaultdict(list)
+    for p in plan.operations:
+        if p.machine:
+            by_machine[p.machine].append(p)
+    explanations = []
+    for job in problem.jobs:
+        outcome = outcomes[job.key]
+        if not outcome.late:
+            continue
+        alone = alone_completion(problem, job)
+        delays = []
+        ready = max(job.release, 0)
+        for index, op in enumerate(job.operations):
+            p = planned[op.key]
+            waited = p.start - ready
+            cause = ""
+            if waited > 0 and p.machine:
+                busy = [q for q in by_machine[p.machine] if q.start < p.start and q.end > ready and q.job != job.key]
+                machine_busy = sum(min(q.end, p.start) - max(q.start, ready) for q in busy)
+                machine_working = problem.machine_by_code[p.machine].calendar.working_between(ready, p.start)
+                if machine_busy >= machine_working * 0.5 and busy:
+                    orders = sorted({problem.job_by_key[q.job].order for q in busy})
+                    cause = (f"machine {p.machine} was busy with {len(busy)} other operation(s) "
+                             f"({', '.join(orders[:4])}{'...' if len(orders) > 4 else ''})")
+                elif machine_working == 0:
+                    cause = f"{p.machine} does not work in that period (calendar, downtime)"
+                else:
+                    cause = f"no free operator with the skill {op.work_center_type} on shift"
+            elif waited > 0:
+                cause = "waiting for the previous step"
+            if waited > 0:
+                delays.append(Delay(op.key, op.label or op.work_center_type, waited, cause))
+            ready = p.end + op.wait_after
+        delays.sort(key=lambda d: -d.waited)
+        if alone > job.due:
+            summary = (f"{job.order}: cannot be on time even with the shop to itself: its routing ends at the "
+                       f"earliest {_fmt(alone - job.due)} after the due date (release, lead times, calendars)")
+        elif delays:
+            top = delays[0]
+            summary = f"{job.order}: {_fmt(outcome.tardiness)} late; held up {_fmt(top.waited)} at {top.label}: {top.cause}"
+        else:
+            summary = f"{job.order}: {_fmt(outcome.tardiness)} late"
+        explanations.append(LateExplanation(job.key, job.order, outcome.tardiness, alone > job.due,
+                                            tuple(delays), summary))
+    return explanations
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    resource: str
+    day: int  # days from the plan's origin date
+    load: int  # minutes planned
+    capacity: int  # working minutes
+
+    @property
+    def utilisation(self) -> float:
+        return self.load / self.capacity if self.capacity else (1.0 if self.load else 0.0)
+
+
+def _day_bounds(problem: PlanningProblem, day: int) -> tuple[int, int]:
+    offset = problem.origin.hour * 60 + problem.origin.minute
+    return day * 1440 - offset, (day + 1) * 1440 - offset
+
+
+def machine_load(problem: PlanningProblem, plan: Plan, days: int = 14) -> list[DayLoad]:
+    loads = []
+    for machine in problem.machines:
+        items = [p for p in plan.operations if p.machine == machine.code]
+        for day in range(days):
+            a, b = _day_bounds(problem, day)
+            load = sum(machine.calendar.working_between(max(p.start, a, 0), min(p.end, b)) for p in items)
+            capacity = machine.calendar.working_between(max(a, 0), b)
+            loads.append(DayLoad(machine.code, day, load, capacity))
+    return loads
+
+
+def skill_load(problem: PlanningProblem, plan: Plan, days: int = 14) -> list[DayLoad]:
+    """Attended minutes per skill and day against the shift time of the operators who have that skill."""
+    ops = problem.operation_by_key
+    loads = []
+    skills = sorted({t for o in problem.operators for t in o.skills})
+    for skill in skills:
+        people = [o for o in problem.operators if o.can_do(skill)]
+        items = [p for p in plan.operations if p.operator and ops[p.key].work_center_type == skill]
+        for day in range(days):
+            a, b = _day_bounds(problem, day)
+            load = 0
+            for p in items:
+                until = p.start + p.setup if ops[p.key].unattended else p.end
+                person = problem.operator_by_code[p.operator].calendar
+                load += person.working_between(max(p.start, a, 0), min(until, b))
+            capacity = sum(o.calendar.working_between(max(a, 0), b) for o in people)
+            loads.append(DayLoad(skill, day, load, capacity))
+    return loads
+
+
+def bottleneck(problem: PlanningProblem, plan: Plan, days: int = 10) -> tuple[str, float] | None:
+    """The machine with the highest utilisation over the next ``days`` days."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for entry in machine_load(problem, plan, days):
+        totals[entry.resource][0] += entry.load
+        totals[entry.resource][1] += entry.capacity
+    ranked = sorted(((load / cap if cap else 0.0, code) for code, (load, cap) in totals.items()), reverse=True)
+    return (ranked[0][1], ranked[0][0]) if ranked else None
+
+
+@dataclass(frozen=True)
+class Promise:
+    jobs: tuple[str, ...]
+    earliest_without_harm: int  # completion if it only uses what the plan leaves free
+    earliest_top_priority: int  # completion if it goes first
+    slipping: tuple[tuple[str, int], ...]  # (order, extra weighted tardiness in minutes) when it goes first
+
+
+def promise(problem: PlanningProblem, plan: Plan, new_jobs: list[JobSpec]) -> Promise:
+    """Capable to promise for a new order's jobs (not in ``problem``): with nobody moved, and first in line."""
+    extended = dataclasses.replace(problem, jobs=(*problem.jobs, *new_jobs))
+    new_keys = {j.key for j in new_jobs}
+    # 1. slot it into what the current plan leaves free: nobody else moves
+    state = ShopState(extended)
+    for planned in sorted(plan.operations, key=lambda p: p.start):
+        state.keep(planned)
+    for job in new_jobs:
+        for op in job.operations:
+            state.commit(state.best_placement(op))
+    without_harm = max(state.planned[op.key].end for job in new_jobs for op in job.operations)
+    # 2. as early in the order of work as it can go without making any other order later
+    planned = plan.by_key()
+    order = sorted(problem.jobs, key=lambda j: min(planned[op.key].start for op in j.operations))
+    reference = build(problem, order, method="promise")
+    before = {o.key: o.tardiness for o in reference.outcomes(problem)}
+
+    def attempt(position: int) -> tuple[int, dict[str, int]]:
+        trial = build(extended, [*order[:position], *new_jobs, *order[position:]], method="promise")
+        done = max(p.end for p in trial.operations if p.job in new_keys)
+        harm: dict[str, int] = {}
+        for outcome in trial.outcomes(extended):
+            if outcome.key not in new_keys and outcome.tardiness > before[outcome.key]:
+                harm[outcome.order] = harm.get(outcome.order, 0) + outcome.tardiness - before[outcome.key]
+        return done, harm
+
+    lo, hi = 0, len(order)
+    while lo < hi:  # the first position at which nobody else gets later (assumed monotone in the position)
+        mid = (lo + hi) // 2
+        if attempt(mid)[1]:
+            lo = mid + 1
+        else:
+            hi = mid
+    done_at_position, harm = attempt(lo)
+    if not harm:
+        without_harm = min(without_harm, done_at_position)
+    # 3. top priority: it goes first, the others follow in their current order
+    top, slipping = attempt(0)
+    return Promise(tuple(sorted(new_keys)), without_harm, top,
+                   tuple(sorted(slipping.items(), key=lambda item: -item[1])))
+
+
+__all__ = ["LateExplanation", "Delay", "DayLoad", "Promise", "explain_late", "machine_load", "skill_load",
+           "bottleneck", "promise", "alone_completion", "place_fixed", "RULES"]

@@ -1,0 +1,168 @@
+"""Plan the shop's open orders, keep the plan, answer 'when can we deliver?'. Never commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain import OrderStatus
+from ..planning import engine
+from ..planning.cpsat import Progress
+from ..planning.explain import explain_late, promise
+from ..planning.from_shop import build_problem
+from ..planning.plan import Plan, PlannedOperation
+from ..store.tables import MachineRow, OperatorRow, PlanJobRow, PlanOperationRow, PlanRow
+from . import shop_io
+
+
+class PlanningServiceError(ValueError):
+    pass
+
+
+def default_origin(now: dt.datetime | None = None) -> dt.datetime:
+    now = now or dt.datetime.now()
+    return now.replace(second=0, microsecond=0)
+
+
+def current_plan_row(session: Session) -> PlanRow | None:
+    return session.scalars(
+        select(PlanRow).where(PlanRow.is_current.is_(True)).order_by(PlanRow.id.desc()).limit(1)
+    ).one_or_none()
+
+
+def pinned_operations(session: Session, shop) -> dict[str, tuple[str, dt.datetime]]:
+    """Operations the planner fixed keep the machine and start they have in the current plan."""
+    plan = current_plan_row(session)
+    if plan is None:
+        return {}
+    fixed = {f"{wo.number}/{op.sequence}" for wo in shop.work_orders for op in wo.operations if op.fixed}
+    rows = session.scalars(select(PlanOperationRow).options(selectinload(PlanOperationRow.machine))
+                           .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.op_key.in_(fixed)))
+    return {row.op_key: (row.machine.code, row.start) for row in rows if row.machine is not None}
+
+
+def previous_plan(session: Session, problem) -> Plan | None:
+    """The current stored plan, in the new problem's minutes (for replanning with few changes)."""
+    row = current_plan_row(session)
+    if row is None:
+        return None
+    operations = []
+    rows = session.scalars(select(PlanOperationRow).options(selectinload(PlanOperationRow.machine),
+                                                            selectinload(PlanOperationRow.operator))
+                           .where(PlanOperationRow.plan_id == row.id))
+    for op in rows:
+        operations.append(PlannedOperation(
+            op.op_key, op.job_key, op.machine.code if op.machine else None, op.operator.code if op.operator else None,
+            problem.to_minute(op.start), problem.to_minute(op.end), op.setup_min))
+    return Plan(tuple(operations), method="stored")
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    plan_id: int
+    status: str
+    late_orders: list[tuple[str, int, str]]  # (order, tardiness minutes, explanation)
+    unplanned: list[str]
+    elapsed: float
+    first_plan_seconds: float
+    operations: int
+    bottleneck: tuple[str, float] | None
+
+
+def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: float = 10.0,
+              on_progress: Callable[[Progress], None] | None = None, mode: str = "full") -> PlanSummary:
+    """Plan every open order on finite capacity and store it as the current plan.
+
+    ``mode='replan'`` keeps what the current plan has for the next two days wherever it still fits.
+    """
+    from ..planning.explain import bottleneck
+
+    shop = shop_io.load_shop(session)
+    origin = default_origin(origin)
+    problem = build_problem(shop, origin, pinned=pinned_operations(session, shop))
+    if not problem.jobs:
+        raise PlanningServiceError("there are no open orders to plan")
+    previous = previous_plan(session, problem) if mode == "replan" else None
+    if previous is not None:
+        result = engine.replan(problem, previous, time_limit=time_limit, on_progress=on_progress)
+    else:
+        result = engine.solve(problem, time_limit=time_limit, on_progress=on_progress)
+    explanations = {e.job: e for e in explain_late(result.problem, result.plan)}
+    row = _store(session, result, explanations, time_limit)
+    late = {}
+    for e in explanations.values():
+        if e.order not in late or e.tardiness > late[e.order][1]:
+            late[e.order] = (e.order, e.tardiness, e.summary)
+    return PlanSummary(row.id, result.status, sorted(late.values(), key=lambda x: -x[1]),
+                       [u.reason for u in result.unplanned], result.elapsed, result.first_plan_seconds,
+                       len(result.plan.operations), bottleneck(result.problem, result.plan))
+
+
+def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float) -> PlanRow:
+    problem, plan, score = result.problem, result.plan, result.score
+    machine_ids = dict(session.execute(select(MachineRow.code, MachineRow.id)).all())
+    operator_ids = dict(session.execute(select(OperatorRow.code, OperatorRow.id)).all())
+    session.execute(update(PlanRow).where(PlanRow.is_current.is_(True)).values(is_current=False))
+    row = PlanRow(
+        created_at=dt.datetime.now().replace(microsecond=0), origin=problem.origin, horizon_min=problem.horizon,
+        status=result.status, method=plan.method or "", time_limit_s=time_limit, elapsed_s=round(result.elapsed, 3),
+        first_plan_s=round(result.first_plan_seconds, 3), late_jobs=score.late_jobs, tardiness_min=score.tardiness,
+        setup_min=score.setup, flow_time_min=score.flow_time, is_current=True,
+        unplanned=[{"job": u.job, "order": u.order, "reason": u.reason} for u in result.unplanned],
+    )
+    ops = problem.operation_by_key
+    for p in plan.operations:
+        op, job = ops[p.key], problem.job_by_key[p.job]
+        row.operations.append(PlanOperationRow(
+            op_key=p.key, job_key=p.job, order_number=job.order, sequence=op.sequence,
+            work_center_type=op.work_center_type, label=op.label[:500],
+            machine_id=machine_ids.get(p.machine) if p.machine else None,
+            operator_id=operator_ids.get(p.operator) if p.operator else None,
+            start=problem.to_datetime(p.start), end=problem.to_datetime(p.end), setup_min=p.setup))
+    for outcome in plan.outcomes(problem):
+        explanation = explanations.get(outcome.key)
+        row.jobs.append(PlanJobRow(
+            job_key=outcome.key, order_number=outcome.order, due=problem.to_datetime(outcome.due),
+            completion=problem.to_datetime(outcome.completion), tardiness_min=outcome.tardiness, late=outcome.late,
+            explanation=explanation.summary if explanation else ""))
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class PromiseAnswer:
+    order: str
+    earliest: dt.datetime
+    top_priority: dt.datetime
+    slipping: list[tuple[str, int]]
+
+
+def promise_order(session: Session, number: str, origin: dt.datetime | None = None) -> PromiseAnswer:
+    """When can this order be delivered without making others late, and what if it goes first?"""
+    shop = shop_io.load_shop(session)
+    order = next((o for o in shop.orders if o.number == number), None)
+    if order is None:
+        raise PlanningServiceError(f"unknown order '{number}'")
+    origin = default_origin(origin)
+    others = shop.model_copy(update={"orders": tuple(o for o in shop.orders if o.number != number)})
+    problem = build_problem(others, origin)
+    as_ordered = order.model_copy(update={"status": OrderStatus.ORDERED})
+    with_order = build_problem(shop.model_copy(update={"orders": (*others.orders, as_ordered),
+                                                       "work_orders": tuple(w for w in shop.work_orders
+                                                                            if w.order != number)}),
+                               origin, horizon_days=(problem.horizon // 1440) + 30)
+    new_jobs = [j for j in with_order.jobs if j.order == number]
+    if not new_jobs:
+        raise PlanningServiceError(f"order {number} has nothing left to plan")
+    import dataclasses
+
+    problem = dataclasses.replace(with_order, jobs=tuple(j for j in with_order.jobs if j.order != number))
+    base = engine.solve(problem, time_limit=1.0, use_cpsat=False)
+    answer = promise(base.problem, base.plan, new_jobs)
+    return PromiseAnswer(number, problem.to_datetime(answer.earliest_without_harm),
+                         problem.to_datetime(answer.earliest_top_priority), list(answer.slipping))

@@ -1,0 +1,75 @@
+"""Planning the stored shop: conversion from the domain, stored plans, promises, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from maakbaar.domain import OperationStatus
+from maakbaar.planning.checker import check_plan
+from maakbaar.planning.engine import solve
+from maakbaar.planning.from_shop import build_problem
+from maakbaar.services import planning_service, shop_io
+from maakbaar.store.db import unit_of_work
+from maakbaar.store.tables import PlanJobRow, PlanOperationRow, PlanRow
+from tests.conftest import DEMO_START
+
+ORIGIN = dt.datetime.combine(DEMO_START, dt.time(6, 0))
+
+
+def test_demo_shop_problem_respects_progress_on_the_floor(demo_shop):
+    problem = build_problem(demo_shop, ORIGIN)
+    keys = problem.operation_by_key
+    for work_order in demo_shop.work_orders:
+        for operation in work_order.operations:
+            key = f"{work_order.number}/{operation.sequence}"
+            if operation.status == OperationStatus.DONE:
+                assert key not in keys
+            elif operation.status == OperationStatus.STARTED:
+                spec = keys[key]
+                assert spec.in_progress and spec.setup == 0
+                assert spec.fixed_machine == operation.assigned_machine
+                remaining = work_order.quantity - operation.quantity_done
+                assert spec.run[spec.fixed_machine] == -(-round(operation.run_min_per_piece * remaining * 1000) // 1000)
+    ordered = [o for o in demo_shop.orders if o.status.value == "ordered"]
+    assert ordered and all(f"{o.number}/1" in problem.job_by_key for o in ordered)
+    result = solve(problem, time_limit=2.0)
+    assert check_plan(result.problem, result.plan) == []
+    assert not result.unplanned
+    planned = result.plan.by_key()
+    for spec in keys.values():
+        if spec.in_progress:
+            assert planned[spec.key].machine == spec.fixed_machine
+
+
+def test_plan_is_stored_and_replaces_the_current_one(databases, demo_shop):
+    engine = databases.migrated()
+    with unit_of_work(engine) as session:
+        shop_io.store_shop(session, demo_shop)
+    with unit_of_work(engine) as session:
+        first = planning_service.plan_shop(session, ORIGIN, time_limit=1.0)
+    with unit_of_work(engine) as session:
+        second = planning_service.plan_shop(session, ORIGIN, time_limit=1.0, mode="replan")
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(PlanRow)) == 2
+        current = planning_service.current_plan_row(session)
+        assert current.id == second.plan_id != first.plan_id
+        count = session.scalar(select(func.count()).select_from(PlanOperationRow)
+                               .where(PlanOperationRow.plan_id == current.id))
+        assert count == second.operations > 0
+        late = session.scalars(select(PlanJobRow).where(PlanJobRow.plan_id == current.id, PlanJobRow.late)).all()
+        assert all(row.explanation for row in late)
+        assert {row.order_number for row in late} == {o for o, _m, _w in second.late_orders}
+
+
+def test_promise_for_an_order(databases, demo_shop):
+    engine = databases.migrated()
+    with unit_of_work(engine) as session:
+        shop_io.store_shop(session, demo_shop)
+    number = next(o.number for o in demo_shop.orders if o.status.value == "ordered")
+    with unit_of_work(engine) as session:
+        answer = planning_service.promise_order(session, number, ORIGIN)
+    assert ORIGIN <= answer.top_priority <= answer.earliest
+    for _order, minutes in answer.slipping:
+        assert minutes > 0
