@@ -46,3 +46,23 @@ def test_health_and_openapi(client):
     assert client.get("/api/health").json()["status"] == "ok"
     assert "/api/orders" in client.get("/openapi.json").json()["paths"]
     assert client.get("/").status_code == 200  # redirected to /orders
+
+
+def test_orders_show_the_planned_completion(databases, demo_shop):
+    import datetime as dt
+
+    from maakbaar.services import planning_service
+
+    engine = databases.migrated()
+    with unit_of_work(engine) as session:
+        shop_io.store_shop(session, demo_shop)
+        planning_service.plan_shop(session, dt.datetime(2026, 11, 30, 6, 0), time_limit=0.5)
+    with TestClient(create_app(engine)) as c:
+        orders = c.get("/api/orders").json()
+        planned = [o for o in orders if o["planned_completion"]]
+        assert len(planned) == len(orders)
+        late = [o for o in orders if o["planned_late"]]
+        assert all(o["late_reason"] for o in late)
+        page = c.get("/orders").text
+        assert "Gepland gereed" in page
+        assert page.count("plan te laat") == len(late)

@@ -290,8 +290,11 @@ def _working_day(day: dt.date, holidays: set[dt.date], direction: int = 1) -> dt
 QUANTITIES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 150, 250]
 
 
-def build_demo_shop(seed: int = 1, start: dt.date | None = None) -> Shop:
-    """The demo shop as one validated value. ``start`` is 'today' in the shop (default: today)."""
+def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: int | None = None) -> Shop:
+    """The demo shop as one validated value. ``start`` is 'today' in the shop (default: today).
+
+    ``order_count`` makes a larger (or smaller) shop for benchmarks: due dates spread in proportion, so
+    the load per week stays that of the demo."""
     start = start or dt.date.today()
     rng = random.Random(f"maakbaar-demo-{seed}")
     materials = {m.grade: m for m in reference_materials()}
@@ -332,7 +335,9 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None) -> Shop:
 
     orders: list[Order] = []
     work_orders: list[WorkOrder] = []
-    for i in range(rng.randint(62, 78)):
+    count = order_count if order_count is not None else rng.randint(62, 78)
+    spread = max(1.0, count / 70)
+    for i in range(count):
         customer = rng.choice(customers)
         chosen = rng.sample(parts_by_customer[customer.code], rng.choice([1, 1, 1, 2, 2, 3]))
         # the lead time a shop would normally quote: a working day per operation plus subcontracting
@@ -347,7 +352,7 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None) -> Shop:
         elif draw < 0.2:  # promised tight
             offset = rng.randint(1, 4)
         else:  # promised with a normal lead time
-            offset = max(rng.randint(3, 22), int(lead) + rng.randint(1, 6))
+            offset = max(int(rng.randint(3, 22) * spread), int(lead) + rng.randint(1, 6))
         due = _working_day(start + dt.timedelta(days=offset), holidays, -1)
         order_date = _working_day(min(due, start) - dt.timedelta(days=rng.randint(7, 28)), holidays, -1)
         release = _working_day(order_date + dt.timedelta(days=rng.randint(1, 5)), holidays)

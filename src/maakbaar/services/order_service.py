@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain import Order, OrderStatus, WorkOrder, WorkOrderOperation
 from ..store.repositories import Repositories
-from ..store.tables import OrderRow
+from ..store.tables import OrderRow, PlanJobRow, PlanRow
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,9 @@ class OrderSummary:
     value: float
     late: bool
     days_left: int
+    planned_completion: dt.datetime | None = None
+    planned_late: bool | None = None
+    late_reason: str = ""
 
 
 def order_overview(session: Session, include_closed: bool = False, today: dt.date | None = None) -> list[OrderSummary]:
@@ -41,6 +44,7 @@ def order_overview(session: Session, include_closed: bool = False, today: dt.dat
     )
     if not include_closed:
         query = query.where(OrderRow.status.in_([s.value for s in OrderStatus if s.is_open]))
+    planned = _planned_completion(session)
     summaries = []
     for row in session.scalars(query):
         status = OrderStatus(row.status)
@@ -51,8 +55,25 @@ def order_overview(session: Session, include_closed: bool = False, today: dt.dat
             quantity=sum(line.quantity for line in row.lines),
             value=round(sum(line.quantity * (line.unit_price or 0) for line in row.lines), 2),
             late=status.is_open and row.due_date < today, days_left=(row.due_date - today).days,
+            **planned.get(row.number, {}),
         ))
     return summaries
+
+
+def _planned_completion(session: Session) -> dict[str, dict]:
+    """Per order, from the current plan: when its last line is ready, whether that is late, and why."""
+    plan_id = session.scalar(select(PlanRow.id).where(PlanRow.is_current.is_(True)).order_by(PlanRow.id.desc()))
+    if plan_id is None:
+        return {}
+    out: dict[str, dict] = {}
+    for job in session.scalars(select(PlanJobRow).where(PlanJobRow.plan_id == plan_id)):
+        entry = out.setdefault(job.order_number, {"planned_completion": job.completion, "planned_late": False,
+                                                  "late_reason": ""})
+        entry["planned_completion"] = max(entry["planned_completion"], job.completion)
+        if job.late:
+            entry["planned_late"] = True
+            entry["late_reason"] = entry["late_reason"] or job.explanation
+    return out
 
 
 class ReleaseError(ValueError):

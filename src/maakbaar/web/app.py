@@ -36,6 +36,9 @@ class OrderOut(BaseModel):
     quantity: int
     value: float
     late: bool
+    planned_completion: dt.datetime | None = None
+    planned_late: bool | None = None
+    late_reason: str = ""
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -64,7 +67,8 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/api/orders", tags=["orders"], response_model=list[OrderOut])
     def list_orders(include_closed: bool = False, db: Session = Depends(session)):
-        return [OrderOut(**vars(o)) for o in order_service.order_overview(db, include_closed=include_closed)]
+        return [OrderOut(**{k: v for k, v in vars(o).items() if k != 'days_left'})
+                for o in order_service.order_overview(db, include_closed=include_closed)]
 
     @app.get("/orders", response_class=HTMLResponse, include_in_schema=False)
     def orders_page(request: Request, lang: str = Depends(language), db: Session = Depends(session)):

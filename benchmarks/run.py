@@ -1,0 +1,121 @@
+"""Benchmarks: ``benchmarks/run.sh SUITE [options]`` (see --help). Prints a Markdown table with ratios
+against baselines measured in the same run, and saves it under benchmarks/results/."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+BRANDIMARTE = [f"mk{i:02d}" for i in range(1, 11)]
+TAILLARD = ["ta01", "ta11", "ta21", "ta31", "ta41", "ta51", "ta61", "ta71"]
+
+
+def gap(value: int | None, best: int) -> float | None:
+    return None if value is None else 100.0 * (value - best) / best
+
+
+def fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def classic(args) -> str:
+    from benchmarks.classic import SHARED, best_known, check, greedy, makespan, read_brandimarte, read_taillard
+    from benchmarks.classic import solve_lns, solve_plain
+
+    names = args.instances or (BRANDIMARTE + TAILLARD)
+    lines = [f"| instance | best known | greedy | plain CP-SAT {args.seconds:g}s | ours (LNS) {args.seconds:g}s | "
+             "gap greedy % | gap plain % | gap ours % |", "|---|---|---|---|---|---|---|---|"]
+    gaps: dict[str, dict[str, list[float]]] = {"mk": {"plain": [], "ours": []}, "ta": {"plain": [], "ours": []}}
+    for name in names:
+        instance = read_brandimarte(SHARED / "brandimarte" / f"{name}.txt") if name.startswith("mk") else read_taillard(name)
+        best = best_known(name)
+        g = greedy(instance)
+        plain = solve_plain(instance, args.seconds, workers=args.workers)
+        ours = solve_lns(instance, args.seconds, workers=args.workers)
+        for label, solution in (("greedy", g), ("plain", plain), ("ours", ours)):
+            if solution is not None:
+                problems = check(instance, solution)
+                assert not problems, f"{name} {label}: {problems[:3]}"
+        values = {"greedy": makespan(g), "plain": plain and makespan(plain), "ours": makespan(ours)}
+        family = name[:2]
+        gaps[family]["plain"].append(gap(values["plain"], best) if values["plain"] else float("nan"))
+        gaps[family]["ours"].append(gap(values["ours"], best))
+        line = (f"| {name} | {best} | {values['greedy']} | {fmt(values['plain'])} | {values['ours']} | "
+                f"{fmt(gap(values['greedy'], best))} | {fmt(gap(values['plain'], best))} | {fmt(gap(values['ours'], best))} |")
+        lines.append(line)
+        print(line, flush=True)
+    for family, label in (("mk", "Brandimarte mean"), ("ta", "Taillard mean")):
+        if gaps[family]["ours"]:
+            plain_mean = statistics.fmean(gaps[family]["plain"])
+            ours_mean = statistics.fmean(gaps[family]["ours"])
+            ratio = ours_mean / plain_mean if plain_mean else float("nan")
+            lines.append(f"| **{label}** | | | | | | {plain_mean:.2f} | {ours_mean:.2f} (x{ratio:.2f} of plain) |")
+    return "\n".join(lines)
+
+
+def shop(args) -> str:
+    from benchmarks.shop import run
+
+    sizes = tuple(args.sizes or (60, 200, 500))
+    budgets = (10, args.seconds)
+    rows = run(sizes, budgets, plain=not args.no_plain)
+    head = ["orders", "jobs", "operations", "first plan s", "lower bound", "EDD rule", "best rule"]
+    for b in budgets:
+        head += [f"plain CP-SAT {b:g}s", f"ours {b:g}s", f"ours/rule {b:g}s"]
+    head += ["replan s", "ops moved", "broken machine"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [r["orders"], r["jobs"], r["operations"], f"{r['first_plan_s']:.2f}", r["lower_bound"],
+                 r["edd_tardiness"], r["dispatch_tardiness"]]
+        for b in budgets:
+            ours = r[f"ours_{b}s"]
+            cells += [fmt(r.get(f"plain_{b}s")) if not args.no_plain else "not run", ours,
+                      f"{ours / r['dispatch_tardiness']:.2f}" if r["dispatch_tardiness"] else "-"]
+        cells += [f"{r['replan_s']:.2f}", r["replan_moved"], r["bottleneck"]]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+        print(lines[-1], flush=True)
+    lines.append("")
+    lines.append("Tardiness = weighted tardiness in minutes (priority x minutes late), lower is better; "
+                 "'-' = no plan found in the budget. Lower bound = each job alone in the shop (its own routing, "
+                 "release, lead times and calendars): tardiness no plan can avoid.")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="suite", required=True)
+    c = sub.add_parser("classic", help="Brandimarte mk01-mk10 and Taillard instances: makespan gap to best known")
+    c.add_argument("--seconds", type=float, default=60)
+    c.add_argument("--workers", type=int, default=2)
+    c.add_argument("instances", nargs="*")
+    s = sub.add_parser("shop", help="realistic shops of 60/200/500 orders: weighted tardiness, first plan, replan")
+    s.add_argument("--seconds", type=float, default=60)
+    s.add_argument("--sizes", type=int, nargs="*")
+    s.add_argument("--no-plain", action="store_true", help="skip plain CP-SAT")
+    args = parser.parse_args()
+    started = time.monotonic()
+    table = classic(args) if args.suite == "classic" else shop(args)
+    command = "benchmarks/run.sh " + " ".join(sys.argv[1:])
+    header = (f"### {args.suite} ({dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
+              f"{time.monotonic() - started:.0f} s)\n\nCommand: `{command}`\n\n")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{args.suite}.md").write_text(header + table + "\n")
+    print("\n" + header + table)
+
+
+if __name__ == "__main__":
+    main()

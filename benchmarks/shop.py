@@ -1,0 +1,83 @@
+"""Realistic shops generated like the demo shop (60, 200, 500 orders): the planning engine against the
+dispatching rule and plain PyJobShop/CP-SAT at the same budget, measured in the same run."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+
+from ortools.sat.python import cp_model
+from pyjobshop.solvers.ortools import CPModel
+
+from maakbaar.planning import dispatch as dispatching
+from maakbaar.planning import engine
+from maakbaar.planning.checker import check_plan
+from maakbaar.planning.cpsat import CpsatImprover
+from maakbaar.planning.explain import alone_completion, bottleneck
+from maakbaar.planning.from_shop import build_problem
+from maakbaar.services.demo import build_demo_shop
+
+START = dt.date(2026, 11, 30)
+ORIGIN = dt.datetime(2026, 11, 30, 6, 0)
+
+
+def make_problem(orders: int, seed: int = 11):
+    shop = build_demo_shop(seed, START, order_count=orders)
+    return build_problem(shop, ORIGIN)
+
+
+def plain_cpsat(problem, seconds: float, workers: int = 2):
+    """PyJobShop's model of the problem (10-minute units), weighted tardiness, no warm start."""
+    started = time.monotonic()
+    improver = CpsatImprover(problem, unit=10)
+    cp = CPModel(improver.model.data())
+    cp.model.minimize(improver._expressions(cp)["tardiness"])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, seconds - (time.monotonic() - started))
+    solver.parameters.num_workers = workers
+    name = solver.status_name(solver.solve(cp.model))
+    if name not in ("OPTIMAL", "FEASIBLE"):
+        return None
+    plan = improver.decode(improver._assignment(cp, solver))
+    assert check_plan(problem, plan) == []
+    return plan
+
+
+def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True) -> list[dict]:
+    rows = []
+    for orders in sizes:
+        problem = make_problem(orders)
+        ops = sum(len(j.operations) for j in problem.jobs)
+        started = time.monotonic()
+        reduced, first, _unplanned = engine.first_plan(problem)
+        first_seconds = time.monotonic() - started
+        assert check_plan(reduced, first) == []
+        edd = dispatching.build(reduced, dispatching.order_edd(reduced))
+        lower = sum(j.weight * max(0, alone_completion(reduced, j) - j.due) for j in reduced.jobs)
+        row = {"orders": orders, "jobs": len(reduced.jobs), "operations": ops, "first_plan_s": first_seconds,
+               "lower_bound": lower,
+               "edd_tardiness": edd.score(reduced).tardiness, "dispatch_tardiness": first.score(reduced).tardiness}
+        for budget in budgets:
+            result = engine.solve(problem, time_limit=budget)
+            assert check_plan(result.problem, result.plan) == []
+            row[f"ours_{budget}s"] = result.score.tardiness
+            row[f"ours_{budget}s_late"] = result.score.late_jobs
+            if budget == max(budgets):
+                best = result
+            if plain:
+                plan = plain_cpsat(reduced, budget)
+                row[f"plain_{budget}s"] = None if plan is None else plan.score(reduced).tardiness
+        # replan after a breakdown of the bottleneck for a day, starting tomorrow morning
+        machine, _load = bottleneck(best.problem, best.plan)
+        down = best.problem.machine_by_code[machine]
+        windows = tuple((a, b) for a, b in down.calendar.minus([(24 * 60, 48 * 60)]).spans)
+        broken = dataclasses.replace(best.problem, machines=tuple(
+            dataclasses.replace(m, windows=windows) if m.code == machine else m for m in best.problem.machines))
+        started = time.monotonic()
+        replanned = engine.replan(broken, best.plan, time_limit=10)
+        row["replan_s"] = time.monotonic() - started
+        row["replan_moved"] = sum(1 for p in replanned.plan.operations if best.plan.by_key()[p.key].start != p.start)
+        row["bottleneck"] = machine
+        rows.append(row)
+    return rows
