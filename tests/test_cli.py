@@ -134,3 +134,45 @@ def test_plan_and_promise_commands(workdir):
     assert "ORD-260001: can be ready on" in result.output
     result = run("promise", "NOPE")
     assert result.exit_code == 1 and "unknown order 'NOPE'" in result.output
+
+
+def _plate_dxf(path):
+    import ezdxf
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_lwpolyline([(0, 0), (100, 0), (100, 50), (0, 50)], close=True)
+    for cx in (15, 85):
+        for cy in (12, 38):
+            msp.add_circle((cx, cy), 5)
+    doc.saveas(path)
+    return path
+
+
+def test_quote_command(workdir):
+    import math
+
+    assert run("init").exit_code == 0
+    assert run("demo", "--seed", "1", "--start", "2026-11-30").exit_code == 0
+    plate = _plate_dxf(workdir / "plaat.dxf")
+    result = run("quote", str(plate), "--material", "S235JR", "--thickness", "3", "--qty", "1,10,50", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    [part] = data["parts"]
+    assert part["geometry"]["cut_length_mm"] == round(300 + 4 * math.pi * 10, 3)
+    assert part["geometry"]["pierces"] == 5
+    assert [b["quantity"] for b in part["breaks"]] == [1, 10, 50]
+    (workdir / "kapot.dxf").write_text("not a drawing")
+    result = run("quote", str(plate), str(workdir / "kapot.dxf"), "--material", "S235JR", "--thickness", "3",
+                 "--summary", "quotes.csv", "--save", "K1001")
+    assert result.exit_code == 0, result.output
+    assert "Price per piece" in result.output and "Quote OFF-" in result.output
+    assert "kapot.dxf: this is not a DXF file" in result.output
+    assert (workdir / "quotes.csv").read_text().count("plaat.dxf") == 3
+    result = run("quote", str(workdir / "kapot.dxf"), "--material", "S235JR", "--thickness", "3")
+    assert result.exit_code == 1
+    result = run("quote", str(plate), "--material", "UNOBTAINIUM", "--thickness", "3")
+    assert result.exit_code == 1 and "unknown material 'UNOBTAINIUM'" in result.output
+    result = run("quote", str(plate), "--material", "S235JR", "--thickness", "40")
+    assert result.exit_code == 1 and "beyond the laser's capability" in result.output

@@ -19,6 +19,7 @@ from .. import config
 from ..domain import describe_validation_error
 from ..services.errors import ImportProblem, NotEmptyError
 from ..services.planning_service import PlanningServiceError
+from ..services.quoting import QuoteError
 from ..planning.engine import PlanningError
 from ..store import migrate
 from ..store.db import make_engine, unit_of_work
@@ -83,7 +84,7 @@ def _run(action):
     except ValidationError as error:
         _fail("\n".join(describe_validation_error(error)))
     except (UserError, NotEmptyError, NotFoundError, DuplicateError, ConflictError, FileNotFoundError,
-            PlanningServiceError, PlanningError) as error:
+            PlanningServiceError, PlanningError, QuoteError) as error:
         _fail(str(error))
     except SQLAlchemyError as error:
         _fail(f"database error, nothing was changed: {error.__class__.__name__}: {str(error).splitlines()[0]}")
@@ -324,6 +325,133 @@ def promise(order: Annotated[str, typer.Argument(help="Order number, e.g. ORD-26
             console.print("  and no other order would become later.")
 
     _run(action)
+
+
+@app.command()
+def quote(
+    files: Annotated[list[Path], typer.Argument(help="DXF flat patterns (one part each, or several side by side).")],
+    material: Annotated[str, typer.Option(help="Material grade as in the shop's materials, e.g. S235JR.")],
+    thickness: Annotated[float, typer.Option(help="Sheet thickness in mm.")],
+    qty: Annotated[str, typer.Option(help="Quantity breaks, e.g. 1,10,50,250.")] = "1,10,50",
+    finish: Annotated[str, typer.Option(help="none, powder (powder coating) or galvanise.")] = "none",
+    weld_mm: Annotated[float, typer.Option("--weld-mm", help="Weld length per part in mm.")] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    summary: Annotated[Path | None, typer.Option(help="Write a summary of all parts to .csv or .xlsx.")] = None,
+    save: Annotated[str | None, typer.Option("--save", metavar="CUSTOMER",
+                                             help="Store the parts and a quote for this customer code.")] = None,
+) -> None:
+    """Price parts from their DXF flat pattern: material, laser, bending, welding, finishing, per quantity.
+
+    A file that cannot be read is reported with the reason; the other files are still quoted.
+    """
+    from ..services import quoting
+
+    def action():
+        try:
+            quantities = sorted({int(x) for x in qty.replace(";", ",").split(",") if x.strip()})
+        except ValueError:
+            raise UserError(f"--qty: '{qty}' is not a list of whole numbers like 1,10,50") from None
+        if not quantities or min(quantities) <= 0:
+            raise UserError("--qty: give quantities above zero, like 1,10,50")
+        engine = _engine()
+        with unit_of_work(engine) as session:
+            if len(files) > 1 and not as_json:
+                with _progress() as progress:
+                    task = progress.add_task("Quoting", total=len(files))
+                    run = quoting.quote_files(session, files, material, thickness, quantities, finish, weld_mm,
+                                              on_file=lambda _p: progress.advance(task))
+            else:
+                run = quoting.quote_files(session, files, material, thickness, quantities, finish, weld_mm)
+            saved = quoting.save_quote(session, run, save) if save else None
+        if as_json:
+            console.print_json(data=_quote_json(run), highlight=False)
+        else:
+            for quoted in run.parts:
+                _print_quote(quoted)
+        for problem in run.problems:
+            errors.print(f"[bold red]Not quoted:[/] {problem}", highlight=False)
+        if summary:
+            _write_summary(summary, run)
+            console.print(f"Summary written to {summary}")
+        if saved:
+            console.print(f"Quote {saved.number} stored for {saved.customer} with {len(saved.lines)} line(s).")
+        if run.problems and not run.parts:
+            raise typer.Exit(code=1)
+
+    _run(action)
+
+
+def _quote_json(run) -> dict:
+    out = {"parts": [], "problems": run.problems}
+    for quoted in run.parts:
+        g, q = quoted.geometry, quoted.quote
+        out["parts"].append({
+            "part": quoted.source, "material": quoted.material, "thickness_mm": quoted.thickness_mm,
+            "geometry": {"cut_length_mm": round(g.cut_length_mm, 3), "outer_cut_mm": round(g.outer_cut_mm, 3),
+                         "inner_cut_mm": round(g.inner_cut_mm, 3), "pierces": g.pierces,
+                         "net_area_mm2": round(g.net_area_mm2, 3), "length_mm": round(g.length_mm, 3),
+                         "width_mm": round(g.width_mm, 3), "convex_hull_area_mm2": round(g.convex_hull_area_mm2, 3),
+                         "bends": g.bends, "bend_length_mm": round(g.bend_length_mm, 3),
+                         "rapid_mm": round(g.rapid_mm, 1)},
+            "mass_kg": round(q.mass_kg, 4), "minutes_per_piece": {k: round(v, 3) for k, v in q.minutes_per_piece.items()},
+            "setup_minutes": q.setup_minutes, "energy_kwh": round(q.energy_kwh, 4),
+            "co2_kg": {"process": round(q.co2_process_kg, 4), "material": round(q.co2_material_kg, 4)},
+            "breaks": [{"quantity": b.quantity, "unit_price": b.unit_price, "total_price": b.total_price,
+                        "lead_time_days": b.lead_time_days,
+                        "lines": {line.key: round(line.amount, 4) for line in b.lines}} for b in q.breaks],
+            "tables": q.tables,
+        })
+    return out
+
+
+def _print_quote(quoted) -> None:
+    g, q = quoted.geometry, quoted.quote
+    console.print(f"\n[bold]{quoted.source}[/]  {quoted.material} {quoted.thickness_mm:g} mm, "
+                  f"{g.length_mm:.1f} x {g.width_mm:.1f} mm, {q.mass_kg:.3f} kg; cut {g.cut_length_mm:.1f} mm, "
+                  f"{g.pierces} pierces, {g.bends} bends", highlight=False)
+    table = Table(show_header=True)
+    table.add_column("EUR per piece")
+    for b in q.breaks:
+        table.add_column(f"{b.quantity} st", justify="right")
+    keys = []
+    for b in q.breaks:
+        for line in b.lines:
+            if (line.key, line.label) not in keys:
+                keys.append((line.key, line.label))
+    for key, label in keys:
+        table.add_row(label, *[f"{sum(l.amount for l in b.lines if l.key == key):.2f}" for b in q.breaks])
+    table.add_row("[bold]Price per piece[/]", *[f"[bold]{b.unit_price:.2f}[/]" for b in q.breaks])
+    table.add_row("Total", *[f"{b.total_price:.2f}" for b in q.breaks])
+    table.add_row("Lead time (working days)", *[str(b.lead_time_days) for b in q.breaks])
+    console.print(table)
+    times = ", ".join(f"{k} {v:.2f} min" for k, v in q.minutes_per_piece.items())
+    console.print(f"Time per piece: {times}. Energy {q.energy_kwh:.3f} kWh, CO2 {q.co2_process_kg:.3f} kg "
+                  f"(electricity) + {q.co2_material_kg:.2f} kg (material) per piece.", highlight=False)
+
+
+def _write_summary(path: Path, run) -> None:
+    rows = [["part", "material", "thickness_mm", "quantity", "unit_price", "total_price", "lead_time_days",
+             "cut_length_mm", "pierces", "net_area_mm2", "mass_kg", "co2_kg"]]
+    for quoted in run.parts:
+        for b in quoted.quote.breaks:
+            rows.append([quoted.source, quoted.material, quoted.thickness_mm, b.quantity, b.unit_price, b.total_price,
+                         b.lead_time_days, round(quoted.geometry.cut_length_mm, 2), quoted.geometry.pierces,
+                         round(quoted.geometry.net_area_mm2, 2), round(quoted.quote.mass_kg, 4),
+                         round(quoted.quote.co2_kg, 4)])
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "quotes"
+        for row in rows:
+            sheet.append(row)
+        workbook.save(path)
+    else:
+        import csv
+
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
 
 
 def _duration(minutes: int) -> str:

@@ -1,0 +1,186 @@
+"""Quote parts from DXF flat patterns with the shop's materials, machines and cost tables. Never commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ..costing.model import CostError, CostTables, MachineLimits, MaterialInput, PartInput, PartQuote, quote_part
+from ..domain import Part, QuantityBreak, Quote, QuoteLine, QuoteStatus, RoutingStep, WorkCenterType
+from ..geometry import DxfProblem, PartGeometry, read_dxf
+from ..store.repositories import Repositories
+
+
+class QuoteError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class QuotedPart:
+    source: str  # file name, and the part's index when a file holds several
+    geometry: PartGeometry
+    quote: PartQuote
+    material: str
+    thickness_mm: float
+    finish: str
+    weld_length_mm: float
+
+
+@dataclass(frozen=True)
+class QuoteRun:
+    parts: list[QuotedPart]
+    problems: list[str]  # files that could not be quoted, each with its reason
+
+
+def _limits(session: Session) -> tuple[MachineLimits | None, list[MachineLimits]]:
+    repos = Repositories(session)
+    types = {w.code: w.type for w in repos.work_centers.list()}
+    lasers, brakes = [], []
+    for machine in repos.machines.list():
+        if not machine.active:
+            continue
+        caps = machine.capabilities
+        limits = MachineLimits(caps.max_sheet_length_mm, caps.max_sheet_width_mm,
+                               {k.value: v for k, v in caps.max_thickness_mm.items()}, caps.bend_length_mm)
+        if types.get(machine.work_center) == WorkCenterType.LASER:
+            lasers.append(limits)
+        elif types.get(machine.work_center) == WorkCenterType.PRESS_BRAKE:
+            brakes.append(limits)
+    laser = max(lasers, key=lambda l: (l.max_sheet_length_mm or 0) * (l.max_sheet_width_mm or 0), default=None)
+    return laser, brakes
+
+
+def quote_files(session: Session, files: list[Path], material: str, thickness_mm: float, quantities: list[int],
+                finish: str = "none", weld_length_mm: float = 0.0, tables: CostTables | None = None,
+                on_file: Callable[[Path], None] | None = None) -> QuoteRun:
+    repos = Repositories(session)
+    stored = repos.materials.get(material)
+    if stored is None:
+        known = ", ".join(repos.materials.keys()) or "none yet"
+        raise QuoteError(f"unknown material '{material}' (known: {known})")
+    material_input = MaterialInput(stored.grade, stored.family.value, stored.density_kg_m3, stored.price_per_kg,
+                                   stored.co2_per_kg)
+    laser, brakes = _limits(session)
+    tables = tables or CostTables.default()
+    parts, problems = [], []
+    for path in files:
+        try:
+            geometries = read_dxf(path)
+            for index, geometry in enumerate(geometries, 1):
+                name = path.name if len(geometries) == 1 else f"{path.name} #{index}"
+                part_input = PartInput(
+                    name=name, material=material_input, thickness_mm=thickness_mm,
+                    cut_length_mm=geometry.cut_length_mm, pierces=geometry.pierces,
+                    net_area_mm2=geometry.net_area_mm2, length_mm=geometry.length_mm, width_mm=geometry.width_mm,
+                    rapid_mm=geometry.rapid_mm, engrave_mm=geometry.engrave_length_mm, bends=geometry.bends,
+                    bend_length_mm=geometry.bend_length_mm, weld_length_mm=weld_length_mm, finish=finish)
+                quote = quote_part(part_input, quantities, tables, laser, brakes)
+                parts.append(QuotedPart(name, geometry, quote, material, thickness_mm, finish, weld_length_mm))
+        except DxfProblem as error:
+            problems.append(f"{path.name}: " + "; ".join(error.problems))
+        except CostError as error:
+            problems.append(f"{path.name}: {error}")
+        if on_file:
+            on_file(path)
+    return QuoteRun(parts, problems)
+
+
+def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | None = None,
+               valid_days: int = 30) -> Quote:
+    """Store the quoted parts (with a routing from their figures) and a quote with its quantity breaks."""
+    repos = Repositories(session)
+    if repos.customers.get(customer) is None:
+        raise QuoteError(f"unknown customer '{customer}'")
+    if not run.parts:
+        raise QuoteError("nothing to save: no part could be quoted")
+    today = today or dt.date.today()
+    number = _next_number(repos.quotes.keys(), f"OFF-{today:%y}")
+    lines = []
+    for index, quoted in enumerate(run.parts, 1):
+        part_number = f"{number}-{index}"
+        repos.parts.add(_part_from_quote(session, quoted, part_number, customer))
+        lines.append(QuoteLine(line_no=index, part=part_number, breaks=tuple(
+            QuantityBreak(quantity=b.quantity, unit_price=b.unit_price, lead_time_days=b.lead_time_days)
+            for b in quoted.quote.breaks)))
+    quote = Quote(number=number, customer=customer, quote_date=today, valid_until=today + dt.timedelta(days=valid_days),
+                  status=QuoteStatus.DRAFT, lines=tuple(lines))
+    repos.quotes.add(quote)
+    return quote
+
+
+def _next_number(existing: list[str], prefix: str) -> str:
+    numbers = [int(n[len(prefix):]) for n in existing if n.startswith(prefix) and n[len(prefix):].isdigit()]
+    return f"{prefix}{(max(numbers) + 1) if numbers else 1:04d}"
+
+
+def _part_from_quote(session: Session, quoted: QuotedPart, number: str, customer: str) -> Part:
+    repos = Repositories(session)
+    types = {w.code: w.type for w in repos.work_centers.list()}
+    by_type: dict[WorkCenterType, list[str]] = {}
+    for machine in repos.machines.list():
+        if machine.active:
+            by_type.setdefault(types[machine.work_center], []).append(machine.code)
+    q, g = quoted.quote, quoted.geometry
+    steps, sequence = [], 10
+    plan = [("laser", WorkCenterType.LASER, True, False), ("deburring", WorkCenterType.DEBURRING, False, True),
+            ("bending", WorkCenterType.PRESS_BRAKE, False, True), ("welding", WorkCenterType.WELDING, False, True)]
+    for key, kind, unattended, may_pause in plan:
+        if key not in q.minutes_per_piece or not by_type.get(kind):
+            continue
+        family = f"{quoted.material} {quoted.thickness_mm:g} mm" if kind == WorkCenterType.LASER else ""
+        steps.append(RoutingStep(sequence=sequence, work_center_type=kind, eligible_machines=tuple(by_type[kind]),
+                                 description=key, setup_min=round(q.setup_minutes.get(key, 0), 2),
+                                 run_min_per_piece=round(q.minutes_per_piece[key], 3), setup_family=family,
+                                 unattended=unattended, may_pause=may_pause))
+        sequence += 10
+    if quoted.finish != "none":
+        days = 5 if quoted.finish == "powder" else 4
+        steps.append(RoutingStep(sequence=sequence, work_center_type=WorkCenterType.SUBCONTRACT,
+                                 description="Poedercoaten" if quoted.finish == "powder" else "Thermisch verzinken",
+                                 subcontract_lead_days=days))
+    return Part(number=number, name=Path(quoted.source).stem[:150] or number, customer=customer,
+                material=quoted.material, thickness_mm=quoted.thickness_mm, geometry_ref=quoted.source,
+                length_mm=round(g.length_mm, 3), width_mm=round(g.width_mm, 3), net_area_mm2=round(g.net_area_mm2, 3),
+                cut_length_mm=round(g.cut_length_mm, 3), pierces=g.pierces, bends=g.bends,
+                bend_length_mm=round(g.bend_length_mm, 3), weld_length_mm=quoted.weld_length_mm,
+                coated_area_m2=round(2 * g.net_area_mm2 / 1e6, 4) if quoted.finish == "powder" else 0.0,
+                routing=tuple(steps))
+
+
+def order_from_quote(session: Session, quote_number: str, quantities: dict[int, int] | None = None,
+                     due_date: dt.date | None = None, today: dt.date | None = None, priority: int = 3):
+    """Turn an accepted quote into an order: per line the chosen quantity (default the first break) at the
+    price of the largest break not above it; due date from the lead time unless given."""
+    from ..domain import Order, OrderLine, OrderStatus
+
+    repos = Repositories(session)
+    quote = repos.quotes.get(quote_number)
+    if quote is None:
+        raise QuoteError(f"unknown quote '{quote_number}'")
+    today = today or dt.date.today()
+    lines, lead = [], 0
+    for line in quote.lines:
+        quantity = (quantities or {}).get(line.line_no, line.breaks[0].quantity)
+        if quantity <= 0:
+            raise QuoteError(f"quote {quote_number} line {line.line_no}: quantity must be above zero")
+        applicable = [b for b in line.breaks if b.quantity <= quantity] or [line.breaks[0]]
+        chosen = applicable[-1]
+        lead = max(lead, chosen.lead_time_days)
+        lines.append(OrderLine(line_no=line.line_no, part=line.part, quantity=quantity, unit_price=chosen.unit_price))
+    if due_date is None:
+        due_date, counted = today, 0
+        while counted < lead:
+            due_date += dt.timedelta(days=1)
+            if due_date.weekday() < 5:
+                counted += 1
+    number = _next_number(repos.orders.keys(), f"ORD-{today:%y}")
+    order = Order(number=number, customer=quote.customer, customer_reference=f"offerte {quote_number}",
+                  order_date=today, release_date=today, due_date=due_date, priority=priority,
+                  status=OrderStatus.ORDERED, lines=tuple(lines))
+    repos.orders.add(order)
+    repos.quotes.replace(quote.model_copy(update={"status": QuoteStatus.ACCEPTED}))
+    return order
