@@ -170,6 +170,14 @@ def test_quote_command(workdir):
     assert "Price per piece" in result.output and "Quote OFF-" in result.output
     assert "kapot.dxf: this is not a DXF file" in result.output
     assert (workdir / "quotes.csv").read_text().count("plaat.dxf") == 3
+    result = run("quote", str(plate), "--material", "S235JR", "--thickness", "3", "--qty", "5,25",
+                 "--save", "K1002", "--document", "offerte.html", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    html = (workdir / "offerte.html").read_text()
+    assert "Quotation" in html and "Demo Metaal BV" in html and "<svg" in html and "working days" in html
+    prices = json.loads(run("quote", str(plate), "--material", "S235JR", "--thickness", "3", "--qty", "5,25",
+                            "--json").output)["parts"][0]["breaks"]
+    assert f"EUR {prices[1]['unit_price']:,.2f}" in html
     result = run("quote", str(workdir / "kapot.dxf"), "--material", "S235JR", "--thickness", "3")
     assert result.exit_code == 1
     result = run("quote", str(plate), "--material", "UNOBTAINIUM", "--thickness", "3")

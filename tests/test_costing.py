@@ -143,3 +143,31 @@ def test_saved_quote_becomes_an_order(databases, demo_shop, tmp_path):
         assert part.cut_length_mm == pytest.approx(560)
         assert repos.quotes.get(quote.number).status.value == "accepted"
         assert stored.due_date > dt.date(2026, 11, 30)
+
+
+def test_lead_time_from_todays_load(databases, demo_shop, tmp_path):
+    import datetime as dt
+
+    import ezdxf
+
+    from maakbaar.services import planning_service, quoting, shop_io
+    from maakbaar.store.db import unit_of_work
+
+    doc = ezdxf.new("R2010")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 120), (0, 120)], close=True)
+    doc.saveas(tmp_path / "strip.dxf")
+    engine = databases.migrated()
+    origin = dt.datetime(2026, 11, 30, 6, 0)
+    with unit_of_work(engine) as session:
+        shop_io.store_shop(session, demo_shop)
+        planning_service.plan_shop(session, origin, time_limit=0.5)
+    with unit_of_work(engine) as session:
+        run = quoting.quote_files(session, [tmp_path / "strip.dxf"], "S235JR", 3, [1, 2000], finish="powder")
+        planned = quoting.apply_plan_lead_times(session, run, today=origin)
+    small, large = (b.lead_time_days for b in planned.parts[0].quote.breaks)
+    assert small >= 5  # powder coating alone takes five working days
+    assert large >= small
+    # 2000 pieces need days of laser time: the plan gives them a later date than one piece
+    assert large > small
+    assert planned.parts[0].quote.breaks[0].unit_price == run.parts[0].quote.breaks[0].unit_price

@@ -339,12 +339,16 @@ def quote(
     summary: Annotated[Path | None, typer.Option(help="Write a summary of all parts to .csv or .xlsx.")] = None,
     save: Annotated[str | None, typer.Option("--save", metavar="CUSTOMER",
                                              help="Store the parts and a quote for this customer code.")] = None,
+    document: Annotated[Path | None, typer.Option(help="Write a print-ready quote (HTML) to this file.")] = None,
+    standard_lead_time: Annotated[bool, typer.Option(
+        "--standard-lead-time", help="Use the standard lead times even when a plan exists.")] = False,
+    language: Annotated[str, typer.Option("--lang", help="Language of the quote document: nl or en.")] = "nl",
 ) -> None:
     """Price parts from their DXF flat pattern: material, laser, bending, welding, finishing, per quantity.
 
     A file that cannot be read is reported with the reason; the other files are still quoted.
     """
-    from ..services import quoting
+    from ..services import quoting, shop_io
 
     def action():
         try:
@@ -362,6 +366,10 @@ def quote(
                                               on_file=lambda _p: progress.advance(task))
             else:
                 run = quoting.quote_files(session, files, material, thickness, quantities, finish, weld_mm)
+            from ..services.planning_service import current_plan_row
+
+            if run.parts and not standard_lead_time and current_plan_row(session) is not None:
+                run = quoting.apply_plan_lead_times(session, run)
             saved = quoting.save_quote(session, run, save) if save else None
         if as_json:
             console.print_json(data=_quote_json(run), highlight=False)
@@ -375,6 +383,18 @@ def quote(
             console.print(f"Summary written to {summary}")
         if saved:
             console.print(f"Quote {saved.number} stored for {saved.customer} with {len(saved.lines)} line(s).")
+        if document and run.parts:
+            from ..costing.document import DocumentLine, quote_html
+
+            with unit_of_work(engine) as session:
+                shop_name = shop_io.load_shop_name(session)
+                customer_name = quoting.customer_name(session, save) if save else ""
+            lines = [DocumentLine(p.source, p.geometry, p.material, p.thickness_mm, p.finish,
+                                  [(b.quantity, b.unit_price, b.lead_time_days) for b in p.quote.breaks])
+                     for p in run.parts]
+            document.write_text(quote_html(shop_name, customer_name, saved.number if saved else "concept", lines,
+                                           language), encoding="utf-8")
+            console.print(f"Quote document written to {document}")
         if run.problems and not run.parts:
             raise typer.Exit(code=1)
 

@@ -166,3 +166,34 @@ def promise_order(session: Session, number: str, origin: dt.datetime | None = No
     answer = promise(base.problem, base.plan, new_jobs)
     return PromiseAnswer(number, problem.to_datetime(answer.earliest_without_harm),
                          problem.to_datetime(answer.earliest_top_priority), list(answer.slipping))
+
+
+def promise_parts(session: Session, items: list[tuple], origin: dt.datetime | None = None) -> list[dt.datetime]:
+    """For (part, quantity) pairs not yet ordered: when each could be ready, given today's load, without
+    making other orders later. Parts need not be stored (quotes)."""
+    import dataclasses
+
+    from ..domain import Order, OrderLine
+
+    shop = shop_io.load_shop(session)
+    origin = default_origin(origin)
+    from ..planning.from_shop import default_horizon_days
+
+    horizon_days = default_horizon_days(shop, origin) + 30
+    base = engine.solve(build_problem(shop, origin, horizon_days=horizon_days), time_limit=1.0, use_cpsat=False)
+    customer = shop.customers[0].code if shop.customers else None
+    if customer is None:
+        raise PlanningServiceError("the shop has no customers yet")
+    answers = []
+    for index, (part, quantity) in enumerate(items):
+        order = Order(number=f"QUOTE-{index + 1}", customer=customer, order_date=origin.date(),
+                      release_date=origin.date(), due_date=origin.date() + dt.timedelta(days=horizon_days - 1),
+                      status=OrderStatus.ORDERED, lines=(OrderLine(line_no=1, part=part.number, quantity=quantity),))
+        alone = shop.model_copy(update={"parts": (*shop.parts, part), "orders": (order,), "work_orders": ()})
+        jobs = list(build_problem(alone, origin, horizon_days=horizon_days).jobs)
+        jobs = [dataclasses.replace(j, key=f"quote:{j.key}", operations=tuple(
+            dataclasses.replace(op, key=f"quote:{op.key}", job=f"quote:{j.key}") for op in j.operations))
+            for j in jobs]
+        answer = promise(base.problem, base.plan, jobs)
+        answers.append(base.problem.to_datetime(answer.earliest_without_harm))
+    return answers

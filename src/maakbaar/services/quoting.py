@@ -89,6 +89,11 @@ def quote_files(session: Session, files: list[Path], material: str, thickness_mm
     return QuoteRun(parts, problems)
 
 
+def customer_name(session: Session, code: str) -> str:
+    customer = Repositories(session).customers.get(code)
+    return f"{customer.name}, {customer.city}" if customer else code
+
+
 def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | None = None,
                valid_days: int = 30) -> Quote:
     """Store the quoted parts (with a routing from their figures) and a quote with its quantity breaks."""
@@ -117,7 +122,7 @@ def _next_number(existing: list[str], prefix: str) -> str:
     return f"{prefix}{(max(numbers) + 1) if numbers else 1:04d}"
 
 
-def _part_from_quote(session: Session, quoted: QuotedPart, number: str, customer: str) -> Part:
+def _part_from_quote(session: Session, quoted: QuotedPart, number: str, customer: str | None) -> Part:
     repos = Repositories(session)
     types = {w.code: w.type for w in repos.work_centers.list()}
     by_type: dict[WorkCenterType, list[str]] = {}
@@ -184,3 +189,37 @@ def order_from_quote(session: Session, quote_number: str, quantities: dict[int, 
     repos.orders.add(order)
     repos.quotes.replace(quote.model_copy(update={"status": QuoteStatus.ACCEPTED}))
     return order
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    days, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days += 1
+    return days
+
+
+def apply_plan_lead_times(session: Session, run: QuoteRun, today: dt.datetime | None = None) -> QuoteRun:
+    """Lead times from today's load (the planning engine's promise) instead of the standard ones."""
+    import dataclasses
+
+    from .planning_service import promise_parts
+
+    items, where = [], []
+    for index, quoted in enumerate(run.parts):
+        part = _part_from_quote(session, quoted, f"QUOTE-PART-{index + 1}", customer=None)
+        for b_index, b in enumerate(quoted.quote.breaks):
+            items.append((part, b.quantity))
+            where.append((index, b_index))
+    if not items:
+        return run
+    moments = promise_parts(session, items, today)
+    start = (today or dt.datetime.now()).date()
+    parts = list(run.parts)
+    for (index, b_index), moment in zip(where, moments):
+        quoted = parts[index]
+        breaks = list(quoted.quote.breaks)
+        breaks[b_index] = dataclasses.replace(breaks[b_index], lead_time_days=max(1, working_days_between(start, moment.date())))
+        parts[index] = dataclasses.replace(quoted, quote=dataclasses.replace(quoted.quote, breaks=tuple(breaks)))
+    return QuoteRun(parts, run.problems)

@@ -42,6 +42,10 @@ def count_items(shop: Shop) -> int:
     return sum(len(getattr(shop, field)) for field, _repo in Repositories.FIELDS)
 
 
+def load_shop_name(session: Session) -> str:
+    return Repositories(session).settings.get(SHOP_NAME_KEY, "Mijn werkplaats")
+
+
 def store_shop(session: Session, shop: Shop, on_item: Callable[[], None] | None = None) -> dict[str, int]:
     """Store a whole validated shop into an empty database. Returns how many of each were added."""
     repos = Repositories(session)
