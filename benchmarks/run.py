@@ -95,6 +95,12 @@ def shop(args) -> str:
     return "\n".join(lines)
 
 
+def quoting(args) -> str:
+    from benchmarks.quoting import run
+
+    return run(args.count, args.repeats)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="suite", required=True)
@@ -106,9 +112,12 @@ def main() -> None:
     s.add_argument("--seconds", type=float, default=60)
     s.add_argument("--sizes", type=int, nargs="*")
     s.add_argument("--no-plain", action="store_true", help="skip plain CP-SAT")
+    q = sub.add_parser("quoting", help="DXF geometry plus costing speed, against ezdxf reading the same files")
+    q.add_argument("--count", type=int, default=200)
+    q.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     started = time.monotonic()
-    table = classic(args) if args.suite == "classic" else shop(args)
+    table = {"classic": classic, "shop": shop, "quoting": quoting}[args.suite](args)
     command = "benchmarks/run.sh " + " ".join(sys.argv[1:])
     header = (f"### {args.suite} ({dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
               f"{time.monotonic() - started:.0f} s)\n\nCommand: `{command}`\n\n")

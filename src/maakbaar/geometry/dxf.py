@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,6 +150,7 @@ class PartGeometry:
         return travel + math.dist(position, self.outer.points[0])
 
 
+@lru_cache(maxsize=4096)
 def _matches(layer: str, patterns: tuple[str, ...]) -> bool:
     upper = layer.upper()
     for pattern in patterns:
