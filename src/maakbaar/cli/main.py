@@ -475,11 +475,9 @@ def _write_summary(path: Path, run) -> None:
 
 
 def _duration(minutes: int) -> str:
-    if minutes >= 1440:
-        return f"{minutes / 1440:.1f} d"
-    if minutes >= 60:
-        return f"{minutes / 60:.1f} h"
-    return f"{minutes} min"
+    from ..planning.explain import format_minutes
+
+    return format_minutes(minutes)
 
 
 def _parse_moment(text: str) -> dt.datetime:

@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 from pyjobshop import Model
 from pyjobshop.solvers.ortools import CPModel
 
-from .dispatch import place_fixed
+from .dispatch import place_fixed, place_in_order
 from .plan import Plan
 from .problem import OperationSpec, PlanningProblem
 from .state import PlacementError, ShopState
@@ -159,27 +159,12 @@ class CpsatImprover:
         place_fixed(state)
         order = sorted(problem.operation_by_key.values(),
                        key=lambda op: (assignment.get(op.key, (None, None, 0))[2], op.sequence))
-        pending = [op for op in order if op.key not in state.planned]
-        while pending:
-            progressed, waiting = False, []
-            for op in pending:
-                job = problem.job_by_key[op.job]
-                index = job.operations.index(op)
-                if index > 0 and job.operations[index - 1].key not in state.planned:
-                    waiting.append(op)
-                    continue
-                machine, operator, _start = assignment.get(op.key, (None, None, 0))
-                machines = (machine,) if machine in op.run else None
-                operators = None if operator is None else (operator, None)
-                try:
-                    placement = state.best_placement(op, machines=machines, operators=operators)
-                except PlacementError:
-                    placement = state.best_placement(op)
-                state.commit(placement)
-                progressed = True
-            if not progressed:
-                raise PlacementError(waiting[0], "cannot order the solver's operations")
-            pending = waiting
+
+        def choose(op):
+            machine, operator, _start = assignment.get(op.key, (None, None, 0))
+            return ((machine,) if machine in op.run else None), (None if operator is None else (operator, None))
+
+        place_in_order(state, order, choose)
         return Plan(tuple(state.planned[op.key] for job in problem.jobs for op in job.operations), method="cpsat")
 
     def improve(self, incumbent: Plan, time_limit: float, workers: int = 2,

@@ -70,20 +70,51 @@ def place_fixed(state: ShopState) -> None:
             state.commit(placement)
 
 
+def place_job(state: ShopState, job: JobSpec) -> None:
+    """Insert a job's unplanned operations in routing order, each as early as possible."""
+    for index, op in enumerate(job.operations):
+        if op.key in state.planned:
+            continue
+        placed = state.commit(state.best_placement(op))
+        if index + 1 < len(job.operations):
+            successor = state.planned.get(job.operations[index + 1].key)
+            if successor is not None and placed.end + op.wait_after > successor.start:
+                raise PlacementError(op, f"cannot end before the pinned operation {successor.key} starts; "
+                                         f"unpin it or move it later")
+
+
+def place_in_order(state: ShopState, operations, choose=None) -> None:
+    """Place operations in the given order, each once its predecessor is placed; ``choose(op)`` may name
+    (machines, operators) to try first."""
+    problem = state.problem
+    pending = [op for op in operations if op.key not in state.planned]
+    while pending:
+        waiting = []
+        for op in pending:
+            job = problem.job_by_key[op.job]
+            index = job.operations.index(op)
+            if index > 0 and job.operations[index - 1].key not in state.planned:
+                waiting.append(op)
+                continue
+            machines, operators = choose(op) if choose else (None, None)
+            try:
+                placement = state.best_placement(op, machines=machines, operators=operators)
+            except PlacementError:
+                if machines is None and operators is None:
+                    raise
+                placement = state.best_placement(op)
+            state.commit(placement)
+        if len(waiting) == len(pending):
+            raise PlacementError(waiting[0], "cannot order the operations")
+        pending = waiting
+
+
 def build(problem: PlanningProblem, job_order: Sequence[JobSpec], method: str = "dispatch",
           setup_weight: float = 0.5) -> Plan:
     state = ShopState(problem, setup_weight=setup_weight)
     place_fixed(state)
     for job in job_order:
-        for index, op in enumerate(job.operations):
-            if op.key in state.planned:
-                continue
-            placed = state.commit(state.best_placement(op))
-            if index + 1 < len(job.operations):
-                successor = state.planned.get(job.operations[index + 1].key)
-                if successor is not None and placed.end + op.wait_after > successor.start:
-                    raise PlacementError(op, f"cannot end before the pinned operation {successor.key} starts; "
-                                             f"unpin it or move it later")
+        place_job(state, job)
     return Plan(tuple(state.planned[op.key] for job in problem.jobs for op in job.operations), method=method)
 
 

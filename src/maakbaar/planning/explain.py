@@ -30,7 +30,8 @@ class LateExplanation:
     summary: str
 
 
-def _fmt(minutes: int) -> str:
+def format_minutes(minutes: int) -> str:
+    """'45 min', '3.5 h', '2.1 d'."""
     if minutes >= 1440:
         return f"{minutes / 1440:.1f} d"
     if minutes >= 60:
@@ -83,12 +84,12 @@ def explain_late(problem: PlanningProblem, plan: Plan) -> list[LateExplanation]:
         delays.sort(key=lambda d: -d.waited)
         if alone > job.due:
             summary = (f"{job.order}: cannot be on time even with the shop to itself: its routing ends at the "
-                       f"earliest {_fmt(alone - job.due)} after the due date (release, lead times, calendars)")
+                       f"earliest {format_minutes(alone - job.due)} after the due date (release, lead times, calendars)")
         elif delays:
             top = delays[0]
-            summary = f"{job.order}: {_fmt(outcome.tardiness)} late; held up {_fmt(top.waited)} at {top.label}: {top.cause}"
+            summary = f"{job.order}: {format_minutes(outcome.tardiness)} late; held up {format_minutes(top.waited)} at {top.label}: {top.cause}"
         else:
-            summary = f"{job.order}: {_fmt(outcome.tardiness)} late"
+            summary = f"{job.order}: {format_minutes(outcome.tardiness)} late"
         explanations.append(LateExplanation(job.key, job.order, outcome.tardiness, alone > job.due,
                                             tuple(delays), summary))
     return explanations

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from .plan import Plan
 from .problem import JobSpec, PlanningProblem
+from .dispatch import place_fixed, place_in_order, place_job
 from .state import PlacementError, ShopState
 
 
@@ -40,14 +41,7 @@ def recreate(problem: PlanningProblem, plan: Plan, removed: list[JobSpec], setup
         if planned.job not in removed_keys or op.fixed_start is not None or op.in_progress:
             state.keep(planned)
     for job in removed:
-        for index, op in enumerate(job.operations):
-            if op.key in state.planned:
-                continue
-            placed = state.commit(state.best_placement(op))
-            if index + 1 < len(job.operations):
-                successor = state.planned.get(job.operations[index + 1].key)
-                if successor is not None and placed.end + op.wait_after > successor.start:
-                    raise PlacementError(op, "would end after its pinned successor starts")
+        place_job(state, job)
     return Plan(tuple(state.planned[op.key] for job in problem.jobs for op in job.operations), method=plan.method)
 
 
@@ -74,25 +68,11 @@ def _orphaned_setups(problem: PlanningProblem, plan: Plan, removed_keys: set[str
 
 def compact(problem: PlanningProblem, plan: Plan) -> Plan:
     """Rebuild in the order of the plan's starts: every operation as early as the others allow."""
-    from .dispatch import place_fixed
-
     state = ShopState(problem)
     place_fixed(state)
     planned = plan.by_key()
-    order = sorted(problem.operation_by_key.values(), key=lambda op: (planned[op.key].start, op.sequence))
-    pending = [op for op in order if op.key not in state.planned]
-    while pending:
-        waiting = []
-        for op in pending:
-            job = problem.job_by_key[op.job]
-            index = job.operations.index(op)
-            if index > 0 and job.operations[index - 1].key not in state.planned:
-                waiting.append(op)
-                continue
-            state.commit(state.best_placement(op))
-        if len(waiting) == len(pending):
-            raise PlacementError(waiting[0], "cannot order operations for compaction")
-        pending = waiting
+    place_in_order(state, sorted(problem.operation_by_key.values(),
+                                 key=lambda op: (planned[op.key].start, op.sequence)))
     return Plan(tuple(state.planned[op.key] for job in problem.jobs for op in job.operations), method=plan.method)
 
 
