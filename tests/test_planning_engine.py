@@ -237,3 +237,31 @@ def test_dispatch_is_fast_and_valid_on_the_demo_shop(demo_shop):
     assert time.monotonic() - started >= 0
     for name in dispatching.RULES:
         assert check_plan(p, dispatching.build(p, dispatching.RULES[name](p))) == []
+
+
+def test_late_orders_are_explained():
+    from maakbaar.planning.explain import bottleneck, explain_late, machine_load, skill_load
+
+    shift = days(5)
+    brake = machine("K1", "press_brake", shift)
+    people = [operator("O1", {"press_brake": 2}, shift)]
+    # three jobs of a day's bending each, all due at the end of day 1: one fits, two wait for K1
+    jobs = [job(f"J{i}", [op(f"J{i}", 10, "press_brake", {"K1": 540}, may_pause=True)], due=DAY, weight=3 - i,
+                order=f"ORD-{i}") for i in range(3)]
+    # one that cannot be on time whatever happens: 3 working days of coating, due tomorrow
+    jobs.append(job("J9", [op("J9", 10, "subcontract", {}, lead_days=3)], due=DAY, order="ORD-9"))
+    p = problem([brake], people, jobs)
+    result = solved(p)
+    explanations = {e.order: e for e in explain_late(result.problem, result.plan)}
+    assert set(explanations) == {"ORD-1", "ORD-2", "ORD-9"}
+    assert explanations["ORD-9"].unavoidable
+    assert "3 working days subcontracted" in explanations["ORD-9"].summary
+    busy = explanations["ORD-2"]
+    assert not busy.unavoidable
+    assert "machine K1 was busy with 2 other operation(s) (ORD-0, ORD-1)" in busy.summary
+    assert "K1 loaded 100% on 2 working day(s)" in busy.summary
+    assert bottleneck(result.problem, result.plan, days=3) == ("K1", 1.0)
+    loads = machine_load(result.problem, result.plan, days=3)
+    assert [entry.utilisation for entry in loads] == [1.0, 1.0, 1.0]
+    skills = skill_load(result.problem, result.plan, days=3)
+    assert [(entry.resource, entry.load) for entry in skills] == [("press_brake", 540)] * 3

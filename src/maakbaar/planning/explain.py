@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -71,7 +72,8 @@ def explain_late(problem: PlanningProblem, plan: Plan) -> list[LateExplanation]:
                 if machine_busy >= machine_working * 0.5 and busy:
                     orders = sorted({problem.job_by_key[q.job].order for q in busy})
                     cause = (f"machine {p.machine} was busy with {len(busy)} other operation(s) "
-                             f"({', '.join(orders[:4])}{'...' if len(orders) > 4 else ''})")
+                             f"({', '.join(orders[:4])}{'...' if len(orders) > 4 else ''})"
+                             f"{_overload(problem, busy, p.machine, ready, p.start)}")
                 elif machine_working == 0:
                     cause = f"{p.machine} does not work in that period (calendar, downtime)"
                 else:
@@ -83,8 +85,18 @@ def explain_late(problem: PlanningProblem, plan: Plan) -> list[LateExplanation]:
             ready = p.end + op.wait_after
         delays.sort(key=lambda d: -d.waited)
         if alone > job.due:
+            parts = []
+            if job.release > 0:
+                parts.append(f"released {problem.to_datetime(job.release):%a %d-%m}")
+            sub_days = sum(op.lead_days for op in job.operations if op.is_subcontracted)
+            if sub_days:
+                parts.append(f"{sub_days} working days subcontracted")
+            work = sum(min(op.run.values(), default=0) + op.setup for op in job.operations if not op.is_subcontracted)
+            parts.append(f"{format_minutes(work)} of work")
+            if job.due <= 0:
+                parts.append("due date already past")
             summary = (f"{job.order}: cannot be on time even with the shop to itself: its routing ends at the "
-                       f"earliest {format_minutes(alone - job.due)} after the due date (release, lead times, calendars)")
+                       f"earliest {format_minutes(alone - job.due)} after the due date ({', '.join(parts)})")
         elif delays:
             top = delays[0]
             summary = f"{job.order}: {format_minutes(outcome.tardiness)} late; held up {format_minutes(top.waited)} at {top.label}: {top.cause}"
@@ -93,6 +105,29 @@ def explain_late(problem: PlanningProblem, plan: Plan) -> list[LateExplanation]:
         explanations.append(LateExplanation(job.key, job.order, outcome.tardiness, alone > job.due,
                                             tuple(delays), summary))
     return explanations
+
+
+def _overload(problem: PlanningProblem, items, machine: str, start: int, end: int) -> str:
+    """', loaded 96% from Tue 01-12 to Thu 03-12' for the days in [start, end) the machine was (nearly) full."""
+    calendar = problem.machine_by_code[machine].calendar
+    offset = problem.origin.hour * 60 + problem.origin.minute
+    first_day, last_day = (start + offset) // 1440, (end - 1 + offset) // 1440
+    full, load_sum, cap_sum = [], 0, 0
+    for day in range(first_day, last_day + 1):
+        a, b = day * 1440 - offset, (day + 1) * 1440 - offset
+        capacity = calendar.working_between(max(a, 0), b)
+        if not capacity:
+            continue
+        load = sum(calendar.working_between(max(q.start, a, 0), min(q.end, b)) for q in items)
+        if load >= 0.9 * capacity:
+            full.append(day)
+            load_sum, cap_sum = load_sum + load, cap_sum + capacity
+    if not full:
+        return ""
+    def day_name(day: int) -> str:
+        return (problem.origin + dt.timedelta(days=day)).strftime("%a %d-%m")
+    span = day_name(full[0]) if len(full) == 1 else f"{day_name(full[0])} to {day_name(full[-1])}"
+    return f"; {machine} loaded {load_sum / cap_sum:.0%} on {len(full)} working day(s), {span}"
 
 
 @dataclass(frozen=True)
