@@ -192,7 +192,7 @@ def solve_lns(instance: Instance, seconds: float, workers: int = 2, seed: int = 
     # a short plain run gives a good start on small instances
     n_operations = sum(len(job) for job in instance.jobs)
     # small instances: plain CP-SAT does well, give it half the time; large ones: the search does better
-    opening = seconds * 0.5 if n_operations <= 300 else min(seconds * 0.15, 10.0)
+    opening = seconds * 0.5 if n_operations <= 500 else min(seconds * 0.15, 10.0)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = opening
     solver.parameters.num_workers = workers
@@ -255,6 +255,9 @@ def solve_lns(instance: Instance, seconds: float, workers: int = 2, seed: int = 
             if makespan(candidate) <= makespan(best):
                 best = candidate
             fraction = min(0.6, fraction * 1.1) if name == "OPTIMAL" else max(0.05, fraction * 0.9)
+            step_seconds = max(0.5, step_seconds * 0.95)
         else:
-            fraction = max(0.05, fraction * 0.8)
+            # no answer at all: on large instances presolve alone can take longer than a step
+            fraction = max(0.03, fraction * 0.8)
+            step_seconds = min(5.0, step_seconds * 1.5)
     return best
