@@ -73,18 +73,18 @@ def shop(args) -> str:
     sizes = tuple(args.sizes or (60, 200, 500))
     budgets = (10, args.seconds)
     rows = run(sizes, budgets, plain=not args.no_plain, on_row=lambda r: print(r, flush=True))
-    head = ["orders", "jobs", "operations", "first plan s", "lower bound", "EDD rule", "best rule"]
+    head = ["orders", "jobs", "operations", "first plan s", "lower bound", "EDD rule", "best rule (late)"]
     for b in budgets:
         head += [f"plain CP-SAT {b:g}s", f"ours {b:g}s", f"ours/rule {b:g}s", f"avoidable ours/rule {b:g}s"]
     head += ["replan s", "ops moved", "broken machine"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [r["orders"], r["jobs"], r["operations"], f"{r['first_plan_s']:.2f}", r["lower_bound"],
-                 r["edd_tardiness"], r["dispatch_tardiness"]]
+                 r["edd_tardiness"], f"{r['dispatch_tardiness']} ({r['dispatch_late']})"]
         for b in budgets:
             ours = r[f"ours_{b}s"]
             avoidable = r["dispatch_tardiness"] - r["lower_bound"]
-            cells += [fmt(r.get(f"plain_{b}s")) if not args.no_plain else "not run", ours,
+            cells += [fmt(r.get(f"plain_{b}s")) if not args.no_plain else "not run", f"{ours} ({r[f'ours_{b}s_late']})",
                       f"{ours / r['dispatch_tardiness']:.2f}" if r["dispatch_tardiness"] else "-",
                       f"{(ours - r['lower_bound']) / avoidable:.2f}" if avoidable > 0 else "-"]
         cells += [f"{r['replan_s']:.2f}", r["replan_moved"], r["bottleneck"]]
@@ -92,6 +92,7 @@ def shop(args) -> str:
         print(lines[-1], flush=True)
     lines.append("")
     lines.append("Tardiness = weighted tardiness in minutes (priority x minutes late), lower is better; "
+                 "(late) = weighted late orders, the first objective: the engine trades tardiness for fewer late orders. "
                  "'-' = no plan found in the budget (model building included). Avoidable = above the lower bound. Lower bound = each job alone in the shop (its own routing, "
                  "release, lead times and calendars): tardiness no plan can avoid.")
     return "\n".join(lines)

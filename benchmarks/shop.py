@@ -79,7 +79,8 @@ def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True, on_row=None)
         lower = sum(j.weight * max(0, alone_completion(reduced, j) - j.due) for j in reduced.jobs)
         row = {"orders": orders, "jobs": len(reduced.jobs), "operations": ops, "first_plan_s": first_seconds,
                "lower_bound": lower,
-               "edd_tardiness": edd.score(reduced).tardiness, "dispatch_tardiness": first.score(reduced).tardiness}
+               "edd_tardiness": edd.score(reduced).tardiness, "dispatch_tardiness": rule.score(reduced).tardiness,
+               "dispatch_late": rule.score(reduced).late_jobs}
         for budget in budgets:
             result = engine.solve(problem, time_limit=budget)
             assert check_plan(result.problem, result.plan) == []

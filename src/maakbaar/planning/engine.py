@@ -116,13 +116,14 @@ def _without(problem: PlanningProblem, keys: set[str]) -> PlanningProblem:
     return dataclasses.replace(problem, jobs=tuple(j for j in problem.jobs if j.key not in keys))
 
 
-def first_plan(problem: PlanningProblem) -> tuple[PlanningProblem, Plan, list[Unplanned]]:
-    """The best dispatching plan, leaving out (and reporting) jobs that cannot be planned."""
+def first_plan(problem: PlanningProblem, rules: tuple[str, ...] = ("edd",)) -> tuple[PlanningProblem, Plan, list[Unplanned]]:
+    """A dispatching plan as fast as possible (one rule by default), leaving out (and reporting) jobs that
+    cannot be planned."""
     unplanned = [Unplanned(k, problem.job_by_key[k].order, r) for k, r in diagnose(problem).items()]
     reduced = _without(problem, {u.job for u in unplanned})
     for _attempt in range(len(reduced.jobs) + 1):
         try:
-            return reduced, dispatching.dispatch(reduced), unplanned
+            return reduced, dispatching.dispatch(reduced, rules=rules), unplanned
         except PlacementError as error:
             op = error.operation
             job = reduced.job_by_key[op.job]
@@ -147,6 +148,16 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     reduced, best, unplanned = first_plan(problem)
     first_seconds = time.monotonic() - started
     report("dispatch", best)
+    for rule in dispatching.RULES:  # the other rules, as the first improvement
+        if rule == "edd" or time.monotonic() - started > time_limit / 2:
+            continue
+        try:
+            candidate = dispatching.build(reduced, dispatching.RULES[rule](reduced), method=f"dispatch:{rule}")
+        except PlacementError:
+            continue
+        if candidate.rank(reduced) < best.rank(reduced):
+            best = candidate
+            report("dispatch", best)
     status = "feasible"
     remaining = time_limit - (time.monotonic() - started)
     n_ops = sum(len(j.operations) for j in reduced.jobs)
