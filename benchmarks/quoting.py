@@ -33,9 +33,10 @@ def typical(rng: random.Random, path: Path) -> None:
     for i in range(columns):
         for j in range(rows):
             msp.add_circle((w * (0.3 + 0.6 * i / columns), h * (0.25 + 0.5 * j / rows)), radius)
-    sx, sy = w * 0.08, h * 0.45
-    msp.add_lwpolyline([(sx, sy, 0, 0, 0), (sx + w * 0.1, sy, 0, 0, 1), (sx + w * 0.1, sy + h * 0.05, 0, 0, 0),
-                        (sx, sy + h * 0.05, 0, 0, 1)], format="xyseb", close=True)
+    slot = min(h * 0.05, w * 0.05)  # slot width; its round ends stick out by half of it
+    sx, sy = w * 0.05 + slot, h * 0.45
+    msp.add_lwpolyline([(sx, sy, 0, 0, 0), (sx + w * 0.1, sy, 0, 0, 1), (sx + w * 0.1, sy + slot, 0, 0, 0),
+                        (sx, sy + slot, 0, 0, 1)], format="xyseb", close=True)
     doc.saveas(path)
 
 

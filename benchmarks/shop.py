@@ -76,6 +76,7 @@ def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True, on_row=None)
         first_seconds = time.monotonic() - started
         assert check_plan(reduced, first) == []
         edd = dispatching.build(reduced, dispatching.order_edd(reduced))
+        rule = dispatching.dispatch(reduced)  # the best of the rules
         lower = sum(j.weight * max(0, alone_completion(reduced, j) - j.due) for j in reduced.jobs)
         row = {"orders": orders, "jobs": len(reduced.jobs), "operations": ops, "first_plan_s": first_seconds,
                "lower_bound": lower,

@@ -41,13 +41,17 @@ def _is_working(windows, t: int) -> bool:
 
 
 def _intersection(w1, w2):
-    out = []
-    for a, b in w1:
-        for c, d in w2:
-            lo, hi = max(a, c), min(b, d)
-            if lo < hi:
-                out.append((lo, hi))
-    return sorted(out)
+    """Both sorted lists of disjoint windows: a two-pointer merge."""
+    out, i, j = [], 0, 0
+    while i < len(w1) and j < len(w2):
+        lo, hi = max(w1[i][0], w2[j][0]), min(w1[i][1], w2[j][1])
+        if lo < hi:
+            out.append((lo, hi))
+        if w1[i][1] < w2[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
 
 
 def check_plan(problem: PlanningProblem, plan: Plan) -> list[Violation]:
@@ -69,6 +73,7 @@ def check_plan(problem: PlanningProblem, plan: Plan) -> list[Violation]:
     machines = problem.machine_by_code
     operators = problem.operator_by_code
     by_machine: dict[str, list[PlannedOperation]] = defaultdict(list)
+    shared_time: dict[tuple[str, str], list[tuple[int, int]]] = {}
     operator_busy: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
 
     for job in problem.jobs:
@@ -120,7 +125,10 @@ def check_plan(problem: PlanningProblem, plan: Plan) -> list[Violation]:
                 if operator.skills.get(op.work_center_type, 0) < op.min_skill:
                     add("skill", op.key, f"{op.key} ({op.work_center_type}) is given to {p.operator}, who lacks "
                                          f"that skill at level {op.min_skill}")
-                both = _intersection(machine_windows, operator.calendar.spans)
+                pair = (p.machine, p.operator)
+                if pair not in shared_time:
+                    shared_time[pair] = _intersection(machine_windows, operator.calendar.spans)
+                both = shared_time[pair]
                 if op.unattended:
                     operator_busy[p.operator].append((p.start, p.start + p.setup, op.key))
                     if p.setup and not _inside_one(both, p.start, p.start + p.setup):
