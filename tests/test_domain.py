@@ -9,7 +9,6 @@ from pydantic import ValidationError
 
 from maakbaar.domain import (
     Break,
-    Calendar,
     Closure,
     Holiday,
     Machine,

@@ -162,7 +162,7 @@ def check_plan(problem: PlanningProblem, plan: Plan) -> list[Violation]:
     for machine, items in by_machine.items():
         items.sort(key=lambda p: (p.start, p.end))
         previous_family = machines[machine].initial_family
-        previous_item, longest = None, None
+        longest = None
         for p in items:
             op = ops[p.key]
             if longest is not None and p.start < longest.end and p.end > p.start and longest.end > longest.start:
@@ -173,7 +173,7 @@ def check_plan(problem: PlanningProblem, plan: Plan) -> list[Violation]:
             if p.setup < needed:
                 add("setup", p.key, f"{p.key} on {machine} needs {needed} min setup after family "
                                     f"'{previous_family}', plan gives {p.setup}")
-            previous_family, previous_item = op.setup_family, p
+            previous_family = op.setup_family
 
     for operator, spans in operator_busy.items():
         spans.sort()
