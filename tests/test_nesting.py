@@ -1,0 +1,75 @@
+"""Layout checker and the shelf packer baseline."""
+
+from __future__ import annotations
+
+from maakbaar.nesting import Layout, NestPart, Placement, SheetSpec, check_layout, shelf_nest
+
+SHEET = SheetSpec("PL3000", 3000, 1500, quantity=3)
+
+
+def rect(name: str, w: float, h: float, quantity: int = 1, rotations: str = "free") -> NestPart:
+    return NestPart(name, ((0, 0), (w, 0), (w, h), (0, h)), quantity=quantity, rotations=rotations)
+
+
+def kinds(layout, parts, spacing=0.0, margin=0.0):
+    return {v.kind for v in check_layout(layout, {p.name: p for p in parts}, {SHEET.code: SHEET}, spacing, margin)}
+
+
+def test_checker_finds_a_planted_overlap():
+    a, b = rect("A", 100, 100), rect("B", 100, 100)
+    layout = Layout((Placement("A", "PL3000", 0, 10, 10), Placement("B", "PL3000", 0, 60, 60)))
+    assert kinds(layout, [a, b]) == {"overlap"}
+    apart = Layout((Placement("A", "PL3000", 0, 10, 10), Placement("B", "PL3000", 1, 60, 60)))
+    assert kinds(apart, [a, b]) == set()  # on different sheets
+
+
+def test_checker_finds_a_spacing_violation():
+    a, b = rect("A", 100, 100), rect("B", 100, 100)
+    layout = Layout((Placement("A", "PL3000", 0, 10, 10), Placement("B", "PL3000", 0, 115, 10)))
+    assert kinds(layout, [a, b], spacing=5) == set()
+    close = Layout((Placement("A", "PL3000", 0, 10, 10), Placement("B", "PL3000", 0, 112, 10)))
+    assert kinds(close, [a, b], spacing=5) == {"spacing"}
+
+
+def test_checker_finds_a_part_outside_the_sheet_and_in_the_margin():
+    a = rect("A", 100, 100)
+    assert kinds(Layout((Placement("A", "PL3000", 0, 2950, 10),)), [a]) == {"outside"}
+    assert kinds(Layout((Placement("A", "PL3000", 0, 5, 10),)), [a], margin=10) == {"margin"}
+    turned = Layout((Placement("A", "PL3000", 0, 50, 10, angle=90),))  # turning moves it to x -50..50
+    assert kinds(turned, [a]) == {"outside"}
+
+
+def test_checker_rotation_mirror_and_quantity_rules():
+    fixed = rect("F", 100, 50, rotations="fixed")
+    layout = Layout((Placement("F", "PL3000", 0, 200, 10, angle=90), Placement("F", "PL3000", 0, 400, 10,
+                                                                               mirrored=True)))
+    assert kinds(layout, [fixed]) == {"rotation", "mirror", "quantity"}
+
+
+def test_part_in_a_hole_is_not_an_overlap():
+    frame = NestPart("FRAME", ((0, 0), (300, 0), (300, 300), (0, 300)),
+                     holes=(((50, 50), (250, 50), (250, 250), (50, 250)),))
+    small = rect("SMALL", 100, 100)
+    layout = Layout((Placement("FRAME", "PL3000", 0, 10, 10), Placement("SMALL", "PL3000", 0, 110, 110)))
+    assert kinds(layout, [frame, small], spacing=5) == set()
+
+
+def test_rectangles_that_tile_a_sheet_exactly():
+    parts = [rect("Q", 1500, 750, quantity=4)]
+    layout = shelf_nest(parts, [SHEET], spacing=0, margin=0)
+    assert check_layout(layout, {"Q": parts[0]}, {SHEET.code: SHEET}) == []
+    assert layout.sheets_used() == [("PL3000", 0)]
+    assert layout.utilisation({"Q": parts[0]}, {SHEET.code: SHEET}) == 1.0
+
+
+def test_shelf_packer_uses_remnants_first_and_reports_what_does_not_fit():
+    remnant = SheetSpec("REST-1", 1000, 600, remnant=True)
+    parts = [rect("A", 400, 300, quantity=3), rect("BIG", 3200, 100), NestPart("Z", ((0, 0), (10, 0), (10, 10)),
+                                                                                quantity=0)]
+    layout = shelf_nest(parts, [SHEET, remnant], spacing=5, margin=10)
+    by_name = {p.name: p for p in parts}
+    assert check_layout(layout, by_name, {SHEET.code: SHEET, remnant.code: remnant}, spacing=5, margin=10) == []
+    assert {p.sheet for p in layout.placements} == {"REST-1", "PL3000"}
+    assert sum(p.sheet == "REST-1" for p in layout.placements) == 2  # two 400x300 fit on the remnant
+    reasons = dict(layout.unplaced)
+    assert "does not fit" in reasons["BIG"] and reasons["Z"] == "quantity is zero"
