@@ -73,3 +73,33 @@ def test_shelf_packer_uses_remnants_first_and_reports_what_does_not_fit():
     assert sum(p.sheet == "REST-1" for p in layout.placements) == 2  # two 400x300 fit on the remnant
     reasons = dict(layout.unplaced)
     assert "does not fit" in reasons["BIG"] and reasons["Z"] == "quantity is zero"
+
+
+def test_packingsolver_tiles_a_sheet_exactly():
+    from maakbaar.nesting.packing import nest
+
+    parts = [rect("Q", 1500, 750, quantity=4)]
+    result = nest(parts, [SHEET], spacing=0, margin=0, time_limit=2)
+    assert result.method == "packingsolver"
+    assert check_layout(result.layout, {"Q": parts[0]}, {SHEET.code: SHEET}) == []
+    assert result.layout.sheets_used() == [("PL3000", 0)]
+    assert len(result.layout.placements) == 4
+
+
+def test_nest_never_hands_on_an_invalid_layout_and_names_what_cannot_be_nested():
+    from maakbaar.nesting.packing import nest
+
+    frame = NestPart("FRAME", ((0, 0), (1000, 0), (1000, 1000), (0, 1000)),
+                     holes=(((100, 100), (900, 100), (900, 900), (100, 900)),))
+    small = rect("SMALL", 700, 700)
+    huge = rect("HUGE", 4000, 100)
+    none = rect("NONE", 10, 10, quantity=0)
+    sheet = SheetSpec("S", 1100, 1100)
+    parts = [frame, small, huge, none]
+    result = nest(parts, [sheet], spacing=5, margin=10, time_limit=2)
+    # whatever the method, the layout handed on passes the checker
+    assert check_layout(result.layout, {p.name: p for p in parts}, {"S": sheet}, 5, 10) == []
+    reasons = dict(result.layout.unplaced)
+    assert reasons["HUGE"] == "4000 x 100 mm is larger than every sheet"
+    assert reasons["NONE"] == "quantity is zero"
+    assert "FRAME" in {p.part for p in result.layout.placements}

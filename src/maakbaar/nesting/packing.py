@@ -1,0 +1,131 @@
+"""Sheet nesting with packingsolver (irregular bin packing: holes, part in part, several sheet types).
+
+Every layout it returns is checked with the independent layout checker; a layout that fails, or a solver
+that fails, falls back to the shelf packer (also checked), so an invalid layout is never handed on.
+Remnants cost half per mm2, so the solver uses them first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from shapely.geometry import polygon as shapely_polygon
+
+from .checker import LayoutViolation, check_layout
+from .model import Layout, NestPart, Placement, SheetSpec
+from .shelf import shelf_nest
+
+
+@dataclass(frozen=True)
+class NestResult:
+    layout: Layout
+    method: str  # packingsolver or shelf
+    violations: tuple[LayoutViolation, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def _rotations(part: NestPart) -> list[tuple[float, float, bool]]:
+    angles = (0.0,) if part.rotations == "fixed" else (0.0, 90.0, 180.0, 270.0)
+    out = [(a, a, False) for a in angles]
+    if part.mirror:
+        out += [(a, a, True) for a in angles]
+    return out
+
+
+def _shape(points):
+    from packingsolver import irregular as ir
+
+    return ir.build_shape([[float(x), float(y)] for x, y in points])
+
+
+def _fits_somewhere(part: NestPart, sheets: list[SheetSpec], margin: float) -> bool:
+    x0, y0, x1, y1 = part.polygon.bounds
+    w, h = x1 - x0, y1 - y0
+    for sheet in sheets:
+        usable_w, usable_h = sheet.length_mm - 2 * margin, sheet.width_mm - 2 * margin
+        if (w <= usable_w and h <= usable_h) or (part.rotations != "fixed" and h <= usable_w and w <= usable_h):
+            return True
+    return False
+
+
+def nest(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 5.0, margin: float = 10.0,
+         time_limit: float = 10.0) -> NestResult:
+    by_name = {p.name: p for p in parts}
+    sheet_by_code = {s.code: s for s in sheets}
+    unplaced, todo = [], []
+    for part in parts:
+        if part.quantity <= 0:
+            unplaced.append((part.name, "quantity is zero"))
+        elif not part.polygon.is_valid or part.polygon.area <= 0:
+            unplaced.append((part.name, "its contour is not a valid closed shape"))
+        elif not _fits_somewhere(part, sheets, margin):
+            x0, y0, x1, y1 = part.polygon.bounds
+            unplaced.append((part.name, f"{x1 - x0:.0f} x {y1 - y0:.0f} mm is larger than every sheet"))
+        else:
+            todo.append(part)
+    notes = []
+    if todo:
+        try:
+            layout = _packingsolver(todo, sheets, spacing, margin, time_limit)
+            violations = check_layout(layout, by_name, sheet_by_code, spacing, margin)
+            if not violations:
+                return NestResult(Layout(layout.placements, tuple(unplaced) + layout.unplaced), "packingsolver")
+            notes.append(f"packingsolver's layout failed the check ({violations[0].message}); shelf packer used")
+        except Exception as error:  # noqa: BLE001 - a crashed solver must not lose the nest
+            notes.append(f"packingsolver failed ({error.__class__.__name__}: {error}); shelf packer used")
+    layout = shelf_nest(todo, sheets, spacing, margin)
+    violations = check_layout(layout, by_name, sheet_by_code, spacing, margin)
+    return NestResult(Layout(layout.placements, tuple(unplaced) + layout.unplaced), "shelf", tuple(violations),
+                      tuple(notes))
+
+
+def _packingsolver(parts: list[NestPart], sheets: list[SheetSpec], spacing: float, margin: float,
+                   time_limit: float) -> Layout:
+    import packingsolver
+    from packingsolver import irregular as ir
+
+    builder = ir.InstanceBuilder()
+    builder.set_objective(packingsolver.Objective.VariableSizedBinPacking)
+    bin_ids = []
+    for sheet in sheets:
+        outline = sheet.outline or ((0, 0), (sheet.length_mm, 0), (sheet.length_mm, sheet.width_mm),
+                                    (0, sheet.width_mm))
+        area = shapely_polygon.Polygon(outline).area
+        bin_ids.append(builder.add_bin_type(_shape(outline), cost=area * (0.5 if sheet.remnant else 1.0),
+                                            item_bin_minimum_spacing=margin, copies=sheet.quantity))
+    item_ids = []
+    for part in parts:
+        outer = shapely_polygon.orient(part.polygon, sign=1.0)
+        # packingsolver wants every ring counter-clockwise, holes too
+        holes = [shapely_polygon.orient(shapely_polygon.Polygon(ring), sign=1.0).exterior.coords[:-1]
+                 for ring in outer.interiors]
+        shape = ir.ShapeWithHoles(_shape(outer.exterior.coords[:-1]), [_shape(h) for h in holes])
+        item_ids.append(builder.add_item_type(ir.ItemShape(shape), allowed_rotations=_rotations(part),
+                                              copies=part.quantity))
+    builder.set_item_item_minimum_spacing(spacing)
+    instance = builder.build()
+    parameters = ir.OptimizeParameters()
+    parameters.time_limit = time_limit
+    parameters.verbosity_level = 0
+    solution = ir.optimize(instance, parameters).solution
+    sheet_of_bin = {bin_id: sheet for bin_id, sheet in zip(bin_ids, sheets)}
+    part_of_item = {item_id: part for item_id, part in zip(item_ids, parts)}
+    next_index: dict[str, int] = defaultdict(int)
+    placements = []
+    for i in range(solution.number_of_different_bins()):
+        solution_bin = solution.bin(i)
+        sheet = sheet_of_bin[solution_bin.bin_type_id]
+        for _copy in range(solution_bin.copies):
+            index = next_index[sheet.code]
+            next_index[sheet.code] += 1
+            for item in solution_bin.items:
+                part = part_of_item[item.item_type_id]
+                placements.append(Placement(part.name, sheet.code, index, item.bl_corner.x, item.bl_corner.y,
+                                            item.angle, bool(item.mirror)))
+    placed = defaultdict(int)
+    for placement in placements:
+        placed[placement.part] += 1
+    unplaced = tuple((p.name, f"{p.quantity - placed[p.name]} of {p.quantity} did not fit on the sheets given")
+                     for p in parts if placed[p.name] < p.quantity)
+    return Layout(tuple(placements), unplaced)
