@@ -103,3 +103,17 @@ def test_nest_never_hands_on_an_invalid_layout_and_names_what_cannot_be_nested()
     assert reasons["HUGE"] == "4000 x 100 mm is larger than every sheet"
     assert reasons["NONE"] == "quantity is zero"
     assert "FRAME" in {p.part for p in result.layout.placements}
+
+
+def test_a_small_part_goes_into_the_hole_of_a_large_one():
+    from maakbaar.nesting.packing import nest
+
+    frame = NestPart("FRAME", ((0, 0), (1000, 0), (1000, 1000), (0, 1000)),
+                     holes=(((100, 100), (900, 100), (900, 900), (100, 900)),))
+    small = rect("SMALL", 700, 700)
+    sheet = SheetSpec("S", 1100, 1100)
+    result = nest([frame, small], [sheet], spacing=5, margin=10, time_limit=3)
+    assert result.method.startswith("packingsolver")
+    assert result.layout.unplaced == ()
+    assert result.layout.sheets_used() == [("S", 0)]  # the only way: SMALL inside FRAME's hole
+    assert check_layout(result.layout, {"FRAME": frame, "SMALL": small}, {"S": sheet}, 5, 10) == []

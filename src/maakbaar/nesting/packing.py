@@ -7,6 +7,7 @@ Remnants cost half per mm2, so the solver uses them first.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from .shelf import shelf_nest
 @dataclass(frozen=True)
 class NestResult:
     layout: Layout
-    method: str  # packingsolver or shelf
+    method: str  # packingsolver, packingsolver (no turns) or shelf
     violations: tuple[LayoutViolation, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -65,15 +66,24 @@ def nest(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 5.0, m
         else:
             todo.append(part)
     notes = []
-    if todo:
+    # packingsolver 0.1.1233 sometimes places a part outside the sheet when quarter turns are allowed
+    # (seen with a part meant for another part's hole); the same instance without turns comes out right.
+    # So: as asked first, then without turns, then the shelf packer; whatever is used passes the checker.
+    attempts = [("packingsolver", todo),
+                ("packingsolver (no turns)", [dataclasses.replace(p, rotations="fixed", mirror=False) for p in todo])]
+    for method, attempt in attempts if todo else []:
         try:
-            layout = _packingsolver(todo, sheets, spacing, margin, time_limit)
-            violations = check_layout(layout, by_name, sheet_by_code, spacing, margin)
-            if not violations:
-                return NestResult(Layout(layout.placements, tuple(unplaced) + layout.unplaced), "packingsolver")
-            notes.append(f"packingsolver's layout failed the check ({violations[0].message}); shelf packer used")
+            layout = _packingsolver(attempt, sheets, spacing, margin, time_limit)
         except Exception as error:  # noqa: BLE001 - a crashed solver must not lose the nest
-            notes.append(f"packingsolver failed ({error.__class__.__name__}: {error}); shelf packer used")
+            notes.append(f"{method} failed ({error.__class__.__name__}: {error})")
+            continue
+        violations = check_layout(layout, by_name, sheet_by_code, spacing, margin)
+        if not violations:
+            return NestResult(Layout(layout.placements, tuple(unplaced) + layout.unplaced), method, (),
+                              tuple(notes))
+        notes.append(f"{method}: layout failed the check ({violations[0].message})")
+    if todo:
+        notes.append("shelf packer used")
     layout = shelf_nest(todo, sheets, spacing, margin)
     violations = check_layout(layout, by_name, sheet_by_code, spacing, margin)
     return NestResult(Layout(layout.placements, tuple(unplaced) + layout.unplaced), "shelf", tuple(violations),
