@@ -184,3 +184,18 @@ def test_quote_command(workdir):
     assert result.exit_code == 1 and "unknown material 'UNOBTAINIUM'" in result.output
     result = run("quote", str(plate), "--material", "S235JR", "--thickness", "40")
     assert result.exit_code == 1 and "beyond the laser's capability" in result.output
+
+
+def test_nest_command(workdir):
+    plate = _plate_dxf(workdir / "plaat.dxf")
+    (workdir / "kapot.dxf").write_text("not a drawing")
+    result = run("nest", f"{plate}:40", str(workdir / "kapot.dxf"), "--sheet", "1000x500", "--svg-dir", "vellen",
+                 "--time-limit", "2")
+    assert result.exit_code == 0, result.output
+    assert "overall utilisation" in result.output
+    assert "kapot.dxf: this is not a DXF file" in result.output
+    svgs = sorted((workdir / "vellen").glob("*.svg"))
+    assert svgs and all(s.read_text().startswith("<svg") for s in svgs)
+    assert sum(s.read_text().count("<path") - 1 for s in svgs) == 40  # every plate drawn once
+    result = run("nest", f"{plate}:tien")
+    assert result.exit_code == 1 and "whole number" in result.output

@@ -401,6 +401,94 @@ def quote(
     _run(action)
 
 
+@app.command()
+def nest(
+    files: Annotated[list[str], typer.Argument(help="DXF files, each optionally with a quantity: part.dxf:25")],
+    sheet: Annotated[str, typer.Option(help="Sheet size LENGTHxWIDTH in mm when not nesting on stock.")] = "3000x1500",
+    sheets: Annotated[int, typer.Option(help="How many such sheets may be used.")] = 20,
+    material: Annotated[str | None, typer.Option(help="Nest on the stock of this material (with --thickness).")] = None,
+    thickness: Annotated[float | None, typer.Option(help="Sheet thickness in mm, with --material.")] = None,
+    spacing: Annotated[float, typer.Option(help="Part-to-part spacing in mm.")] = 5.0,
+    margin: Annotated[float, typer.Option(help="Margin from the sheet edge in mm.")] = 10.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the nesting solver.")] = 10.0,
+    svg_dir: Annotated[Path | None, typer.Option(help="Write an SVG of every sheet into this folder.")] = None,
+) -> None:
+    """Nest the parts of DXF files onto sheets (or the stock's sheets and remnants, remnants first).
+
+    Parts that cannot be nested are named with the reason; the rest is still nested.
+    """
+    from ..geometry import DxfProblem, read_dxf
+    from ..nesting import NestPart, SheetSpec
+    from ..nesting import nest as run_nest
+    from ..nesting.output import sheet_results, sheet_svg
+
+    def action():
+        parts, problems = [], []
+        for item in files:
+            name, _, count = item.partition(":")
+            try:
+                quantity = int(count) if count else 1
+            except ValueError:
+                raise UserError(f"{item}: the quantity after ':' must be a whole number") from None
+            try:
+                geometries = read_dxf(Path(name))
+            except DxfProblem as error:
+                problems.append(f"{Path(name).name}: " + "; ".join(error.problems))
+                continue
+            for k, g in enumerate(geometries, 1):
+                label = Path(name).stem if len(geometries) == 1 else f"{Path(name).stem}-{k}"
+                parts.append(NestPart(label, g.outer.points, tuple(h.points for h in g.holes), quantity=quantity))
+        if material or thickness:
+            if not (material and thickness):
+                raise UserError("give --material and --thickness together to nest on stock")
+            from ..store.repositories import Repositories
+
+            with unit_of_work(_engine()) as session:
+                stock = [s for s in Repositories(session).stock.list()
+                         if s.material == material and abs(s.thickness_mm - thickness) < 1e-6 and s.quantity > 0]
+            if not stock:
+                raise UserError(f"no {material} {thickness:g} mm sheets or remnants in stock")
+            specs = [SheetSpec(s.code, s.length_mm, s.width_mm, s.quantity, s.outline, s.kind.value == "remnant")
+                     for s in stock]
+        else:
+            try:
+                length, width = (float(v) for v in sheet.lower().split("x"))
+            except ValueError:
+                raise UserError(f"--sheet: '{sheet}' is not LENGTHxWIDTH, like 3000x1500") from None
+            specs = [SheetSpec(f"{length:g}x{width:g}", max(length, width), min(length, width), sheets)]
+        if not parts:
+            for problem in problems:
+                errors.print(f"[bold red]Not nested:[/] {problem}", highlight=False)
+            raise UserError("no part to nest")
+        with console.status(f"Nesting {sum(p.quantity for p in parts)} parts ({time_limit:g} s at most) ..."):
+            result = run_nest(parts, specs, spacing, margin, time_limit)
+        by_name, by_code = {p.name: p for p in parts}, {s.code: s for s in specs}
+        table = Table(title=f"Nest ({result.method})")
+        for column in ("Sheet", "Parts", "Utilisation"):
+            table.add_column(column, justify="right" if column != "Sheet" else "left")
+        results = sheet_results(result.layout, by_name, by_code)
+        for r in results:
+            table.add_row(f"{r.code} #{r.index + 1}", str(r.parts), f"{r.utilisation:.1%}")
+        console.print(table)
+        if results:
+            overall = sum(r.part_area_mm2 for r in results) / sum(r.sheet_area_mm2 for r in results)
+            console.print(f"{len(results)} sheet(s), overall utilisation {overall:.1%}.")
+        if svg_dir:
+            svg_dir.mkdir(parents=True, exist_ok=True)
+            for r in results:
+                path = svg_dir / f"{r.code}-{r.index + 1}.svg"
+                path.write_text(sheet_svg(result.layout, by_name, by_code[r.code], r.index), encoding="utf-8")
+            console.print(f"SVG per sheet written to {svg_dir}/")
+        for note in result.notes:
+            console.print(f"[yellow]Note:[/] {note}", highlight=False)
+        for name, reason in result.layout.unplaced:
+            errors.print(f"[bold red]Not nested:[/] {name}: {reason}", highlight=False)
+        for problem in problems:
+            errors.print(f"[bold red]Not nested:[/] {problem}", highlight=False)
+
+    _run(action)
+
+
 def _quote_json(run) -> dict:
     out = {"parts": [], "problems": run.problems}
     for quoted in run.parts:
