@@ -333,6 +333,7 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
         parts.extend(own)
         parts_by_customer[customer.code] = own
 
+    part_by_number = {p.number: p for p in parts}
     orders: list[Order] = []
     work_orders: list[WorkOrder] = []
     count = order_count if order_count is not None else rng.randint(62, 78)
@@ -379,7 +380,6 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
                       lines=tuple(lines))
         orders.append(order)
         if status in (OrderStatus.RELEASED, OrderStatus.IN_PROGRESS):
-            part_by_number = {p.number: p for p in parts}
             for line in order.lines:
                 operations = [WorkOrderOperation.from_routing_step(s) for s in part_by_number[line.part].routing]
                 if status == OrderStatus.IN_PROGRESS:

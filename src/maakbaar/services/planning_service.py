@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from ..domain import OrderStatus
 from ..planning import engine
 from ..planning.cpsat import Progress
 from ..planning.explain import explain_late, promise
-from ..planning.from_shop import build_problem
+from ..planning.from_shop import build_problem, default_horizon_days
 from ..planning.plan import Plan, PlannedOperation
 from ..store.tables import MachineRow, OperatorRow, PlanJobRow, PlanOperationRow, PlanRow
 from . import shop_io
@@ -149,18 +150,15 @@ def promise_order(session: Session, number: str, origin: dt.datetime | None = No
     if order is None:
         raise PlanningServiceError(f"unknown order '{number}'")
     origin = default_origin(origin)
-    others = shop.model_copy(update={"orders": tuple(o for o in shop.orders if o.number != number)})
-    problem = build_problem(others, origin)
+    others = tuple(o for o in shop.orders if o.number != number)
     as_ordered = order.model_copy(update={"status": OrderStatus.ORDERED})
-    with_order = build_problem(shop.model_copy(update={"orders": (*others.orders, as_ordered),
+    with_order = build_problem(shop.model_copy(update={"orders": (*others, as_ordered),
                                                        "work_orders": tuple(w for w in shop.work_orders
                                                                             if w.order != number)}),
-                               origin, horizon_days=(problem.horizon // 1440) + 30)
+                               origin, horizon_days=default_horizon_days(shop, origin) + 30)
     new_jobs = [j for j in with_order.jobs if j.order == number]
     if not new_jobs:
         raise PlanningServiceError(f"order {number} has nothing left to plan")
-    import dataclasses
-
     problem = dataclasses.replace(with_order, jobs=tuple(j for j in with_order.jobs if j.order != number))
     base = engine.solve(problem, time_limit=1.0, use_cpsat=False)
     answer = promise(base.problem, base.plan, new_jobs)
@@ -171,14 +169,10 @@ def promise_order(session: Session, number: str, origin: dt.datetime | None = No
 def promise_parts(session: Session, items: list[tuple], origin: dt.datetime | None = None) -> list[dt.datetime]:
     """For (part, quantity) pairs not yet ordered: when each could be ready, given today's load, without
     making other orders later. Parts need not be stored (quotes)."""
-    import dataclasses
-
     from ..domain import Order, OrderLine
 
     shop = shop_io.load_shop(session)
     origin = default_origin(origin)
-    from ..planning.from_shop import default_horizon_days
-
     horizon_days = default_horizon_days(shop, origin) + 30
     base = engine.solve(build_problem(shop, origin, horizon_days=horizon_days), time_limit=1.0, use_cpsat=False)
     customer = shop.customers[0].code if shop.customers else None
