@@ -104,6 +104,18 @@ def quoting(args) -> str:
     return run(args.count, args.repeats)
 
 
+def esicup(args) -> str:
+    from benchmarks.nesting import esicup as run
+
+    return run(args.seconds, args.instances, args.workers)
+
+
+def sheets(args) -> str:
+    from benchmarks.nesting import sheets as run
+
+    return run(args.sizes, args.seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="suite", required=True)
@@ -118,9 +130,16 @@ def main() -> None:
     q = sub.add_parser("quoting", help="DXF geometry plus costing speed, against ezdxf reading the same files")
     q.add_argument("--count", type=int, default=200)
     q.add_argument("--repeats", type=int, default=3)
+    e = sub.add_parser("esicup", help="strip packing density on the 13 ESICUP instances against the published best")
+    e.add_argument("--seconds", type=float, nargs="*", default=[10, 60])
+    e.add_argument("--workers", type=int, default=2)
+    e.add_argument("instances", nargs="*")
+    n = sub.add_parser("sheets", help="realistic job mixes on 3000x1500 sheets: packingsolver, spyrrow cut, shelf")
+    n.add_argument("--seconds", type=float, default=30)
+    n.add_argument("--sizes", type=int, nargs="*", default=[50, 150, 300])
     args = parser.parse_args()
     started = time.monotonic()
-    table = {"classic": classic, "shop": shop, "quoting": quoting}[args.suite](args)
+    table = {"classic": classic, "shop": shop, "quoting": quoting, "esicup": esicup, "sheets": sheets}[args.suite](args)
     command = "benchmarks/run.sh " + " ".join(sys.argv[1:])
     header = (f"### {args.suite} ({dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
               f"{time.monotonic() - started:.0f} s)\n\nCommand: `{command}`\n\n")

@@ -189,7 +189,7 @@ def test_quote_command(workdir):
 def test_nest_command(workdir):
     plate = _plate_dxf(workdir / "plaat.dxf")
     (workdir / "kapot.dxf").write_text("not a drawing")
-    result = run("nest", f"{plate}:40", str(workdir / "kapot.dxf"), "--sheet", "1000x500", "--svg-dir", "vellen",
+    result = run("nest", f"{plate}:40", str(workdir / "kapot.dxf"), "--sheet", "1000x500", "--out", "vellen",
                  "--time-limit", "2")
     assert result.exit_code == 0, result.output
     assert "overall utilisation" in result.output
@@ -197,5 +197,17 @@ def test_nest_command(workdir):
     svgs = sorted((workdir / "vellen").glob("*.svg"))
     assert svgs and all(s.read_text().startswith("<svg") for s in svgs)
     assert sum(s.read_text().count("<path") - 1 for s in svgs) == 40  # every plate drawn once
+    assert len(list((workdir / "vellen").glob("*.png"))) == len(svgs) == len(list((workdir / "vellen").glob("*.dxf")))
     result = run("nest", f"{plate}:tien")
     assert result.exit_code == 1 and "whole number" in result.output
+
+
+def test_nest_open_orders_of_the_demo_shop(workdir):
+    assert run("init").exit_code == 0
+    assert run("demo", "--seed", "3", "--start", "2026-11-30").exit_code == 0
+    result = run("nest", "--material", "S235JR", "--thickness", "3", "--time-limit", "3", "--out", "nest")
+    assert result.exit_code == 0, result.output
+    assert "Nest 1: S235JR 3 mm" in result.output and "utilisation" in result.output
+    assert list((workdir / "nest").glob("nest1-01-*.dxf"))
+    again = run("nest", "--material", "S235JR", "--thickness", "3", "--time-limit", "1")
+    assert again.exit_code == 1 and "no open order lines of S235JR 3 mm" in again.output

@@ -14,6 +14,7 @@ EXPECTED_TABLES = {
     "machine_downtimes", "operators", "operator_skills", "customers", "stock_items", "parts", "routing_steps",
     "routing_step_machines", "orders", "order_lines", "work_orders", "work_order_operations", "operation_machines",
     "quotes", "quote_lines", "quote_breaks", "shop_settings", "plans", "plan_operations", "plan_jobs",
+    "nests", "nest_sheets", "nest_lines",
 }
 
 
@@ -46,6 +47,8 @@ def test_migrations_match_the_models(databases):
 
 def test_step_by_step_down_and_up(databases):
     engine = databases.migrated()
+    migrate.downgrade(engine, "0002")
+    assert "nests" not in tables(engine) and "plans" in tables(engine)
     migrate.downgrade(engine, "0001")
     assert "plans" not in tables(engine) and "orders" in tables(engine)
     migrate.upgrade(engine)

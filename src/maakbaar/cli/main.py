@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import config
 from ..domain import describe_validation_error
 from ..services.errors import ImportProblem, NotEmptyError
+from ..services.nesting_service import NestingServiceError
 from ..services.planning_service import PlanningServiceError
 from ..services.quoting import QuoteError
 from ..planning.engine import PlanningError
@@ -84,7 +85,7 @@ def _run(action):
     except ValidationError as error:
         _fail("\n".join(describe_validation_error(error)))
     except (UserError, NotEmptyError, NotFoundError, DuplicateError, ConflictError, FileNotFoundError,
-            PlanningServiceError, PlanningError, QuoteError) as error:
+            PlanningServiceError, PlanningError, QuoteError, NestingServiceError) as error:
         _fail(str(error))
     except SQLAlchemyError as error:
         _fail(f"database error, nothing was changed: {error.__class__.__name__}: {str(error).splitlines()[0]}")
@@ -403,24 +404,93 @@ def quote(
 
 @app.command()
 def nest(
-    files: Annotated[list[str], typer.Argument(help="DXF files, each optionally with a quantity: part.dxf:25")],
-    sheet: Annotated[str, typer.Option(help="Sheet size LENGTHxWIDTH in mm when not nesting on stock.")] = "3000x1500",
+    files: Annotated[list[str] | None, typer.Argument(
+        help="DXF files, each optionally with a quantity: part.dxf:25. Without files: the open orders.")] = None,
+    sheet: Annotated[str, typer.Option(help="Sheet size LENGTHxWIDTH in mm for DXF files not nested on stock.")] = "3000x1500",
     sheets: Annotated[int, typer.Option(help="How many such sheets may be used.")] = 20,
-    material: Annotated[str | None, typer.Option(help="Nest on the stock of this material (with --thickness).")] = None,
-    thickness: Annotated[float | None, typer.Option(help="Sheet thickness in mm, with --material.")] = None,
+    material: Annotated[str | None, typer.Option(help="Material grade: stock to nest on, or the open orders' parts.")] = None,
+    thickness: Annotated[float | None, typer.Option(help="Sheet thickness in mm.")] = None,
     spacing: Annotated[float, typer.Option(help="Part-to-part spacing in mm.")] = 5.0,
     margin: Annotated[float, typer.Option(help="Margin from the sheet edge in mm.")] = 10.0,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the nesting solver.")] = 10.0,
-    svg_dir: Annotated[Path | None, typer.Option(help="Write an SVG of every sheet into this folder.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write an SVG, a PNG and a DXF of every sheet into this folder.")] = None,
+    svg_dir: Annotated[Path | None, typer.Option(hidden=True)] = None,
 ) -> None:
-    """Nest the parts of DXF files onto sheets (or the stock's sheets and remnants, remnants first).
+    """Nest parts on sheets and remnants (remnants first; the last sheet filled from one side).
 
-    Parts that cannot be nested are named with the reason; the rest is still nested.
+    Without files: the laser parts of the open orders, grouped by material and thickness (or only --material
+    and --thickness), nested on the stock; the nest is stored, used sheets leave the stock and remnants worth
+    keeping come back as restplaten. With DXF files: those parts, on sheets of --sheet or on the stock of
+    --material/--thickness. Parts that cannot be nested are named with the reason; the rest is still nested.
     """
+    out = out or svg_dir
+    if files:
+        _nest_files(files, sheet, sheets, material, thickness, spacing, margin, time_limit, out)
+    else:
+        _nest_orders(material, thickness, spacing, margin, time_limit, out)
+
+
+def _write_sheets(out: Path, layout, parts: dict, sheet, index: int, stem: str, cut) -> None:
+    from ..nesting.output import sheet_dxf, sheet_png, sheet_svg
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.svg").write_text(sheet_svg(layout, parts, sheet, index), encoding="utf-8")
+    (out / f"{stem}.png").write_bytes(sheet_png(layout, parts, sheet, index, cut_line=cut))
+    (out / f"{stem}.dxf").write_bytes(sheet_dxf(layout, parts, sheet, index, cut_line=cut))
+
+
+def _sheet_table(title: str, rows) -> Table:
+    table = Table(title=title)
+    for column in ("Sheet", "Parts", "Utilisation", "Laser time", "Sheet cost", "Remnant"):
+        table.add_column(column, justify="left" if column in ("Sheet", "Remnant") else "right")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _nest_orders(material, thickness, spacing, margin, time_limit, out) -> None:
+    from ..services import nesting_service
+
+    def action():
+        with unit_of_work(_engine()) as session:
+            with console.status("Nesting the open orders ...") as status:
+                run = nesting_service.nest_open_orders(
+                    session, material, thickness, time_limit, spacing, margin,
+                    progress=lambda text: status.update(f"Nesting {text} ..."))
+            for nest_id in run.nest_ids:
+                row = nesting_service.nest_row(session, nest_id)
+                rows = []
+                for s in row.sheets:
+                    remnant = (f"{s.offcut['code']} {s.offcut['length_mm']:.0f} x {s.offcut['width_mm']:.0f}"
+                               if s.offcut else "")
+                    rows.append((f"{s.stock_code} #{s.sheet_index + 1}", str(s.part_count),
+                                 f"{s.part_area_mm2 / s.sheet_area_mm2:.1%}", f"{s.cut_seconds / 60:.1f} min",
+                                 f"EUR {s.cost:,.2f}", remnant))
+                    if out:
+                        layout, parts, spec, cut = nesting_service.layout_of(row, s.position)
+                        _write_sheets(out, layout, parts, spec, s.sheet_index,
+                                      f"nest{row.id}-{s.position + 1:02d}-{s.stock_code}", cut)
+                console.print(_sheet_table(f"Nest {row.id}: {row.material} {row.thickness_mm:g} mm ({row.method})",
+                                           rows))
+                consumed = sum(s.sheet_area_mm2 for s in row.sheets) - row.remnant_area_mm2
+                net = sum(s.part_area_mm2 for s in row.sheets) / consumed if consumed > 0 else 0.0
+                console.print(f"{len(row.sheets)} sheet(s), utilisation {row.utilisation:.1%} "
+                              f"({net:.1%} of what is not kept as remnant), sheets EUR "
+                              f"{row.sheet_cost:,.2f}, remnants {row.remnant_area_mm2 / 1e6:.2f} m2, scrap "
+                              f"{row.scrap_area_mm2 / 1e6:.2f} m2; {len(row.lines)} order line(s).")
+            if out and run.nest_ids:
+                console.print(f"SVG, PNG and DXF per sheet written to {out}/")
+            for note in run.notes:
+                console.print(f"[yellow]Note:[/] {note}", highlight=False)
+            for name, reason in run.unplaced:
+                errors.print(f"[bold red]Not nested:[/] {name}: {reason}", highlight=False)
+
+    _run(action)
+
+
+def _nest_files(files, sheet, sheets, material, thickness, spacing, margin, time_limit, out) -> None:
     from ..geometry import DxfProblem, read_dxf
-    from ..nesting import NestPart, SheetSpec
-    from ..nesting import nest as run_nest
-    from ..nesting.output import sheet_results, sheet_svg
+    from ..nesting import NestPart, SheetSpec, nest_group
 
     def action():
         parts, problems = [], []
@@ -441,15 +511,12 @@ def nest(
         if material or thickness:
             if not (material and thickness):
                 raise UserError("give --material and --thickness together to nest on stock")
-            from ..store.repositories import Repositories
+            from ..services.nesting_service import sheets_in_stock
 
             with unit_of_work(_engine()) as session:
-                stock = [s for s in Repositories(session).stock.list()
-                         if s.material == material and abs(s.thickness_mm - thickness) < 1e-6 and s.quantity > 0]
-            if not stock:
+                specs = sheets_in_stock(session, material, thickness)
+            if not specs:
                 raise UserError(f"no {material} {thickness:g} mm sheets or remnants in stock")
-            specs = [SheetSpec(s.code, s.length_mm, s.width_mm, s.quantity, s.outline, s.kind.value == "remnant")
-                     for s in stock]
         else:
             try:
                 length, width = (float(v) for v in sheet.lower().split("x"))
@@ -461,27 +528,27 @@ def nest(
                 errors.print(f"[bold red]Not nested:[/] {problem}", highlight=False)
             raise UserError("no part to nest")
         with console.status(f"Nesting {sum(p.quantity for p in parts)} parts ({time_limit:g} s at most) ..."):
-            result = run_nest(parts, specs, spacing, margin, time_limit)
+            group = nest_group(parts, specs, spacing, margin, time_limit)
         by_name, by_code = {p.name: p for p in parts}, {s.code: s for s in specs}
-        table = Table(title=f"Nest ({result.method})")
-        for column in ("Sheet", "Parts", "Utilisation"):
-            table.add_column(column, justify="right" if column != "Sheet" else "left")
-        results = sheet_results(result.layout, by_name, by_code)
-        for r in results:
-            table.add_row(f"{r.code} #{r.index + 1}", str(r.parts), f"{r.utilisation:.1%}")
-        console.print(table)
-        if results:
-            overall = sum(r.part_area_mm2 for r in results) / sum(r.sheet_area_mm2 for r in results)
-            console.print(f"{len(results)} sheet(s), overall utilisation {overall:.1%}.")
-        if svg_dir:
-            svg_dir.mkdir(parents=True, exist_ok=True)
-            for r in results:
-                path = svg_dir / f"{r.code}-{r.index + 1}.svg"
-                path.write_text(sheet_svg(result.layout, by_name, by_code[r.code], r.index), encoding="utf-8")
-            console.print(f"SVG per sheet written to {svg_dir}/")
-        for note in result.notes:
+        offcut_of = {(o.sheet, o.sheet_index): o for o in group.offcuts}
+        rows = []
+        for r in group.sheets:
+            cut = offcut_of.get((r.code, r.index))
+            rows.append((f"{r.code} #{r.index + 1}", str(r.parts), f"{r.utilisation:.1%}", "-",
+                         f"EUR {r.cost:,.2f}" if r.cost else "-",
+                         f"{cut.spec.length_mm:.0f} x {cut.spec.width_mm:.0f}" if cut else ""))
+            if out:
+                _write_sheets(out, group.layout, by_name, by_code[r.code], r.index, f"{r.code}-{r.index + 1}",
+                              (cut.axis, cut.cut_at) if cut else None)
+        console.print(_sheet_table(f"Nest ({group.method})", rows))
+        if group.sheets:
+            console.print(f"{len(group.sheets)} sheet(s), overall utilisation {group.utilisation:.1%} "
+                          f"({group.net_utilisation:.1%} of what is not kept as remnant).")
+        if out:
+            console.print(f"SVG, PNG and DXF per sheet written to {out}/")
+        for note in group.notes:
             console.print(f"[yellow]Note:[/] {note}", highlight=False)
-        for name, reason in result.layout.unplaced:
+        for name, reason in group.layout.unplaced:
             errors.print(f"[bold red]Not nested:[/] {name}: {reason}", highlight=False)
         for problem in problems:
             errors.print(f"[bold red]Not nested:[/] {problem}", highlight=False)

@@ -165,6 +165,18 @@ def _check_limits(part: PartInput, laser: MachineLimits | None, brakes: list[Mac
     return notes
 
 
+def laser_seconds(tables: CostTables, family: str, thickness_mm: float, cut_length_mm: float, pierces: int,
+                  rapid_mm: float = 0.0, engrave_mm: float = 0.0) -> float:
+    """Laser time per piece: cutting at the table's speed, piercing, rapid travel, engraving and handling."""
+    speed = tables.laser_speed(family, thickness_mm)
+    pierce_s = (tables.data["laser"]["pierce_seconds"]["base"]
+                + tables.data["laser"]["pierce_seconds"]["per_mm"] * thickness_mm)
+    return (cut_length_mm / 1000 / speed * 60 + pierces * pierce_s
+            + rapid_mm / 1000 / tables.value("laser", "rapid_m_per_min") * 60
+            + engrave_mm / 1000 / tables.value("laser", "engrave_m_per_min") * 60
+            + tables.value("laser", "handling_seconds_per_part"))
+
+
 def quote_part(part: PartInput, quantities: list[int], tables: CostTables | None = None,
                laser: MachineLimits | None = None, brakes: list[MachineLimits] | None = None) -> PartQuote:
     tables = tables or CostTables.default()
@@ -183,12 +195,8 @@ def quote_part(part: PartInput, quantities: list[int], tables: CostTables | None
     material_eur = gross_kg * m.price_per_kg
 
     # laser, per piece
-    speed = tables.laser_speed(m.family, t)
-    pierce_s = tables.data["laser"]["pierce_seconds"]["base"] + tables.data["laser"]["pierce_seconds"]["per_mm"] * t
-    laser_min = (part.cut_length_mm / 1000 / speed + part.pierces * pierce_s / 60
-                 + part.rapid_mm / 1000 / tables.value("laser", "rapid_m_per_min")
-                 + part.engrave_mm / 1000 / tables.value("laser", "engrave_m_per_min")
-                 + tables.value("laser", "handling_seconds_per_part") / 60)
+    laser_min = laser_seconds(tables, m.family, t, part.cut_length_mm, part.pierces, part.rapid_mm,
+                              part.engrave_mm) / 60
     minutes = {"laser": laser_min}
     setups = {"laser": tables.value("laser", "setup_minutes")}
 

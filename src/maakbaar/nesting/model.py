@@ -10,6 +10,7 @@ from shapely import affinity
 from shapely.geometry import Polygon, box
 
 Point = tuple[float, float]
+ROTATIONS = ("free", "90", "180", "fixed")
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,16 @@ class NestPart:
     outer: tuple[Point, ...]
     holes: tuple[tuple[Point, ...], ...] = ()
     quantity: int = 1
-    rotations: str = "free"  # free, 90 (quarter turns) or fixed (grain direction, brushed finish)
+    rotations: str = "free"  # free, 90 (quarter turns), 180 (half turns: grain kept) or fixed (brushed finish)
     mirror: bool = False
+    material: str = ""
+    thickness_mm: float = 0.0
+    order: str = ""  # which order line(s) the part comes from, for the per-part material cost
+    cut_seconds: float = 0.0  # laser time per piece from the quoting model (cutting, piercing, rapids)
+
+    def __post_init__(self):
+        if self.rotations not in ROTATIONS:
+            raise ValueError(f"{self.name}: rotations must be one of {', '.join(ROTATIONS)}, not {self.rotations!r}")
 
     @cached_property
     def polygon(self) -> Polygon:
@@ -38,7 +47,10 @@ class SheetSpec:
     quantity: int = 1
     outline: tuple[Point, ...] | None = None  # irregular remnant
     remnant: bool = False
-    cost: float = 0.0
+    cost: float = 0.0  # per sheet, EUR
+    material: str = ""
+    thickness_mm: float = 0.0
+    purchase: bool = False  # not in stock: to be ordered (used only when stock runs out)
 
     @cached_property
     def polygon(self) -> Polygon:
@@ -85,6 +97,8 @@ def allowed_angles(part: NestPart) -> tuple[float, ...]:
         return (0.0,)
     if part.rotations == "90":
         return (0.0, 90.0, 180.0, 270.0)
+    if part.rotations == "180":
+        return (0.0, 180.0)
     return tuple(float(a) for a in range(0, 360, 15))
 
 
@@ -94,4 +108,6 @@ def angle_allowed(part: NestPart, angle: float) -> bool:
         return math.isclose(angle, 0.0, abs_tol=1e-6) or math.isclose(angle, 360.0, abs_tol=1e-6)
     if part.rotations == "90":
         return any(math.isclose(angle, a, abs_tol=1e-6) for a in (0, 90, 180, 270, 360))
+    if part.rotations == "180":
+        return any(math.isclose(angle, a, abs_tol=1e-6) for a in (0, 180, 360))
     return True

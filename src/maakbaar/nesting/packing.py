@@ -2,7 +2,8 @@
 
 Every layout it returns is checked with the independent layout checker; a layout that fails, or a solver
 that fails, falls back to the shelf packer (also checked), so an invalid layout is never handed on.
-Remnants cost half per mm2, so the solver uses them first.
+Remnants cost half per mm2, so the solver uses them first; sheets still to be bought cost a fifth more, so
+they are used only when the stock runs out.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class NestResult:
 
 
 def _rotations(part: NestPart) -> list[tuple[float, float, bool]]:
-    angles = (0.0,) if part.rotations == "fixed" else (0.0, 90.0, 180.0, 270.0)
+    angles = {"fixed": (0.0,), "180": (0.0, 180.0)}.get(part.rotations, (0.0, 90.0, 180.0, 270.0))
     out = [(a, a, False) for a in angles]
     if part.mirror:
         out += [(a, a, True) for a in angles]
@@ -45,7 +46,7 @@ def _fits_somewhere(part: NestPart, sheets: list[SheetSpec], margin: float) -> b
     w, h = x1 - x0, y1 - y0
     for sheet in sheets:
         usable_w, usable_h = sheet.length_mm - 2 * margin, sheet.width_mm - 2 * margin
-        if (w <= usable_w and h <= usable_h) or (part.rotations != "fixed" and h <= usable_w and w <= usable_h):
+        if (w <= usable_w and h <= usable_h) or (part.rotations in ("free", "90") and h <= usable_w and w <= usable_h):
             return True
     return False
 
@@ -79,6 +80,15 @@ def nest(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 5.0, m
             continue
         violations = check_layout(layout, by_name, sheet_by_code, spacing, margin)
         if not violations:
+            if layout.unplaced:
+                # not everything fits the sheets given: packingsolver may then place nothing at all, so the
+                # shelf packer gets a go too, and the layout that places more part area wins
+                shelf = shelf_nest(todo, sheets, spacing, margin)
+                if not check_layout(shelf, by_name, sheet_by_code, spacing, margin) and \
+                        _placed_area(shelf, by_name) > _placed_area(layout, by_name):
+                    notes.append(f"{method} left parts over; the shelf packer placed more")
+                    return NestResult(Layout(shelf.placements, tuple(unplaced) + shelf.unplaced), "shelf", (),
+                                      tuple(notes))
             return NestResult(Layout(layout.placements, tuple(unplaced) + layout.unplaced), method, (),
                               tuple(notes))
         notes.append(f"{method}: layout failed the check ({violations[0].message})")
@@ -88,6 +98,10 @@ def nest(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 5.0, m
     violations = check_layout(layout, by_name, sheet_by_code, spacing, margin)
     return NestResult(Layout(layout.placements, tuple(unplaced) + layout.unplaced), "shelf", tuple(violations),
                       tuple(notes))
+
+
+def _placed_area(layout: Layout, parts: dict[str, NestPart]) -> float:
+    return sum(parts[p.part].area for p in layout.placements)
 
 
 def _packingsolver(parts: list[NestPart], sheets: list[SheetSpec], spacing: float, margin: float,
@@ -102,8 +116,9 @@ def _packingsolver(parts: list[NestPart], sheets: list[SheetSpec], spacing: floa
         outline = sheet.outline or ((0, 0), (sheet.length_mm, 0), (sheet.length_mm, sheet.width_mm),
                                     (0, sheet.width_mm))
         area = shapely_polygon.Polygon(outline).area
-        bin_ids.append(builder.add_bin_type(_shape(outline), cost=area * (0.5 if sheet.remnant else 1.0),
-                                            item_bin_minimum_spacing=margin, copies=sheet.quantity))
+        weight = 0.5 if sheet.remnant else 1.2 if sheet.purchase else 1.0
+        bin_ids.append(builder.add_bin_type(_shape(outline), cost=area * weight, item_bin_minimum_spacing=margin,
+                                            copies=sheet.quantity))
     item_ids = []
     for part in parts:
         outer = shapely_polygon.orient(part.polygon, sign=1.0)

@@ -11,7 +11,7 @@ from .model import Layout, NestPart, Placement, SheetSpec
 
 
 def shelf_nest(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 5.0, margin: float = 10.0) -> Layout:
-    ordered_sheets = sorted(sheets, key=lambda s: (not s.remnant, s.length_mm * s.width_mm))
+    ordered_sheets = sorted(sheets, key=lambda s: (s.purchase, not s.remnant, s.length_mm * s.width_mm))
     items = []
     unplaced = []
     for part in parts:

@@ -473,3 +473,63 @@ class PlanJobRow(Base):
     late: Mapped[bool] = mapped_column(Boolean)
     explanation: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (UniqueConstraint("plan_id", "job_key", name="uq_plan_jobs_key"),)
+
+
+class NestRow(Base):
+    """One nesting run for a material and thickness: its sheets, the order lines it covers, its remnants."""
+
+    __tablename__ = "nests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    material: Mapped[str] = mapped_column(String(CODE), index=True)
+    thickness_mm: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20), default="planned")  # planned, cut, cancelled
+    method: Mapped[str] = mapped_column(String(60))
+    time_limit_s: Mapped[float] = mapped_column(Float)
+    elapsed_s: Mapped[float] = mapped_column(Float)
+    spacing_mm: Mapped[float] = mapped_column(Float)
+    margin_mm: Mapped[float] = mapped_column(Float)
+    utilisation: Mapped[float] = mapped_column(Float)
+    sheet_cost: Mapped[float] = mapped_column(Float)
+    scrap_area_mm2: Mapped[float] = mapped_column(Float)
+    remnant_area_mm2: Mapped[float] = mapped_column(Float)
+    parts: Mapped[list] = mapped_column(JSON, default=list)  # the part shapes as nested, to draw the sheets again
+    notes: Mapped[list] = mapped_column(JSON, default=list)
+    unplaced: Mapped[list] = mapped_column(JSON, default=list)
+    sheets: Mapped[list[NestSheetRow]] = relationship(
+        back_populates="nest", cascade="all, delete-orphan", order_by="NestSheetRow.position"
+    )
+    lines: Mapped[list[NestLineRow]] = relationship(cascade="all, delete-orphan", order_by="NestLineRow.id")
+
+
+class NestSheetRow(Base):
+    __tablename__ = "nest_sheets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nest_id: Mapped[int] = mapped_column(ForeignKey("nests.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    stock_code: Mapped[str] = mapped_column(String(CODE))
+    sheet_index: Mapped[int] = mapped_column(Integer)
+    length_mm: Mapped[float] = mapped_column(Float)
+    width_mm: Mapped[float] = mapped_column(Float)
+    outline: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    is_remnant: Mapped[bool] = mapped_column(Boolean, default=False)
+    part_count: Mapped[int] = mapped_column(Integer)
+    part_area_mm2: Mapped[float] = mapped_column(Float)
+    sheet_area_mm2: Mapped[float] = mapped_column(Float)
+    cut_seconds: Mapped[float] = mapped_column(Float)
+    cost: Mapped[float] = mapped_column(Float)
+    placements: Mapped[list] = mapped_column(JSON, default=list)
+    offcut: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # remnant cut from this sheet, if kept
+    nest: Mapped[NestRow] = relationship(back_populates="sheets")
+    __table_args__ = (UniqueConstraint("nest_id", "position", name="uq_nest_sheets_position"),)
+
+
+class NestLineRow(Base):
+    __tablename__ = "nest_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nest_id: Mapped[int] = mapped_column(ForeignKey("nests.id", ondelete="CASCADE"), index=True)
+    order_number: Mapped[str] = mapped_column(String(CODE), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    part_number: Mapped[str] = mapped_column(String(CODE))
+    quantity: Mapped[int] = mapped_column(Integer)
+    material_cost: Mapped[float] = mapped_column(Float)

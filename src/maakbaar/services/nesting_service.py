@@ -1,0 +1,310 @@
+"""Nest the laser parts of open orders on the stock's sheets and remnants; keep the nest; update the stock.
+
+Never commits. A nest takes the sheets it uses out of stock and puts the remnants it cuts off back in as
+restplaten, so the next nest uses them first. Order lines already in a planned nest are not nested again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..costing.model import CostError, CostTables, laser_seconds
+from ..domain import OrderStatus, StockItem, StockKind, WorkCenterType
+from ..nesting import GroupNest, NestPart, RemnantRule, SheetSpec, nest_by_material
+from ..nesting.model import Layout, Placement
+from ..store.repositories import Repositories
+from ..store.tables import NestLineRow, NestRow, NestSheetRow
+
+BUY_PREFIX = "KOOP-"  # sheets the nest needs beyond the stock: to be ordered
+NESTABLE_STATUSES = (OrderStatus.ORDERED, OrderStatus.RELEASED, OrderStatus.IN_PROGRESS)
+
+
+class NestingServiceError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class NestRequestLine:
+    order_number: str
+    line_no: int
+    part_number: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class NestRun:
+    nest_ids: tuple[int, ...]
+    unplaced: tuple[tuple[str, str], ...]
+    notes: tuple[str, ...]
+
+
+def _part_shape(part, notes: list[str]) -> tuple[tuple, tuple, float, int] | None:
+    """Outline, holes, cut length and pierces: from the DXF when it can be read, else the flat blank's box."""
+    if part.geometry_ref and Path(part.geometry_ref).is_file():
+        from ..geometry import DxfProblem, read_dxf
+
+        try:
+            geometries = read_dxf(Path(part.geometry_ref))
+            g = geometries[0]
+            return g.outer.points, tuple(h.points for h in g.holes), g.cut_length_mm, g.pierces
+        except DxfProblem as error:
+            notes.append(f"{part.number}: DXF {part.geometry_ref} not usable ({'; '.join(error.problems)}); "
+                         f"nested as its {part.length_mm:g} x {part.width_mm:g} mm blank")
+    if part.length_mm <= 0 or part.width_mm <= 0:
+        return None
+    box = ((0.0, 0.0), (part.length_mm, 0.0), (part.length_mm, part.width_mm), (0.0, part.width_mm))
+    return box, (), part.cut_length_mm or 2 * (part.length_mm + part.width_mm), part.pierces or 1
+
+
+def lines_in_planned_nests(session: Session) -> set[tuple[str, int]]:
+    rows = session.execute(select(NestLineRow.order_number, NestLineRow.line_no)
+                           .join(NestRow, NestRow.id == NestLineRow.nest_id)
+                           .where(NestRow.status != "cancelled")).all()
+    return {(o, n) for o, n in rows}
+
+
+def open_laser_lines(session: Session, material: str | None = None,
+                     thickness_mm: float | None = None) -> list[NestRequestLine]:
+    """Lines of open orders whose part is cut on the laser, not yet in a nest."""
+    repos = Repositories(session)
+    parts = {p.number: p for p in repos.parts.list()}
+    done = lines_in_planned_nests(session)
+    out = []
+    for order in repos.orders.list():
+        if order.status not in NESTABLE_STATUSES:
+            continue
+        for line in order.lines:
+            part = parts.get(line.part)
+            if part is None or (order.number, line.line_no) in done:
+                continue
+            if not any(step.work_center_type == WorkCenterType.LASER for step in part.routing):
+                continue
+            if material and part.material != material:
+                continue
+            if thickness_mm is not None and abs(part.thickness_mm - thickness_mm) > 1e-6:
+                continue
+            out.append(NestRequestLine(order.number, line.line_no, part.number, line.quantity))
+    return out
+
+
+def sheets_in_stock(session: Session, material: str | None = None,
+                    thickness_mm: float | None = None) -> list[SheetSpec]:
+    repos = Repositories(session)
+    materials = {m.grade: m for m in repos.materials.list()}
+    out = []
+    for item in repos.stock.list():
+        if item.quantity <= 0 or (material and item.material != material):
+            continue
+        if thickness_mm is not None and abs(item.thickness_mm - thickness_mm) > 1e-6:
+            continue
+        spec = SheetSpec(item.code, item.length_mm, item.width_mm, item.quantity, item.outline,
+                         item.kind == StockKind.REMNANT, material=item.material, thickness_mm=item.thickness_mm)
+        cost = item.price_per_sheet
+        grade = materials.get(item.material)
+        if cost is None and grade is not None:
+            cost = spec.polygon.area * item.thickness_mm * 1e-9 * grade.density_kg_m3 * grade.price_per_kg
+        out.append(dataclasses.replace(spec, cost=round(cost or 0.0, 2)))
+    return out
+
+
+def sheets_to_buy(parts: list[NestPart], stock: list[SheetSpec], materials: dict) -> list[SheetSpec]:
+    """Per material and thickness, sheets that may be bought when the stock runs out: the largest full sheet
+    the shop stocks of that material (else 3000 x 1500), enough of them for twice the parts' area."""
+    out = []
+    groups: dict[tuple[str, float], float] = {}
+    for part in parts:
+        key = (part.material, round(part.thickness_mm, 3))
+        groups[key] = groups.get(key, 0.0) + part.area * part.quantity
+    for (grade, thickness), area in sorted(groups.items()):
+        sizes = [(s.length_mm, s.width_mm) for s in stock if s.material == grade and not s.remnant
+                 and s.outline is None]
+        length, width = max(sizes, key=lambda lw: lw[0] * lw[1]) if sizes else (3000.0, 1500.0)
+        count = int(2 * area // (length * width)) + 2
+        material = materials.get(grade)
+        cost = length * width * thickness * 1e-9 * material.density_kg_m3 * material.price_per_kg if material else 0.0
+        out.append(SheetSpec(f"{BUY_PREFIX}{length:g}x{width:g}", length, width, count, purchase=True,
+                             cost=round(cost, 2), material=grade, thickness_mm=thickness))
+    return out
+
+
+def nest_open_orders(session: Session, material: str | None = None, thickness_mm: float | None = None,
+                     time_limit: float = 10.0, spacing: float = 5.0, margin: float = 10.0,
+                     rule: RemnantRule = RemnantRule(), tables: CostTables | None = None,
+                     progress: Callable[[str], None] | None = None, now: dt.datetime | None = None) -> NestRun:
+    """Nest the open orders' laser parts (one nest per material and thickness) and store the nests."""
+    lines = open_laser_lines(session, material, thickness_mm)
+    if not lines:
+        what = " ".join(x for x in (material, f"{thickness_mm:g} mm" if thickness_mm else "") if x)
+        raise NestingServiceError(f"no open order lines {('of ' + what + ' ') if what else ''}to nest "
+                                  f"(laser parts of ordered or released orders, not yet in a nest)")
+    repos = Repositories(session)
+    parts = {p.number: p for p in repos.parts.list()}
+    materials = {m.grade: m for m in repos.materials.list()}
+    tables = tables or CostTables.default()
+    notes: list[str] = []
+    nest_parts, unplaced = [], []
+    line_of: dict[str, NestRequestLine] = {}
+    for line in lines:
+        part = parts[line.part_number]
+        shape = _part_shape(part, notes)
+        name = f"{line.order_number}/{line.line_no}"
+        if shape is None:
+            unplaced.append((name, f"part {part.number} has no flat blank size or readable DXF"))
+            continue
+        outer, holes, cut_length, pierces = shape
+        grade = materials.get(part.material)
+        try:
+            seconds = laser_seconds(tables, grade.family.value if grade else "steel", part.thickness_mm, cut_length,
+                                    pierces) if grade else 0.0
+        except CostError as error:
+            notes.append(f"{name}: no cutting time ({error})")
+            seconds = 0.0
+        nest_parts.append(NestPart(name, tuple(outer), tuple(holes), line.quantity, "90", False, part.material,
+                                   part.thickness_mm, line.order_number, seconds))
+        line_of[name] = line
+    sheets = sheets_in_stock(session, material, thickness_mm)
+    sheets += sheets_to_buy(nest_parts, sheets, materials)
+    started = time.perf_counter()
+    existing = set(repos.stock.keys())
+    counter = [0]
+
+    def remnant_code(grade: str, thickness: float, n: int) -> str:
+        while True:
+            counter[0] += 1
+            code = f"R-{(now or dt.datetime.now()):%y%m%d}-{counter[0]:03d}"
+            if code not in existing:
+                existing.add(code)
+                return code
+
+    outcome = nest_by_material(nest_parts, sheets, spacing, margin, time_limit, rule, progress, remnant_code)
+    elapsed = time.perf_counter() - started
+    ids = []
+    for group in outcome.groups:
+        if not group.layout.placements:
+            continue
+        row = _store_group(session, group, {p.name: p for p in nest_parts}, line_of, time_limit, elapsed,
+                           spacing, margin, now)
+        _update_stock(session, group)
+        ids.append(row.id)
+    for group in outcome.groups:
+        bought = sum(1 for s in group.sheets if s.code.startswith(BUY_PREFIX))
+        if bought:
+            size = next(s.code for s in group.sheets if s.code.startswith(BUY_PREFIX))[len(BUY_PREFIX):]
+            notes.append(f"{group.material} {group.thickness_mm:g} mm: stock ran out, order {bought} sheet(s) "
+                         f"of {size} mm")
+    return NestRun(tuple(ids), tuple(unplaced) + outcome.unplaced,
+                   tuple(notes) + tuple(n for g in outcome.groups for n in g.notes))
+
+
+def _store_group(session: Session, group: GroupNest, parts: dict[str, NestPart], line_of, time_limit, elapsed,
+                 spacing, margin, now) -> NestRow:
+    used_parts = {p.part for p in group.layout.placements}
+    row = NestRow(created_at=(now or dt.datetime.now()).replace(microsecond=0), material=group.material,
+                  thickness_mm=group.thickness_mm, status="planned", method=group.method, time_limit_s=time_limit,
+                  elapsed_s=round(elapsed, 3), spacing_mm=spacing, margin_mm=margin,
+                  utilisation=group.utilisation, sheet_cost=group.sheet_cost, scrap_area_mm2=group.scrap_area_mm2,
+                  remnant_area_mm2=group.remnant_area_mm2,
+                  parts=[{"name": n, "outer": [list(p) for p in parts[n].outer],
+                          "holes": [[list(p) for p in h] for h in parts[n].holes], "quantity": parts[n].quantity,
+                          "order": parts[n].order, "cut_seconds": parts[n].cut_seconds}
+                         for n in sorted(used_parts)],
+                  notes=list(group.notes), unplaced=[list(u) for u in group.layout.unplaced])
+    offcut_of = {(o.sheet, o.sheet_index): o for o in group.offcuts}
+    for position, result in enumerate(group.sheets):
+        placements = [p for p in group.layout.placements if p.sheet == result.code and p.sheet_index == result.index]
+        cut = offcut_of.get((result.code, result.index))
+        sheet_spec = _spec_of(session, result.code, group)
+        row.sheets.append(NestSheetRow(
+            position=position, stock_code=result.code, sheet_index=result.index,
+            length_mm=sheet_spec.length_mm, width_mm=sheet_spec.width_mm,
+            outline=[list(p) for p in sheet_spec.outline] if sheet_spec.outline else None,
+            is_remnant=result.remnant, part_count=result.parts, part_area_mm2=result.part_area_mm2,
+            sheet_area_mm2=result.sheet_area_mm2, cut_seconds=result.cut_seconds, cost=result.cost,
+            placements=[{"part": p.part, "x": p.x, "y": p.y, "angle": p.angle, "mirrored": p.mirrored}
+                        for p in placements],
+            offcut=None if cut is None else {
+                "code": cut.spec.code, "axis": cut.axis, "cut_at": cut.cut_at, "length_mm": cut.spec.length_mm,
+                "width_mm": cut.spec.width_mm, "area_mm2": cut.area,
+                "outline": [list(p) for p in cut.spec.outline] if cut.spec.outline else None}))
+    cost_of = {c.part: c for c in group.part_costs}
+    for name in sorted(used_parts):
+        line = line_of[name]
+        row.lines.append(NestLineRow(order_number=line.order_number, line_no=line.line_no,
+                                     part_number=line.part_number, quantity=cost_of[name].pieces,
+                                     material_cost=round(cost_of[name].material_cost, 2)))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _spec_of(session: Session, code: str, group: GroupNest) -> StockItem | SheetSpec:
+    if code.startswith(BUY_PREFIX):
+        length, width = (float(v) for v in code[len(BUY_PREFIX):].split("x"))
+        return SheetSpec(code, length, width, material=group.material, thickness_mm=group.thickness_mm,
+                         purchase=True)
+    item = Repositories(session).stock.get(code)
+    if item is None:
+        raise NestingServiceError(f"stock item {code} disappeared while nesting")
+    return item
+
+
+def _update_stock(session: Session, group: GroupNest) -> None:
+    """Take the used sheets out of stock (checked against the version read) and add the remnants."""
+    stock = Repositories(session).stock
+    used: dict[str, int] = {}
+    for code, _index in group.layout.sheets_used():
+        used[code] = used.get(code, 0) + 1
+    for code, count in used.items():
+        if code.startswith(BUY_PREFIX):
+            continue
+        item = stock.get(code)
+        if item is None or item.quantity < count:
+            raise NestingServiceError(f"stock item {code}: {count} needed, "
+                                      f"{0 if item is None else item.quantity} in stock (changed meanwhile?)")
+        stock.replace(item.model_copy(update={"quantity": item.quantity - count}), stock.version(code))
+    for cut in group.offcuts:
+        source = None if cut.sheet.startswith(BUY_PREFIX) else stock.get(cut.sheet)
+        stock.add(StockItem(code=cut.spec.code, material=group.material, thickness_mm=group.thickness_mm,
+                            kind=StockKind.REMNANT, length_mm=cut.spec.length_mm, width_mm=cut.spec.width_mm,
+                            outline=cut.spec.outline, quantity=1,
+                            heat_number=source.heat_number if source else "",
+                            certificate_ref=source.certificate_ref if source else "",
+                            location=source.location if source else "",
+                            price_per_sheet=round(cut.spec.cost, 2)))
+
+
+def nest_rows(session: Session, limit: int = 50) -> list[NestRow]:
+    return list(session.scalars(select(NestRow).order_by(NestRow.id.desc()).limit(limit)))
+
+
+def nest_row(session: Session, nest_id: int) -> NestRow:
+    row = session.scalars(select(NestRow).where(NestRow.id == nest_id)
+                          .options(selectinload(NestRow.sheets), selectinload(NestRow.lines))).one_or_none()
+    if row is None:
+        raise NestingServiceError(f"nest {nest_id} does not exist")
+    return row
+
+
+def layout_of(row: NestRow, position: int) -> tuple[Layout, dict[str, NestPart], SheetSpec, tuple[str, float] | None]:
+    """The stored sheet as engine data, to draw it (SVG, PNG) or write its DXF."""
+    sheet_row = next((s for s in row.sheets if s.position == position), None)
+    if sheet_row is None:
+        raise NestingServiceError(f"nest {row.id} has no sheet {position + 1}")
+    parts = {p["name"]: NestPart(p["name"], tuple(map(tuple, p["outer"])),
+                                 tuple(tuple(map(tuple, h)) for h in p["holes"]), p["quantity"],
+                                 cut_seconds=p.get("cut_seconds", 0.0))
+             for p in row.parts}
+    sheet = SheetSpec(sheet_row.stock_code, sheet_row.length_mm, sheet_row.width_mm, sheet_row.sheet_index + 1,
+                      tuple(map(tuple, sheet_row.outline)) if sheet_row.outline else None, sheet_row.is_remnant)
+    layout = Layout(tuple(Placement(p["part"], sheet_row.stock_code, sheet_row.sheet_index, p["x"], p["y"],
+                                    p["angle"], p["mirrored"]) for p in sheet_row.placements))
+    cut = (sheet_row.offcut["axis"], sheet_row.offcut["cut_at"]) if sheet_row.offcut else None
+    return layout, parts, sheet, cut
