@@ -211,3 +211,31 @@ def test_nest_open_orders_of_the_demo_shop(workdir):
     assert list((workdir / "nest").glob("nest1-01-*.dxf"))
     again = run("nest", "--material", "S235JR", "--thickness", "3", "--time-limit", "1")
     assert again.exit_code == 1 and "no open order lines of S235JR 3 mm" in again.output
+
+
+def test_co2_and_compare_commands(workdir):
+    assert run("init").exit_code == 0
+    assert run("demo", "--seed", "3", "--start", "2026-11-30").exit_code == 0
+    from maakbaar.services.shop_io import load_shop
+    from maakbaar.store.db import make_engine, unit_of_work
+
+    with unit_of_work(make_engine()) as session:
+        number = load_shop(session).orders[0].number
+    result = run("co2", number, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["co2_kg"] == pytest.approx(sum(c["kg_co2"] for c in data["components"]))
+    assert set(data["by_component"]) >= {"material", "scrap", "process", "transport"}
+    months = run("co2")
+    assert months.exit_code == 0 and "CO2 per month" in months.output
+    result = run("compare", "--order", number, "--country", "CN", "--leg", "sea_container:19500",
+                 "--leg", "road_truck:200", "--pdf", "vergelijking.pdf", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output.split("Report written")[0])
+    assert data["difference_kg"] > 0 and (workdir / "vergelijking.pdf").read_bytes()[:5] == b"%PDF-"
+    result = run("compare", "--scenario", "sluisdeuren", "--lang", "en", "--pdf", "lock.pdf")
+    assert result.exit_code == 0 and "Highest local price that still wins" in result.output
+    bad = run("compare", "--order", number, "--leg", "road_truck:ver")
+    assert bad.exit_code == 1 and "MODE:KM" in bad.output
+    bad = run("co2", number, "--grid", "XX-1999")
+    assert bad.exit_code == 1 and "'XX-1999' is not in grid_kg_co2_per_kwh" in bad.output

@@ -1,0 +1,158 @@
+"""The tender report: a one- or two-page PDF comparing local production with an import alternative, in Dutch
+or English: inputs, factors with source and year, results per component, a chart, the assumptions plainly."""
+
+from __future__ import annotations
+
+from .compare import Comparison, OptionResult
+
+WORDS = {
+    "nl": {"title": "CO2-vergelijking: lokaal tegenover import", "factor_set": "Factorset", "inputs": "Uitgangspunten",
+           "results": "Resultaat per onderdeel (ton CO2e)", "component": "Onderdeel", "total": "Totaal",
+           "difference": "Verschil (besparing lokaal)", "tender": "Waarde in de aanbesteding",
+           "mki": "MKI-waarde van het verschil", "ladder": "Fictieve korting CO2-Prestatieladder lokaal",
+           "max_price": "Hoogste lokale prijs die nog wint", "bid": "Inschrijfprijs", "factors": "Gebruikte factoren",
+           "assumptions": "Aannames", "mass": "Productmassa", "material": "Materiaal", "scrap": "Snijverlies",
+           "process": "Fabricage-energie", "transport": "Transport", "level": "niveau", "chart": "Vergelijking",
+           "generated": "Gemaakt met maakbaar", "per_kg": "per kg product"},
+    "en": {"title": "CO2 comparison: local against import", "factor_set": "Factor set", "inputs": "Inputs",
+           "results": "Result per component (tonnes CO2e)", "component": "Component", "total": "Total",
+           "difference": "Difference (saved locally)", "tender": "Value in the tender",
+           "mki": "MKI value of the difference", "ladder": "CO2 performance ladder fictitious discount, local",
+           "max_price": "Highest local price that still wins", "bid": "Bid price", "factors": "Factors used",
+           "assumptions": "Assumptions", "mass": "Product mass", "material": "Material", "scrap": "Cutting scrap",
+           "process": "Fabrication energy", "transport": "Transport", "level": "level", "chart": "Comparison",
+           "generated": "Made with maakbaar", "per_kg": "per kg of product"},
+}
+COLOURS = {"material": (70, 90, 120), "scrap": (150, 165, 185), "process": (230, 160, 60), "transport": (200, 70, 60)}
+KEYS = ("material", "scrap", "process", "transport")
+
+
+def euro(value: float | None) -> str:
+    return "-" if value is None else "EUR " + f"{value:,.0f}".replace(",", ".")
+
+
+def tonnes(kg: float) -> str:
+    return f"{kg / 1000:,.1f}".replace(",", " ") if abs(kg) >= 1000 else f"{kg / 1000:.3f}"
+
+
+def _text(value: str) -> str:
+    """The PDF core fonts know Latin-1 only."""
+    return value.replace("€", "EUR").replace("–", "-").replace("—", "-").replace("’", "'").encode(
+        "latin-1", "replace").decode("latin-1")
+
+
+def comparison_pdf(comparison: Comparison, language: str = "nl") -> bytes:
+    from fpdf import FPDF
+
+    w = WORDS.get(language, WORDS["nl"])
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    pdf.set_title(_text(comparison.title))
+    pdf.set_font("helvetica", "B", 15)
+    pdf.multi_cell(0, 7, _text(w["title"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 11)
+    pdf.multi_cell(0, 6, _text(comparison.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 8)
+    pdf.multi_cell(0, 4, _text(f"{w['factor_set']}: {comparison.factor_set} ({comparison.factor_path})"),
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+    local, other = comparison.local, comparison.alternative
+    pdf.set_font("helvetica", "B", 11)
+    pdf.cell(0, 6, _text(w["inputs"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 9)
+    for result in (local, other):
+        o = result.option
+        legs = "; ".join(f"{leg.label or leg.mode.label} {leg.distance_km:,.0f} km" for leg in o.legs) or "-"
+        line = (f"{o.name}: {w['mass']} {o.product_mass_kg / 1000:,.1f} t, {o.material.label}, "
+                f"{w['scrap'].lower()} {o.scrap_share:.0%}, {o.grid.label}, {o.fabrication_kwh:,.0f} kWh; "
+                f"{w['transport'].lower()}: {legs}; {w['bid'].lower()} {euro(o.bid_price_eur)}, "
+                f"CO2-ladder {w['level']} {o.ladder_level}")
+        pdf.multi_cell(0, 4.5, _text(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+    pdf.set_font("helvetica", "B", 11)
+    pdf.cell(0, 6, _text(w["results"]), new_x="LMARGIN", new_y="NEXT")
+    widths = (70, 55, 55)
+    pdf.set_font("helvetica", "B", 9)
+    for width, head in zip(widths, (w["component"], local.option.name, other.option.name)):
+        pdf.cell(width, 6, _text(head), border="B")
+    pdf.ln()
+    pdf.set_font("helvetica", "", 9)
+    for key in KEYS:
+        pdf.cell(widths[0], 5.5, _text(w[key]))
+        pdf.cell(widths[1], 5.5, tonnes(local.part(key)), align="R")
+        pdf.cell(widths[2], 5.5, tonnes(other.part(key)), align="R")
+        pdf.ln()
+    pdf.set_font("helvetica", "B", 9)
+    pdf.cell(widths[0], 6, _text(w["total"]), border="T")
+    pdf.cell(widths[1], 6, tonnes(local.total_kg), border="T", align="R")
+    pdf.cell(widths[2], 6, tonnes(other.total_kg), border="T", align="R")
+    pdf.ln()
+    pdf.cell(widths[0], 6, _text(w["difference"]))
+    pdf.cell(widths[1] + widths[2], 6, f"{tonnes(comparison.difference_kg)} t CO2e "
+             f"({comparison.difference_kg / other.total_kg:.0%})" if other.total_kg else "-")
+    pdf.ln(8)
+
+    _chart(pdf, comparison, w)
+
+    pdf.set_font("helvetica", "B", 11)
+    pdf.cell(0, 6, _text(w["tender"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 9)
+    rows = [(w["mki"], f"{euro(comparison.mki_value_eur)} ({comparison.mki_eur_per_kg.value:g} EUR/kg)"),
+            (w["ladder"], f"{comparison.local_discount:.0%} = {euro(comparison.local_ladder_advantage_eur)}"),
+            (w["max_price"], euro(comparison.max_local_price_eur))]
+    for label, value in rows:
+        pdf.cell(90, 5.5, _text(label))
+        pdf.cell(0, 5.5, _text(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+    pdf.set_font("helvetica", "B", 11)
+    pdf.cell(0, 6, _text(w["factors"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 8)
+    for factor in comparison.factors:
+        pdf.multi_cell(0, 4, _text("- " + factor.cite()), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("helvetica", "B", 11)
+    pdf.cell(0, 6, _text(w["assumptions"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 8)
+    for assumption in comparison.assumptions:
+        pdf.multi_cell(0, 4, _text("- " + assumption), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("helvetica", "I", 7)
+    pdf.cell(0, 4, _text(w["generated"]), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _chart(pdf, comparison: Comparison, w: dict) -> None:
+    """Two horizontal stacked bars, one per option, components in their colours, with a legend."""
+    results: list[OptionResult] = [comparison.local, comparison.alternative]
+    largest = max(r.total_kg for r in results) or 1.0
+    left, width, bar = pdf.l_margin + 45, 125, 9
+    pdf.set_font("helvetica", "B", 11)
+    pdf.cell(0, 6, _text(w["chart"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 8)
+    for result in results:
+        y = pdf.get_y()
+        pdf.set_xy(pdf.l_margin, y + 2)
+        pdf.cell(44, 5, _text(result.option.name[:30]))
+        x = left
+        for key in KEYS:
+            share = max(result.part(key), 0.0) / largest * width
+            if share > 0:
+                pdf.set_fill_color(*COLOURS[key])
+                pdf.rect(x, y, share, bar, style="F")
+                x += share
+        pdf.set_xy(x + 2, y + 2)
+        pdf.cell(20, 5, f"{tonnes(result.total_kg)} t")
+        pdf.set_y(y + bar + 3)
+    x = left
+    y = pdf.get_y()
+    for key in KEYS:
+        pdf.set_fill_color(*COLOURS[key])
+        pdf.rect(x, y + 1, 3, 3, style="F")
+        pdf.set_xy(x + 4, y)
+        pdf.cell(28, 5, _text(w[key]))
+        x += 32
+    pdf.ln(9)
