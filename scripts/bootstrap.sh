@@ -29,4 +29,17 @@ if [[ ! -f "$STAMP" ]]; then
     rm -f "$VENV"/.installed-*
     touch "$STAMP"
 fi
+# Front-end libraries (htmx, vis-timeline) from the npm registry into src/maakbaar/web/node_modules (not committed)
+WEB="$ROOT/src/maakbaar/web"
+WEB_STAMP="$WEB/node_modules/.installed-$(cat "$WEB/package.json" "$WEB/package-lock.json" | sha256sum | cut -c1-16)"
+if [[ ! -f "$WEB_STAMP" ]]; then
+    if command -v npm >/dev/null 2>&1; then
+        echo "Installing the web app's front-end libraries (npm) ..."
+        (cd "$WEB" && npm ci --no-audit --no-fund --silent)
+        rm -f "$WEB"/node_modules/.installed-*
+        touch "$WEB_STAMP"
+    else
+        echo "Warning: npm not found; the web app's planning board needs vis-timeline and htmx from npm." >&2
+    fi
+fi
 export PATH="$VENV/bin:$PATH"

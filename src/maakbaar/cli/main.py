@@ -22,6 +22,7 @@ from ..services.errors import ImportProblem, NotEmptyError
 from ..co2.factors import FactorError
 from ..services.co2_service import Co2Error
 from ..services.nesting_service import NestingServiceError
+from ..services.user_service import UserError as UserServiceError
 from ..services.planning_service import PlanningServiceError
 from ..services.quoting import QuoteError
 from ..planning.engine import PlanningError
@@ -37,6 +38,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: create, upgrade and inspect (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+user_app = typer.Typer(help="Users and roles: add, list, change a password.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 console = Console(emoji=False)
 errors = Console(stderr=True, emoji=False)
@@ -88,7 +91,8 @@ def _run(action):
     except ValidationError as error:
         _fail("\n".join(describe_validation_error(error)))
     except (UserError, NotEmptyError, NotFoundError, DuplicateError, ConflictError, FileNotFoundError,
-            PlanningServiceError, PlanningError, QuoteError, NestingServiceError, Co2Error, FactorError) as error:
+            PlanningServiceError, PlanningError, QuoteError, NestingServiceError, Co2Error, FactorError,
+            UserServiceError, LookupError) as error:
         _fail(str(error))
     except SQLAlchemyError as error:
         _fail(f"database error, nothing was changed: {error.__class__.__name__}: {str(error).splitlines()[0]}")
@@ -169,8 +173,14 @@ def demo(
             with _progress() as progress:
                 task = progress.add_task("Storing the demo shop", total=shop_io.count_items(shop))
                 counts = shop_io.store_shop(session, shop, on_item=lambda: progress.advance(task))
+            from ..services import user_service
+
+            users = user_service.add_demo_users(session, [o.code for o in shop.operators])
         console.print(f"Demo shop '{shop.name}' (seed {seed}, today {start_date}) loaded: "
                       + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+        if users:
+            console.print(f"Demo users (password {user_service.DEMO_PASSWORD}): "
+                          + ", ".join(f"{u.username} ({u.role})" for u in users), highlight=False)
 
     _run(action)
 
@@ -718,6 +728,62 @@ def _print_comparison(result) -> None:
         console.print(f"Highest local price that still wins: EUR {result.max_local_price_eur:,.0f} "
                       f"(CO2-Prestatieladder discount {result.local_discount:.0%}).")
     console.print(f"Factors: {result.factor_set} ({result.factor_path}).", highlight=False)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Log-in name")],
+    role: Annotated[str, typer.Option(help="admin, planner, estimator, operator or viewer")] = "viewer",
+    name: Annotated[str, typer.Option(help="Display name")] = "",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          help="At least 8 characters")] = "",
+    badge: Annotated[str | None, typer.Option(help="Badge number for the shop-floor terminal")] = None,
+    pin: Annotated[str | None, typer.Option(help="PIN (4-8 digits) for the terminal")] = None,
+    operator: Annotated[str | None, typer.Option(help="The operator (code) this user is on the floor")] = None,
+) -> None:
+    """Add a user who can log in to the web app."""
+    from ..services import user_service
+
+    def action():
+        with unit_of_work(_engine()) as session:
+            user = user_service.create_user(session, username, password, role, name, badge, pin, operator)
+        console.print(f"User {user.username} ({user.role}) added.")
+
+    _run(action)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the users and their roles."""
+    from ..services import user_service
+
+    def action():
+        with unit_of_work(_engine()) as session:
+            users = user_service.list_users(session)
+        table = Table(title="Users")
+        for column in ("Username", "Name", "Role", "Badge", "Active"):
+            table.add_column(column)
+        for u in users:
+            table.add_row(u.username, u.display_name, u.role, u.badge or "", "yes" if u.active else "no")
+        console.print(table)
+
+    _run(action)
+
+
+@user_app.command("password")
+def user_password(
+    username: Annotated[str, typer.Argument(help="Log-in name")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+) -> None:
+    """Set a user's password."""
+    from ..services import user_service
+
+    def action():
+        with unit_of_work(_engine()) as session:
+            user_service.update_user(session, username, password=password)
+        console.print(f"Password of {username} changed.")
+
+    _run(action)
 
 
 def _quote_json(run) -> dict:

@@ -32,6 +32,7 @@ class Order(DomainModel):
     priority: int = Field(default=PRIORITY_NORMAL, ge=1, le=5)
     status: OrderStatus = OrderStatus.ORDERED
     notes: Text = ""
+    delivered_date: dt.date | None = Field(default=None, description="when it went to the customer")
     lines: tuple[OrderLine, ...] = Field(min_length=1)
 
     @field_validator("lines")

@@ -116,6 +116,13 @@ def _without(problem: PlanningProblem, keys: set[str]) -> PlanningProblem:
     return dataclasses.replace(problem, jobs=tuple(j for j in problem.jobs if j.key not in keys))
 
 
+def _placement_reason(job, op, error: PlacementError) -> str:
+    if getattr(op, "fixed_start", None) is not None:
+        return (f"{_describe(job, op)} cannot be done where it is pinned (machine or operator taken by other pinned "
+                "or started work, off shift, or over a break it may not pause for): move it")
+    return f"{_describe(job, op)}: {str(error).split(': ', 1)[1]}"
+
+
 def first_plan(problem: PlanningProblem, rules: tuple[str, ...] = ("edd",)) -> tuple[PlanningProblem, Plan, list[Unplanned]]:
     """A dispatching plan as fast as possible (one rule by default), leaving out (and reporting) jobs that
     cannot be planned."""
@@ -127,7 +134,7 @@ def first_plan(problem: PlanningProblem, rules: tuple[str, ...] = ("edd",)) -> t
         except PlacementError as error:
             op = error.operation
             job = reduced.job_by_key[op.job]
-            unplanned.append(Unplanned(job.key, job.order, f"{_describe(job, op)}: {str(error).split(': ', 1)[1]}"))
+            unplanned.append(Unplanned(job.key, job.order, _placement_reason(job, op, error)))
             reduced = _without(reduced, {job.key})
     raise PlanningError([u.reason for u in unplanned])
 
@@ -203,9 +210,16 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
     diagnosis = diagnose(problem)
     unplanned = [Unplanned(k, problem.job_by_key[k].order, r) for k, r in diagnosis.items()]
     reduced = _without(problem, set(diagnosis))
+    while True:  # pinned or started work that cannot be placed as fixed: that job is left out, with the reason
+        state = ShopState(reduced)
+        try:
+            dispatching.place_fixed(state)
+            break
+        except PlacementError as error:
+            job = reduced.job_by_key[error.operation.job]
+            unplanned.append(Unplanned(job.key, job.order, _placement_reason(job, error.operation, error)))
+            reduced = _without(reduced, {job.key})
     previous_by_key = {p.key: p for p in previous.operations if p.key in reduced.operation_by_key}
-    state = ShopState(reduced)
-    dispatching.place_fixed(state)
     for planned in sorted(previous_by_key.values(), key=lambda p: p.start):
         op = reduced.operation_by_key[planned.key]
         if op.key in state.planned or planned.start >= keep_minutes:

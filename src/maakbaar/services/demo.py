@@ -290,6 +290,28 @@ def _working_day(day: dt.date, holidays: set[dt.date], direction: int = 1) -> dt
 QUANTITIES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 150, 250]
 
 
+def _delivered_history(rng: random.Random, start: dt.date, customers, parts_by_customer, materials, rates,
+                       holidays) -> list[Order]:
+    """Orders delivered in the last eight weeks (most on time, some late), for delivery reliability."""
+    out = []
+    for k in range(rng.randint(45, 60)):
+        customer = rng.choice(customers)
+        part = rng.choice(parts_by_customer[customer.code])
+        due = _working_day(start - dt.timedelta(days=rng.randint(1, 56)), holidays, -1)
+        draw = rng.random()
+        slip = 0 if draw < 0.72 else -rng.randint(1, 2) if draw < 0.85 else rng.randint(1, 6)
+        delivered = min(_working_day(due + dt.timedelta(days=slip), holidays, -1), start - dt.timedelta(days=1))
+        order_date = _working_day(due - dt.timedelta(days=rng.randint(10, 30)), holidays, -1)
+        quantity = rng.choice(QUANTITIES[:10])
+        out.append(Order(number=f"ORD-{start.year % 100:02d}{9001 + k:04d}", customer=customer.code,
+                         customer_reference=f"PO {rng.randint(4400000, 4499999)}", order_date=order_date,
+                         release_date=order_date, due_date=due, status=OrderStatus.DELIVERED,
+                         delivered_date=delivered, lines=(OrderLine(
+                             line_no=1, part=part.number, quantity=quantity,
+                             unit_price=rough_unit_price(part, materials[part.material], quantity, rates)),)))
+    return out
+
+
 def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: int | None = None) -> Shop:
     """The demo shop as one validated value. ``start`` is 'today' in the shop (default: today).
 
@@ -401,6 +423,8 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
                         WorkOrderOperation.model_validate(op.model_dump()) for op in operations),
                 ))
 
+    orders += _delivered_history(random.Random(seed * 7919 + 17), start, customers, parts_by_customer, materials,
+                                 rates, holidays)
     stock = _demo_stock(rng, parts, materials)
     quotes = []
     for i in range(6):

@@ -113,3 +113,71 @@ def create_work_orders(session: Session, order: Order) -> list[WorkOrder]:
         repos.work_orders.add(work_order)
         created.append(work_order)
     return created
+
+
+def filter_orders(rows: list[OrderSummary], status: str | None = None, customer: str | None = None,
+                  late: bool | None = None) -> list[OrderSummary]:
+    """The order list's filters: status, customer (code or part of the name), late (due date passed or the
+    plan finishes after it)."""
+    out = []
+    needle = (customer or "").strip().lower()
+    for o in rows:
+        if status and o.status.value != status:
+            continue
+        if needle and needle not in o.customer_code.lower() and needle not in o.customer_name.lower():
+            continue
+        is_late = o.late or bool(o.planned_late)
+        if late is not None and is_late != late:
+            continue
+        out.append(o)
+    return out
+
+
+def order_detail(session: Session, number: str) -> dict:
+    """An order with its lines, work orders and every operation with its planned machine and times."""
+    from ..store.tables import PlanOperationRow
+
+    from ..store.repositories import NotFoundError
+
+    repos = Repositories(session)
+    order = repos.orders.get(number)
+    if order is None:
+        raise NotFoundError("order", number)
+    customer = repos.customers.get(order.customer)
+    parts = {line.part: repos.parts.get(line.part) for line in order.lines}
+    plan_id = session.scalar(select(PlanRow.id).where(PlanRow.is_current.is_(True)).order_by(PlanRow.id.desc()))
+    planned: dict[str, PlanOperationRow] = {}
+    if plan_id is not None:
+        for row in session.scalars(select(PlanOperationRow).options(selectinload(PlanOperationRow.machine),
+                                                                    selectinload(PlanOperationRow.operator))
+                                   .where(PlanOperationRow.plan_id == plan_id,
+                                          PlanOperationRow.order_number == number)):
+            planned[row.op_key] = row
+    work_orders = []
+    for wo in repos.work_orders.for_order(number):
+        operations = []
+        for op in wo.operations:
+            row = planned.get(f"{wo.number}/{op.sequence}")
+            operations.append({
+                "sequence": op.sequence, "work_center_type": op.work_center_type.value,
+                "description": op.description, "status": op.status.value, "fixed": op.fixed,
+                "quantity_done": op.quantity_done, "setup_min": op.setup_min, "run_min_per_piece": op.run_min_per_piece,
+                "machine": row.machine.code if row is not None and row.machine else None,
+                "operator": row.operator.code if row is not None and row.operator else None,
+                "start": row.start if row is not None else None, "end": row.end if row is not None else None})
+        work_orders.append({"number": wo.number, "line_no": wo.line_no, "part": wo.part, "quantity": wo.quantity,
+                            "status": wo.status.value, "operations": operations})
+    planned_completion = _planned_completion(session).get(number, {})
+    return {
+        "number": order.number, "customer": order.customer, "customer_name": customer.name if customer else "",
+        "customer_reference": order.customer_reference, "order_date": order.order_date,
+        "release_date": order.release_date, "due_date": order.due_date, "priority": order.priority,
+        "status": order.status.value, "notes": order.notes, "delivered_date": order.delivered_date,
+        "lines": [{"line_no": line.line_no, "part": line.part,
+                   "part_name": parts[line.part].name if parts.get(line.part) else "",
+                   "material": parts[line.part].material if parts.get(line.part) else "",
+                   "thickness_mm": parts[line.part].thickness_mm if parts.get(line.part) else None,
+                   "quantity": line.quantity, "unit_price": line.unit_price, "due_date": order.line_due_date(line)}
+                  for line in order.lines],
+        "work_orders": work_orders, **planned_completion,
+    }

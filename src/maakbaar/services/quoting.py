@@ -95,7 +95,7 @@ def customer_name(session: Session, code: str) -> str:
 
 
 def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | None = None,
-               valid_days: int = 30) -> Quote:
+               valid_days: int = 30, geometry_dir: Path | None = None) -> Quote:
     """Store the quoted parts (with a routing from their figures) and a quote with its quantity breaks."""
     repos = Repositories(session)
     if repos.customers.get(customer) is None:
@@ -107,7 +107,10 @@ def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | 
     lines = []
     for index, quoted in enumerate(run.parts, 1):
         part_number = f"{number}-{index}"
-        repos.parts.add(_part_from_quote(session, quoted, part_number, customer))
+        part = _part_from_quote(session, quoted, part_number, customer)
+        if geometry_dir is not None:  # keep where the DXF lies, so nesting can use the real shape
+            part = part.model_copy(update={"geometry_ref": str(geometry_dir / quoted.source.split(" #")[0])})
+        repos.parts.add(part)
         lines.append(QuoteLine(line_no=index, part=part_number, breaks=tuple(
             QuantityBreak(quantity=b.quantity, unit_price=b.unit_price, lead_time_days=b.lead_time_days)
             for b in quoted.quote.breaks)))

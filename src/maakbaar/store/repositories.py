@@ -367,7 +367,8 @@ class OrderRepository(Repository[Order]):
     row_class = OrderRow
     key_attr = "number"
     what = "order"
-    plain = ("number", "customer_reference", "order_date", "release_date", "due_date", "priority", "notes")
+    plain = ("number", "customer_reference", "order_date", "release_date", "due_date", "priority", "notes",
+             "delivered_date")
 
     def to_domain(self, row: OrderRow) -> Order:
         return Order(

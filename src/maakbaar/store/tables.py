@@ -294,6 +294,7 @@ class OrderRow(Base, VersionedMixin):
     priority: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), index=True)
     notes: Mapped[str] = mapped_column(String(500), default="")
+    delivered_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     customer: Mapped[CustomerRow] = relationship()
     lines: Mapped[list[OrderLineRow]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLineRow.line_no"
@@ -533,3 +534,41 @@ class NestLineRow(Base):
     part_number: Mapped[str] = mapped_column(String(CODE))
     quantity: Mapped[int] = mapped_column(Integer)
     material_cost: Mapped[float] = mapped_column(Float)
+
+
+class UserRow(Base, VersionedMixin):
+    """Someone who logs in: office staff with a password, operators also with a badge number and PIN."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(CODE), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # admin, planner, estimator, operator, viewer
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    badge: Mapped[str | None] = mapped_column(String(CODE), unique=True, nullable=True)
+    pin_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    operator_code: Mapped[str | None] = mapped_column(String(CODE), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_login: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'planner', 'estimator', 'operator', 'viewer')", name="role_known"),
+    )
+
+
+class JobRow(Base):
+    """Long work (planning, nesting) run by the background worker; the page polls its progress."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # queued, running, done, failed
+    parameters: Mapped[dict] = mapped_column(JSON, default=dict)
+    progress: Mapped[str] = mapped_column(String(500), default="")
+    result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(CODE), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -1,85 +1,140 @@
-"""The web app: JSON API and server-rendered pages on one FastAPI application."""
+"""The web app: JSON API (/api, documented at /docs) and server-rendered pages on one FastAPI application."""
 
 from __future__ import annotations
 
-import datetime as dt
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
+from pydantic import ValidationError
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
-from ..domain import OrderStatus
-from ..services import order_service
+from ..co2.factors import FactorError
+from ..planning.engine import PlanningError
+from ..services.co2_service import Co2Error
+from ..services.errors import ImportProblem
+from ..services.jobs import JobRunner
+from ..services.nesting_service import NestingServiceError
+from ..services.order_service import ReleaseError
+from ..services.planning_service import PlanningServiceError
+from ..services.quoting import QuoteError
+from ..services.user_service import UserError
 from ..store.db import session_factory
-from .i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from ..store.repositories import ConflictError, DuplicateError, NotFoundError
+from . import api, pages
+from .security import SESSION_COOKIE, LoginRequired, secure_cookies, session_secret
 
 HERE = Path(__file__).parent
+VENDOR = {  # URL name -> file in node_modules (installed at set-up from the npm registry)
+    "htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "vis-timeline.min.js": "vis-timeline/standalone/umd/vis-timeline-graph2d.min.js",
+    "vis-timeline.min.css": "vis-timeline/styles/vis-timeline-graph2d.min.css",
+}
+BAD_INPUT = (QuoteError, PlanningServiceError, PlanningError, NestingServiceError, Co2Error, FactorError, UserError,
+             ReleaseError)
 
 
-class OrderOut(BaseModel):
-    number: str
-    customer_code: str
-    customer_name: str
-    customer_reference: str
-    order_date: dt.date
-    release_date: dt.date
-    due_date: dt.date
-    status: OrderStatus
-    priority: int
-    line_count: int
-    quantity: int
-    value: float
-    late: bool
-    planned_completion: dt.datetime | None = None
-    planned_late: bool | None = None
-    late_reason: str = ""
+def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None) -> FastAPI:
+    runner = JobRunner(engine)
 
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if run_jobs:
+            runner.recover()  # jobs a crash left running are failed, with the reason
+        yield
+        runner.shutdown()
 
-def create_app(engine: Engine) -> FastAPI:
-    app = FastAPI(title="maakbaar", version=__version__,
-                  description="Production office for metalworking job shops: orders, quotes, planning, nesting.")
+    app = FastAPI(title="maakbaar", lifespan=lifespan, version=__version__,
+                  description="Production office for metalworking job shops: orders, quotes, planning, nesting, "
+                              "CO2. Log in with POST /api/login; send the CSRF token it returns as X-CSRF-Token "
+                              "on every POST, PUT, PATCH and DELETE.")
+    app.add_middleware(SessionMiddleware, secret_key=secret or session_secret(), session_cookie=SESSION_COOKIE,
+                       max_age=12 * 3600, same_site="lax", https_only=secure_cookies())
     sessions = session_factory(engine)
     templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.engine, app.state.runner, app.state.templates = engine, runner, templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def session():
         with sessions() as s:
             yield s
 
-    def language(request: Request, lang: str | None = Query(default=None)) -> str:
-        chosen = lang or request.cookies.get("lang") or DEFAULT_LANGUAGE
-        return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
-    @app.get("/", include_in_schema=False)
-    def home():
-        return RedirectResponse("/orders")
+    @app.get("/vendor/{name}", include_in_schema=False)
+    def vendor(name: str):
+        relative = VENDOR.get(name)
+        path = HERE / "node_modules" / relative if relative else None
+        if path is None or not path.is_file():
+            raise HTTPException(404, f"{name} is not installed: run ./start.sh (it installs the front-end "
+                                     "libraries from npm)")
+        return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
 
-    @app.get("/api/health", tags=["system"])
-    def health(db: Session = Depends(session)) -> dict:
-        db.connection()
-        return {"status": "ok", "version": __version__}
+    app.include_router(api.build_router(session, runner))
+    app.include_router(pages.build_router(session, runner, templates))
 
-    @app.get("/api/orders", tags=["orders"], response_model=list[OrderOut])
-    def list_orders(include_closed: bool = False, db: Session = Depends(session)):
-        return [OrderOut(**{k: v for k, v in vars(o).items() if k != 'days_left'})
-                for o in order_service.order_overview(db, include_closed=include_closed)]
+    def _error(request: Request, status: int, detail) -> JSONResponse | HTMLResponse:
+        if request.url.path.startswith("/api") or request.headers.get("hx-request"):
+            return JSONResponse({"detail": detail}, status_code=status)
+        return templates.TemplateResponse(request, "error.html", pages.context(request, None, status=status,
+                                                                               detail=detail), status_code=status)
 
-    @app.get("/orders", response_class=HTMLResponse, include_in_schema=False)
-    def orders_page(request: Request, lang: str = Depends(language), db: Session = Depends(session)):
-        orders = order_service.order_overview(db)
-        response = templates.TemplateResponse(request, "orders.html", {
-            "t": translator(lang), "lang": lang, "other_lang": "en" if lang == "nl" else "nl",
-            "orders": orders, "late_count": sum(o.late for o in orders),
-            "total_value": f"{sum(o.value for o in orders):,.0f}".replace(",", "."),
-        })
-        if request.query_params.get("lang") in LANGUAGES:
-            response.set_cookie("lang", lang, samesite="lax", max_age=365 * 24 * 3600)
-        return response
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException):
+        if request.url.path.startswith("/api") or request.url.path.startswith("/vendor") or \
+                request.url.path.startswith("/static"):
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+        return _error(request, error.status_code, error.detail)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, error: LoginRequired):
+        return RedirectResponse(f"/login?next={error.next_url}", status_code=303)
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(request: Request, error: NotFoundError):
+        return _error(request, 404, str(error))
+
+    @app.exception_handler(DuplicateError)
+    async def _duplicate(request: Request, error: DuplicateError):
+        return _error(request, 409, str(error))
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(request: Request, error: ConflictError):
+        return _error(request, 409, str(error))
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, error: IntegrityError):
+        return _error(request, 409, "refused by the database (still in use elsewhere, or a duplicate): "
+                                    + str(error.orig).splitlines()[0][:300])
+
+    @app.exception_handler(ValidationError)
+    async def _invalid(request: Request, error: ValidationError):
+        return _error(request, 422, [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+                                     for e in error.errors()])
+
+    @app.exception_handler(ImportProblem)
+    async def _import(request: Request, error: ImportProblem):
+        return _error(request, 422, error.problems[:100])
+
+    for kind in BAD_INPUT:
+        @app.exception_handler(kind)
+        async def _bad(request: Request, error: Exception):
+            return _error(request, 400, str(error))
+
+    @app.exception_handler(LookupError)
+    async def _lookup(request: Request, error: LookupError):
+        return _error(request, 404, str(error).strip("'\""))
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(request: Request, error: RequestValidationError):
+        return _error(request, 422, [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+                                     for e in error.errors()])
 
     return app

@@ -1,0 +1,137 @@
+"""Long work off the request: planning and nesting run in a background worker inside the app.
+
+A job is a row in ``jobs`` (queued, running, done, failed) with its parameters, progress and result; the page
+polls it. One worker thread runs the jobs in order (a solver already uses the cores). Progress lives in memory
+while the job runs (no write lock on SQLite while the solver works) and is stored with the result. A job that
+fails rolls back all its work and stores the error; jobs left running by a crash are marked failed at start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from ..store.db import unit_of_work
+from ..store.tables import JobRow
+
+Handler = Callable[[Session, dict, Callable[[str], None]], dict]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _plan(session: Session, parameters: dict, progress: Callable[[str], None]) -> dict:
+    from . import planning_service
+
+    def on_progress(p) -> None:
+        best = f", best {p.objective:g}" if p.objective is not None else ""
+        progress(f"{p.phase} {p.elapsed:.1f} s{best} {p.message}".strip())
+
+    summary = planning_service.plan_shop(session, None, float(parameters.get("time_limit", 10)), on_progress,
+                                         parameters.get("mode", "full"))
+    return {"plan_id": summary.plan_id, "status": summary.status, "late_orders": len(summary.late_orders),
+            "unplanned": summary.unplanned, "elapsed": summary.elapsed, "operations": summary.operations,
+            "bottleneck": summary.bottleneck[0] if summary.bottleneck else None}
+
+
+def _nest(session: Session, parameters: dict, progress: Callable[[str], None]) -> dict:
+    from . import nesting_service
+
+    run = nesting_service.nest_open_orders(session, parameters.get("material") or None,
+                                           parameters.get("thickness_mm"), float(parameters.get("time_limit", 10)),
+                                           progress=progress)
+    return {"nest_ids": list(run.nest_ids), "unplaced": [list(u) for u in run.unplaced], "notes": list(run.notes)}
+
+
+HANDLERS: dict[str, Handler] = {"plan": _plan, "nest": _nest}
+
+
+class JobRunner:
+    def __init__(self, engine: Engine, handlers: dict[str, Handler] | None = None):
+        self.engine = engine
+        self.handlers = handlers or HANDLERS
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maakbaar-job")
+        self.progress: dict[int, str] = {}
+        self.futures: dict[int, Future] = {}
+        self._lock = threading.Lock()
+
+    def recover(self) -> int:
+        """Jobs a crash or restart left queued or running are failed, with the reason."""
+        with unit_of_work(self.engine) as session:
+            result = session.execute(update(JobRow).where(JobRow.status.in_(("queued", "running")))
+                                     .values(status="failed", error="interrupted: the app stopped while it ran",
+                                             finished_at=_now()))
+            return result.rowcount or 0
+
+    def submit(self, kind: str, parameters: dict[str, Any], user: str = "") -> int:
+        if self.executor is None:  # started again after a shutdown (the app's lifespan restarted)
+            self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maakbaar-job")
+        if kind not in self.handlers:
+            raise ValueError(f"unknown job kind '{kind}' (known: {', '.join(self.handlers)})")
+        with unit_of_work(self.engine) as session:
+            row = JobRow(kind=kind, status="queued", parameters=parameters, created_by=user, created_at=_now())
+            session.add(row)
+            session.flush()
+            job_id = row.id
+        self.futures[job_id] = self.executor.submit(self._run, job_id)
+        return job_id
+
+    def _set_progress(self, job_id: int, text: str) -> None:
+        with self._lock:
+            self.progress[job_id] = text[:500]
+
+    def _run(self, job_id: int) -> None:
+        with unit_of_work(self.engine) as session:
+            row = session.get(JobRow, job_id)
+            row.status, row.started_at = "running", _now()
+            kind, parameters = row.kind, dict(row.parameters or {})
+        try:
+            with unit_of_work(self.engine) as session:
+                result = self.handlers[kind](session, parameters, lambda text: self._set_progress(job_id, text))
+        except Exception as error:  # noqa: BLE001 - a failed job is stored, never lost
+            message = f"{error.__class__.__name__}: {error}" if not isinstance(error, ValueError) else str(error)
+            with unit_of_work(self.engine) as session:
+                row = session.get(JobRow, job_id)
+                row.status, row.error, row.finished_at = "failed", message[:4000], _now()
+                row.progress = self.progress.get(job_id, "")
+            if not isinstance(error, ValueError):
+                traceback.print_exc()
+            return
+        with unit_of_work(self.engine) as session:
+            row = session.get(JobRow, job_id)
+            row.status, row.result, row.finished_at = "done", result, _now()
+            row.progress = self.progress.get(job_id, "")
+
+    def status(self, session: Session, job_id: int) -> dict | None:
+        row = session.get(JobRow, job_id)
+        if row is None:
+            return None
+        session.refresh(row)
+        return {"id": row.id, "kind": row.kind, "status": row.status, "parameters": row.parameters,
+                "progress": self.progress.get(row.id, row.progress) if row.status == "running" else row.progress,
+                "result": row.result, "error": row.error, "created_by": row.created_by,
+                "created_at": row.created_at.isoformat(),
+                "started_at": row.started_at.isoformat() if row.started_at else None,
+                "finished_at": row.finished_at.isoformat() if row.finished_at else None}
+
+    def recent(self, session: Session, limit: int = 20) -> list[dict]:
+        ids = session.scalars(select(JobRow.id).order_by(JobRow.id.desc()).limit(limit)).all()
+        return [self.status(session, i) for i in ids]
+
+    def wait(self, job_id: int, timeout: float | None = None) -> None:
+        future = self.futures.get(job_id)
+        if future is not None:
+            future.result(timeout)
+
+    def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=False)
+            self.executor = None

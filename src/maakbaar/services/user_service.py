@@ -1,0 +1,175 @@
+"""Users and roles: who may log in and what each role may do. Passwords and PINs are hashed with Argon2id.
+
+Roles: admin (everything, users), planner (orders, planning, nesting, stock, shop floor), estimator (quotes,
+parts, customers, orders), operator (the shop-floor terminal), viewer (read only). Never commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..store.tables import UserRow
+
+ROLES = ("admin", "planner", "estimator", "operator", "viewer")
+PERMISSIONS: dict[str, set[str]] = {
+    "read": {"admin", "planner", "estimator", "operator", "viewer"},
+    "orders": {"admin", "planner", "estimator"},
+    "quotes": {"admin", "planner", "estimator"},
+    "planning": {"admin", "planner"},
+    "nesting": {"admin", "planner"},
+    "stock": {"admin", "planner"},
+    "masterdata": {"admin", "planner"},
+    "floor": {"admin", "planner", "operator"},
+    "users": {"admin"},
+}
+MIN_PASSWORD = 8
+_hasher = PasswordHasher()
+
+
+class UserError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    language: str
+    badge: str | None
+    operator_code: str | None
+    version: int
+
+    def may(self, permission: str) -> bool:
+        return self.active and self.role in PERMISSIONS.get(permission, set())
+
+
+def _user(row: UserRow) -> User:
+    return User(row.id, row.username, row.display_name, row.role, row.active, row.language, row.badge,
+                row.operator_code, row.version)
+
+
+def hash_secret(secret: str) -> str:
+    return _hasher.hash(secret)
+
+
+def _verify(stored: str | None, secret: str) -> bool:
+    if not stored:
+        return False
+    try:
+        return _hasher.verify(stored, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_user(session: Session, username: str, password: str, role: str, display_name: str = "",
+                badge: str | None = None, pin: str | None = None, operator_code: str | None = None,
+                language: str = "nl") -> User:
+    username = username.strip().lower()
+    if not username or len(username) > 40 or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        raise UserError("username: 1-40 letters, digits, '.', '-' or '_'")
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}, not '{role}'")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"password: at least {MIN_PASSWORD} characters")
+    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise UserError("PIN: 4 to 8 digits")
+    if session.scalar(select(UserRow.id).where(UserRow.username == username)) is not None:
+        raise UserError(f"user '{username}' already exists")
+    if badge and session.scalar(select(UserRow.id).where(UserRow.badge == badge)) is not None:
+        raise UserError(f"badge {badge} is already someone else's")
+    row = UserRow(username=username, display_name=display_name or username, role=role,
+                  password_hash=hash_secret(password), active=True, language=language, badge=badge or None,
+                  pin_hash=hash_secret(pin) if pin else None, operator_code=operator_code,
+                  created_at=dt.datetime.now().replace(microsecond=0))
+    session.add(row)
+    session.flush()
+    return _user(row)
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    row = session.scalar(select(UserRow).where(UserRow.username == username.strip().lower()))
+    if row is None:
+        _verify(_DUMMY, password)  # same work whether or not the user exists
+        return None
+    if not row.active or not _verify(row.password_hash, password):
+        return None
+    if _hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = hash_secret(password)
+    row.last_login = dt.datetime.now().replace(microsecond=0)
+    return _user(row)
+
+
+def authenticate_badge(session: Session, badge: str, pin: str) -> User | None:
+    row = session.scalar(select(UserRow).where(UserRow.badge == badge.strip()))
+    if row is None or not row.active or not _verify(row.pin_hash, pin):
+        return None
+    row.last_login = dt.datetime.now().replace(microsecond=0)
+    return _user(row)
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    row = session.get(UserRow, user_id)
+    return _user(row) if row is not None else None
+
+
+def list_users(session: Session) -> list[User]:
+    return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
+
+
+def update_user(session: Session, username: str, expected_version: int | None = None, **changes) -> User:
+    row = session.scalar(select(UserRow).where(UserRow.username == username))
+    if row is None:
+        raise LookupError(f"user '{username}' does not exist")
+    if expected_version is not None and row.version != expected_version:
+        from ..store.repositories import ConflictError
+
+        raise ConflictError("user", username, expected_version, row.version)
+    if "role" in changes and changes["role"] not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
+    if "password" in changes:
+        password = changes.pop("password")
+        if len(password) < MIN_PASSWORD:
+            raise UserError(f"password: at least {MIN_PASSWORD} characters")
+        row.password_hash = hash_secret(password)
+    if "pin" in changes:
+        pin = changes.pop("pin")
+        if not (pin.isdigit() and 4 <= len(pin) <= 8):
+            raise UserError("PIN: 4 to 8 digits")
+        row.pin_hash = hash_secret(pin)
+    for key in ("display_name", "role", "active", "language", "badge", "operator_code"):
+        if key in changes:
+            setattr(row, key, changes[key])
+    row.version += 1
+    session.flush()
+    return _user(row)
+
+
+_DUMMY = hash_secret("not a real password")
+
+DEMO_PASSWORD = "maakbaar-demo"
+DEMO_USERS = (  # (username, role, display name, badge, pin, operator code)
+    ("beheer", "admin", "Beheerder", None, None, None),
+    ("planner", "planner", "Petra Planner", None, None, None),
+    ("calculator", "estimator", "Kees Calculatie", None, None, None),
+    ("kijker", "viewer", "Eigenaar (alleen lezen)", None, None, None),
+    ("operator", "operator", "Olaf Operator", "1001", "1234", None),
+)
+
+
+def add_demo_users(session: Session, operator_codes: list[str] | None = None) -> list[User]:
+    """The documented demo users (password maakbaar-demo; operators also badge + PIN)."""
+    out = []
+    for username, role, name, badge, pin, code in DEMO_USERS:
+        if session.scalar(select(UserRow.id).where(UserRow.username == username)) is None:
+            out.append(create_user(session, username, DEMO_PASSWORD, role, name, badge, pin,
+                                   code or (operator_codes[0] if operator_codes and role == "operator" else None)))
+    return out

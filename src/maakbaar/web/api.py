@@ -1,0 +1,508 @@
+"""The JSON API: everything the pages do, documented at /docs. Every route names the permission it needs.
+
+Validation errors are 422 with the field, unknown records 404, a duplicate or an edit of a changed record 409
+(send the version you read as ``If-Match`` or ``?version=``), a bad request the shop can fix 400.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, File, Form, Header, HTTPException, Query, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..config import data_dir
+from ..domain import (
+    Calendar,
+    Closure,
+    Customer,
+    Machine,
+    Material,
+    Operator,
+    Order,
+    OrderStatus,
+    Part,
+    Quote,
+    StockItem,
+    WorkCenter,
+    WorkOrder,
+)
+from ..services import co2_service, nesting_service, order_service, planning_service, user_service
+from ..store.repositories import Repositories
+from . import board
+from .security import api_permission, csrf_token, log_in, log_out, user_from_request
+
+# kind in the URL -> (repository attribute, domain model, permission to change)
+RESOURCES: dict[str, tuple[str, type, str]] = {
+    "materials": ("materials", Material, "masterdata"),
+    "calendars": ("calendars", Calendar, "masterdata"),
+    "work-centers": ("work_centers", WorkCenter, "masterdata"),
+    "machines": ("machines", Machine, "masterdata"),
+    "operators": ("operators", Operator, "masterdata"),
+    "customers": ("customers", Customer, "orders"),
+    "stock": ("stock", StockItem, "stock"),
+    "parts": ("parts", Part, "quotes"),
+    "orders": ("orders", Order, "orders"),
+    "work-orders": ("work_orders", WorkOrder, "planning"),
+    "quotes": ("quotes", Quote, "quotes"),
+}
+
+
+class LoginIn(BaseModel):
+    username: str
+    password: str
+
+
+class UserOut(BaseModel):
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    language: str
+    badge: str | None = None
+    operator_code: str | None = None
+    version: int
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=40)
+    password: str = Field(min_length=user_service.MIN_PASSWORD)
+    role: str
+    display_name: str = ""
+    badge: str | None = None
+    pin: str | None = None
+    operator_code: str | None = None
+    language: str = "nl"
+
+
+class UserChange(BaseModel):
+    display_name: str | None = None
+    role: str | None = None
+    active: bool | None = None
+    password: str | None = None
+    pin: str | None = None
+    badge: str | None = None
+    language: str | None = None
+
+
+class JobIn(BaseModel):
+    time_limit: float = Field(default=10, gt=0, le=600)
+    mode: str = Field(default="replan", pattern="^(full|replan)$")
+
+
+class NestIn(BaseModel):
+    material: str | None = None
+    thickness_mm: float | None = Field(default=None, gt=0)
+    time_limit: float = Field(default=10, gt=0, le=600)
+
+
+class MoveIn(BaseModel):
+    machine: str
+    start: dt.datetime
+
+
+class DowntimeIn(BaseModel):
+    start: dt.datetime
+    end: dt.datetime
+    reason: str = Field(default="storing", max_length=200)
+
+
+class LegIn(BaseModel):
+    mode: str
+    distance_km: float = Field(gt=0, le=50000)
+    dedicated: bool = False
+    ballast: bool = False
+
+
+class CompareIn(BaseModel):
+    country: str = "CN"
+    material_route: str = "steel_blast_furnace"
+    grid: str = "CN-2023"
+    legs: list[LegIn] = [LegIn(mode="sea_container", distance_km=19500), LegIn(mode="road_truck", distance_km=150)]
+    local_price: float | None = Field(default=None, ge=0)
+    import_price: float | None = Field(default=None, ge=0)
+    local_ladder: int = Field(default=0, ge=0, le=5)
+    import_ladder: int = Field(default=0, ge=0, le=5)
+
+
+def _version(if_match: str | None, version: int | None) -> int | None:
+    if version is not None:
+        return version
+    if if_match:
+        try:
+            return int(if_match.strip('"W/ '))
+        except ValueError:
+            raise HTTPException(400, f"If-Match must be the version number you read, not {if_match!r}") from None
+    return None
+
+
+def build_router(session_dependency, runner) -> APIRouter:
+    router = APIRouter(prefix="/api")
+
+    def need(permission: str):
+        return api_permission(permission, session_dependency)
+
+    # ------------------------------------------------------------------ log-in
+    @router.post("/login", tags=["users"])
+    def login(request: Request, body: LoginIn, db: Session = Depends(session_dependency)):
+        user = user_service.authenticate(db, body.username, body.password)
+        if user is None:
+            raise HTTPException(401, "unknown user or wrong password")
+        db.commit()
+        log_in(request, user)
+        return {"username": user.username, "role": user.role, "csrf_token": csrf_token(request)}
+
+    @router.post("/logout", tags=["users"])
+    def logout(request: Request):
+        log_out(request)
+        return {"ok": True}
+
+    @router.get("/me", tags=["users"])
+    def me(request: Request, db: Session = Depends(session_dependency)):
+        user = user_from_request(request, db)
+        if user is None:
+            raise HTTPException(401, "not logged in")
+        return {"username": user.username, "display_name": user.display_name, "role": user.role,
+                "csrf_token": csrf_token(request)}
+
+    @router.get("/health", tags=["system"])
+    def health(db: Session = Depends(session_dependency)) -> dict:
+        from .. import __version__
+
+        db.connection()
+        return {"status": "ok", "version": __version__}
+
+    # ------------------------------------------------------------------ users (admin)
+    @router.get("/users", tags=["users"], response_model=list[UserOut])
+    def users(db: Session = Depends(session_dependency), _=Depends(need("users"))):
+        return [UserOut(**u.__dict__) for u in user_service.list_users(db)]
+
+    @router.post("/users", tags=["users"], response_model=UserOut, status_code=201)
+    def add_user(body: UserIn, db: Session = Depends(session_dependency), _=Depends(need("users"))):
+        user = user_service.create_user(db, body.username, body.password, body.role, body.display_name, body.badge,
+                                        body.pin, body.operator_code, body.language)
+        db.commit()
+        return UserOut(**user.__dict__)
+
+    @router.patch("/users/{username}", tags=["users"], response_model=UserOut)
+    def change_user(username: str, body: UserChange, db: Session = Depends(session_dependency),
+                    if_match: str | None = Header(default=None), version: int | None = None,
+                    _=Depends(need("users"))):
+        changes = body.model_dump(exclude_none=True)
+        user = user_service.update_user(db, username, _version(if_match, version), **changes)
+        db.commit()
+        return UserOut(**user.__dict__)
+
+    # ------------------------------------------------------------------ orders
+    @router.get("/orders-overview", tags=["orders"])
+    def orders_overview(status: str | None = None, customer: str | None = None, late: bool | None = None,
+                        include_closed: bool = False, db: Session = Depends(session_dependency),
+                        _=Depends(need("read"))):
+        rows = order_service.order_overview(db, include_closed=include_closed or bool(status))
+        return [dict(vars(o), status=o.status.value) for o in order_service.filter_orders(rows, status, customer, late)]
+
+    @router.get("/orders/{number}/detail", tags=["orders"])
+    def order_detail(number: str, db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        return order_service.order_detail(db, number)
+
+    @router.post("/orders/{number}/release", tags=["orders"])
+    def release(number: str, db: Session = Depends(session_dependency), _=Depends(need("orders"))):
+        work_orders = order_service.release_order(db, number)
+        db.commit()
+        return {"order": number, "work_orders": [w.number for w in work_orders]}
+
+    @router.get("/orders/{number}/promise", tags=["planning"])
+    def promise(number: str, db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        answer = planning_service.promise_order(db, number)
+        return {"order": number, "earliest_without_harm": answer.earliest,
+                "earliest_top_priority": answer.top_priority,
+                "slipping": [{"order": o, "minutes": m} for o, m in answer.slipping]}
+
+    @router.get("/orders/{number}/co2", tags=["co2"])
+    def order_co2(number: str, db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        result = co2_service.footprint_of_order(db, number)
+        fp = result.footprint
+        return {"order": number, "factor_set": result.factor_set, "product_kg": fp.product_mass_kg,
+                "energy_kwh": fp.energy_kwh, "co2_kg": fp.total_kg, "per_kg": fp.per_kg_product,
+                "by_component": fp.by_key(),
+                "components": [vars(c) for c in fp.components]}
+
+    @router.post("/orders/{number}/compare", tags=["co2"])
+    def order_compare(number: str, body: CompareIn, db: Session = Depends(session_dependency),
+                      _=Depends(need("read"))):
+        from ..cli.main import _comparison_json
+
+        result = co2_service.compare_order(db, number, body.country, body.material_route, body.grid,
+                                           [(leg.mode, leg.distance_km, leg.dedicated, leg.ballast)
+                                            for leg in body.legs], None, body.local_price, body.import_price,
+                                           body.local_ladder, body.import_ladder)
+        return _comparison_json(result)
+
+    @router.get("/co2/months", tags=["co2"])
+    def co2_months(db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        return [dict(vars(m), per_kg=m.per_kg) for m in co2_service.footprint_per_month(db)]
+
+    # ------------------------------------------------------------------ planning
+    @router.get("/plans/current", tags=["planning"])
+    def current_plan(db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        row = planning_service.current_plan_row(db)
+        if row is None:
+            raise HTTPException(404, "no plan yet: start one (POST /api/plans)")
+        return {"id": row.id, "created_at": row.created_at, "origin": row.origin, "status": row.status,
+                "method": row.method, "late_jobs": row.late_jobs, "tardiness_min": row.tardiness_min,
+                "setup_min": row.setup_min, "elapsed_s": row.elapsed_s, "unplanned": row.unplanned}
+
+    @router.get("/plans/current/board", tags=["planning"])
+    def board_data(start: dt.datetime | None = None, days: int = Query(default=14, ge=1, le=60),
+                   db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        return board.board_data(db, start, days)
+
+    @router.post("/plans", tags=["planning"], status_code=202)
+    def start_plan(body: JobIn = Body(default=JobIn()), user=Depends(need("planning"))):
+        return {"job": runner.submit("plan", body.model_dump(), user.username)}
+
+    @router.post("/plans/current/operations/{op_key:path}/move", tags=["planning"])
+    def move(op_key: str, body: MoveIn, db: Session = Depends(session_dependency), _=Depends(need("planning"))):
+        result = board.move_operation(db, op_key, body.machine, body.start)
+        db.commit()
+        return result
+
+    @router.post("/machines/{code}/downtimes", tags=["planning"], status_code=201)
+    def machine_down(code: str, body: DowntimeIn, db: Session = Depends(session_dependency),
+                     _=Depends(need("planning"))):
+        repos = Repositories(db)
+        machine = repos.machines.get(code)
+        if machine is None:
+            raise HTTPException(404, f"unknown machine '{code}'")
+        if body.end <= body.start:
+            raise HTTPException(422, [{"loc": ["body", "end"], "msg": "end must be after start",
+                                       "type": "value_error"}])
+        closure = Closure(start=body.start, end=body.end, reason=body.reason)
+        repos.machines.replace(machine.model_copy(update={"downtimes": (*machine.downtimes, closure)}))
+        affected = board.operations_in(db, code, body.start, body.end)
+        db.commit()
+        return {"machine": code, "start": body.start, "end": body.end, "affected_operations": affected}
+
+    # ------------------------------------------------------------------ jobs
+    @router.get("/jobs", tags=["jobs"])
+    def jobs(db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        return runner.recent(db)
+
+    @router.get("/jobs/{job_id}", tags=["jobs"])
+    def job(job_id: int, db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        status = runner.status(db, job_id)
+        if status is None:
+            raise HTTPException(404, f"job {job_id} does not exist")
+        return status
+
+    # ------------------------------------------------------------------ nesting
+    @router.get("/nests", tags=["nesting"])
+    def nests(db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        return [_nest_summary(r) for r in nesting_service.nest_rows(db)]
+
+    @router.get("/nests/{nest_id}", tags=["nesting"])
+    def nest(nest_id: int, db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        row = nesting_service.nest_row(db, nest_id)
+        return dict(_nest_summary(row), notes=row.notes, unplaced=row.unplaced,
+                    sheets=[{"position": s.position, "stock_code": s.stock_code, "parts": s.part_count,
+                             "utilisation": s.part_area_mm2 / s.sheet_area_mm2, "cut_minutes": s.cut_seconds / 60,
+                             "cost": s.cost, "remnant": s.offcut,
+                             "png": f"/api/nests/{row.id}/sheets/{s.position}.png",
+                             "svg": f"/api/nests/{row.id}/sheets/{s.position}.svg",
+                             "dxf": f"/api/nests/{row.id}/sheets/{s.position}.dxf"} for s in row.sheets],
+                    lines=[{"order": ln.order_number, "line": ln.line_no, "part": ln.part_number,
+                            "quantity": ln.quantity, "material_cost": ln.material_cost} for ln in row.lines])
+
+    @router.get("/nests/{nest_id}/sheets/{position}.{fmt}", tags=["nesting"])
+    def nest_sheet(nest_id: int, position: int, fmt: str, db: Session = Depends(session_dependency),
+                   _=Depends(need("read"))):
+        from ..nesting.output import sheet_dxf, sheet_png, sheet_svg
+
+        row = nesting_service.nest_row(db, nest_id)
+        layout, parts, sheet, cut = nesting_service.layout_of(row, position)
+        index = sheet.quantity - 1
+        name = f"nest{nest_id}-{position + 1:02d}-{sheet.code}"
+        if fmt == "png":
+            return Response(sheet_png(layout, parts, sheet, index, cut_line=cut), media_type="image/png")
+        if fmt == "svg":
+            return Response(sheet_svg(layout, parts, sheet, index), media_type="image/svg+xml")
+        if fmt == "dxf":
+            return Response(sheet_dxf(layout, parts, sheet, index, cut_line=cut), media_type="application/dxf",
+                            headers={"Content-Disposition": f'attachment; filename="{name}.dxf"'})
+        raise HTTPException(404, "format must be png, svg or dxf")
+
+    @router.post("/nests", tags=["nesting"], status_code=202)
+    def start_nest(body: NestIn = Body(default=NestIn()), user=Depends(need("nesting"))):
+        return {"job": runner.submit("nest", body.model_dump(), user.username)}
+
+    # ------------------------------------------------------------------ quoting
+    @router.post("/quotes/calculate", tags=["quotes"])
+    def calculate(files: list[UploadFile] = File(...), material: str = Form(...), thickness_mm: float = Form(...),
+                  quantities: str = Form("1,10,50"), finish: str = Form("none"), weld_length_mm: float = Form(0),
+                  upload: str | None = Form(None), db: Session = Depends(session_dependency),
+                  _=Depends(need("quotes"))):
+        folder = save_uploads(files, upload)
+        return quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm)
+
+    @router.post("/quotes/from-upload", tags=["quotes"], status_code=201)
+    def save_quote(upload: str = Form(...), material: str = Form(...), thickness_mm: float = Form(...),
+                   quantities: str = Form("1,10,50"), finish: str = Form("none"), weld_length_mm: float = Form(0),
+                   customer: str = Form(...), db: Session = Depends(session_dependency), _=Depends(need("quotes"))):
+        from ..services import quoting
+
+        folder = upload_folder(upload)
+        run = quoting.quote_files(db, sorted(folder.glob("*.dxf")), material, thickness_mm, parse_quantities(quantities),
+                                  finish, weld_length_mm)
+        quote = quoting.save_quote(db, run, customer, geometry_dir=folder)
+        db.commit()
+        return {"quote": quote.number, "parts": [line.part for line in quote.lines]}
+
+    @router.post("/quotes/{number}/order", tags=["quotes"], status_code=201)
+    def quote_to_order(number: str, db: Session = Depends(session_dependency), _=Depends(need("orders"))):
+        from ..services import quoting
+
+        order = quoting.order_from_quote(db, number)
+        db.commit()
+        return {"order": order.number, "due_date": order.due_date}
+
+    # ------------------------------------------------------------------ master data and records (last: their
+    # /{kind}/{key} routes must not shadow the specific routes above)
+    for kind, (attribute, model, permission) in RESOURCES.items():
+        _crud(router, kind, attribute, model, permission, session_dependency, need)
+
+    return router
+
+
+def parse_quantities(text: str) -> list[int]:
+    try:
+        values = sorted({int(v) for v in text.replace(";", ",").split(",") if v.strip()})
+    except ValueError:
+        raise HTTPException(422, [{"loc": ["body", "quantities"], "msg": f"'{text}' is not a list like 1,10,50",
+                                   "type": "value_error"}]) from None
+    if not values or values[0] <= 0:
+        raise HTTPException(422, [{"loc": ["body", "quantities"], "msg": "quantities must be above zero",
+                                   "type": "value_error"}])
+    return values
+
+
+def upload_folder(token: str) -> Path:
+    if not token or not all(c.isalnum() or c == "-" for c in token):
+        raise HTTPException(400, "unknown upload")
+    folder = data_dir() / "uploads" / token
+    if not folder.is_dir():
+        raise HTTPException(404, "upload not found (upload the DXF files again)")
+    return folder
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def save_uploads(files: list[UploadFile], token: str | None = None) -> Path:
+    folder = upload_folder(token) if token and not files else data_dir() / "uploads" / (token or uuid.uuid4().hex)
+    folder.mkdir(parents=True, exist_ok=True)
+    for upload in files:
+        name = Path(upload.filename or "part.dxf").name
+        if not name.lower().endswith(".dxf"):
+            name += ".dxf"
+        target = folder / name
+        with target.open("wb") as out:
+            copied = 0
+            while chunk := upload.file.read(1 << 20):
+                copied += len(chunk)
+                if copied > MAX_UPLOAD_BYTES:
+                    out.close()
+                    target.unlink(missing_ok=True)
+                    raise HTTPException(413, f"{name} is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+                out.write(chunk)
+    return folder
+
+
+def quote_answer(db: Session, folder: Path, material: str, thickness_mm: float, quantities: str, finish: str,
+                 weld_length_mm: float) -> dict[str, Any]:
+    from ..cli.main import _quote_json
+    from ..costing.document import part_svg
+    from ..services import quoting
+
+    run = quoting.quote_files(db, sorted(folder.glob("*.dxf")), material, thickness_mm, parse_quantities(quantities),
+                              finish, weld_length_mm)
+    if planning_service.current_plan_row(db) is not None and run.parts:
+        run = quoting.apply_plan_lead_times(db, run)
+    answer = _quote_json(run)
+    answer["upload"] = folder.name
+    answer["previews"] = [part_svg(q.geometry) for q in run.parts]
+    return answer
+
+
+def _nest_summary(row) -> dict:
+    return {"id": row.id, "created_at": row.created_at, "material": row.material, "thickness_mm": row.thickness_mm,
+            "status": row.status, "method": row.method, "sheets": len(row.sheets), "utilisation": row.utilisation,
+            "sheet_cost": row.sheet_cost, "remnant_area_mm2": row.remnant_area_mm2,
+            "scrap_area_mm2": row.scrap_area_mm2}
+
+
+def _crud(router: APIRouter, kind: str, attribute: str, model: type, permission: str, session_dependency, need):
+    tag = kind
+
+    def repo(db: Session):
+        return getattr(Repositories(db), attribute)
+
+    def versions(db: Session) -> dict[str, int]:
+        r = repo(db)
+        key = getattr(r.row_class, r.key_attr)
+        return dict(db.execute(select(key, r.row_class.version)).all())
+
+    def out(item, version: int) -> dict:
+        return item.model_dump(mode="json") | {"version": version}
+
+    def list_items(db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        r = repo(db)
+        known = versions(db)
+        return [out(item, known.get(r.key_of(item), 1)) for item in r.list()]
+
+    def get_item(key: str, db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        r = repo(db)
+        item = r.get(key)
+        if item is None:
+            raise HTTPException(404, f"unknown {r.what} '{key}'")
+        return out(item, r.version(key))
+
+    def add_item(item=Body(...), db: Session = Depends(session_dependency), _=Depends(need(permission))):
+        r = repo(db)
+        r.add(item)
+        db.commit()
+        return out(item, 1)
+
+    def replace_item(key: str, item=Body(...), if_match: str | None = Header(default=None),
+                     version: int | None = None, db: Session = Depends(session_dependency),
+                     _=Depends(need(permission))):
+        r = repo(db)
+        if r.key_of(item) != key:
+            raise HTTPException(422, [{"loc": ["body", r.key_attr], "type": "value_error",
+                                       "msg": f"the key in the body ({r.key_of(item)}) differs from the URL ({key})"}])
+        new_version = r.replace(item, _version(if_match, version))
+        db.commit()
+        return out(item, new_version)
+
+    def delete_item(key: str, db: Session = Depends(session_dependency), _=Depends(need(permission))):
+        repo(db).delete(key)
+        db.commit()
+        return Response(status_code=204)
+
+    # the body's type is the domain model itself: FastAPI validates it (422 with the field) and documents it
+    add_item.__annotations__["item"] = model
+    replace_item.__annotations__["item"] = model
+    router.add_api_route(f"/{kind}", list_items, methods=["GET"], tags=[tag], summary=f"List {kind}")
+    router.add_api_route(f"/{kind}/{{key}}", get_item, methods=["GET"], tags=[tag], summary=f"One of {kind}")
+    router.add_api_route(f"/{kind}", add_item, methods=["POST"], tags=[tag], status_code=201,
+                         summary=f"Add to {kind}")
+    router.add_api_route(f"/{kind}/{{key}}", replace_item, methods=["PUT"], tags=[tag],
+                         summary=f"Replace one of {kind} (send the version read as If-Match)")
+    router.add_api_route(f"/{kind}/{{key}}", delete_item, methods=["DELETE"], tags=[tag], status_code=204,
+                         summary=f"Delete one of {kind}")

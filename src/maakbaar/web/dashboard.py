@@ -1,0 +1,135 @@
+"""What the owner and the planner look at first: late and at-risk orders, delivery reliability of the last
+weeks, the load per work center for the next two weeks, the bottleneck, and CO2 per month."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..domain import OrderStatus
+from ..services import co2_service, order_service, planning_service
+from ..store.repositories import Repositories
+from ..store.tables import MachineRow, OrderRow, PlanOperationRow
+
+_cache: dict[str, tuple[float, object, object]] = {}
+_lock = threading.Lock()
+
+
+def _cached(name: str, key: object, seconds: float, compute):
+    """Keep a result while its key (what it depends on) is unchanged, at most ``seconds``."""
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(name)
+        if hit and hit[1] == key and now - hit[0] < seconds:
+            return hit[2]
+    value = compute()
+    with _lock:
+        _cache[name] = (now, key, value)
+    return value
+
+
+def _orders_key(db: Session) -> tuple:
+    return tuple(db.execute(select(func.count(OrderRow.id), func.coalesce(func.sum(OrderRow.version), 0))).one())
+
+
+def co2_months(db: Session) -> list:
+    return _cached("co2", _orders_key(db), 300, lambda: co2_service.footprint_per_month(db))
+
+
+def reliability(db: Session, today: dt.date, weeks: int = 8) -> list[dict]:
+    """Per ISO week (by delivery date): orders delivered, of which on time (delivered on or before due)."""
+    start = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
+    rows = db.execute(select(OrderRow.delivered_date, OrderRow.due_date)
+                      .where(OrderRow.delivered_date.is_not(None), OrderRow.delivered_date >= start)).all()
+    out = []
+    for k in range(weeks):
+        monday = start + dt.timedelta(days=7 * k)
+        sunday = monday + dt.timedelta(days=6)
+        week = [(d, due) for d, due in rows if monday <= d <= sunday]
+        on_time = sum(1 for d, due in week if d <= due)
+        out.append({"week": f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}", "monday": monday,
+                    "delivered": len(week), "on_time": on_time,
+                    "share": on_time / len(week) if week else None})
+    return out
+
+
+def load(db: Session, days: int = 14) -> dict:
+    """Planned work per work center per day against its machines' working time that day."""
+    plan = planning_service.current_plan_row(db)
+    repos = Repositories(db)
+    start = (plan.origin if plan else dt.datetime.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + dt.timedelta(days=days)
+    calendars = {c.code: c for c in repos.calendars.list()}
+    machines = [m for m in repos.machines.list() if m.active]
+    centers = {w.code: w for w in repos.work_centers.list()}
+    capacity: dict[str, list[float]] = defaultdict(lambda: [0.0] * days)
+    working: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for machine in machines:
+        calendar = calendars.get(machine.calendar)
+        if calendar is None:
+            continue
+        working[machine.code] = calendar.working_intervals(start, end, machine.downtimes)
+        for a, b in working[machine.code]:
+            _spread(capacity[machine.work_center], start, a, b, days)
+    planned: dict[str, list[float]] = defaultdict(lambda: [0.0] * days)
+    if plan is not None:
+        rows = db.execute(select(PlanOperationRow.start, PlanOperationRow.end, MachineRow.code)
+                          .join(MachineRow, MachineRow.id == PlanOperationRow.machine_id)
+                          .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.end > start,
+                                 PlanOperationRow.start < end)).all()
+        center_of = {m.code: m.work_center for m in machines}
+        for a, b, code in rows:
+            if code not in center_of:
+                continue
+            # only the working time inside the bar counts (a bar may span a break or a night it pauses over)
+            for wa, wb in working.get(code, []):
+                if wb <= a:
+                    continue
+                if wa >= b:
+                    break
+                _spread(planned[center_of[code]], start, max(a, wa), min(b, wb), days)
+    table = []
+    for code, center in centers.items():
+        cap = capacity.get(code)
+        if not cap or not any(cap):
+            continue
+        used = planned.get(code, [0.0] * days)
+        table.append({"code": code, "name": center.name,
+                      "days": [{"load": (u / c) if c else None, "hours": u / 60} for u, c in zip(used, cap)],
+                      "total": sum(used) / sum(cap) if sum(cap) else 0.0})
+    table.sort(key=lambda r: -r["total"])
+    return {"start": start, "dates": [start + dt.timedelta(days=k) for k in range(days)], "rows": table,
+            "bottleneck": table[0] if table and table[0]["total"] > 0 else None}
+
+
+def _spread(slots: list[float], origin: dt.datetime, a: dt.datetime, b: dt.datetime, days: int) -> None:
+    """Add the minutes of [a, b) to the day slots they fall in."""
+    cursor = max(a, origin)
+    stop = min(b, origin + dt.timedelta(days=days))
+    while cursor < stop:
+        day = (cursor - origin).days
+        day_end = origin + dt.timedelta(days=day + 1)
+        piece = min(stop, day_end)
+        slots[day] += (piece - cursor).total_seconds() / 60
+        cursor = piece
+
+
+def dashboard(db: Session, today: dt.date | None = None) -> dict:
+    today = today or dt.date.today()
+    orders = order_service.order_overview(db, today=today)
+    late = [o for o in orders if o.late or o.planned_late]
+    at_risk = [o for o in orders if o not in late and (o.days_left <= 3 or (
+        o.planned_completion is not None and (dt.datetime.combine(o.due_date, dt.time(16)) - o.planned_completion)
+        < dt.timedelta(hours=24)))]
+    plan_row = planning_service.current_plan_row(db)
+    plan_key = plan_row.id if plan_row else None
+    work = _cached("load", (plan_key, _orders_key(db), today), 120, lambda: load(db))
+    return {"orders": len(orders), "late": late, "at_risk": at_risk,
+            "value": sum(o.value for o in orders), "reliability": reliability(db, today),
+            "load": work, "plan": plan_row, "co2": co2_months(db),
+            "released": sum(1 for o in orders if o.status == OrderStatus.RELEASED)}

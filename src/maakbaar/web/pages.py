@@ -1,0 +1,474 @@
+"""Server-rendered pages (Jinja2 + HTMX): dashboard, orders, quote, planning board, promise, nesting, CO2,
+master data and users. Pages read through the services; changes go through the same checks as the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from urllib.parse import quote as urlquote
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import Order, OrderLine, OrderStatus, WorkCenterType
+from ..services import co2_service, nesting_service, order_service, planning_service, shop_io, user_service
+from ..store.repositories import Repositories
+from ..store.tables import MaterialRow, PartRow, RoutingStepRow
+from . import api, dashboard
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from .security import csrf_token, log_in, log_out, page_permission, user_from_request
+
+NAV = (("dashboard", "/dashboard", "read"), ("orders", "/orders", "read"), ("quote", "/quote", "quotes"),
+       ("planning", "/planning", "read"), ("promise", "/promise", "read"), ("nesting", "/nests", "read"),
+       ("co2", "/co2", "read"), ("masterdata", "/masterdata", "read"), ("users", "/users", "users"))
+
+
+def language_of(request: Request) -> str:
+    chosen = request.query_params.get("lang") or request.cookies.get("lang") or DEFAULT_LANGUAGE
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def context(request: Request, user, **values) -> dict:
+    lang = language_of(request)
+    return {"request": request, "t": translator(lang), "lang": lang, "other_lang": "en" if lang == "nl" else "nl",
+            "user": user, "csrf": csrf_token(request), "nav": [n for n in NAV if user is None or user.may(n[2])],
+            "path": request.url.path, "today": dt.date.today(), **values}
+
+
+def money(value: float | None, lang: str = "nl") -> str:
+    if value is None:
+        return "-"
+    text = f"{value:,.2f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".") if lang == "nl" else text
+
+
+def build_router(session_dependency, runner, templates) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    templates.env.filters["money"] = money
+    templates.env.globals["urlquote"] = urlquote
+
+    def page(permission: str = "read"):
+        return page_permission(permission, session_dependency)
+
+    def render(request: Request, name: str, user, status_code: int = 200, **values):
+        response = templates.TemplateResponse(request, name, context(request, user, **values), status_code=status_code)
+        if request.query_params.get("lang") in LANGUAGES:
+            response.set_cookie("lang", request.query_params["lang"], samesite="lax", max_age=365 * 24 * 3600)
+        return response
+
+    # ------------------------------------------------------------------ log-in
+    @router.get("/login")
+    def login_page(request: Request, next: str = "/dashboard", db: Session = Depends(session_dependency)):
+        return render(request, "login.html", user_from_request(request, db), next=next, error=None,
+                      demo=user_service.DEMO_USERS, demo_password=user_service.DEMO_PASSWORD)
+
+    @router.post("/login")
+    async def login_submit(request: Request, username: str = Form(...), password: str = Form(...),
+                           next: str = Form("/dashboard"), csrf_token_field: str = Form("", alias="csrf_token"),
+                           db: Session = Depends(session_dependency)):
+        from .security import check_csrf
+
+        await check_csrf(request)
+        user = user_service.authenticate(db, username, password)
+        if user is None:
+            return render(request, "login.html", None, status_code=401, next=next,
+                          error=translator(language_of(request))("login_failed"),
+                          demo=user_service.DEMO_USERS, demo_password=user_service.DEMO_PASSWORD)
+        db.commit()
+        log_in(request, user)
+        target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
+        if user.role == "operator" and target == "/dashboard":
+            target = "/terminal" if any(r.path == "/terminal" for r in router.routes) else "/dashboard"
+        return RedirectResponse(target, status_code=303)
+
+    @router.post("/logout")
+    async def logout(request: Request):
+        from .security import check_csrf
+
+        await check_csrf(request)
+        log_out(request)
+        return RedirectResponse("/login", status_code=303)
+
+    @router.get("/")
+    def home():
+        return RedirectResponse("/dashboard", status_code=303)
+
+    # ------------------------------------------------------------------ dashboard
+    @router.get("/dashboard")
+    def dashboard_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+        return render(request, "dashboard.html", user, d=dashboard.dashboard(db))
+
+    # ------------------------------------------------------------------ orders
+    @router.get("/orders")
+    def orders_page(request: Request, status: str = "", customer: str = "", late: str = "",
+                    db: Session = Depends(session_dependency), user=Depends(page())):
+        rows = order_service.order_overview(db, include_closed=bool(status))
+        late_filter = {"yes": True, "no": False}.get(late)
+        orders = order_service.filter_orders(rows, status or None, customer or None, late_filter)
+        values = dict(orders=orders, late_count=sum(o.late or bool(o.planned_late) for o in orders),
+                      total_value=money(sum(o.value for o in orders), language_of(request)),
+                      filters={"status": status, "customer": customer, "late": late},
+                      statuses=[s.value for s in OrderStatus])
+        if request.headers.get("hx-request") and request.headers.get("hx-target") == "orders-table":
+            return render(request, "_orders_table.html", user, **values)
+        return render(request, "orders.html", user, **values)
+
+    @router.get("/orders/new")
+    def order_new(request: Request, db: Session = Depends(session_dependency), user=Depends(page("orders"))):
+        return render(request, "order_form.html", user, **_order_form_values(db), order=None, errors=[])
+
+    @router.post("/orders/new")
+    async def order_create(request: Request, db: Session = Depends(session_dependency),
+                           user=Depends(page("orders"))):
+        form = await request.form()
+        repos = Repositories(db)
+        errors = []
+        try:
+            lines = []
+            for i in range(1, 6):
+                part, quantity = form.get(f"part_{i}", "").strip(), form.get(f"quantity_{i}", "").strip()
+                if part:
+                    lines.append(OrderLine(line_no=len(lines) + 1, part=part, quantity=int(quantity or 0)))
+            today = dt.date.today()
+            prefix = f"ORD-{today:%y}"
+            numbers = [int(n[len(prefix):]) for n in repos.orders.keys()
+                       if n.startswith(prefix) and n[len(prefix):].isdigit()]
+            order = Order(number=form.get("number") or f"{prefix}{(max(numbers) + 1) if numbers else 1:04d}",
+                          customer=form.get("customer", ""), customer_reference=form.get("reference", ""),
+                          order_date=today, release_date=dt.date.fromisoformat(form.get("release_date") or str(today)),
+                          due_date=dt.date.fromisoformat(form.get("due_date", "")),
+                          priority=int(form.get("priority") or 3), notes=form.get("notes", ""), lines=tuple(lines))
+            repos.orders.add(order)
+            db.commit()
+        except ValidationError as error:
+            errors = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in error.errors()]
+        except (ValueError, LookupError) as error:
+            errors = [str(error)]
+        if errors:
+            db.rollback()
+            return render(request, "order_form.html", user, status_code=422, **_order_form_values(db), order=None,
+                          errors=errors, form=dict(form))
+        if form.get("then") == "replan":
+            runner.submit("plan", {"time_limit": 10, "mode": "replan"}, user.username)
+            return RedirectResponse("/planning?rush=" + urlquote(order.number), status_code=303)
+        return RedirectResponse(f"/orders/{urlquote(order.number)}", status_code=303)
+
+    @router.get("/orders/{number}")
+    def order_page(number: str, request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+        detail = order_service.order_detail(db, number)
+        try:
+            co2 = co2_service.footprint_of_order(db, number)
+        except Exception:  # noqa: BLE001 - the page shows the order even if a factor is missing
+            co2 = None
+        return render(request, "order_detail.html", user, o=detail, co2=co2,
+                      version=Repositories(db).orders.version(number))
+
+    @router.post("/orders/{number}/edit")
+    async def order_edit(number: str, request: Request, db: Session = Depends(session_dependency),
+                         user=Depends(page("orders"))):
+        form = await request.form()
+        repos = Repositories(db)
+        order = repos.orders.get(number)
+        if order is None:
+            raise HTTPException(404, f"unknown order '{number}'")
+        changes = {"due_date": dt.date.fromisoformat(form["due_date"]), "priority": int(form["priority"]),
+                   "notes": form.get("notes", ""), "customer_reference": form.get("reference", "")}
+        if form.get("status"):
+            changes["status"] = OrderStatus(form["status"])
+        repos.orders.replace(Order.model_validate(order.model_dump() | changes), int(form["version"]))
+        db.commit()
+        return RedirectResponse(f"/orders/{urlquote(number)}", status_code=303)
+
+    @router.post("/orders/{number}/release")
+    def order_release(number: str, db: Session = Depends(session_dependency), user=Depends(page("orders"))):
+        order_service.release_order(db, number)
+        db.commit()
+        return RedirectResponse(f"/orders/{urlquote(number)}", status_code=303)
+
+    @router.get("/orders/{number}/promise")
+    def order_promise(number: str, request: Request, db: Session = Depends(session_dependency),
+                      user=Depends(page())):
+        answer = planning_service.promise_order(db, number)
+        return render(request, "_promise.html", user, answer=answer)
+
+    # ------------------------------------------------------------------ promise
+    @router.get("/promise")
+    def promise_page(request: Request, order: str = "", db: Session = Depends(session_dependency),
+                     user=Depends(page())):
+        orders = [o for o in order_service.order_overview(db) if o.status != OrderStatus.IN_PROGRESS]
+        return render(request, "promise.html", user, orders=orders, chosen=order)
+
+    # ------------------------------------------------------------------ quotes
+    @router.get("/quote")
+    def quote_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page("quotes"))):
+        repos = Repositories(db)
+        return render(request, "quote.html", user, materials=repos.materials.list(),
+                      customers=repos.customers.list(), quotes=sorted(repos.quotes.list(), key=lambda q: q.number,
+                                                                      reverse=True)[:20])
+
+    @router.post("/quote/calculate")
+    def quote_calculate(request: Request, files: list[UploadFile] = File(default=[]), material: str = Form(...),
+                        thickness_mm: float = Form(...), quantities: str = Form("1,10,50"),
+                        finish: str = Form("none"), weld_length_mm: float = Form(0), upload: str = Form(""),
+                        db: Session = Depends(session_dependency), user=Depends(page("quotes"))):
+        files = [f for f in files if f.filename]
+        if not files and not upload:
+            return render(request, "_quote_result.html", user, answer=None,
+                          error=translator(language_of(request))("choose_files"))
+        folder = api.save_uploads(files, upload or None) if files else api.upload_folder(upload)
+        answer = api.quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm)
+        repos = Repositories(db)
+        return render(request, "_quote_result.html", user, answer=answer, error=None,
+                      customers=repos.customers.list(),
+                      params=dict(material=material, thickness_mm=thickness_mm, quantities=quantities,
+                                  finish=finish, weld_length_mm=weld_length_mm))
+
+    @router.post("/quote/save")
+    def quote_save(upload: str = Form(...), material: str = Form(...), thickness_mm: float = Form(...),
+                   quantities: str = Form(...), finish: str = Form("none"), weld_length_mm: float = Form(0),
+                   customer: str = Form(...), db: Session = Depends(session_dependency),
+                   user=Depends(page("quotes"))):
+        from ..services import quoting
+
+        folder = api.upload_folder(upload)
+        run = quoting.quote_files(db, sorted(folder.glob("*.dxf")), material, thickness_mm,
+                                  api.parse_quantities(quantities), finish, weld_length_mm)
+        if planning_service.current_plan_row(db) is not None and run.parts:
+            run = quoting.apply_plan_lead_times(db, run)
+        quote = quoting.save_quote(db, run, customer, geometry_dir=folder)
+        db.commit()
+        return RedirectResponse(f"/quotes/{urlquote(quote.number)}", status_code=303)
+
+    @router.get("/quotes/{number}")
+    def quote_detail(number: str, request: Request, db: Session = Depends(session_dependency),
+                     user=Depends(page("read"))):
+        repos = Repositories(db)
+        quote = repos.quotes.get(number)
+        if quote is None:
+            raise HTTPException(404, f"unknown quote '{number}'")
+        parts = {line.part: repos.parts.get(line.part) for line in quote.lines}
+        return render(request, "quote_detail.html", user, q=quote, parts=parts,
+                      customer=repos.customers.get(quote.customer))
+
+    @router.get("/quotes/{number}/document")
+    def quote_document(number: str, request: Request, db: Session = Depends(session_dependency),
+                       user=Depends(page("read"))):
+        from ..costing.document import DocumentLine, quote_html
+        from ..geometry import DxfProblem, read_dxf
+        from ..services import quoting
+
+        repos = Repositories(db)
+        quote = repos.quotes.get(number)
+        if quote is None:
+            raise HTTPException(404, f"unknown quote '{number}'")
+        lines = []
+        for line in quote.lines:
+            part = repos.parts.get(line.part)
+            geometry = None
+            if part and part.geometry_ref and Path(part.geometry_ref).is_file():
+                try:
+                    geometry = read_dxf(Path(part.geometry_ref))[0]
+                except DxfProblem:
+                    geometry = None
+            lines.append(DocumentLine(part.name if part else line.part, geometry, part.material if part else "",
+                                      part.thickness_mm if part else 0, "none",
+                                      [(b.quantity, b.unit_price, b.lead_time_days) for b in line.breaks]))
+        html = quote_html(shop_io.load_shop_name(db), quoting.customer_name(db, quote.customer), number, lines,
+                          language_of(request), quote.quote_date)
+        return HTMLResponse(html)
+
+    @router.post("/quotes/{number}/order")
+    def quote_order(number: str, db: Session = Depends(session_dependency), user=Depends(page("orders"))):
+        from ..services import quoting
+
+        order = quoting.order_from_quote(db, number)
+        db.commit()
+        return RedirectResponse(f"/orders/{urlquote(order.number)}", status_code=303)
+
+    # ------------------------------------------------------------------ planning board
+    @router.get("/planning")
+    def planning_page(request: Request, rush: str = "", db: Session = Depends(session_dependency),
+                      user=Depends(page())):
+        repos = Repositories(db)
+        plan = planning_service.current_plan_row(db)
+        return render(request, "planning.html", user, plan=plan, machines=[m for m in repos.machines.list()
+                                                                           if m.active],
+                      parts=_part_numbers(db), customers=repos.customers.list(), rush=rush, may_plan=user.may("planning"),
+                      jobs=runner.recent(db, 5))
+
+    # ------------------------------------------------------------------ nesting
+    @router.get("/nests")
+    def nests_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+        groups = {}
+        blanks = dict(((number, (material, thickness)) for number, material, thickness in db.execute(
+            select(PartRow.number, MaterialRow.grade, PartRow.thickness_mm)
+            .join(MaterialRow, MaterialRow.id == PartRow.material_id))))
+        for line in nesting_service.open_laser_lines(db):
+            key = blanks[line.part_number]
+            groups[key] = groups.get(key, 0) + line.quantity
+        return render(request, "nests.html", user, nests=nesting_service.nest_rows(db), waiting=sorted(groups.items()),
+                      may_nest=user.may("nesting"), jobs=[j for j in runner.recent(db, 5) if j["kind"] == "nest"])
+
+    @router.get("/nests/{nest_id}")
+    def nest_page(nest_id: int, request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+        return render(request, "nest_detail.html", user, n=nesting_service.nest_row(db, nest_id))
+
+    # ------------------------------------------------------------------ jobs (HTMX polling)
+    @router.get("/jobs/{job_id}")
+    def job_partial(job_id: int, request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+        status = runner.status(db, job_id)
+        if status is None:
+            raise HTTPException(404, f"job {job_id} does not exist")
+        return render(request, "_job.html", user, job=status)
+
+    @router.post("/jobs/plan")
+    def job_plan(request: Request, time_limit: float = Form(10), mode: str = Form("replan"),
+                 db: Session = Depends(session_dependency), user=Depends(page("planning"))):
+        job_id = runner.submit("plan", {"time_limit": min(max(time_limit, 1), 600), "mode": mode}, user.username)
+        return render(request, "_job.html", user, job=runner.status(db, job_id))
+
+    @router.post("/jobs/nest")
+    def job_nest(request: Request, material: str = Form(""), thickness_mm: str = Form(""),
+                 time_limit: float = Form(10), db: Session = Depends(session_dependency),
+                 user=Depends(page("nesting"))):
+        job_id = runner.submit("nest", {"material": material or None,
+                                        "thickness_mm": float(thickness_mm) if thickness_mm else None,
+                                        "time_limit": min(max(time_limit, 1), 600)}, user.username)
+        return render(request, "_job.html", user, job=runner.status(db, job_id))
+
+    # ------------------------------------------------------------------ CO2
+    @router.get("/co2")
+    def co2_page(request: Request, order: str = "", db: Session = Depends(session_dependency),
+                 user=Depends(page())):
+        factors = co2_service.shop_factors()
+        footprint = co2_service.footprint_of_order(db, order, factors) if order else None
+        orders = order_service.order_overview(db)
+        return render(request, "co2.html", user, months=dashboard.co2_months(db), footprint=footprint,
+                      order=order, orders=orders, factors=factors,
+                      transport_modes=factors.keys("transport_kg_co2_per_tkm"),
+                      grids=factors.keys("grid_kg_co2_per_kwh"), routes=factors.keys("materials_kg_co2_per_kg"))
+
+    @router.get("/co2/report.pdf")
+    def co2_report(request: Request, order: str = "", scenario: str = "", country: str = "CN",
+                   route: str = "steel_blast_furnace", grid: str = "CN-2023", mode1: str = "sea_container",
+                   km1: float = 19500, mode2: str = "road_truck", km2: float = 150, ballast: bool = False,
+                   local_price: float | None = None, import_price: float | None = None, local_ladder: int = 0,
+                   db: Session = Depends(session_dependency), user=Depends(page())):
+        from importlib import resources
+
+        from ..co2 import scenario_from_file
+        from ..co2.report import comparison_pdf
+
+        factors = co2_service.shop_factors()
+        if scenario == "sluisdeuren":
+            path = resources.files("maakbaar.data").joinpath("scenarios/sluisdeuren-ijmuiden.json")
+            result = scenario_from_file(str(path), factors)
+            name = "sluisdeuren-ijmuiden"
+        elif order:
+            legs = [(mode1, km1, ballast, ballast)] + ([(mode2, km2, False, False)] if km2 > 0 else [])
+            result = co2_service.compare_order(db, order, country, route, grid, legs, factors, local_price,
+                                               import_price, local_ladder, 0)
+            name = f"co2-{order}"
+        else:
+            raise HTTPException(400, "choose an order or the lock doors scenario")
+        return Response(comparison_pdf(result, language_of(request)), media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+
+    # ------------------------------------------------------------------ master data
+    @router.get("/masterdata")
+    def masterdata_page(request: Request, tab: str = "machines", db: Session = Depends(session_dependency),
+                        user=Depends(page())):
+        from ..costing.model import CostTables
+
+        repos = Repositories(db)
+        operators = repos.operators.list()
+        types = [t for t in WorkCenterType if t != WorkCenterType.SUBCONTRACT]
+        return render(request, "masterdata.html", user, tab=tab, machines=repos.machines.list(),
+                      work_centers={w.code: w for w in repos.work_centers.list()}, calendars=repos.calendars.list(),
+                      operators=operators, types=types, materials=repos.materials.list(),
+                      stock=sorted(repos.stock.list(), key=lambda s: (s.material, s.thickness_mm, s.kind.value, s.code)),
+                      rates=CostTables.default().data.get("rates_eur_per_hour", {}),
+                      may_edit=user.may("masterdata"), message=request.query_params.get("message", ""))
+
+    @router.get("/masterdata/export.xlsx")
+    def masterdata_export(db: Session = Depends(session_dependency), user=Depends(page())):
+        from ..services import tabular
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "maakbaar-export.xlsx"
+            tabular.export_xlsx(db, path)
+            data = path.read_bytes()
+        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": 'attachment; filename="maakbaar-export.xlsx"'})
+
+    @router.post("/masterdata/import")
+    def masterdata_import(request: Request, file: UploadFile = File(...), db: Session = Depends(session_dependency),
+                          user=Depends(page("masterdata"))):
+        from ..services import tabular
+        from ..services.errors import ImportProblem
+
+        suffix = Path(file.filename or "import.csv").suffix.lower()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / (Path(file.filename or "import").name or f"import{suffix}")
+            path.write_bytes(file.file.read())
+            try:
+                counts = tabular.import_file(db, path)
+            except ImportProblem as error:
+                db.rollback()
+                return render(request, "import_result.html", user, status_code=422, problems=error.problems[:50],
+                              counts=None, name=path.name)
+        db.commit()
+        return render(request, "import_result.html", user, problems=[], counts=counts, name=path.name)
+
+    @router.post("/masterdata/operators/{code}/skill")
+    def operator_skill(code: str, request: Request, work_center_type: str = Form(...), level: int = Form(...),
+                       db: Session = Depends(session_dependency), user=Depends(page("masterdata"))):
+        from ..domain import Skill
+
+        repos = Repositories(db)
+        operator = repos.operators.get(code)
+        if operator is None:
+            raise HTTPException(404, f"unknown operator '{code}'")
+        kind = WorkCenterType(work_center_type)
+        skills = tuple(s for s in operator.skills if s.work_center_type != kind)
+        if level > 0:
+            skills += (Skill(work_center_type=kind, level=level),)
+        repos.operators.replace(operator.model_copy(update={"skills": skills}))
+        db.commit()
+        level_text = str(level) if level else "-"
+        return HTMLResponse(f'<span class="skill level{level}">{level_text}</span>')
+
+    # ------------------------------------------------------------------ users
+    @router.get("/users")
+    def users_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page("users"))):
+        return render(request, "users.html", user, users=user_service.list_users(db), roles=user_service.ROLES,
+                      error=None)
+
+    @router.post("/users")
+    def users_add(request: Request, username: str = Form(...), password: str = Form(...), role: str = Form(...),
+                  display_name: str = Form(""), db: Session = Depends(session_dependency),
+                  user=Depends(page("users"))):
+        try:
+            user_service.create_user(db, username, password, role, display_name)
+            db.commit()
+        except user_service.UserError as error:
+            db.rollback()
+            return render(request, "users.html", user, status_code=422, users=user_service.list_users(db),
+                          roles=user_service.ROLES, error=str(error))
+        return RedirectResponse("/users", status_code=303)
+
+    return router
+
+
+def _part_numbers(db: Session) -> list[str]:
+    """Parts that have a routing (can be ordered and planned), without loading every routing."""
+    return list(db.scalars(select(PartRow.number).where(PartRow.id.in_(select(RoutingStepRow.part_id)))
+                           .order_by(PartRow.number)))
+
+
+def _order_form_values(db: Session) -> dict:
+    return {"customers": Repositories(db).customers.list(), "parts": _part_numbers(db)}

@@ -1,0 +1,122 @@
+"""Log-in, sessions, roles and CSRF for the web app.
+
+Sessions live in a signed cookie (HttpOnly, SameSite=Lax; Secure when MAAKBAAR_SECURE_COOKIES=1, for a shop
+that serves over HTTPS). The secret is generated once into the data folder. Every unsafe request (POST, PUT,
+PATCH, DELETE) must carry the session's CSRF token, in the X-CSRF-Token header (HTMX and fetch send it) or in a
+form field ``csrf_token``. Every API route names the permission it needs; pages redirect to the log-in.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from ..config import data_dir
+from ..services.user_service import User, get_user
+
+SESSION_COOKIE = "maakbaar_session"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def session_secret() -> str:
+    """MAAKBAAR_SECRET_KEY, else a random key kept in the data folder (created on first start)."""
+    if os.environ.get("MAAKBAAR_SECRET_KEY"):
+        return os.environ["MAAKBAAR_SECRET_KEY"]
+    path = Path(data_dir()) / "secret_key"
+    if path.is_file():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    try:
+        path.chmod(0o600)
+    except OSError:
+        pass
+    return key
+
+
+def secure_cookies() -> bool:
+    return os.environ.get("MAAKBAAR_SECURE_COOKIES", "") in ("1", "true", "yes")
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+class LoginRequired(Exception):
+    """A page was asked for without a log-in: redirect to /login."""
+
+    def __init__(self, next_url: str):
+        self.next_url = next_url
+
+
+def log_in(request: Request, user: User) -> None:
+    request.session.clear()  # a fresh session (and CSRF token) at every log-in
+    request.session["user_id"] = user.id
+    request.session["csrf"] = secrets.token_urlsafe(32)
+
+
+def log_out(request: Request) -> None:
+    request.session.clear()
+
+
+def user_from_request(request: Request, db: Session) -> User | None:
+    user_id = request.session.get("user_id")
+    if not isinstance(user_id, int):
+        return None
+    user = get_user(db, user_id)
+    if user is None or not user.active:
+        request.session.clear()
+        return None
+    return user
+
+
+async def check_csrf(request: Request) -> None:
+    if request.method not in UNSAFE:
+        return
+    expected = request.session.get("csrf")
+    given = request.headers.get("x-csrf-token")
+    if not given and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        given = form.get("csrf_token")
+    if not expected or not isinstance(given, str) or not secrets.compare_digest(expected, given):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
+
+
+def api_permission(permission: str, session_dependency):
+    """Dependency for API routes: 401 without a log-in, 403 without the permission, CSRF on unsafe methods."""
+
+    async def dependency(request: Request, db: Session = Depends(session_dependency)) -> User:
+        user = user_from_request(request, db)
+        if user is None:
+            raise HTTPException(401, "log in first (POST /api/login)")
+        if not user.may(permission):
+            raise HTTPException(403, f"your role ({user.role}) may not do this ({permission})")
+        await check_csrf(request)
+        return user
+
+    return dependency
+
+
+def page_permission(permission: str, session_dependency):
+    """Dependency for pages: redirect to /login without a log-in; 403 page without the permission."""
+
+    async def dependency(request: Request, db: Session = Depends(session_dependency)) -> User:
+        user = user_from_request(request, db)
+        if user is None:
+            raise LoginRequired(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
+        if not user.may(permission):
+            raise HTTPException(403, f"your role ({user.role}) may not open this page")
+        await check_csrf(request)
+        return user
+
+    return dependency
