@@ -120,3 +120,22 @@ def demo_shop():
     from maakbaar.services.demo import build_demo_shop
 
     return build_demo_shop(seed=7, start=DEMO_START)
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory, demo_shop):
+    """A SQLite file with the demo shop, its users and a plan; tests copy it and change their copy."""
+    import datetime as dt
+
+    from maakbaar.services import planning_service, shop_io, user_service
+    from maakbaar.store.db import unit_of_work
+
+    path = tmp_path_factory.mktemp("web") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with unit_of_work(engine) as session:
+        shop_io.store_shop(session, demo_shop)
+        user_service.add_demo_users(session, [o.code for o in demo_shop.operators])
+        planning_service.plan_shop(session, dt.datetime(2026, 11, 30, 6, 0), time_limit=0.5)
+    engine.dispose()
+    return path

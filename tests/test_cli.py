@@ -108,15 +108,25 @@ def test_serve_answers_on_http(workdir):
     process = subprocess.Popen([sys.executable, "-m", "maakbaar.cli.main", "serve", "--port", str(port)],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
+        import http.cookiejar
+
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         body = ""
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/orders", timeout=2) as response:
+                with opener.open(f"http://127.0.0.1:{port}/orders", timeout=2) as response:  # redirected to log in
                     body = response.read().decode()
                 break
             except OSError:
                 time.sleep(0.2)
-        assert "Openstaande orders" in body
+        assert 'name="password"' in body and "Inloggen" in body
+        login = urllib.request.Request(f"http://127.0.0.1:{port}/api/login", method="POST",
+                                       data=json.dumps({"username": "planner", "password": "maakbaar-demo"}).encode(),
+                                       headers={"Content-Type": "application/json"})
+        with opener.open(login, timeout=5) as response:
+            assert json.loads(response.read())["role"] == "planner"
+        with opener.open(f"http://127.0.0.1:{port}/orders", timeout=5) as response:
+            body = response.read().decode()
         assert body.count('data-order="ORD-') >= 60
     finally:
         process.terminate()

@@ -157,5 +157,5 @@ def test_order_footprint_from_the_database_by_hand(session):
     assert result.utilisation_source == {1: "default"}
     green = co2_service.footprint_of_order(session, "ORD-1", grid="NL-GREEN-GO", distance_km=0)
     assert green.footprint.by_key()["process"] == 0 and "transport" not in green.footprint.by_key()
-    with pytest.raises(co2_service.Co2Error, match="ORD-9 does not exist"):
+    with pytest.raises(LookupError, match="ORD-9"):
         co2_service.footprint_of_order(session, "ORD-9")

@@ -21,22 +21,6 @@ PASSWORD = user_service.DEMO_PASSWORD
 ORIGIN = dt.datetime(2026, 11, 30, 6, 0)
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory, demo_shop):
-    """A SQLite file with the demo shop, its users and a plan; each test gets its own copy."""
-    from maakbaar.store import migrate
-
-    path = tmp_path_factory.mktemp("web") / "template.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate.upgrade(engine)
-    with unit_of_work(engine) as session:
-        shop_io.store_shop(session, demo_shop)
-        user_service.add_demo_users(session, [o.code for o in demo_shop.operators])
-        planning_service.plan_shop(session, ORIGIN, time_limit=0.5)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
 def app(demo_database, tmp_path, monkeypatch):
     monkeypatch.setenv("MAAKBAAR_DATA_DIR", str(tmp_path / "data"))

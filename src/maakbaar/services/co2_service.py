@@ -22,7 +22,7 @@ from ..co2.footprint import Footprint, FootprintLine, Leg, OperationEnergy, orde
 from ..config import data_dir
 from ..costing.model import CostTables
 from ..domain import OrderStatus
-from ..store.repositories import Repositories
+from ..store.repositories import NotFoundError, Repositories
 from ..store.tables import NestLineRow, NestRow
 
 GRID_SETTING, DISTANCE_SETTING, MODE_SETTING = "co2.grid", "co2.outbound_km", "co2.outbound_mode"
@@ -91,7 +91,7 @@ def footprint_of_order(session: Session, order_number: str, factors: FactorSet |
     factors = factors or shop_factors()
     order = order or Repositories(session).orders.get(order_number)
     if order is None:
-        raise Co2Error(f"order {order_number} does not exist")
+        raise NotFoundError("order", order_number)
     shop = shop or _ShopData(session)
     nested = nest_utilisation(session, order_number)
     lines, sources = [], {}

@@ -20,7 +20,7 @@ from ..costing.model import CostError, CostTables, laser_seconds
 from ..domain import OrderStatus, StockItem, StockKind, WorkCenterType
 from ..nesting import GroupNest, NestPart, RemnantRule, SheetSpec, nest_by_material
 from ..nesting.model import Layout, Placement
-from ..store.repositories import Repositories
+from ..store.repositories import NotFoundError, Repositories
 from ..store.tables import NestLineRow, NestRow, NestSheetRow
 
 BUY_PREFIX = "KOOP-"  # sheets the nest needs beyond the stock: to be ordered
@@ -289,7 +289,7 @@ def nest_row(session: Session, nest_id: int) -> NestRow:
     row = session.scalars(select(NestRow).where(NestRow.id == nest_id)
                           .options(selectinload(NestRow.sheets), selectinload(NestRow.lines))).one_or_none()
     if row is None:
-        raise NestingServiceError(f"nest {nest_id} does not exist")
+        raise NotFoundError("nest", nest_id)
     return row
 
 

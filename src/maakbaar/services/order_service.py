@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain import Order, OrderStatus, WorkOrder, WorkOrderOperation
-from ..store.repositories import Repositories
+from ..store.repositories import NotFoundError, Repositories
 from ..store.tables import OrderRow, PlanJobRow, PlanRow
 
 
@@ -85,7 +85,7 @@ def release_order(session: Session, number: str) -> list[WorkOrder]:
     repos = Repositories(session)
     order = repos.orders.get(number)
     if order is None:
-        raise ReleaseError(f"unknown order '{number}'")
+        raise NotFoundError("order", number)
     if order.status not in (OrderStatus.QUOTED, OrderStatus.ORDERED):
         raise ReleaseError(f"order {number} is {order.status.value}; only quoted or ordered orders can be released")
     created = create_work_orders(session, order)

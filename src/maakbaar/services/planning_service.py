@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from ..store.repositories import NotFoundError
 from ..domain import OrderStatus
 from ..planning import engine
 from ..planning.cpsat import Progress
@@ -148,7 +149,7 @@ def promise_order(session: Session, number: str, origin: dt.datetime | None = No
     shop = shop_io.load_shop(session)
     order = next((o for o in shop.orders if o.number == number), None)
     if order is None:
-        raise PlanningServiceError(f"unknown order '{number}'")
+        raise NotFoundError("order", number)
     origin = default_origin(origin)
     others = tuple(o for o in shop.orders if o.number != number)
     as_ordered = order.model_copy(update={"status": OrderStatus.ORDERED})

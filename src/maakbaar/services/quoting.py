@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..costing.model import CostError, CostTables, MachineLimits, MaterialInput, PartInput, PartQuote, quote_part
 from ..domain import Part, QuantityBreak, Quote, QuoteLine, QuoteStatus, RoutingStep, WorkCenterType
 from ..geometry import DxfProblem, PartGeometry, read_dxf
-from ..store.repositories import Repositories
+from ..store.repositories import NotFoundError, Repositories
 
 
 class QuoteError(ValueError):
@@ -168,7 +168,7 @@ def order_from_quote(session: Session, quote_number: str, quantities: dict[int, 
     repos = Repositories(session)
     quote = repos.quotes.get(quote_number)
     if quote is None:
-        raise QuoteError(f"unknown quote '{quote_number}'")
+        raise NotFoundError("quote", quote_number)
     today = today or dt.date.today()
     lines, lead = [], 0
     for line in quote.lines:

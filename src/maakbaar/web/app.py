@@ -68,6 +68,10 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
             yield s
 
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
     @app.get("/vendor/{name}", include_in_schema=False)
     def vendor(name: str):
         relative = VENDOR.get(name)

@@ -329,6 +329,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     def job_plan(request: Request, time_limit: float = Form(10), mode: str = Form("replan"),
                  db: Session = Depends(session_dependency), user=Depends(page("planning"))):
         job_id = runner.submit("plan", {"time_limit": min(max(time_limit, 1), 600), "mode": mode}, user.username)
+        db.rollback()  # end this request's read snapshot: the job row was committed by another connection
         return render(request, "_job.html", user, job=runner.status(db, job_id))
 
     @router.post("/jobs/nest")
@@ -338,6 +339,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         job_id = runner.submit("nest", {"material": material or None,
                                         "thickness_mm": float(thickness_mm) if thickness_mm else None,
                                         "time_limit": min(max(time_limit, 1), 600)}, user.username)
+        db.rollback()  # end this request's read snapshot: the job row was committed by another connection
         return render(request, "_job.html", user, job=runner.status(db, job_id))
 
     # ------------------------------------------------------------------ CO2

@@ -33,7 +33,8 @@
       const start = new Date(new Date(data.first).getTime() - 2 * 3600000);
       timeline = new vis.Timeline(element, items, groups, {
         start: start, end: new Date(start.getTime() + 3 * 86400000), stack: false, orientation: "top",
-        zoomMin: 3600000, zoomMax: 30 * 86400000, editable: editable ? {updateTime: true, updateGroup: true, remove: false} : false,
+        onInitialDrawComplete: () => { element.dataset.loaded = "true"; },
+        itemsAlwaysDraggable: {item: true, range: true}, zoomMin: 3600000, zoomMax: 30 * 86400000, editable: editable ? {updateTime: true, updateGroup: true, remove: false} : false,
         snap: (date) => { const d = new Date(date); d.setMinutes(Math.round(d.getMinutes() / 15) * 15, 0, 0); return d; },
         tooltip: {followMouse: true, overflowMethod: "cap"}, groupHeightMode: "fixed", margin: {item: 2},
         onMove: async (item, callback) => {
@@ -59,7 +60,8 @@
         detail.innerHTML = item.title + (item.order ? ' <a href="/orders/' + encodeURIComponent(item.order) + '">→</a>' : "");
       });
     }
-    element.dataset.loaded = "true";
+    window.maakbaarBoard = {timeline, items, groups};  // for tests and for the curious
+    element.dataset.refreshed = String(Date.now());
     element.dataset.items = String(data.items.filter(i => i.type !== "background" && !String(i.id).startsWith("setup:")).length);
   }
 
