@@ -116,6 +116,13 @@ def sheets(args) -> str:
     return run(args.sizes, args.seconds)
 
 
+def web(args) -> str:
+    from benchmarks.web import run as run_web
+
+    sizes = [None if s == 0 else s for s in args.sizes]
+    return run_web(sizes, args.users, args.seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="suite", required=True)
@@ -137,9 +144,13 @@ def main() -> None:
     n = sub.add_parser("sheets", help="realistic job mixes on 3000x1500 sheets: packingsolver, spyrrow cut, shelf")
     n.add_argument("--seconds", type=float, default=30)
     n.add_argument("--sizes", type=int, nargs="*", default=[50, 150, 300])
+    w = sub.add_parser("web", help="web latency p50/p95 under concurrent clients (locust): board, orders, dashboard")
+    w.add_argument("--sizes", type=int, nargs="*", default=[0, 500], help="0 = the demo shop")
+    w.add_argument("--users", type=int, default=20)
+    w.add_argument("--seconds", type=int, default=30)
     args = parser.parse_args()
     started = time.monotonic()
-    table = {"classic": classic, "shop": shop, "quoting": quoting, "esicup": esicup, "sheets": sheets}[args.suite](args)
+    table = {"classic": classic, "shop": shop, "quoting": quoting, "esicup": esicup, "sheets": sheets, "web": web}[args.suite](args)
     command = "benchmarks/run.sh " + " ".join(sys.argv[1:])
     header = (f"### {args.suite} ({dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
               f"{time.monotonic() - started:.0f} s)\n\nCommand: `{command}`\n\n")

@@ -160,6 +160,8 @@ def test_order_create_release_detail_and_promise(planner, demo_shop):
     assert page.status_code == 200 and "WO-NEW1-1" in page.text and "kg CO2e" in page.text
     filtered = planner.get("/api/orders-overview", params={"customer": "K1001"}).json()
     assert filtered and all(o["customer_code"] == "K1001" for o in filtered)
+    due = planner.get("/api/orders-overview", params={"due_before": "2026-12-04"}).json()
+    assert due and all(o["due_date"] <= "2026-12-04" for o in due)
     late = planner.get("/api/orders-overview", params={"late": "true"}).json()
     assert all(o["late"] or o["planned_late"] for o in late)
 

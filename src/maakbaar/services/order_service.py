@@ -116,9 +116,9 @@ def create_work_orders(session: Session, order: Order) -> list[WorkOrder]:
 
 
 def filter_orders(rows: list[OrderSummary], status: str | None = None, customer: str | None = None,
-                  late: bool | None = None) -> list[OrderSummary]:
+                  late: bool | None = None, due_before: dt.date | None = None) -> list[OrderSummary]:
     """The order list's filters: status, customer (code or part of the name), late (due date passed or the
-    plan finishes after it)."""
+    plan finishes after it), due on or before a date."""
     out = []
     needle = (customer or "").strip().lower()
     for o in rows:
@@ -128,6 +128,8 @@ def filter_orders(rows: list[OrderSummary], status: str | None = None, customer:
             continue
         is_late = o.late or bool(o.planned_late)
         if late is not None and is_late != late:
+            continue
+        if due_before is not None and o.due_date > due_before:
             continue
         out.append(o)
     return out

@@ -102,18 +102,31 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         return None
     if not row.active or not _verify(row.password_hash, password):
         return None
-    if _hasher.check_needs_rehash(row.password_hash):
-        row.password_hash = hash_secret(password)
-    row.last_login = dt.datetime.now().replace(microsecond=0)
-    return _user(row)
+    return _user(row)  # a read only: many people log in at once at shift start; see record_login
 
 
 def authenticate_badge(session: Session, badge: str, pin: str) -> User | None:
     row = session.scalar(select(UserRow).where(UserRow.badge == badge.strip()))
     if row is None or not row.active or not _verify(row.pin_hash, pin):
         return None
-    row.last_login = dt.datetime.now().replace(microsecond=0)
     return _user(row)
+
+
+def record_login(session_factory, user_id: int, password: str | None = None) -> None:
+    """Note the log-in time (and rehash an outdated password hash) in a short transaction of its own.
+    Best effort: a busy database must not refuse a log-in."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        with session_factory() as session, session.begin():
+            row = session.get(UserRow, user_id)
+            if row is None:
+                return
+            row.last_login = dt.datetime.now().replace(microsecond=0)
+            if password is not None and _hasher.check_needs_rehash(row.password_hash):
+                row.password_hash = hash_secret(password)
+    except OperationalError:
+        pass
 
 
 def get_user(session: Session, user_id: int) -> User | None:

@@ -155,7 +155,8 @@ def build_router(session_dependency, runner) -> APIRouter:
         user = user_service.authenticate(db, body.username, body.password)
         if user is None:
             raise HTTPException(401, "unknown user or wrong password")
-        db.commit()
+        db.rollback()
+        user_service.record_login(lambda: Session(db.get_bind()), user.id, body.password)
         log_in(request, user)
         return {"username": user.username, "role": user.role, "csrf_token": csrf_token(request)}
 
@@ -203,10 +204,11 @@ def build_router(session_dependency, runner) -> APIRouter:
     # ------------------------------------------------------------------ orders
     @router.get("/orders-overview", tags=["orders"])
     def orders_overview(status: str | None = None, customer: str | None = None, late: bool | None = None,
-                        include_closed: bool = False, db: Session = Depends(session_dependency),
-                        _=Depends(need("read"))):
+                        due_before: dt.date | None = None, include_closed: bool = False,
+                        db: Session = Depends(session_dependency), _=Depends(need("read"))):
         rows = order_service.order_overview(db, include_closed=include_closed or bool(status))
-        return [dict(vars(o), status=o.status.value) for o in order_service.filter_orders(rows, status, customer, late)]
+        return [dict(vars(o), status=o.status.value)
+                for o in order_service.filter_orders(rows, status, customer, late, due_before)]
 
     @router.get("/orders/{number}/detail", tags=["orders"])
     def order_detail(number: str, db: Session = Depends(session_dependency), _=Depends(need("read"))):

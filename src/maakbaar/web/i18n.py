@@ -35,6 +35,7 @@ WORDS: dict[str, dict[str, str]] = {
     "status.delivered": {"nl": "geleverd", "en": "delivered"},
     "status.cancelled": {"nl": "geannuleerd", "en": "cancelled"},
     "language": {"nl": "English", "en": "Nederlands"},
+    "due_before": {"nl": "Leverdatum tot en met", "en": "Due on or before"},
     'line.material': {"nl": 'Materiaal', "en": 'Material'},
     'line.laser': {"nl": 'Laser', "en": 'Laser'},
     'line.bending': {"nl": 'Kanten', "en": 'Bending'},

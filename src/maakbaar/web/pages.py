@@ -78,7 +78,8 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             return render(request, "login.html", None, status_code=401, next=next,
                           error=translator(language_of(request))("login_failed"),
                           demo=user_service.DEMO_USERS, demo_password=user_service.DEMO_PASSWORD)
-        db.commit()
+        db.rollback()
+        user_service.record_login(lambda: Session(db.get_bind()), user.id, password)
         log_in(request, user)
         target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
         if user.role == "operator" and target == "/dashboard":
@@ -104,14 +105,18 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
 
     # ------------------------------------------------------------------ orders
     @router.get("/orders")
-    def orders_page(request: Request, status: str = "", customer: str = "", late: str = "",
+    def orders_page(request: Request, status: str = "", customer: str = "", late: str = "", due_before: str = "",
                     db: Session = Depends(session_dependency), user=Depends(page())):
         rows = order_service.order_overview(db, include_closed=bool(status))
         late_filter = {"yes": True, "no": False}.get(late)
-        orders = order_service.filter_orders(rows, status or None, customer or None, late_filter)
+        try:
+            due = dt.date.fromisoformat(due_before) if due_before else None
+        except ValueError:
+            due = None
+        orders = order_service.filter_orders(rows, status or None, customer or None, late_filter, due)
         values = dict(orders=orders, late_count=sum(o.late or bool(o.planned_late) for o in orders),
                       total_value=money(sum(o.value for o in orders), language_of(request)),
-                      filters={"status": status, "customer": customer, "late": late},
+                      filters={"status": status, "customer": customer, "late": late, "due_before": due_before},
                       statuses=[s.value for s in OrderStatus])
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "orders-table":
             return render(request, "_orders_table.html", user, **values)

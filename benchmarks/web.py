@@ -1,0 +1,104 @@
+"""Web latency: p50/p95 of the planning board data, the order list and the dashboard under 20 concurrent
+clients on loopback (locust, from PyPI), with the demo shop and a 500-order shop. Baseline in the same run:
+/api/health (log-in check, one query), so the ratio shows what the pages cost beyond the framework."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PAGES = ("planning board data", "order list (page)", "order list (API)", "dashboard (page)", "health (baseline)")
+
+
+def _prepare(folder: Path, orders: int | None) -> None:
+    from maakbaar.services import demo, planning_service, shop_io, user_service
+    from maakbaar.store import migrate
+    from maakbaar.store.db import make_engine, unit_of_work
+
+    engine = make_engine(f"sqlite:///{folder / 'maakbaar.db'}")
+    migrate.upgrade(engine)
+    start = dt.date.today()
+    with unit_of_work(engine) as session:
+        shop = demo.build_demo_shop(1, start, order_count=orders)
+        shop_io.store_shop(session, shop)
+        user_service.add_demo_users(session, [o.code for o in shop.operators])
+    with unit_of_work(engine) as session:
+        planning_service.plan_shop(session, None, time_limit=5)
+    engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure(orders: int | None, users: int, seconds: int) -> dict[str, dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _prepare(folder, orders)
+        port = _free_port()
+        env = {**os.environ, "MAAKBAAR_DATA_DIR": str(folder)}
+        server = subprocess.Popen([sys.executable, "-m", "maakbaar.cli.main", "serve", "--port", str(port)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            stem = folder / "stats"
+            subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "web_locustfile.py"), "--headless",
+                            "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host",
+                            f"http://127.0.0.1:{port}", "--csv", str(stem), "--only-summary",
+                            "--exit-code-on-error", "0"], check=True, stdout=subprocess.DEVNULL,
+                           stderr=open(folder / "locust.log", "w"))
+            failures = (folder / f"{stem.name}_failures.csv")
+            if failures.exists() and failures.read_text().count("\n") > 1:
+                print(failures.read_text()[:2000], file=sys.stderr)
+            rows = {}
+            with open(f"{stem}_stats.csv") as handle:
+                for row in csv.DictReader(handle):
+                    rows[row["Name"]] = {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+                                         "p50": float(row["50%"]), "p95": float(row["95%"])}
+            return rows
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def run(sizes: list[int | None], users: int, seconds: int) -> str:
+    lines = ["| shop | endpoint | requests | failures | p50 ms | p95 ms | p95 / health p95 |",
+             "|---|---|---|---|---|---|---|"]
+    verdicts = []
+    for size in sizes:
+        rows = measure(size, users, seconds)
+        base = rows["health (baseline)"]["p95"] or 1.0
+        label = "demo" if size is None else f"{size} orders"
+        for name in PAGES:
+            r = rows.get(name)
+            if r is None:
+                continue
+            line = (f"| {label} | {name} | {r['requests']} | {r['failures']} | {r['p50']:.0f} | {r['p95']:.0f} | "
+                    f"{r['p95'] / base:.1f} |")
+            lines.append(line)
+            print(line, flush=True)
+            if size == 500 and name != "health (baseline)":
+                verdicts.append(r["p95"] < 200)
+    target = ("met" if verdicts and all(verdicts) else "not met") if verdicts else "not measured"
+    return "\n".join(lines) + (f"\n\n{users} concurrent clients, {seconds} s per shop, one server process (uvicorn), "
+                               f"SQLite. Target p95 < 200 ms at 500 orders: **{target}**.\n")
