@@ -48,15 +48,18 @@ def measure(orders: int | None, users: int, seconds: int) -> dict[str, dict]:
         _prepare(folder, orders)
         port = _free_port()
         env = {**os.environ, "MAAKBAAR_DATA_DIR": str(folder)}
+        server_log = open(folder / "server.log", "w")
         server = subprocess.Popen([sys.executable, "-m", "maakbaar.cli.main", "serve", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  stdout=server_log, stderr=subprocess.STDOUT)
         try:
-            for _ in range(100):
+            for _ in range(300):
                 try:
                     urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1)
                     break
                 except OSError:
                     time.sleep(0.2)
+            else:
+                raise RuntimeError("the server did not start: " + (folder / "server.log").read_text()[-2000:])
             stem = folder / "stats"
             subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "web_locustfile.py"), "--headless",
                             "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host",

@@ -14,7 +14,7 @@ EXPECTED_TABLES = {
     "machine_downtimes", "operators", "operator_skills", "customers", "stock_items", "parts", "routing_steps",
     "routing_step_machines", "orders", "order_lines", "work_orders", "work_order_operations", "operation_machines",
     "quotes", "quote_lines", "quote_breaks", "shop_settings", "plans", "plan_operations", "plan_jobs",
-    "nests", "nest_sheets", "nest_lines", "users", "jobs",
+    "nests", "nest_sheets", "nest_lines", "users", "jobs", "time_entries", "floor_events",
 }
 
 

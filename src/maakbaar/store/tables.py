@@ -12,12 +12,14 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -572,3 +574,45 @@ class JobRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class TimeEntryRow(Base):
+    """Time an operator spent on an operation (setup or run), with the pieces he reported at its end."""
+
+    __tablename__ = "time_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("work_order_operations.id", ondelete="CASCADE"), index=True)
+    op_key: Mapped[str] = mapped_column(String(120), index=True)
+    operator_code: Mapped[str] = mapped_column(String(CODE), index=True)
+    machine_code: Mapped[str | None] = mapped_column(String(CODE), nullable=True)
+    activity: Mapped[str] = mapped_column(String(10))  # setup, run
+    unattended: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    end_reason: Mapped[str] = mapped_column(String(200), default="")
+    good_qty: Mapped[int] = mapped_column(Integer, default=0)
+    scrap_qty: Mapped[int] = mapped_column(Integer, default=0)
+    auto_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (
+        CheckConstraint("activity IN ('setup', 'run')", name="activity_known"),
+        CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),
+        CheckConstraint("good_qty >= 0 AND scrap_qty >= 0", name="quantities_not_negative"),
+        # one open entry per operator and operation: two terminals can never both start the same person twice
+        Index("uq_time_entries_open", "operation_id", "operator_code", unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+    )
+
+
+class FloorEventRow(Base):
+    """Every booking from the floor, once: a request repeated after a network hiccup has the same key."""
+
+    __tablename__ = "floor_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    operator_code: Mapped[str] = mapped_column(String(CODE))
+    op_key: Mapped[str] = mapped_column(String(120), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    result: Mapped[dict] = mapped_column(JSON, default=dict)
+    handled: Mapped[bool] = mapped_column(Boolean, default=False)  # for the planner: breakdowns, quality

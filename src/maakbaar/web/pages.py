@@ -10,6 +10,7 @@ from urllib.parse import quote as urlquote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -73,13 +74,13 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         from .security import check_csrf
 
         await check_csrf(request)
-        user = user_service.authenticate(db, username, password)
+        user = await run_in_threadpool(user_service.authenticate, db, username, password)
         if user is None:
             return render(request, "login.html", None, status_code=401, next=next,
                           error=translator(language_of(request))("login_failed"),
                           demo=user_service.DEMO_USERS, demo_password=user_service.DEMO_PASSWORD)
         db.rollback()
-        user_service.record_login(lambda: Session(db.get_bind()), user.id, password)
+        await run_in_threadpool(user_service.record_login, lambda: Session(db.get_bind()), user.id, password)
         log_in(request, user)
         target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
         if user.role == "operator" and target == "/dashboard":
@@ -130,6 +131,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     async def order_create(request: Request, db: Session = Depends(session_dependency),
                            user=Depends(page("orders"))):
         form = await request.form()
+        return await run_in_threadpool(_create_order, request, dict(form), db, user)
+
+    def _create_order(request: Request, form: dict, db: Session, user):
         repos = Repositories(db)
         errors = []
         try:
@@ -175,7 +179,10 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.post("/orders/{number}/edit")
     async def order_edit(number: str, request: Request, db: Session = Depends(session_dependency),
                          user=Depends(page("orders"))):
-        form = await request.form()
+        form = dict(await request.form())
+        return await run_in_threadpool(_edit_order, number, form, db)
+
+    def _edit_order(number: str, form: dict, db: Session):
         repos = Repositories(db)
         order = repos.orders.get(number)
         if order is None:

@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from ..config import data_dir
@@ -96,7 +97,8 @@ def api_permission(permission: str, session_dependency):
     """Dependency for API routes: 401 without a log-in, 403 without the permission, CSRF on unsafe methods."""
 
     async def dependency(request: Request, db: Session = Depends(session_dependency)) -> User:
-        user = user_from_request(request, db)
+        # the database is asked in a worker thread: never block the event loop (it would starve the pool)
+        user = await run_in_threadpool(user_from_request, request, db)
         if user is None:
             raise HTTPException(401, "log in first (POST /api/login)")
         if not user.may(permission):
@@ -111,7 +113,7 @@ def page_permission(permission: str, session_dependency):
     """Dependency for pages: redirect to /login without a log-in; 403 page without the permission."""
 
     async def dependency(request: Request, db: Session = Depends(session_dependency)) -> User:
-        user = user_from_request(request, db)
+        user = await run_in_threadpool(user_from_request, request, db)
         if user is None:
             raise LoginRequired(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
         if not user.may(permission):

@@ -1,0 +1,351 @@
+"""The shop floor: bookings from the terminals, their consequences, forgotten clock-outs, and the queue.
+
+Never commits. A booking locks its operation row (SELECT ... FOR UPDATE on PostgreSQL; SQLite has one writer
+at a time) and the operator's open entries, decides with the pure state machine, and records itself in
+``floor_events`` under its idempotency key first: a request repeated after a network hiccup finds its key
+and gets the stored answer; two at the same moment collide on the key and the second gets the first's answer.
+A partial unique index allows one open time entry per operator and operation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain import Closure, OperationStatus, OrderStatus, WorkOrder, WorkOrderOperation
+from ..floor import BookingError, Entry, OperationState, decide
+from ..store.repositories import NotFoundError, Repositories
+from ..store.tables import (
+    FloorEventRow,
+    MachineRow,
+    OrderLineRow,
+    OrderRow,
+    PlanOperationRow,
+    TimeEntryRow,
+    WorkOrderOperationRow,
+    WorkOrderRow,
+)
+from .planning_service import current_plan_row
+
+AUTO_CLOSE_GRACE = dt.timedelta(minutes=30)
+BREAKDOWN_HOURS = 4
+
+
+def now_minute() -> dt.datetime:
+    return dt.datetime.now().replace(second=0, microsecond=0)
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def _operation_row(session: Session, op_key: str, lock: bool = True) -> tuple[WorkOrderRow, WorkOrderOperationRow]:
+    number, _, sequence = op_key.rpartition("/")
+    if not number or not sequence.isdigit():
+        raise NotFoundError("operation", op_key)
+    query = (select(WorkOrderOperationRow).join(WorkOrderRow, WorkOrderRow.id == WorkOrderOperationRow.work_order_id)
+             .where(WorkOrderRow.number == number, WorkOrderOperationRow.sequence == int(sequence)))
+    if lock:
+        query = query.with_for_update()
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        raise NotFoundError("operation", op_key)
+    work_order = session.scalars(select(WorkOrderRow).where(WorkOrderRow.id == row.work_order_id)
+                                 .options(selectinload(WorkOrderRow.operations))).one()
+    return work_order, row
+
+
+def _previous_done(work_order: WorkOrderRow, row: WorkOrderOperationRow) -> int | None:
+    earlier = [o for o in work_order.operations if o.sequence < row.sequence]
+    if not earlier:
+        return None
+    previous = max(earlier, key=lambda o: o.sequence)
+    if previous.status == OperationStatus.DONE.value:
+        return previous.quantity_done if previous.quantity_done else work_order.quantity
+    return previous.quantity_done
+
+
+def _entries(session: Session, *where, lock: bool = False) -> list[TimeEntryRow]:
+    query = select(TimeEntryRow).where(TimeEntryRow.ended_at.is_(None), *where)
+    if lock:
+        query = query.with_for_update()
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    op_key: str
+    action: str
+    status: str
+    quantity_done: int
+    quantity: int
+    messages: tuple[str, ...]
+    remake: str | None = None
+    machine_down: str | None = None
+    repeated: bool = False
+
+    def as_dict(self) -> dict:
+        return {"op_key": self.op_key, "action": self.action, "status": self.status,
+                "quantity_done": self.quantity_done, "quantity": self.quantity, "messages": list(self.messages),
+                "remake": self.remake, "machine_down": self.machine_down, "repeated": self.repeated}
+
+
+def stored_result(session: Session, idempotency_key: str) -> BookingResult | None:
+    event = session.scalar(select(FloorEventRow).where(FloorEventRow.idempotency_key == idempotency_key))
+    if event is None:
+        return None
+    return BookingResult(**{**event.result, "messages": tuple(event.result.get("messages", ())), "repeated": True})
+
+
+def book(session: Session, op_key: str, action: str, operator: str, idempotency_key: str, good: int = 0,
+         scrap: int = 0, last: bool = False, reason: str = "", machine: str | None = None,
+         now: dt.datetime | None = None) -> BookingResult:
+    """Book ``action`` by ``operator`` on ``op_key``; the same idempotency key twice books once."""
+    if not idempotency_key or len(idempotency_key) > 80:
+        raise BookingError("every booking needs an idempotency key (1-80 characters)")
+    repeated = stored_result(session, idempotency_key)
+    if repeated is not None:
+        return repeated
+    now = (now or now_minute()).replace(microsecond=0)
+    work_order, row = _operation_row(session, op_key)
+    # the event first: a concurrent twin with the same key fails here, before anything else is written
+    event = FloorEventRow(idempotency_key=idempotency_key, created_at=now, operator_code=operator, op_key=op_key,
+                          action=action, payload={"good": good, "scrap": scrap, "last": last, "reason": reason,
+                                                  "machine": machine}, result={},
+                          handled=action not in ("breakdown", "quality"))
+    session.add(event)
+    session.flush()
+    on_op = _entries(session, TimeEntryRow.operation_id == row.id, lock=True)
+    mine_elsewhere = _entries(session, TimeEntryRow.operator_code == operator, TimeEntryRow.operation_id != row.id,
+                              lock=True)
+    state = OperationState(op_key, row.status, work_order.quantity, row.quantity_done, bool(row.unattended),
+                           _previous_done(work_order, row),
+                           tuple(Entry(e.operator_code, op_key, e.activity, e.unattended) for e in on_op))
+    transition = decide(state, action, operator,
+                        tuple(Entry(e.operator_code, e.op_key, e.activity, e.unattended) for e in mine_elsewhere),
+                        good=good, scrap=scrap, last=last, reason=reason)
+    open_by = {(e.operator_code, e.op_key): e for e in (*on_op, *mine_elsewhere)}
+    for who, key, why in transition.close:
+        entry = open_by[(who, key)]
+        entry.ended_at, entry.end_reason = max(now, entry.started_at), why[:200]
+        if who == operator and key == op_key and action == "finish":
+            entry.good_qty, entry.scrap_qty = good, scrap
+    session.flush()  # closed entries leave the partial unique index before new ones open
+    machine_code = machine or _machine_for(session, row, op_key)
+    for entry in transition.open:
+        session.add(TimeEntryRow(operation_id=row.id, op_key=op_key, operator_code=entry.operator,
+                                 machine_code=machine_code, activity=entry.activity, unattended=entry.unattended,
+                                 started_at=now))
+    row.status = transition.status
+    row.quantity_done += transition.good
+    row.version += 1
+    if transition.open and machine_code and row.assigned_machine_id is None:
+        row.assigned_machine_id = session.scalar(select(MachineRow.id).where(MachineRow.code == machine_code))
+    _switch_statuses(session, mine_elsewhere, transition)
+    session.flush()
+    remake = _remake(session, work_order, transition.remake) if transition.remake else None
+    down = _machine_down(session, machine_code, now, reason) if transition.machine_down and machine_code else None
+    _move_order_on(session, work_order)
+    messages = list(transition.messages)
+    if remake:
+        messages.append(f"{transition.remake} piece(s) to make again: work order {remake}")
+    if down:
+        messages.append(f"{down} marked down for {BREAKDOWN_HOURS} h; the planner is offered a replan")
+    result = BookingResult(op_key, action, row.status, row.quantity_done, work_order.quantity, tuple(messages),
+                           remake, down)
+    event.result = {k: v for k, v in result.as_dict().items() if k != "repeated"}
+    session.flush()
+    return result
+
+
+def _machine_for(session: Session, row: WorkOrderOperationRow, op_key: str) -> str | None:
+    """The machine the plan has for this operation, else its assigned or first eligible machine."""
+    plan = current_plan_row(session)
+    if plan is not None:
+        code = session.scalar(select(MachineRow.code).join(PlanOperationRow, PlanOperationRow.machine_id == MachineRow.id)
+                              .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.op_key == op_key))
+        if code:
+            return code
+    if row.assigned_machine is not None:
+        return row.assigned_machine.code
+    return row.machines[0].machine.code if row.machines else None
+
+
+def _switch_statuses(session: Session, elsewhere: list[TimeEntryRow], transition) -> None:
+    """Operations whose last open entry was just switched off become paused."""
+    touched = {key for _who, key, _why in transition.close if any(e.op_key == key for e in elsewhere)}
+    for key in touched:
+        _work_order, other = _operation_row(session, key, lock=False)
+        if other.status == "started" and not _entries(session, TimeEntryRow.operation_id == other.id):
+            other.status = "paused"
+            other.version += 1
+
+
+def _remake(session: Session, work_order_row: WorkOrderRow, quantity: int) -> str:
+    """Scrap makes a remake need: a new work order for the scrapped pieces, the full routing again."""
+    repos = Repositories(session)
+    work_order = repos.work_orders.get(work_order_row.number)
+    base = work_order.number.split("-R")[0]
+    existing = [n for n in repos.work_orders.keys() if n.startswith(base + "-R")]
+    number = f"{base}-R{len(existing) + 1}"
+    part = repos.parts.get(work_order.part)
+    operations = tuple(WorkOrderOperation.from_routing_step(s) for s in part.routing)
+    repos.work_orders.add(WorkOrder(number=number, order=work_order.order, line_no=work_order.line_no,
+                                    part=work_order.part, quantity=quantity, release_date=work_order.release_date,
+                                    due_date=max(work_order.due_date, work_order.release_date),
+                                    status=OrderStatus.RELEASED, operations=operations))
+    return number
+
+
+def _machine_down(session: Session, machine: str, now: dt.datetime, reason: str) -> str | None:
+    repos = Repositories(session)
+    stored = repos.machines.get(machine)
+    if stored is None:
+        return None
+    closure = Closure(start=now, end=now + dt.timedelta(hours=BREAKDOWN_HOURS),
+                      reason=(f"storing: {reason}" if reason else "storing (gemeld op de vloer)")[:200])
+    repos.machines.replace(stored.model_copy(update={"downtimes": (*stored.downtimes, closure)}))
+    return machine
+
+
+def _move_order_on(session: Session, work_order: WorkOrderRow) -> None:
+    """A started operation puts the order in progress; the last operation done finishes work order and order."""
+    session.flush()
+    statuses = [o.status for o in work_order.operations]
+    if all(s == "done" for s in statuses):
+        work_order.status = OrderStatus.DONE.value
+    elif any(s != "pending" for s in statuses):
+        work_order.status = OrderStatus.IN_PROGRESS.value
+    order_id = work_order.order_line.order_id
+    order = session.get(OrderRow, order_id)
+    all_work = list(session.scalars(select(WorkOrderRow).join(OrderLineRow, OrderLineRow.id == WorkOrderRow.order_line_id)
+                                    .where(OrderLineRow.order_id == order_id)))
+    if order.status in (OrderStatus.RELEASED.value, OrderStatus.ORDERED.value) and work_order.status != "released":
+        order.status = OrderStatus.IN_PROGRESS.value
+        order.version += 1
+    line_count = session.scalar(select(func.count(OrderLineRow.id)).where(OrderLineRow.order_id == order_id))
+    lines_done = {w.order_line_id for w in all_work if w.status == OrderStatus.DONE.value}
+    open_work = [w for w in all_work if w.status != OrderStatus.DONE.value]
+    if not open_work and len(lines_done) == line_count and order.status != OrderStatus.DONE.value:
+        order.status = OrderStatus.DONE.value
+        order.version += 1
+
+
+def close_forgotten(session: Session, now: dt.datetime | None = None) -> list[str]:
+    """Entries still open well after the operator's shift ended are closed at the shift end and marked, so
+    nobody's time runs on through the night. Unattended machine runs are left running."""
+    now = now or now_minute()
+    repos = Repositories(session)
+    operators = {o.code: o for o in repos.operators.list()}
+    calendars = {c.code: c for c in repos.calendars.list()}
+    closed = []
+    for entry in _entries(session, TimeEntryRow.started_at < now - AUTO_CLOSE_GRACE):
+        if entry.activity == "run" and entry.unattended:
+            continue
+        operator = operators.get(entry.operator_code)
+        calendar = calendars.get(operator.calendar) if operator else None
+        if calendar is None:
+            continue
+        intervals = calendar.working_intervals(entry.started_at - dt.timedelta(hours=1), now)
+        if any(a <= now < b for a, b in intervals):
+            continue  # still on shift
+        ends = [b for a, b in intervals if b > entry.started_at]
+        end = ends[0] if ends else entry.started_at
+        if now - end < AUTO_CLOSE_GRACE:
+            continue
+        entry.ended_at, entry.end_reason, entry.auto_closed = end, "forgotten: closed at the shift end", True
+        _work_order, row = _operation_row(session, entry.op_key, lock=False)
+        session.flush()
+        if row.status == "started" and not _entries(session, TimeEntryRow.operation_id == row.id):
+            row.status = "paused"
+            row.version += 1
+        closed.append(f"{entry.operator_code} on {entry.op_key} until {end:%H:%M}")
+    session.flush()
+    return closed
+
+
+def queue(session: Session, work_center: str) -> list[dict]:
+    """The work of a work center in plan order: operations not done whose previous step has pieces ready."""
+    repos = Repositories(session)
+    machines = [m.code for m in repos.machines.list() if m.work_center == work_center]
+    plan = current_plan_row(session)
+    planned: dict[str, tuple[dt.datetime, str]] = {}
+    if plan is not None:
+        for key, start, code in session.execute(
+                select(PlanOperationRow.op_key, PlanOperationRow.start, MachineRow.code)
+                .join(MachineRow, MachineRow.id == PlanOperationRow.machine_id)
+                .where(PlanOperationRow.plan_id == plan.id, MachineRow.code.in_(machines))):
+            planned[key] = (start, code)
+    open_by_op: dict[str, list[str]] = {}
+    for entry in _entries(session):
+        open_by_op.setdefault(entry.op_key, []).append(f"{entry.operator_code} ({entry.activity})")
+    items = []
+    rows = session.scalars(select(WorkOrderRow).where(WorkOrderRow.status.in_(("released", "in_progress")))
+                           .options(selectinload(WorkOrderRow.operations).selectinload(WorkOrderOperationRow.machines)
+                                    .selectinload(_machines_attr()), selectinload(WorkOrderRow.part)))
+    for work_order in rows:
+        for op in work_order.operations:
+            if op.status == "done":
+                continue
+            eligible = [m.machine.code for m in op.machines]
+            if not set(eligible) & set(machines):
+                continue
+            key = f"{work_order.number}/{op.sequence}"
+            ready = _previous_done(work_order, op)
+            if ready is not None and ready <= 0:
+                continue
+            start, machine = planned.get(key, (None, eligible[0] if eligible else ""))
+            items.append({"op_key": key, "work_order": work_order.number, "part": work_order.part.number,
+                          "part_name": work_order.part.name, "sequence": op.sequence,
+                          "description": op.description or op.work_center_type, "status": op.status,
+                          "quantity": work_order.quantity, "quantity_done": op.quantity_done,
+                          "available": work_order.quantity if ready is None else ready,
+                          "planned_start": start, "machine": machine, "on_it": open_by_op.get(key, []),
+                          "due_date": work_order.due_date})
+    items.sort(key=lambda i: (i["status"] not in ("started", "paused"), i["planned_start"] is None,
+                              i["planned_start"] or dt.datetime.max, i["due_date"]))
+    return items
+
+
+def _machines_attr():
+    from ..store.tables import OperationMachineRow
+
+    return OperationMachineRow.machine
+
+
+def operator_entries(session: Session, operator: str) -> list[TimeEntryRow]:
+    return _entries(session, TimeEntryRow.operator_code == operator)
+
+
+def book_committed(engine, op_key: str, action: str, operator: str, idempotency_key: str, attempts: int = 8,
+                   **kwargs) -> BookingResult:
+    """``book`` in a transaction of its own, committed. A twin request that lost the race on the idempotency
+    key gets the stored answer; SQLite's 'database is locked' is tried again a few times."""
+    import time
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from ..store.db import unit_of_work
+
+    for attempt in range(attempts):
+        try:
+            with unit_of_work(engine) as session:
+                return book(session, op_key, action, operator, idempotency_key, **kwargs)
+        except IntegrityError:
+            with unit_of_work(engine) as session:
+                stored = stored_result(session, idempotency_key)
+            if stored is not None:
+                return stored
+            if attempt == attempts - 1:
+                raise BookingError(f"{op_key}: booking refused by the database (double booking)") from None
+        except OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error) and "could not serialize" not in str(error):
+                raise
+            if attempt == attempts - 1:
+                raise BookingError(f"{op_key}: the database stayed busy; try again") from None
+        time.sleep(0.05 * (attempt + 1))
+    raise BookingError(f"{op_key}: booking failed")
