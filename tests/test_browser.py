@@ -273,3 +273,46 @@ def test_nesting_and_co2_pages(page):
     page.wait_for_selector("#footprint")
     assert page.locator("#footprint tbody tr").count() >= 3
     shot(page, "13-co2")
+
+
+def test_operator_at_a_tablet_starts_and_finishes_a_job_and_the_office_sees_it(browser, server):
+    tablet = browser.new_context(viewport={"width": 1024, "height": 768}, locale="nl-NL", has_touch=True)
+    page = tablet.new_page()
+    page.goto(server["url"] + "/terminal")
+    page.fill("input[name=badge]", "1001")
+    page.fill("input[name=pin]", "1234")
+    shot(page, "14-terminal-login")
+    page.click("#badge-form button")
+    page.select_option("select[name=wc]", "LASER")
+    page.wait_for_selector(".queue-item")
+    shot(page, "15-terminal-queue")
+    first = page.locator(".queue li.pending .queue-item").first
+    op_key = first.get_attribute("href").split("/terminal/card/")[1]
+    number = op_key.rsplit("/", 1)[0]
+    first.click()
+    page.wait_for_selector("#start_run")
+    box = page.locator("#start_run").bounding_box()
+    assert box["height"] >= 48 and box["width"] >= 120  # a target a gloved finger hits
+    page.click("#start_run")
+    page.wait_for_selector("#message")
+    assert "Productie gestart" in page.locator("#message").inner_text()
+    quantity = int(page.locator("#progress").inner_text().split("/")[1])
+    page.fill("#finish-form input[name=good]", str(quantity))
+    shot(page, "16-terminal-card")
+    page.click("#finish")
+    page.wait_for_selector("#message")
+    assert page.locator("#progress").inner_text().replace(" ", "") == f"{quantity}/{quantity}"
+    assert page.locator("#op-status").inner_text() == "gereed"
+    tablet.close()
+    office = browser.new_context(viewport={"width": 1440, "height": 900}, locale="nl-NL")
+    desk = office.new_page()
+    desk.base = server["url"]
+    log_in(desk, "planner")
+    order = api(desk, "GET", f"/api/work-orders/{number}")["order"]
+    desk.goto(server["url"] + f"/orders/{order}")
+    row = desk.locator("#operations tbody tr", has_text=number).filter(has_text=op_key.rsplit("/", 1)[1]).first
+    assert "gereed" in desk.locator("#operations").inner_text()
+    assert desk.locator(".status").first.inner_text() in ("in productie", "gereed")
+    shot(desk, "17-office-sees-progress")
+    assert row.count() == 1
+    office.close()

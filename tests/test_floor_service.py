@@ -166,3 +166,47 @@ def test_many_terminals_at_once_end_consistent(databases):
     for operator in operators:
         mine = sorted((e for e in entries if e.operator_code == operator), key=lambda e: e.id)
         assert len(mine) == 5
+
+
+def test_post_calculation_of_a_small_order_by_hand(session):
+    from maakbaar.services import postcalc_service
+
+    _stored(session)
+    floor_service.book(session, OP, "start_setup", "JAN", "k1", now=MONDAY)
+    floor_service.book(session, OP, "start_run", "JAN", "k2", now=MONDAY + dt.timedelta(minutes=20))
+    floor_service.book(session, OP, "finish", "JAN", "k3", good=6, now=MONDAY + dt.timedelta(minutes=50))
+    floor_service.book(session, OP, "start_run", "JAN", "k4", now=MONDAY + dt.timedelta(minutes=60))
+    floor_service.book(session, OP, "finish", "JAN", "k5", good=4, now=MONDAY + dt.timedelta(minutes=80))
+    result = postcalc_service.order_postcalc(session, "ORD-1", now=MONDAY + dt.timedelta(hours=3))
+    laser = next(o for o in result.operations if o.key == OP)
+    bend = next(o for o in result.operations if o.key == BEND)
+    # standard: 10 min setup + 1.5 min x 10 = 25 min; booked: 20 min setup, 30 + 20 min run = 70 min at EUR 110/h
+    assert (laser.planned_min, laser.actual_setup_min, laser.actual_run_min) == (25, 20, 50)
+    assert laser.planned_cost == pytest.approx(25 / 60 * 110)
+    assert laser.actual_cost == pytest.approx(70 / 60 * 110)
+    assert laser.run_ratio == pytest.approx(50 / 15)
+    assert (bend.actual_min, bend.planned_min) == (0, 25) and bend.run_ratio is None
+    # material: 4000 mm2 x 3 mm x 7850 kg/m3 / 0.75 x EUR 1.30/kg x 10 pieces, no nest yet
+    assert result.material_used is None
+    assert result.material_estimated == pytest.approx(4000 * 3 * 1e-9 * 7850 / 0.75 * 1.3 * 10)
+    assert result.actual_cost == pytest.approx(70 / 60 * 110 + result.material_estimated)
+    assert result.planned_cost == pytest.approx(25 / 60 * 110 + 25 / 60 * 80 + result.material_estimated)
+
+
+def test_period_corrections_are_offered_and_applied_only_when_accepted(session):
+    from maakbaar.services import postcalc_service
+
+    _stored(session, quantity=40)
+    for k in range(4):  # four runs of 5 pieces, each 15 min instead of the standard 7.5
+        start = MONDAY + dt.timedelta(hours=k)
+        floor_service.book(session, OP, "start_run", "JAN", f"s{k}", now=start)
+        floor_service.book(session, OP, "finish", "JAN", f"f{k}", good=5, now=start + dt.timedelta(minutes=15))
+    figures, offered = postcalc_service.period_postcalc(session, MONDAY.date(), MONDAY.date(), min_operations=1)
+    [correction] = offered
+    assert (correction.work_center_type, correction.machine) == ("laser", "LAS01")
+    assert correction.ratio == pytest.approx(60 / (1.5 * 20))
+    assert Repositories(session).parts.get("P1").routing[0].run_min_per_piece == 1.5  # nothing changed yet
+    assert postcalc_service.apply_correction(session, "laser", "LAS01", correction.ratio) == 1
+    assert Repositories(session).parts.get("P1").routing[0].run_min_per_piece == pytest.approx(3.0)
+    with pytest.raises(ValueError, match="not believable"):
+        postcalc_service.apply_correction(session, "laser", "LAS01", 12)

@@ -29,7 +29,8 @@ from ..services.quoting import QuoteError
 from ..services.user_service import UserError
 from ..store.db import session_factory
 from ..store.repositories import ConflictError, DuplicateError, NotFoundError
-from . import api, pages
+from ..floor import BookingError
+from . import api, floor, pages
 from .security import SESSION_COOKIE, LoginRequired, secure_cookies, session_secret
 
 HERE = Path(__file__).parent
@@ -83,6 +84,7 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
 
     app.include_router(api.build_router(session, runner))
     app.include_router(pages.build_router(session, runner, templates))
+    app.include_router(floor.build_router(session, templates, engine, pages.context, pages.language_of))
 
     def _error(request: Request, status: int, detail) -> JSONResponse | HTMLResponse:
         if request.url.path.startswith("/api") or request.headers.get("hx-request"):
@@ -126,6 +128,10 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
     @app.exception_handler(ImportProblem)
     async def _import(request: Request, error: ImportProblem):
         return _error(request, 422, error.problems[:100])
+
+    @app.exception_handler(BookingError)
+    async def _booking(request: Request, error: BookingError):
+        return _error(request, 409, str(error))
 
     for kind in BAD_INPUT:
         @app.exception_handler(kind)

@@ -16,6 +16,7 @@ from ..planning.from_shop import build_problem
 from ..services import planning_service, shop_io
 from ..store.repositories import Repositories
 from ..store.tables import MachineRow, PlanJobRow, PlanOperationRow, PlanRow
+from . import dashboard
 
 PALETTE = ("#4e79a7", "#59a14f", "#9c755f", "#b07aa1", "#76b7b2", "#edc948", "#f28e2b", "#86bcb6", "#8cd17d",
            "#a0cbe8", "#d4a6c8", "#b6992d")
@@ -43,26 +44,9 @@ def board_data(db: Session, start: dt.datetime | None = None, days: int = 14) ->
                                      else 99, m.code))
     groups = [{"id": m.code, "content": f"{m.code} <span class='muted'>{m.name}</span>",
                "work_center": m.work_center} for m in machines]
-    background = []
-    for machine in machines:
-        calendar = calendars.get(machine.calendar)
-        if calendar is None:
-            continue
-        cursor = start
-        for a, b in calendar.working_intervals(start, end):
-            if a > cursor:
-                background.append({"id": f"closed:{machine.code}:{_iso(cursor)}", "group": machine.code,
-                                   "start": _iso(cursor), "end": _iso(a), "type": "background",
-                                   "className": "closed"})
-            cursor = max(cursor, b)
-        if cursor < end:
-            background.append({"id": f"closed:{machine.code}:{_iso(cursor)}", "group": machine.code,
-                               "start": _iso(cursor), "end": _iso(end), "type": "background", "className": "closed"})
-        for k, down in enumerate(machine.downtimes):
-            if down.end > start and down.start < end:
-                background.append({"id": f"down:{machine.code}:{k}", "group": machine.code, "start": _iso(down.start),
-                                   "end": _iso(down.end), "type": "background", "className": "down",
-                                   "content": down.reason or "storing"})
+    key = (start, end, tuple((m.code, m.calendar, m.downtimes) for m in machines),
+           tuple((c.code, c.model_dump_json()) for c in calendars.values()))
+    background = dashboard._cached("board-background", key, 300, lambda: _background(machines, calendars, start, end))
     items = []
     if plan is not None:
         late = dict(db.execute(select(PlanJobRow.job_key, PlanJobRow.late).where(PlanJobRow.plan_id == plan.id)).all())
@@ -93,6 +77,31 @@ def board_data(db: Session, start: dt.datetime | None = None, days: int = 14) ->
                                                "late_jobs": plan.late_jobs, "method": plan.method,
                                                "created_at": _iso(plan.created_at)},
             "start": _iso(start), "end": _iso(end), "groups": groups, "items": items + background}
+
+
+def _background(machines, calendars, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """Non-working time and breakdowns per machine, shaded on the board."""
+    background = []
+    for machine in machines:
+        calendar = calendars.get(machine.calendar)
+        if calendar is None:
+            continue
+        cursor = start
+        for a, b in calendar.working_intervals(start, end):
+            if a > cursor:
+                background.append({"id": f"closed:{machine.code}:{_iso(cursor)}", "group": machine.code,
+                                   "start": _iso(cursor), "end": _iso(a), "type": "background",
+                                   "className": "closed"})
+            cursor = max(cursor, b)
+        if cursor < end:
+            background.append({"id": f"closed:{machine.code}:{_iso(cursor)}", "group": machine.code,
+                               "start": _iso(cursor), "end": _iso(end), "type": "background", "className": "closed"})
+        for k, down in enumerate(machine.downtimes):
+            if down.end > start and down.start < end:
+                background.append({"id": f"down:{machine.code}:{k}", "group": machine.code, "start": _iso(down.start),
+                                   "end": _iso(down.end), "type": "background", "className": "down",
+                                   "content": down.reason or "storing"})
+    return background
 
 
 def operations_in(db: Session, machine: str, start: dt.datetime, end: dt.datetime) -> list[str]:

@@ -20,17 +20,30 @@ _cache: dict[str, tuple[float, object, object]] = {}
 _lock = threading.Lock()
 
 
+_computing: dict[str, threading.Lock] = defaultdict(threading.Lock)
+
+
 def _cached(name: str, key: object, seconds: float, compute):
-    """Keep a result while its key (what it depends on) is unchanged, at most ``seconds``."""
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(name)
-        if hit and hit[1] == key and now - hit[0] < seconds:
-            return hit[2]
-    value = compute()
-    with _lock:
-        _cache[name] = (now, key, value)
-    return value
+    """Keep a result while its key (what it depends on) is unchanged, at most ``seconds``. One request
+    computes it; the others that arrive meanwhile wait for that answer instead of computing it again."""
+    def hit():
+        with _lock:
+            found = _cache.get(name)
+            if found and found[1] == key and time.monotonic() - found[0] < seconds:
+                return True, found[2]
+        return False, None
+
+    found, value = hit()
+    if found:
+        return value
+    with _computing[name]:
+        found, value = hit()
+        if found:
+            return value
+        value = compute()
+        with _lock:
+            _cache[name] = (time.monotonic(), key, value)
+        return value
 
 
 def _orders_key(db: Session) -> tuple:

@@ -25,7 +25,8 @@ from .security import csrf_token, log_in, log_out, page_permission, user_from_re
 
 NAV = (("dashboard", "/dashboard", "read"), ("orders", "/orders", "read"), ("quote", "/quote", "quotes"),
        ("planning", "/planning", "read"), ("promise", "/promise", "read"), ("nesting", "/nests", "read"),
-       ("co2", "/co2", "read"), ("masterdata", "/masterdata", "read"), ("users", "/users", "users"))
+       ("co2", "/co2", "read"), ("masterdata", "/masterdata", "read"), ("terminal", "/terminal", "floor"),
+       ("users", "/users", "users"))
 
 
 def language_of(request: Request) -> str:
@@ -84,7 +85,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         log_in(request, user)
         target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
         if user.role == "operator" and target == "/dashboard":
-            target = "/terminal" if any(r.path == "/terminal" for r in router.routes) else "/dashboard"
+            target = "/terminal"
         return RedirectResponse(target, status_code=303)
 
     @router.post("/logout")
