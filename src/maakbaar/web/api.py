@@ -7,6 +7,7 @@ Validation errors are 422 with the field, unknown records 404, a duplicate or an
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import uuid
 from pathlib import Path
@@ -206,9 +207,12 @@ def build_router(session_dependency, runner) -> APIRouter:
     def orders_overview(status: str | None = None, customer: str | None = None, late: bool | None = None,
                         due_before: dt.date | None = None, include_closed: bool = False,
                         db: Session = Depends(session_dependency), _=Depends(need("read"))):
-        rows = order_service.order_overview(db, include_closed=include_closed or bool(status))
-        return [dict(vars(o), status=o.status.value)
+        from . import dashboard
+
+        rows = dashboard.order_overview(db, include_closed=include_closed or bool(status))
+        data = [dict(vars(o), status=o.status.value)
                 for o in order_service.filter_orders(rows, status, customer, late, due_before)]
+        return Response(json.dumps(data, default=str), media_type="application/json")
 
     @router.get("/orders/{number}/detail", tags=["orders"])
     def order_detail(number: str, db: Session = Depends(session_dependency), _=Depends(need("read"))):
@@ -264,7 +268,11 @@ def build_router(session_dependency, runner) -> APIRouter:
     @router.get("/plans/current/board", tags=["planning"])
     def board_data(start: dt.datetime | None = None, days: int = Query(default=14, ge=1, le=60),
                    db: Session = Depends(session_dependency), _=Depends(need("read"))):
-        return board.board_data(db, start, days)
+        from . import dashboard
+
+        content = dashboard._cached("board", (dashboard.data_version(db), start, days), 600,
+                                    lambda: json.dumps(board.board_data(db, start, days), default=str))
+        return Response(content, media_type="application/json")
 
     @router.post("/plans", tags=["planning"], status_code=202)
     def start_plan(body: JobIn = Body(default=JobIn()), user=Depends(need("planning"))):

@@ -46,8 +46,35 @@ def _cached(name: str, key: object, seconds: float, compute):
         return value
 
 
+def _database(db: Session) -> str:
+    """Which database: caches are per process, and a process may serve (or test) more than one."""
+    return str(db.get_bind().engine.url) + str(id(db.get_bind().engine))
+
+
 def _orders_key(db: Session) -> tuple:
-    return tuple(db.execute(select(func.count(OrderRow.id), func.coalesce(func.sum(OrderRow.version), 0))).one())
+    return (_database(db),) + tuple(db.execute(select(func.count(OrderRow.id),
+                                                      func.coalesce(func.sum(OrderRow.version), 0))).one())
+
+
+def data_version(db: Session) -> tuple:
+    """One cheap query that changes whenever what the office pages show changes: orders, operations on the floor,
+    the current plan, machines (breakdowns), calendars, customers, parts."""
+    from ..store.tables import CalendarRow, CustomerRow, MachineRow, PartRow, PlanRow, WorkOrderOperationRow
+
+    def total(row):
+        return select(func.coalesce(func.sum(row.version), 0)).scalar_subquery()
+
+    return (_database(db),) + tuple(db.execute(select(
+        select(func.count(OrderRow.id)).scalar_subquery(), total(OrderRow), total(WorkOrderOperationRow),
+        select(func.max(PlanRow.id)).where(PlanRow.is_current.is_(True)).scalar_subquery(),
+        total(MachineRow), total(CalendarRow), total(CustomerRow), total(PartRow))).one())
+
+
+def order_overview(db: Session, include_closed: bool = False, today: dt.date | None = None) -> list:
+    """The order overview, computed once per change of the data (every page and the API share it)."""
+    today = today or dt.date.today()
+    return _cached(f"orders:{include_closed}", (data_version(db), today), 600,
+                   lambda: order_service.order_overview(db, include_closed=include_closed, today=today))
 
 
 def co2_months(db: Session) -> list:
@@ -134,7 +161,11 @@ def _spread(slots: list[float], origin: dt.datetime, a: dt.datetime, b: dt.datet
 
 def dashboard(db: Session, today: dt.date | None = None) -> dict:
     today = today or dt.date.today()
-    orders = order_service.order_overview(db, today=today)
+    return _cached("dashboard", (data_version(db), today), 600, lambda: _dashboard(db, today))
+
+
+def _dashboard(db: Session, today: dt.date) -> dict:
+    orders = order_overview(db, today=today)
     late = [o for o in orders if o.late or o.planned_late]
     at_risk = [o for o in orders if o not in late and (o.days_left <= 3 or (
         o.planned_completion is not None and (dt.datetime.combine(o.due_date, dt.time(16)) - o.planned_completion)

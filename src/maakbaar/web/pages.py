@@ -109,7 +109,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.get("/orders")
     def orders_page(request: Request, status: str = "", customer: str = "", late: str = "", due_before: str = "",
                     db: Session = Depends(session_dependency), user=Depends(page())):
-        rows = order_service.order_overview(db, include_closed=bool(status))
+        rows = dashboard.order_overview(db, include_closed=bool(status))
         late_filter = {"yes": True, "no": False}.get(late)
         try:
             due = dt.date.fromisoformat(due_before) if due_before else None
