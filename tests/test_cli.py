@@ -210,6 +210,14 @@ def test_nest_command(workdir):
     assert len(list((workdir / "vellen").glob("*.png"))) == len(svgs) == len(list((workdir / "vellen").glob("*.dxf")))
     result = run("nest", f"{plate}:tien")
     assert result.exit_code == 1 and "whole number" in result.output
+    folder = workdir / "map"
+    folder.mkdir()
+    _plate_dxf(folder / "a.dxf")
+    _plate_dxf(folder / "b.dxf")
+    result = run("nest", f"{folder}:3", "--sheet", "1000x500", "--time-limit", "1", "--out", "map-vellen")
+    assert result.exit_code == 0, result.output
+    svgs = list((workdir / "map-vellen").glob("*.svg"))
+    assert sum(s.read_text().count("<path") - 1 for s in svgs) == 6  # two files, three of each
 
 
 def test_nest_open_orders_of_the_demo_shop(workdir):

@@ -94,3 +94,20 @@ def test_terminal_pages_and_the_printed_work_order(app):  # noqa: F811
         assert number in text and "Bewerkingen" in text
         assert client.get(f"/terminal/wo/{number}", follow_redirects=False).headers["location"].startswith(
             f"/terminal/card/{number}/")
+
+
+def test_post_calculation_pages(app):  # noqa: F811
+    with TestClient(app) as client:
+        login(client, "planner")
+        op_key, work_order = _released_op(client)
+        for k, (action, body) in enumerate((("start_run", {}), ("finish", {"good": 1}))):
+            response = client.post(f"/api/floor/operations/{op_key}/{action}", json=body,
+                                   headers={"Idempotency-Key": f"pc-{k}"})
+            assert response.status_code == 200, response.text
+        order = client.get(f"/api/work-orders/{work_order}").json()["order"]
+        page = client.get("/postcalc", params={"order": order})
+        assert page.status_code == 200 and op_key in page.text and "Resultaat" in page.text
+        assert client.get(f"/orders/{order}").text.count(f"/work-orders/{work_order}.pdf") >= 1
+        applied = client.post("/postcalc/apply", data={"work_center_type": "laser", "machine": "LAS01",
+                                                       "factor": "1.1"}, follow_redirects=False)
+        assert applied.status_code == 303 and "applied=" in applied.headers["location"]

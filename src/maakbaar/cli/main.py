@@ -418,7 +418,8 @@ def quote(
 @app.command()
 def nest(
     files: Annotated[list[str] | None, typer.Argument(
-        help="DXF files, each optionally with a quantity: part.dxf:25. Without files: the open orders.")] = None,
+        help="DXF files or folders of them, each optionally with a quantity: part.dxf:25 folder/:10. "
+             "Without files: the open orders.")] = None,
     sheet: Annotated[str, typer.Option(help="Sheet size LENGTHxWIDTH in mm for DXF files not nested on stock.")] = "3000x1500",
     sheets: Annotated[int, typer.Option(help="How many such sheets may be used.")] = 20,
     material: Annotated[str | None, typer.Option(help="Material grade: stock to nest on, or the open orders' parts.")] = None,
@@ -507,7 +508,17 @@ def _nest_files(files, sheet, sheets, material, thickness, spacing, margin, time
 
     def action():
         parts, problems = [], []
-        for item in files:
+        expanded = []
+        for item in files:  # a folder stands for every DXF file in it, each with the folder's quantity
+            name, _, count = item.partition(":")
+            if Path(name).is_dir():
+                found = sorted(Path(name).glob("*.dxf")) + sorted(Path(name).glob("*.DXF"))
+                if not found:
+                    problems.append(f"{name}: no DXF files in this folder")
+                expanded += [f"{f}:{count}" if count else str(f) for f in found]
+            else:
+                expanded.append(item)
+        for item in expanded:
             name, _, count = item.partition(":")
             try:
                 quantity = int(count) if count else 1

@@ -151,6 +151,25 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
     def render(request: Request, name: str, user, status_code: int = 200, **values):
         return templates.TemplateResponse(request, name, context(request, user, **values), status_code=status_code)
 
+    @router.get("/postcalc", include_in_schema=False)
+    def postcalc_page(request: Request, order: str = "", start: str = "", end: str = "",
+                      db: Session = Depends(session_dependency), user=Depends(page("read"))):
+        today = dt.date.today()
+        first = dt.date.fromisoformat(start) if start else today - dt.timedelta(days=30)
+        last = dt.date.fromisoformat(end) if end else today
+        result = postcalc_service.order_postcalc(db, order) if order else None
+        figures, offered = postcalc_service.period_postcalc(db, first, last)
+        return render(request, "postcalc.html", user, result=result, order=order, start=first, end=last,
+                      figures=figures, offered=offered, may_apply=user.may("masterdata"))
+
+    @router.post("/postcalc/apply", include_in_schema=False)
+    def postcalc_apply(request: Request, work_center_type: str = Form(...), machine: str = Form(""),
+                       factor: float = Form(...), db: Session = Depends(session_dependency),
+                       user=Depends(page("masterdata"))):
+        changed = postcalc_service.apply_correction(db, work_center_type, machine, factor)
+        db.commit()
+        return RedirectResponse(f"/postcalc?applied={changed}", status_code=303)
+
     @router.get("/terminal", include_in_schema=False)
     def terminal(request: Request, wc: str = "", db: Session = Depends(session_dependency)):
         user = user_from_request(request, db)

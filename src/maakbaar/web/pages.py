@@ -25,7 +25,8 @@ from .security import csrf_token, log_in, log_out, page_permission, user_from_re
 
 NAV = (("dashboard", "/dashboard", "read"), ("orders", "/orders", "read"), ("quote", "/quote", "quotes"),
        ("planning", "/planning", "read"), ("promise", "/promise", "read"), ("nesting", "/nests", "read"),
-       ("co2", "/co2", "read"), ("masterdata", "/masterdata", "read"), ("terminal", "/terminal", "floor"),
+       ("co2", "/co2", "read"), ("masterdata", "/masterdata", "read"), ("postcalc", "/postcalc", "read"),
+       ("terminal", "/terminal", "floor"),
        ("users", "/users", "users"))
 
 
