@@ -8,7 +8,7 @@ import threading
 import time
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from ..domain import OrderStatus
@@ -56,7 +56,22 @@ def _orders_key(db: Session) -> tuple:
                                                       func.coalesce(func.sum(OrderRow.version), 0))).one())
 
 
+_generation = [0]
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(_session) -> None:
+    """Any commit in this process makes the cached version stale at once."""
+    _generation[0] += 1
+
+
 def data_version(db: Session) -> tuple:
+    """What the office pages show, as a key: kept for a second unless this process commits meanwhile (then
+    asked again at once); a commit by another process (the CLI) shows within that second."""
+    return _cached("version:" + _database(db), _generation[0], 1.0, lambda: _data_version(db))
+
+
+def _data_version(db: Session) -> tuple:
     """One cheap query that changes whenever what the office pages show changes: orders, operations on the floor,
     the current plan, machines (breakdowns), calendars, customers, parts."""
     from ..store.tables import CalendarRow, CustomerRow, MachineRow, PartRow, PlanRow, WorkOrderOperationRow

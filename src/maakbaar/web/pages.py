@@ -121,8 +121,13 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       total_value=money(sum(o.value for o in orders), language_of(request)),
                       filters={"status": status, "customer": customer, "late": late, "due_before": due_before},
                       statuses=[s.value for s in OrderStatus])
+        lang = language_of(request)
+        key = (dashboard.data_version(db), lang, status, customer, late, due_before, dt.date.today())
+        # the table is the heavy part of the page (hundreds of rows): rendered once per data change and filter
+        values["table_html"] = dashboard._cached("orders-table", key, 600, lambda: templates.get_template(
+            "_orders_table.html").render(context(request, user, **values)))
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "orders-table":
-            return render(request, "_orders_table.html", user, **values)
+            return HTMLResponse(values["table_html"])
         return render(request, "orders.html", user, **values)
 
     @router.get("/orders/new")
