@@ -30,3 +30,27 @@ class OfficeUser(HttpUser):
     @task(1)
     def health(self):
         self.client.get("/api/health", name="health (baseline)")
+
+
+class OfficeWriter(HttpUser):
+    """Someone changing data every two seconds (a customer's phone number): every change makes the cached
+    pages stale, so the readers keep paying for fresh pages."""
+
+    fixed_count = 1
+    wait_time = between(1.8, 2.2)
+
+    def on_start(self):
+        response = self.client.post("/api/login", json={"username": "planner", "password": "maakbaar-demo"},
+                                    name="login")
+        response.raise_for_status()
+        self.client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+        self.counter = 0
+
+    @task
+    def change(self):
+        customer = self.client.get("/api/customers/K1001", name="change (read)").json()
+        self.counter += 1
+        customer["phone"] = f"0{self.counter:09d}"
+        version = customer.pop("version")
+        self.client.put("/api/customers/K1001", json=customer, headers={"If-Match": str(version)},
+                        name="change (write)")
