@@ -274,3 +274,69 @@ def test_absurd_units():
     doc = new_doc(units=6)  # metres: a 100 x 50 "m" plate
     rectangle(doc.modelspace(), 0, 0, 100, 50)
     assert "not believable: the drawing units are m ($INSUNITS=6)" in problems_of(to_bytes(doc))
+
+
+def _same_parts(data: bytes) -> tuple[list, list]:
+    import io
+
+    import ezdxf
+
+    from maakbaar.geometry.dxf import parts_from_document, read_dxf_bytes
+
+    fast = read_dxf_bytes(data, "fast")
+    slow = parts_from_document(ezdxf.read(io.StringIO(data.decode())), "ezdxf")
+    return fast, slow
+
+
+def test_the_fast_reader_gives_the_same_parts_as_ezdxf():
+    import random
+
+    from benchmarks.quoting import typical
+    from maakbaar.geometry import fast
+
+    doc = new_doc()
+    msp = doc.modelspace()
+    # outline with bulges both ways, a slot as a closed LWPOLYLINE, holes, bend lines, text and a dimension
+    msp.add_lwpolyline([(0, 0, 0), (200, 0, 0.4), (240, 60, 0), (240, 120, -0.3), (0, 120, 0)], format="xyb",
+                       close=True)
+    msp.add_lwpolyline([(20, 40, 1), (40, 40, 0), (40, 50, 1), (20, 50, 0)], format="xyb", close=True)
+    msp.add_circle((150, 60), 8)
+    msp.add_arc((100, 90), 10, 0, 180)
+    msp.add_line((90, 90), (110, 90))
+    msp.add_line((60, 0), (60, 120), dxfattribs={"layer": "BUIG"})
+    msp.add_text("P-1", dxfattribs={"layer": "TEXT"})
+    data = to_bytes(doc)
+    assert fast.read_entities(data.decode(), {"TEXT", "MTEXT", "DIMENSION"}) is not None  # the fast path is used
+    fast_parts, slow_parts = _same_parts(data)
+    assert len(fast_parts) == len(slow_parts) >= 1
+    for a, b in zip(fast_parts, slow_parts):
+        assert a.cut_length_mm == pytest.approx(b.cut_length_mm, abs=1e-9)
+        assert a.net_area_mm2 == pytest.approx(b.net_area_mm2, abs=1e-6)
+        assert (a.pierces, a.bends) == (b.pierces, b.bends)
+        assert a.bend_length_mm == pytest.approx(b.bend_length_mm)
+    rng = random.Random(5)
+    for k in range(20):
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"t{k}.dxf"
+            typical(rng, path)
+            data = path.read_bytes()
+        assert fast.read_entities(data.decode(), {"TEXT", "MTEXT", "DIMENSION"}) is not None
+        fast_parts, slow_parts = _same_parts(data)
+        assert [round(p.cut_length_mm, 9) for p in fast_parts] == [round(p.cut_length_mm, 9) for p in slow_parts]
+        assert [round(p.net_area_mm2, 6) for p in fast_parts] == [round(p.net_area_mm2, 6) for p in slow_parts]
+
+
+def test_drawings_the_fast_reader_does_not_take_go_to_ezdxf():
+    from maakbaar.geometry import fast
+
+    doc = new_doc()
+    block = doc.blocks.new("PLAAT")
+    rectangle(block, 0, 0, 100, 50)
+    doc.modelspace().add_blockref("PLAAT", (10, 10))
+    data = to_bytes(doc)
+    assert fast.read_entities(data.decode(), set()) is None
+    fast_parts, slow_parts = _same_parts(data)
+    assert fast_parts[0].cut_length_mm == pytest.approx(300) == slow_parts[0].cut_length_mm

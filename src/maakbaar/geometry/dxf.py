@@ -185,6 +185,12 @@ def read_dxf_bytes(data: bytes, source: str = "drawing", settings: DxfSettings =
     if not head.startswith(b"AutoCAD Binary DXF") and not re.match(rb"^\s*0\s*[\r\n]+\s*(SECTION|EOF)", head) and b"SECTION" not in head[:400]:
         raise DxfProblem(source, ["this is not a DXF file (a DXF starts with '0 SECTION'); export the flat "
                                   "pattern as DXF from the CAD program"])
+    text = None
+    if not data.startswith(b"AutoCAD Binary DXF"):
+        text = data.decode("utf-8", errors="replace")
+        fast = _read_fast(text, source, settings)
+        if fast is not None:
+            return fast
     try:
         if data.startswith(b"AutoCAD Binary DXF"):
             import tempfile
@@ -194,12 +200,53 @@ def read_dxf_bytes(data: bytes, source: str = "drawing", settings: DxfSettings =
                 handle.flush()
                 doc = ezdxf.readfile(handle.name)
         else:
-            text = data.decode("utf-8", errors="replace")
             doc = ezdxf.read(io.StringIO(text))
     except (DXFError, ValueError, TypeError, IndexError, KeyError, AttributeError, EOFError) as error:
         raise DxfProblem(source, [f"the DXF structure is broken ({error.__class__.__name__}: "
                                   f"{str(error)[:200]}); re-export it from the CAD program"]) from None
     return parts_from_document(doc, source, settings)
+
+
+def _read_fast(text: str, source: str, settings: DxfSettings) -> list[PartGeometry] | None:
+    """The common flat pattern without building ezdxf's document (see geometry.fast); None: use ezdxf."""
+    from . import fast
+
+    found = fast.read_entities(text, IGNORED_TYPES)
+    if found is None:
+        return None
+    units, entities = found
+    scale = INSUNITS_TO_MM.get(units)
+    if scale is None:
+        raise DxfProblem(source, [f"unknown drawing units $INSUNITS={units}"])
+    if len(entities) > settings.max_entities:
+        raise DxfProblem(source, [f"more than {settings.max_entities} entities: too complex for a flat pattern"])
+    cut, bends, engrave = [], [], []
+    for kind, layer, handle, codes in entities:
+        if _matches(layer, settings.ignore_layers):
+            continue
+        try:
+            shapes = fast.pieces(kind, codes)
+        except (fast._Unsupported, ValueError, KeyError, TypeError):
+            return None  # ezdxf reads it (and names what is wrong)
+        pieces = []
+        for shape in shapes:
+            if shape[0] == "line":
+                a = (shape[1][0] * scale, shape[1][1] * scale)
+                b = (shape[2][0] * scale, shape[2][1] * scale)
+                if math.dist(a, b) >= 1e-9:
+                    pieces.append(seg.line(a, b, layer, handle))
+            elif shape[0] == "arc":
+                center = (shape[1][0] * scale, shape[1][1] * scale)
+                pieces.append(seg.arc(center, shape[2] * scale, shape[3], shape[4], layer, handle))
+            else:
+                pieces.append(seg.circle((shape[1][0] * scale, shape[1][1] * scale), shape[2] * scale, layer, handle))
+        if _matches(layer, settings.bend_layers):
+            bends.extend(pieces)
+        elif _matches(layer, settings.engrave_layers):
+            engrave.extend(pieces)
+        else:
+            cut.extend(pieces)
+    return _finish(source, units, cut, bends, engrave, settings)
 
 
 def parts_from_document(doc, source: str, settings: DxfSettings = DxfSettings()) -> list[PartGeometry]:
@@ -225,6 +272,12 @@ def parts_from_document(doc, source: str, settings: DxfSettings = DxfSettings())
             engrave.extend(pieces)
         else:
             cut.extend(pieces)
+    return _finish(source, units, cut, bends, engrave, settings)
+
+
+def _finish(source: str, units: int, cut: list[Segment], bends: list[Segment], engrave: list[Segment],
+            settings: DxfSettings) -> list[PartGeometry]:
+    """Chain the cut segments into contours, find the parts and their holes, and check what came out."""
     if not cut:
         raise DxfProblem(source, ["no cutting contour found (only text, dimensions, bend or engrave lines?)"])
     problems: list[str] = []
