@@ -215,6 +215,7 @@ def test_drag_an_operation_and_see_the_conflict(page):
     text = page.locator("#conflicts").inner_text()
     assert "Verplaatst" in text and a["id"] in text
     assert "Conflicten" in text, text
+    assert "overlapt met een andere bewerking" in text or "omsteltijd" in text or "werktijd" in text
     assert "bad" in page.locator("#conflicts").get_attribute("class")
     shot(page, "09-drag-conflict")
 

@@ -205,6 +205,11 @@ def test_moving_an_operation_pins_it_and_names_the_conflicts(planner, app):
     result = moved.json()
     assert result["conflict_count"] >= 1
     assert any(first["id"].split("/")[0] in c or second["id"].split("/")[0] in c for c in result["conflicts"])
+    assert len(result["conflicts_nl"]) == len(result["conflicts"])
+    assert any("overlapt met een andere bewerking" in c for c in result["conflicts_nl"])
+    import re as regex
+
+    assert not any(regex.search(r"\b\d{3,6}-\d{3,6}\b", c) for c in result["conflicts"])  # dates, not minutes
     detail = planner.get(f"/api/work-orders/{first['id'].rsplit('/', 1)[0]}").json()
     op = next(o for o in detail["operations"] if str(o["sequence"]) == first["id"].rsplit("/", 1)[1])
     assert op["fixed"] and op["assigned_machine"] == first["group"]

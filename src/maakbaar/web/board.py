@@ -148,7 +148,42 @@ def move_operation(db: Session, op_key: str, machine: str, start: dt.datetime) -
     stored = planning_service.previous_plan(db, problem)
     violations = check_plan(problem, stored) if stored is not None else []
     return {"operation": op_key, "machine": machine, "start": _iso(row.start), "end": _iso(row.end),
-            "conflicts": [v.message for v in violations[:25]], "conflict_count": len(violations)}
+            "conflicts": [_with_dates(problem, v.message) for v in violations[:25]],
+            "conflicts_nl": [f"{v.operation}: {CONFLICT_NL.get(v.kind, v.kind)} ({_with_dates(problem, v.message)})"
+                             for v in violations[:25]],
+            "conflict_count": len(violations)}
+
+
+CONFLICT_NL = {
+    "overlap": "overlapt met een andere bewerking op dezelfde machine",
+    "calendar": "valt buiten de werktijd, of loopt door een pauze die niet mag",
+    "setup": "mist de omsteltijd na de vorige serie",
+    "precedence": "begint voordat de vorige bewerking klaar is",
+    "release": "begint voordat het materiaal er is",
+    "skill": "de operator heeft die vaardigheid niet",
+    "operator": "de operator is dubbel geboekt of ontbreekt",
+    "fixed": "staat niet waar hij is vastgezet",
+    "machine": "staat op een machine die het niet kan",
+    "subcontract": "de uitbesteding krijgt te weinig werkdagen",
+    "missing": "is niet gepland",
+}
+
+
+def _with_dates(problem, message: str) -> str:
+    """The checker counts minutes from the plan's origin; a planner reads dates ('1440-1500' -> 'di 01-12
+    06:00-07:00', 'at 1440' -> 'at di 01-12 06:00')."""
+    import re
+
+    def moment(minutes: str) -> dt.datetime:
+        return problem.to_datetime(int(minutes))
+
+    def span(match) -> str:
+        a, b = moment(match.group(1)), moment(match.group(2))
+        return f"{a:%a %d-%m %H:%M}-{b:%H:%M}" if a.date() == b.date() else f"{a:%a %d-%m %H:%M}-{b:%a %d-%m %H:%M}"
+
+    message = re.sub(r"\b(\d{2,7})-(\d{2,7})\b", span, message)
+    return re.sub(r"\b(at|before|after|from) (\d{2,7})\b", lambda m: f"{m.group(1)} {moment(m.group(2)):%a %d-%m %H:%M}",
+                  message)
 
 
 def plan_meta(db: Session) -> PlanRow | None:

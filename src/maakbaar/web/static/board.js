@@ -17,7 +17,8 @@
   function showConflicts(result) {
     conflicts.hidden = false;
     conflicts.className = "conflicts " + (result.conflict_count ? "bad" : "ok");
-    const list = (result.conflicts || []).map(c => "<li>" + c.replace(/</g, "&lt;") + "</li>").join("");
+    const texts = element.dataset.lang === "nl" && result.conflicts_nl ? result.conflicts_nl : (result.conflicts || []);
+    const list = texts.map(c => "<li>" + c.replace(/</g, "&lt;") + "</li>").join("");
     conflicts.innerHTML = "<strong>" + (words.moved || "Moved") + " " + result.operation + " → " + result.machine + " " +
       result.start.replace("T", " ") + "</strong>. " + (result.conflict_count ? (words.conflicts || "Conflicts") +
       " (" + result.conflict_count + "):<ul>" + list + "</ul>" : (words.no_conflicts || "No conflicts.")) +
