@@ -47,6 +47,8 @@ def test_migrations_match_the_models(databases):
 
 def test_step_by_step_down_and_up(databases):
     engine = databases.migrated()
+    migrate.downgrade(engine, "0005")
+    assert "explanation_nl" not in {c["name"] for c in inspect(engine).get_columns("plan_jobs")}
     migrate.downgrade(engine, "0002")
     assert "nests" not in tables(engine) and "plans" in tables(engine)
     migrate.downgrade(engine, "0001")

@@ -265,3 +265,25 @@ def test_late_orders_are_explained():
     assert [entry.utilisation for entry in loads] == [1.0, 1.0, 1.0]
     skills = skill_load(result.problem, result.plan, days=3)
     assert [(entry.resource, entry.load) for entry in skills] == [("press_brake", 540)] * 3
+
+
+def test_late_orders_are_explained_in_dutch_too():
+    from maakbaar.planning.explain import explain_late, format_minutes
+
+    assert format_minutes(90, "nl") == "1,5 u" and format_minutes(90) == "1.5 h"
+    assert format_minutes(2 * 1440 + 144, "nl") == "2,1 d"
+    shift = days(5)
+    brake = machine("K1", "press_brake", shift)
+    people = [operator("O1", {"press_brake": 2}, shift)]
+    jobs = [job(f"J{i}", [op(f"J{i}", 10, "press_brake", {"K1": 540}, may_pause=True)], due=DAY, weight=3 - i,
+                order=f"ORD-{i}") for i in range(3)]
+    jobs.append(job("J9", [op("J9", 10, "subcontract", {}, lead_days=3)], due=DAY, order="ORD-9"))
+    result = solved(problem([brake], people, jobs))
+    english = {e.order: e for e in explain_late(result.problem, result.plan)}
+    dutch = {e.order: e for e in explain_late(result.problem, result.plan, "nl")}
+    assert set(dutch) == set(english) == {"ORD-1", "ORD-2", "ORD-9"}
+    assert "kan ook met de werkplaats voor zich alleen niet op tijd" in dutch["ORD-9"].summary
+    assert "3 werkdagen uitbesteed" in dutch["ORD-9"].summary
+    assert "machine K1 was bezig met 2 andere bewerking(en) (ORD-0, ORD-1)" in dutch["ORD-2"].summary
+    assert "K1 voor 100% belast op 2 werkdag(en)" in dutch["ORD-2"].summary
+    assert all(" late" not in e.summary for e in dutch.values())

@@ -339,8 +339,12 @@ def test_every_page_renders_in_both_languages(app):
                 assert response.status_code == 200, (url, response.text[:300])
                 assert word in response.text, (url, lang)
         dashboard = client.get("/dashboard").text
-        assert "Leverbetrouwbaarheid" in client.get("/dashboard?lang=nl").text
-        assert "Delivery reliability" in client.get("/dashboard?lang=en").text
+        dutch, english = client.get("/dashboard?lang=nl").text, client.get("/dashboard?lang=en").text
+        assert "Leverbetrouwbaarheid" in dutch and "Delivery reliability" in english
+        # why orders are late, in the page's language
+        assert "niet op tijd" in dutch or "opgehouden" in dutch
+        assert "cannot be on time" in english or "held up" in english
+        assert "cannot be on time" not in dutch and "held up" not in dutch
         assert "class=\"heat\"" in dashboard
         missing = client.get("/orders/ORD-DOES-NOT-EXIST")
         assert missing.status_code == 404 and "<html" in missing.text

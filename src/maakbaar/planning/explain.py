@@ -31,13 +31,43 @@ class LateExplanation:
     summary: str
 
 
-def format_minutes(minutes: int) -> str:
-    """'45 min', '3.5 h', '2.1 d'."""
+def format_minutes(minutes: int, language: str = "en") -> str:
+    """'45 min', '3.5 h', '2.1 d' (Dutch: '3,5 u', '2,1 d')."""
     if minutes >= 1440:
-        return f"{minutes / 1440:.1f} d"
-    if minutes >= 60:
-        return f"{minutes / 60:.1f} h"
-    return f"{minutes} min"
+        text = f"{minutes / 1440:.1f} d"
+    elif minutes >= 60:
+        text = f"{minutes / 60:.1f} " + ("u" if language == "nl" else "h")
+    else:
+        return f"{minutes} min"
+    return text.replace(".", ",") if language == "nl" else text
+
+
+DAYS_NL = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+TEXT = {
+    "en": {"busy": "machine {m} was busy with {n} other operation(s) ({orders})",
+           "closed": "{m} does not work in that period (calendar, downtime)",
+           "no_operator": "no free operator with the skill {skill} on shift",
+           "previous": "waiting for the previous step", "released": "released {day}",
+           "subcontracted": "{n} working days subcontracted", "work": "{w} of work", "past": "due date already past",
+           "unavoidable": "{order}: cannot be on time even with the shop to itself: its routing ends at the "
+                          "earliest {x} after the due date ({parts})",
+           "held_up": "{order}: {x} late; held up {y} at {label}: {cause}", "late": "{order}: {x} late",
+           "loaded": "; {m} loaded {pct} on {n} working day(s), {span}", "to": "to"},
+    "nl": {"busy": "machine {m} was bezig met {n} andere bewerking(en) ({orders})",
+           "closed": "{m} werkt in die periode niet (rooster, storing)",
+           "no_operator": "geen vrije operator met de vaardigheid {skill} in dienst",
+           "previous": "wacht op de vorige bewerking", "released": "vrijgegeven {day}",
+           "subcontracted": "{n} werkdagen uitbesteed", "work": "{w} werk", "past": "leverdatum al verstreken",
+           "unavoidable": "{order}: kan ook met de werkplaats voor zich alleen niet op tijd klaar zijn: op zijn "
+                          "vroegst {x} na de leverdatum ({parts})",
+           "held_up": "{order}: {x} te laat; {y} opgehouden bij {label}: {cause}", "late": "{order}: {x} te laat",
+           "loaded": "; {m} voor {pct} belast op {n} werkdag(en), {span}", "to": "tot"},
+}
+
+
+def _day(moment: dt.datetime, language: str) -> str:
+    return f"{DAYS_NL[moment.weekday()]} {moment:%d-%m}" if language == "nl" else f"{moment:%a %d-%m}"
 
 
 def alone_completion(problem: PlanningProblem, job: JobSpec) -> int:
@@ -46,7 +76,10 @@ def alone_completion(problem: PlanningProblem, job: JobSpec) -> int:
     return build(alone, [job]).outcomes(alone)[0].completion
 
 
-def explain_late(problem: PlanningProblem, plan: Plan) -> list[LateExplanation]:
+def explain_late(problem: PlanningProblem, plan: Plan, language: str = "en") -> list[LateExplanation]:
+    """Why every late order is late, in English (default) or Dutch ('nl')."""
+    w = TEXT.get(language, TEXT["en"])
+    fm = lambda minutes: format_minutes(minutes, language)  # noqa: E731
     planned = plan.by_key()
     outcomes = {o.key: o for o in plan.outcomes(problem)}
     by_machine = defaultdict(list)
@@ -71,15 +104,15 @@ def explain_late(problem: PlanningProblem, plan: Plan) -> list[LateExplanation]:
                 machine_working = problem.machine_by_code[p.machine].calendar.working_between(ready, p.start)
                 if machine_busy >= machine_working * 0.5 and busy:
                     orders = sorted({problem.job_by_key[q.job].order for q in busy})
-                    cause = (f"machine {p.machine} was busy with {len(busy)} other operation(s) "
-                             f"({', '.join(orders[:4])}{'...' if len(orders) > 4 else ''})"
-                             f"{_overload(problem, busy, p.machine, ready, p.start)}")
+                    cause = (w["busy"].format(m=p.machine, n=len(busy),
+                                              orders=", ".join(orders[:4]) + ("..." if len(orders) > 4 else ""))
+                             + _overload(problem, busy, p.machine, ready, p.start, language))
                 elif machine_working == 0:
-                    cause = f"{p.machine} does not work in that period (calendar, downtime)"
+                    cause = w["closed"].format(m=p.machine)
                 else:
-                    cause = f"no free operator with the skill {op.work_center_type} on shift"
+                    cause = w["no_operator"].format(skill=op.work_center_type)
             elif waited > 0:
-                cause = "waiting for the previous step"
+                cause = w["previous"]
             if waited > 0:
                 delays.append(Delay(op.key, op.label or op.work_center_type, waited, cause))
             ready = p.end + op.wait_after
@@ -87,27 +120,27 @@ def explain_late(problem: PlanningProblem, plan: Plan) -> list[LateExplanation]:
         if alone > job.due:
             parts = []
             if job.release > 0:
-                parts.append(f"released {problem.to_datetime(job.release):%a %d-%m}")
+                parts.append(w["released"].format(day=_day(problem.to_datetime(job.release), language)))
             sub_days = sum(op.lead_days for op in job.operations if op.is_subcontracted)
             if sub_days:
-                parts.append(f"{sub_days} working days subcontracted")
+                parts.append(w["subcontracted"].format(n=sub_days))
             work = sum(min(op.run.values(), default=0) + op.setup for op in job.operations if not op.is_subcontracted)
-            parts.append(f"{format_minutes(work)} of work")
+            parts.append(w["work"].format(w=fm(work)))
             if job.due <= 0:
-                parts.append("due date already past")
-            summary = (f"{job.order}: cannot be on time even with the shop to itself: its routing ends at the "
-                       f"earliest {format_minutes(alone - job.due)} after the due date ({', '.join(parts)})")
+                parts.append(w["past"])
+            summary = w["unavoidable"].format(order=job.order, x=fm(alone - job.due), parts=", ".join(parts))
         elif delays:
             top = delays[0]
-            summary = f"{job.order}: {format_minutes(outcome.tardiness)} late; held up {format_minutes(top.waited)} at {top.label}: {top.cause}"
+            summary = w["held_up"].format(order=job.order, x=fm(outcome.tardiness), y=fm(top.waited),
+                                          label=top.label, cause=top.cause)
         else:
-            summary = f"{job.order}: {format_minutes(outcome.tardiness)} late"
+            summary = w["late"].format(order=job.order, x=fm(outcome.tardiness))
         explanations.append(LateExplanation(job.key, job.order, outcome.tardiness, alone > job.due,
                                             tuple(delays), summary))
     return explanations
 
 
-def _overload(problem: PlanningProblem, items, machine: str, start: int, end: int) -> str:
+def _overload(problem: PlanningProblem, items, machine: str, start: int, end: int, language: str = "en") -> str:
     """', loaded 96% from Tue 01-12 to Thu 03-12' for the days in [start, end) the machine was (nearly) full."""
     calendar = problem.machine_by_code[machine].calendar
     offset = problem.origin.hour * 60 + problem.origin.minute
@@ -124,10 +157,12 @@ def _overload(problem: PlanningProblem, items, machine: str, start: int, end: in
             load_sum, cap_sum = load_sum + load, cap_sum + capacity
     if not full:
         return ""
+    w = TEXT.get(language, TEXT["en"])
+
     def day_name(day: int) -> str:
-        return (problem.origin + dt.timedelta(days=day)).strftime("%a %d-%m")
-    span = day_name(full[0]) if len(full) == 1 else f"{day_name(full[0])} to {day_name(full[-1])}"
-    return f"; {machine} loaded {load_sum / cap_sum:.0%} on {len(full)} working day(s), {span}"
+        return _day(problem.origin + dt.timedelta(days=day), language)
+    span = day_name(full[0]) if len(full) == 1 else f"{day_name(full[0])} {w['to']} {day_name(full[-1])}"
+    return w["loaded"].format(m=machine, pct=f"{load_sum / cap_sum:.0%}", n=len(full), span=span)
 
 
 @dataclass(frozen=True)

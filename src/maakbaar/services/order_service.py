@@ -32,6 +32,7 @@ class OrderSummary:
     planned_completion: dt.datetime | None = None
     planned_late: bool | None = None
     late_reason: str = ""
+    late_reason_nl: str = ""
 
 
 def order_overview(session: Session, include_closed: bool = False, today: dt.date | None = None) -> list[OrderSummary]:
@@ -68,11 +69,12 @@ def _planned_completion(session: Session) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for job in session.scalars(select(PlanJobRow).where(PlanJobRow.plan_id == plan_id)):
         entry = out.setdefault(job.order_number, {"planned_completion": job.completion, "planned_late": False,
-                                                  "late_reason": ""})
+                                                  "late_reason": "", "late_reason_nl": ""})
         entry["planned_completion"] = max(entry["planned_completion"], job.completion)
         if job.late:
             entry["planned_late"] = True
             entry["late_reason"] = entry["late_reason"] or job.explanation
+            entry["late_reason_nl"] = entry["late_reason_nl"] or job.explanation_nl or job.explanation
     return out
 
 

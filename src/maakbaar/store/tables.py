@@ -475,6 +475,7 @@ class PlanJobRow(Base):
     tardiness_min: Mapped[int] = mapped_column(Integer)
     late: Mapped[bool] = mapped_column(Boolean)
     explanation: Mapped[str] = mapped_column(Text, default="")
+    explanation_nl: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (UniqueConstraint("plan_id", "job_key", name="uq_plan_jobs_key"),)
 
 
