@@ -18,6 +18,7 @@ from ..store.repositories import Repositories
 from ..store.tables import MachineRow, PlanJobRow, PlanOperationRow, PlanRow
 from . import dashboard
 
+DAYS_NL = ("ma", "di", "wo", "do", "vr", "za", "zo")  # the board's tooltips speak the shop's language
 PALETTE = ("#4e79a7", "#59a14f", "#9c755f", "#b07aa1", "#76b7b2", "#edc948", "#f28e2b", "#86bcb6", "#8cd17d",
            "#a0cbe8", "#d4a6c8", "#b6992d")
 
@@ -58,7 +59,8 @@ def board_data(db: Session, start: dt.datetime | None = None, days: int = 14) ->
             if row.machine is None:
                 continue
             is_late = bool(late.get(row.job_key))
-            title = (f"<b>{row.order_number}</b> {row.label}<br>{row.start:%a %d-%m %H:%M} - {row.end:%H:%M}"
+            title = (f"<b>{row.order_number}</b> {row.label}<br>{DAYS_NL[row.start.weekday()]} "
+                     f"{row.start:%d-%m %H:%M} - {row.end:%H:%M}"
                      f"<br>{row.machine.code}" + (f", {row.operator.code}" if row.operator else "")
                      + (f"<br>omstellen {row.setup_min} min" if row.setup_min else "")
                      + ("<br><b>te laat</b>" if is_late else ""))

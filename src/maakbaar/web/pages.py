@@ -37,8 +37,11 @@ def language_of(request: Request) -> str:
 
 def context(request: Request, user, **values) -> dict:
     lang = language_of(request)
+    nav = [n for n in NAV if user is None or user.may(n[2])]
+    if user is not None and user.role == "operator":  # the floor needs the terminal, not the office
+        nav = [n for n in NAV if n[0] == "terminal"]
     return {"request": request, "t": translator(lang), "lang": lang, "other_lang": "en" if lang == "nl" else "nl",
-            "user": user, "csrf": csrf_token(request), "nav": [n for n in NAV if user is None or user.may(n[2])],
+            "user": user, "csrf": csrf_token(request), "nav": nav,
             "path": request.url.path, "today": dt.date.today(), **values}
 
 
@@ -49,9 +52,20 @@ def money(value: float | None, lang: str = "nl") -> str:
     return text.replace(",", "X").replace(".", ",").replace("X", ".") if lang == "nl" else text
 
 
+DAY_NAMES = {"nl": ("ma", "di", "wo", "do", "vr", "za", "zo"), "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+
+
+def when(moment, lang: str = "nl", rest: str = "%d-%m %H:%M") -> str:
+    """The weekday in the page's language, then the rest of the format: 'di 01-12 06:00'."""
+    if moment is None:
+        return ""
+    return f"{DAY_NAMES.get(lang, DAY_NAMES['nl'])[moment.weekday()]} {moment.strftime(rest)}"
+
+
 def build_router(session_dependency, runner, templates) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     templates.env.filters["money"] = money
+    templates.env.filters["when"] = when
     templates.env.globals["urlquote"] = urlquote
 
     def page(permission: str = "read"):
