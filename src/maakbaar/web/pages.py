@@ -55,6 +55,14 @@ def money(value: float | None, lang: str = "nl") -> str:
 DAY_NAMES = {"nl": ("ma", "di", "wo", "do", "vr", "za", "zo"), "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
+def number(value: float | None, lang: str = "nl", digits: int = 0) -> str:
+    """Thousands and decimals the way the page's language writes them: 10.264 and 3,74 in Dutch."""
+    if value is None:
+        return "-"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".") if lang == "nl" else text
+
+
 def when(moment, lang: str = "nl", rest: str = "%d-%m %H:%M") -> str:
     """The weekday in the page's language, then the rest of the format: 'di 01-12 06:00'."""
     if moment is None:
@@ -66,6 +74,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     templates.env.filters["money"] = money
     templates.env.filters["when"] = when
+    templates.env.filters["num"] = number
     templates.env.globals["urlquote"] = urlquote
 
     def page(permission: str = "read"):
@@ -385,6 +394,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return render(request, "co2.html", user, months=dashboard.co2_months(db), footprint=footprint,
                       order=order, orders=orders, factors=factors,
                       transport_modes=factors.keys("transport_kg_co2_per_tkm"),
+                      labels={k: v.get("label", k) for section in ("transport_kg_co2_per_tkm", "grid_kg_co2_per_kwh",
+                                                                      "materials_kg_co2_per_kg")
+                              for k, v in factors.data.get(section, {}).items() if isinstance(v, dict)},
                       grids=factors.keys("grid_kg_co2_per_kwh"), routes=factors.keys("materials_kg_co2_per_kg"))
 
     @router.get("/co2/report.pdf")
