@@ -376,3 +376,21 @@ def test_skills_matrix_edit(app, demo_shop):
         assert response.status_code == 200 and "level2" in response.text
         skills = client.get(f"/api/operators/{operator.code}").json()["skills"]
         assert {"work_center_type": "coating", "level": 2} in skills
+
+
+def test_a_busy_database_says_so_and_stores_nothing(app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from maakbaar.store.repositories import CustomerRepository
+
+    def locked(self, item):
+        raise OperationalError("INSERT INTO customers", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(CustomerRepository, "add", locked)
+    with TestClient(app) as client:
+        login(client, "planner")
+        response = client.post("/api/customers", json={"code": "K7777", "name": "Bezig BV"})
+        assert response.status_code == 503 and response.headers["retry-after"] == "1"
+        assert "nothing was stored" in response.json()["detail"]
+        monkeypatch.undo()
+        assert client.get("/api/customers/K7777").status_code == 404

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -114,6 +114,17 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
     @app.exception_handler(ConflictError)
     async def _conflict(request: Request, error: ConflictError):
         return _error(request, 409, str(error))
+
+    @app.exception_handler(OperationalError)
+    async def _busy(request: Request, error: OperationalError):
+        text = str(error.orig).lower()
+        if "locked" in text or "busy" in text or "could not serialize" in text or "deadlock" in text:
+            # another writer held the database (SQLite has one at a time): nothing was stored; try again
+            response = _error(request, 503, "the database is busy with another change; nothing was stored, "
+                                            "try again in a moment")
+            response.headers["Retry-After"] = "1"
+            return response
+        raise error
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, error: IntegrityError):
