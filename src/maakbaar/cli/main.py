@@ -386,7 +386,7 @@ def quote(
                 run = quoting.apply_plan_lead_times(session, run)
             saved = quoting.save_quote(session, run, save) if save else None
         if as_json:
-            console.print_json(data=_quote_json(run), highlight=False)
+            console.print_json(data=quoting.run_as_dict(run), highlight=False)
         else:
             for quoted in run.parts:
                 _print_quote(quoted)
@@ -699,7 +699,7 @@ def compare(
         else:
             raise UserError("give --order ORDER or --scenario FILE (or --scenario sluisdeuren)")
         if as_json:
-            console.print_json(json.dumps(_comparison_json(result)))
+            console.print_json(json.dumps(co2_service.comparison_as_dict(result)))
         else:
             _print_comparison(result)
         if pdf:
@@ -707,21 +707,6 @@ def compare(
             console.print(f"Report written to {pdf}")
 
     _run(action)
-
-
-def _comparison_json(result) -> dict:
-    def option(r):
-        return {"name": r.option.name, "country": r.option.country, "total_kg": r.total_kg,
-                "bid_price_eur": r.option.bid_price_eur, "ladder_level": r.option.ladder_level,
-                "components": [{"key": c.key, "label": c.label, "kg_co2": c.kg_co2, "detail": c.detail}
-                               for c in r.components]}
-    return {"title": result.title, "factor_set": result.factor_set, "factor_file": result.factor_path,
-            "local": option(result.local), "alternative": option(result.alternative),
-            "difference_kg": result.difference_kg, "mki_eur_per_kg": result.mki_eur_per_kg.value,
-            "mki_value_eur": result.mki_value_eur, "local_ladder_discount": result.local_discount,
-            "max_local_price_eur": result.max_local_price_eur, "assumptions": list(result.assumptions),
-            "factors": [{"key": f.key, "label": f.label, "value": f.value, "unit": f.unit, "source": f.source,
-                         "year": f.year} for f in result.factors]}
 
 
 def _print_comparison(result) -> None:
@@ -795,29 +780,6 @@ def user_password(
         console.print(f"Password of {username} changed.")
 
     _run(action)
-
-
-def _quote_json(run) -> dict:
-    out = {"parts": [], "problems": run.problems}
-    for quoted in run.parts:
-        g, q = quoted.geometry, quoted.quote
-        out["parts"].append({
-            "part": quoted.source, "material": quoted.material, "thickness_mm": quoted.thickness_mm,
-            "geometry": {"cut_length_mm": round(g.cut_length_mm, 3), "outer_cut_mm": round(g.outer_cut_mm, 3),
-                         "inner_cut_mm": round(g.inner_cut_mm, 3), "pierces": g.pierces,
-                         "net_area_mm2": round(g.net_area_mm2, 3), "length_mm": round(g.length_mm, 3),
-                         "width_mm": round(g.width_mm, 3), "convex_hull_area_mm2": round(g.convex_hull_area_mm2, 3),
-                         "bends": g.bends, "bend_length_mm": round(g.bend_length_mm, 3),
-                         "rapid_mm": round(g.rapid_mm, 1)},
-            "mass_kg": round(q.mass_kg, 4), "minutes_per_piece": {k: round(v, 3) for k, v in q.minutes_per_piece.items()},
-            "setup_minutes": q.setup_minutes, "energy_kwh": round(q.energy_kwh, 4),
-            "co2_kg": {"process": round(q.co2_process_kg, 4), "material": round(q.co2_material_kg, 4)},
-            "breaks": [{"quantity": b.quantity, "unit_price": b.unit_price, "total_price": b.total_price,
-                        "lead_time_days": b.lead_time_days,
-                        "lines": {line.key: round(line.amount, 4) for line in b.lines}} for b in q.breaks],
-            "tables": q.tables,
-        })
-    return out
 
 
 def _print_quote(quoted) -> None:

@@ -195,3 +195,19 @@ def compare_order(session: Session, order_number: str, country: str, material_ro
                          import_price, import_ladder)
     return compare(f"Order {order_number}: lokaal of import uit {country}", local, alternative, factors)
 
+
+
+def comparison_as_dict(result: Comparison) -> dict:
+    """A comparison as plain JSON-ready data (CLI --json and the web API)."""
+    def option(r):
+        return {"name": r.option.name, "country": r.option.country, "total_kg": r.total_kg,
+                "bid_price_eur": r.option.bid_price_eur, "ladder_level": r.option.ladder_level,
+                "components": [{"key": c.key, "label": c.label, "kg_co2": c.kg_co2, "detail": c.detail}
+                               for c in r.components]}
+    return {"title": result.title, "factor_set": result.factor_set, "factor_file": result.factor_path,
+            "local": option(result.local), "alternative": option(result.alternative),
+            "difference_kg": result.difference_kg, "mki_eur_per_kg": result.mki_eur_per_kg.value,
+            "mki_value_eur": result.mki_value_eur, "local_ladder_discount": result.local_discount,
+            "max_local_price_eur": result.max_local_price_eur, "assumptions": list(result.assumptions),
+            "factors": [{"key": f.key, "label": f.label, "value": f.value, "unit": f.unit, "source": f.source,
+                         "year": f.year} for f in result.factors]}

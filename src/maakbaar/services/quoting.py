@@ -226,3 +226,27 @@ def apply_plan_lead_times(session: Session, run: QuoteRun, today: dt.datetime | 
         breaks[b_index] = dataclasses.replace(breaks[b_index], lead_time_days=max(1, working_days_between(start, moment.date())))
         parts[index] = dataclasses.replace(quoted, quote=dataclasses.replace(quoted.quote, breaks=tuple(breaks)))
     return QuoteRun(parts, run.problems)
+
+
+def run_as_dict(run: QuoteRun) -> dict:
+    """A quote run as plain JSON-ready data (CLI --json and the web API)."""
+    out = {"parts": [], "problems": run.problems}
+    for quoted in run.parts:
+        g, q = quoted.geometry, quoted.quote
+        out["parts"].append({
+            "part": quoted.source, "material": quoted.material, "thickness_mm": quoted.thickness_mm,
+            "geometry": {"cut_length_mm": round(g.cut_length_mm, 3), "outer_cut_mm": round(g.outer_cut_mm, 3),
+                         "inner_cut_mm": round(g.inner_cut_mm, 3), "pierces": g.pierces,
+                         "net_area_mm2": round(g.net_area_mm2, 3), "length_mm": round(g.length_mm, 3),
+                         "width_mm": round(g.width_mm, 3), "convex_hull_area_mm2": round(g.convex_hull_area_mm2, 3),
+                         "bends": g.bends, "bend_length_mm": round(g.bend_length_mm, 3),
+                         "rapid_mm": round(g.rapid_mm, 1)},
+            "mass_kg": round(q.mass_kg, 4), "minutes_per_piece": {k: round(v, 3) for k, v in q.minutes_per_piece.items()},
+            "setup_minutes": q.setup_minutes, "energy_kwh": round(q.energy_kwh, 4),
+            "co2_kg": {"process": round(q.co2_process_kg, 4), "material": round(q.co2_material_kg, 4)},
+            "breaks": [{"quantity": b.quantity, "unit_price": b.unit_price, "total_price": b.total_price,
+                        "lead_time_days": b.lead_time_days,
+                        "lines": {line.key: round(line.amount, 4) for line in b.lines}} for b in q.breaks],
+            "tables": q.tables,
+        })
+    return out

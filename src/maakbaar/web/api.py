@@ -243,13 +243,11 @@ def build_router(session_dependency, runner) -> APIRouter:
     @router.post("/orders/{number}/compare", tags=["co2"])
     def order_compare(number: str, body: CompareIn, db: Session = Depends(session_dependency),
                       _=Depends(need("read"))):
-        from ..cli.main import _comparison_json
-
         result = co2_service.compare_order(db, number, body.country, body.material_route, body.grid,
                                            [(leg.mode, leg.distance_km, leg.dedicated, leg.ballast)
                                             for leg in body.legs], None, body.local_price, body.import_price,
                                            body.local_ladder, body.import_ladder)
-        return _comparison_json(result)
+        return co2_service.comparison_as_dict(result)
 
     @router.get("/co2/months", tags=["co2"])
     def co2_months(db: Session = Depends(session_dependency), _=Depends(need("read"))):
@@ -436,7 +434,6 @@ def save_uploads(files: list[UploadFile], token: str | None = None) -> Path:
 
 def quote_answer(db: Session, folder: Path, material: str, thickness_mm: float, quantities: str, finish: str,
                  weld_length_mm: float) -> dict[str, Any]:
-    from ..cli.main import _quote_json
     from ..costing.document import part_svg
     from ..services import quoting
 
@@ -444,7 +441,7 @@ def quote_answer(db: Session, folder: Path, material: str, thickness_mm: float, 
                               finish, weld_length_mm)
     if planning_service.current_plan_row(db) is not None and run.parts:
         run = quoting.apply_plan_lead_times(db, run)
-    answer = _quote_json(run)
+    answer = quoting.run_as_dict(run)
     answer["upload"] = folder.name
     answer["previews"] = [part_svg(q.geometry) for q in run.parts]
     return answer
