@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain import Closure, OperationStatus, OrderStatus, WorkOrder, WorkOrderOperation
+from ..domain import OperationStatus, OrderStatus, WorkOrder, WorkOrderOperation
 from ..floor import BookingError, Entry, OperationState, decide
 from ..store.repositories import NotFoundError, Repositories
 from ..store.tables import (
@@ -29,7 +29,7 @@ from ..store.tables import (
     WorkOrderOperationRow,
     WorkOrderRow,
 )
-from .planning_service import current_plan_row
+from .planning_service import add_downtime, current_plan_row
 
 AUTO_CLOSE_GRACE = dt.timedelta(minutes=30)
 BREAKDOWN_HOURS = 4
@@ -202,13 +202,10 @@ def _remake(session: Session, work_order_row: WorkOrderRow, quantity: int) -> st
 
 
 def _machine_down(session: Session, machine: str, now: dt.datetime, reason: str) -> str | None:
-    repos = Repositories(session)
-    stored = repos.machines.get(machine)
-    if stored is None:
+    if Repositories(session).machines.get(machine) is None:
         return None
-    closure = Closure(start=now, end=now + dt.timedelta(hours=BREAKDOWN_HOURS),
-                      reason=(f"storing: {reason}" if reason else "storing (gemeld op de vloer)")[:200])
-    repos.machines.replace(stored.model_copy(update={"downtimes": (*stored.downtimes, closure)}))
+    add_downtime(session, machine, now, now + dt.timedelta(hours=BREAKDOWN_HOURS),
+                 f"storing: {reason}" if reason else "storing (gemeld op de vloer)")
     return machine
 
 

@@ -195,3 +195,16 @@ def promise_parts(session: Session, items: list[tuple], origin: dt.datetime | No
         answer = promise(base.problem, base.plan, jobs)
         answers.append(base.problem.to_datetime(answer.earliest_without_harm))
     return answers
+
+
+def add_downtime(session: Session, machine: str, start: dt.datetime, end: dt.datetime, reason: str) -> None:
+    """Mark a machine down for [start, end) (a breakdown, maintenance); the next plan works around it."""
+    from ..domain import Closure
+    from ..store.repositories import Repositories
+
+    repos = Repositories(session)
+    stored = repos.machines.get(machine)
+    if stored is None:
+        raise NotFoundError("machine", machine)
+    closure = Closure(start=start, end=end, reason=reason[:200])
+    repos.machines.replace(stored.model_copy(update={"downtimes": (*stored.downtimes, closure)}))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,11 @@ from sqlalchemy.orm import Session
 from ..config import data_dir
 from ..domain import (
     Calendar,
-    Closure,
     Customer,
     Machine,
     Material,
     Operator,
     Order,
-    OrderStatus,
     Part,
     Quote,
     StockItem,
@@ -285,15 +282,10 @@ def build_router(session_dependency, runner) -> APIRouter:
     @router.post("/machines/{code}/downtimes", tags=["planning"], status_code=201)
     def machine_down(code: str, body: DowntimeIn, db: Session = Depends(session_dependency),
                      _=Depends(need("planning"))):
-        repos = Repositories(db)
-        machine = repos.machines.get(code)
-        if machine is None:
-            raise HTTPException(404, f"unknown machine '{code}'")
         if body.end <= body.start:
             raise HTTPException(422, [{"loc": ["body", "end"], "msg": "end must be after start",
                                        "type": "value_error"}])
-        closure = Closure(start=body.start, end=body.end, reason=body.reason)
-        repos.machines.replace(machine.model_copy(update={"downtimes": (*machine.downtimes, closure)}))
+        planning_service.add_downtime(db, code, body.start, body.end, body.reason)
         affected = board.operations_in(db, code, body.start, body.end)
         db.commit()
         return {"machine": code, "start": body.start, "end": body.end, "affected_operations": affected}
