@@ -215,12 +215,10 @@ def _read_fast(text: str, source: str, settings: DxfSettings) -> list[PartGeomet
     if found is None:
         return None
     units, entities = found
-    scale = INSUNITS_TO_MM.get(units)
-    if scale is None:
-        raise DxfProblem(source, [f"unknown drawing units $INSUNITS={units}"])
+    scale = _scale(units, source)
     if len(entities) > settings.max_entities:
         raise DxfProblem(source, [f"more than {settings.max_entities} entities: too complex for a flat pattern"])
-    cut, bends, engrave = [], [], []
+    sorted_ = _Sorted(settings)
     for kind, layer, handle, codes in entities:
         if _matches(layer, settings.ignore_layers):
             continue
@@ -228,33 +226,53 @@ def _read_fast(text: str, source: str, settings: DxfSettings) -> list[PartGeomet
             shapes = fast.pieces(kind, codes)
         except (fast._Unsupported, ValueError, KeyError, TypeError):
             return None  # ezdxf reads it (and names what is wrong)
-        pieces = []
-        for shape in shapes:
-            if shape[0] == "line":
-                a = (shape[1][0] * scale, shape[1][1] * scale)
-                b = (shape[2][0] * scale, shape[2][1] * scale)
-                if math.dist(a, b) >= 1e-9:
-                    pieces.append(seg.line(a, b, layer, handle))
-            elif shape[0] == "arc":
-                center = (shape[1][0] * scale, shape[1][1] * scale)
-                pieces.append(seg.arc(center, shape[2] * scale, shape[3], shape[4], layer, handle))
-            else:
-                pieces.append(seg.circle((shape[1][0] * scale, shape[1][1] * scale), shape[2] * scale, layer, handle))
-        if _matches(layer, settings.bend_layers):
-            bends.extend(pieces)
-        elif _matches(layer, settings.engrave_layers):
-            engrave.extend(pieces)
+        sorted_.add(layer, [s for shape in shapes for s in _shape_segments(shape, layer, handle, scale)])
+    return _finish(source, units, sorted_.cut, sorted_.bends, sorted_.engrave, settings)
+
+
+class _Sorted:
+    """Segments sorted by their layer into cut, bend lines and engraving."""
+
+    def __init__(self, settings: DxfSettings):
+        self.settings = settings
+        self.cut: list[Segment] = []
+        self.bends: list[Segment] = []
+        self.engrave: list[Segment] = []
+
+    def add(self, layer: str, pieces: list[Segment]) -> None:
+        if _matches(layer, self.settings.bend_layers):
+            self.bends.extend(pieces)
+        elif _matches(layer, self.settings.engrave_layers):
+            self.engrave.extend(pieces)
         else:
-            cut.extend(pieces)
-    return _finish(source, units, cut, bends, engrave, settings)
+            self.cut.extend(pieces)
+
+
+def _scale(units: int, source: str) -> float:
+    scale = INSUNITS_TO_MM.get(units)
+    if scale is None:
+        raise DxfProblem(source, [f"unknown drawing units $INSUNITS={units}"])
+    return scale
+
+
+def _shape_segments(shape: tuple, layer: str, handle: str, scale: float) -> list[Segment]:
+    """('line', a, b) / ('arc', centre, radius, start deg, end deg) / ('circle', centre, radius), in drawing
+    units, as segments in mm; a line of no length is dropped."""
+    def pt(p) -> Point:
+        return (float(p[0]) * scale, float(p[1]) * scale)
+
+    if shape[0] == "line":
+        a, b = pt(shape[1]), pt(shape[2])
+        return [seg.line(a, b, layer, handle)] if math.dist(a, b) >= 1e-9 else []
+    if shape[0] == "arc":
+        return [seg.arc(pt(shape[1]), shape[2] * scale, shape[3], shape[4], layer, handle)]
+    return [seg.circle(pt(shape[1]), shape[2] * scale, layer, handle)]
 
 
 def parts_from_document(doc, source: str, settings: DxfSettings = DxfSettings()) -> list[PartGeometry]:
     units = int(doc.header.get("$INSUNITS", 0) or 0)
-    scale = INSUNITS_TO_MM.get(units)
-    if scale is None:
-        raise DxfProblem(source, [f"unknown drawing units $INSUNITS={units}"])
-    cut, bends, engrave, count = [], [], [], 0
+    scale = _scale(units, source)
+    sorted_, count = _Sorted(settings), 0
     for entity, layer in _flatten(doc.modelspace(), None):
         count += 1
         if count > settings.max_entities:
@@ -266,13 +284,8 @@ def parts_from_document(doc, source: str, settings: DxfSettings = DxfSettings())
         except (ValueError, ZeroDivisionError, ArithmeticError) as error:
             raise DxfProblem(source, [f"{entity.dxftype()} (handle {entity.dxf.handle}) on layer {layer} cannot "
                                       f"be read: {error}"]) from None
-        if _matches(layer, settings.bend_layers):
-            bends.extend(pieces)
-        elif _matches(layer, settings.engrave_layers):
-            engrave.extend(pieces)
-        else:
-            cut.extend(pieces)
-    return _finish(source, units, cut, bends, engrave, settings)
+        sorted_.add(layer, pieces)
+    return _finish(source, units, sorted_.cut, sorted_.bends, sorted_.engrave, settings)
 
 
 def _finish(source: str, units: int, cut: list[Segment], bends: list[Segment], engrave: list[Segment],
@@ -329,23 +342,20 @@ def _segments(entity, layer: str, scale: float, settings: DxfSettings) -> list[S
         return (float(v[0]) * scale, float(v[1]) * scale)
 
     if kind == "LINE":
-        a, b = pt(entity.dxf.start), pt(entity.dxf.end)
-        if math.dist(a, b) < 1e-9:
-            return []
-        return [seg.line(a, b, layer, handle)]
+        return _shape_segments(("line", entity.dxf.start, entity.dxf.end), layer, handle, scale)
     if kind == "ARC":
-        center = pt(entity.dxf.center)
+        center = entity.dxf.center
         extrusion = entity.dxf.get("extrusion", (0, 0, 1))
         start, end = entity.dxf.start_angle, entity.dxf.end_angle
         if extrusion[2] < 0:  # mirrored (OCS z pointing down): angles run the other way in WCS
             center = (-center[0], center[1])
             start, end = 180 - end, 180 - start
-        return [seg.arc(center, entity.dxf.radius * scale, start, end, layer, handle)]
+        return _shape_segments(("arc", center, entity.dxf.radius, start, end), layer, handle, scale)
     if kind == "CIRCLE":
-        center = pt(entity.dxf.center)
+        center = entity.dxf.center
         if entity.dxf.get("extrusion", (0, 0, 1))[2] < 0:
             center = (-center[0], center[1])
-        return [seg.circle(center, entity.dxf.radius * scale, layer, handle)]
+        return _shape_segments(("circle", center, entity.dxf.radius), layer, handle, scale)
     if kind in ("ELLIPSE", "SPLINE"):
         distance = settings.spline_distance_mm / scale
         points = [pt(v) for v in entity.flattening(distance)] if kind == "ELLIPSE" else \
