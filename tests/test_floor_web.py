@@ -6,11 +6,10 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from tests.test_web import app, login, wait_for  # noqa: F401 - the app fixture
+from tests.test_web import app, login  # noqa: F401 - the app fixture
 
 
 def _released_op(client: TestClient) -> tuple[str, str]:

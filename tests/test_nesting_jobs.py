@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-import math
 
 import ezdxf
 import pytest
-from shapely.geometry import box
 
 from maakbaar.nesting import (
     Layout,

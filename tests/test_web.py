@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from maakbaar.services import planning_service, shop_io, user_service
+from maakbaar.services import user_service
 from maakbaar.store.db import make_engine, unit_of_work
 from maakbaar.store.tables import UserRow
 from maakbaar.web.app import create_app

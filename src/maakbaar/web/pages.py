@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from pydantic import ValidationError
