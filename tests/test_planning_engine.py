@@ -287,3 +287,5 @@ def test_late_orders_are_explained_in_dutch_too():
     assert "machine K1 was bezig met 2 andere bewerking(en) (ORD-0, ORD-1)" in dutch["ORD-2"].summary
     assert "K1 voor 100% belast op 2 werkdag(en)" in dutch["ORD-2"].summary
     assert all(" late" not in e.summary for e in dutch.values())
+    # one analysis gives both languages
+    assert all(english[o].summaries == {"en": english[o].summary, "nl": dutch[o].summary} for o in english)

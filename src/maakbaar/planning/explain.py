@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .dispatch import RULES, build, place_fixed
 from .plan import Plan
@@ -29,6 +29,7 @@ class LateExplanation:
     unavoidable: bool  # late even with the shop to itself
     delays: tuple[Delay, ...]
     summary: str
+    summaries: dict[str, str] = field(default_factory=dict)  # the summary in every language
 
 
 def format_minutes(minutes: int, language: str = "en") -> str:
@@ -77,9 +78,8 @@ def alone_completion(problem: PlanningProblem, job: JobSpec) -> int:
 
 
 def explain_late(problem: PlanningProblem, plan: Plan, language: str = "en") -> list[LateExplanation]:
-    """Why every late order is late, in English (default) or Dutch ('nl')."""
-    w = TEXT.get(language, TEXT["en"])
-    fm = lambda minutes: format_minutes(minutes, language)  # noqa: E731
+    """Why every late order is late: ``summary`` and the delays' causes in ``language`` ('en' or 'nl'), and
+    ``summaries`` in every language, from one analysis."""
     planned = plan.by_key()
     outcomes = {o.key: o for o in plan.outcomes(problem)}
     by_machine = defaultdict(list)
@@ -92,52 +92,66 @@ def explain_late(problem: PlanningProblem, plan: Plan, language: str = "en") -> 
         if not outcome.late:
             continue
         alone = alone_completion(problem, job)
-        delays = []
+        delays = []  # (waited, label, cause in each language)
         ready = max(job.release, 0)
-        for index, op in enumerate(job.operations):
+        for op in job.operations:
             p = planned[op.key]
             waited = p.start - ready
-            cause = ""
-            if waited > 0 and p.machine:
-                busy = [q for q in by_machine[p.machine] if q.start < p.start and q.end > ready and q.job != job.key]
-                machine_busy = sum(min(q.end, p.start) - max(q.start, ready) for q in busy)
-                machine_working = problem.machine_by_code[p.machine].calendar.working_between(ready, p.start)
-                if machine_busy >= machine_working * 0.5 and busy:
-                    orders = sorted({problem.job_by_key[q.job].order for q in busy})
-                    cause = (w["busy"].format(m=p.machine, n=len(busy),
-                                              orders=", ".join(orders[:4]) + ("..." if len(orders) > 4 else ""))
-                             + _overload(problem, busy, p.machine, ready, p.start, language))
-                elif machine_working == 0:
-                    cause = w["closed"].format(m=p.machine)
-                else:
-                    cause = w["no_operator"].format(skill=op.work_center_type)
-            elif waited > 0:
-                cause = w["previous"]
             if waited > 0:
-                delays.append(Delay(op.key, op.label or op.work_center_type, waited, cause))
+                causes = {lang: _cause(problem, by_machine, job, op, p, ready, lang) for lang in TEXT}
+                delays.append((op.key, op.label or op.work_center_type, waited, causes))
             ready = p.end + op.wait_after
-        delays.sort(key=lambda d: -d.waited)
-        if alone > job.due:
-            parts = []
-            if job.release > 0:
-                parts.append(w["released"].format(day=_day(problem.to_datetime(job.release), language)))
-            sub_days = sum(op.lead_days for op in job.operations if op.is_subcontracted)
-            if sub_days:
-                parts.append(w["subcontracted"].format(n=sub_days))
-            work = sum(min(op.run.values(), default=0) + op.setup for op in job.operations if not op.is_subcontracted)
-            parts.append(w["work"].format(w=fm(work)))
-            if job.due <= 0:
-                parts.append(w["past"])
-            summary = w["unavoidable"].format(order=job.order, x=fm(alone - job.due), parts=", ".join(parts))
-        elif delays:
-            top = delays[0]
-            summary = w["held_up"].format(order=job.order, x=fm(outcome.tardiness), y=fm(top.waited),
-                                          label=top.label, cause=top.cause)
-        else:
-            summary = w["late"].format(order=job.order, x=fm(outcome.tardiness))
-        explanations.append(LateExplanation(job.key, job.order, outcome.tardiness, alone > job.due,
-                                            tuple(delays), summary))
+        delays.sort(key=lambda d: -d[2])
+        summaries = {lang: _summary(problem, job, outcome, alone, delays, lang) for lang in TEXT}
+        chosen = language if language in TEXT else "en"
+        explanations.append(LateExplanation(
+            job.key, job.order, outcome.tardiness, alone > job.due,
+            tuple(Delay(key, label, waited, causes[chosen]) for key, label, waited, causes in delays),
+            summaries[chosen], summaries))
     return explanations
+
+
+def _cause(problem: PlanningProblem, by_machine, job: JobSpec, op, p, ready: int, language: str) -> str:
+    """Why an operation waited: its machine busy with other orders, closed, no operator, or the step before."""
+    w = TEXT[language]
+    if not p.machine:
+        return w["previous"]
+    busy = [q for q in by_machine[p.machine] if q.start < p.start and q.end > ready and q.job != job.key]
+    machine_busy = sum(min(q.end, p.start) - max(q.start, ready) for q in busy)
+    machine_working = problem.machine_by_code[p.machine].calendar.working_between(ready, p.start)
+    if machine_busy >= machine_working * 0.5 and busy:
+        orders = sorted({problem.job_by_key[q.job].order for q in busy})
+        return (w["busy"].format(m=p.machine, n=len(busy),
+                                 orders=", ".join(orders[:4]) + ("..." if len(orders) > 4 else ""))
+                + _overload(problem, busy, p.machine, ready, p.start, language))
+    if machine_working == 0:
+        return w["closed"].format(m=p.machine)
+    return w["no_operator"].format(skill=op.work_center_type)
+
+
+def _summary(problem: PlanningProblem, job: JobSpec, outcome, alone: int, delays, language: str) -> str:
+    w = TEXT[language]
+
+    def fm(minutes: int) -> str:
+        return format_minutes(minutes, language)
+
+    if alone > job.due:
+        parts = []
+        if job.release > 0:
+            parts.append(w["released"].format(day=_day(problem.to_datetime(job.release), language)))
+        sub_days = sum(op.lead_days for op in job.operations if op.is_subcontracted)
+        if sub_days:
+            parts.append(w["subcontracted"].format(n=sub_days))
+        work = sum(min(op.run.values(), default=0) + op.setup for op in job.operations if not op.is_subcontracted)
+        parts.append(w["work"].format(w=fm(work)))
+        if job.due <= 0:
+            parts.append(w["past"])
+        return w["unavoidable"].format(order=job.order, x=fm(alone - job.due), parts=", ".join(parts))
+    if delays:
+        _key, label, waited, causes = delays[0]
+        return w["held_up"].format(order=job.order, x=fm(outcome.tardiness), y=fm(waited), label=label,
+                                   cause=causes[language])
+    return w["late"].format(order=job.order, x=fm(outcome.tardiness))
 
 
 def _overload(problem: PlanningProblem, items, machine: str, start: int, end: int, language: str = "en") -> str:

@@ -94,8 +94,7 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
     else:
         result = engine.solve(problem, time_limit=time_limit, on_progress=on_progress)
     explanations = {e.job: e for e in explain_late(result.problem, result.plan)}
-    dutch = {e.job: e.summary for e in explain_late(result.problem, result.plan, "nl")}
-    row = _store(session, result, explanations, time_limit, dutch)
+    row = _store(session, result, explanations, time_limit)
     late = {}
     for e in explanations.values():
         if e.order not in late or e.tardiness > late[e.order][1]:
@@ -105,8 +104,7 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
                        len(result.plan.operations), bottleneck(result.problem, result.plan))
 
 
-def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float,
-           dutch: dict[str, str] | None = None) -> PlanRow:
+def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float) -> PlanRow:
     problem, plan, score = result.problem, result.plan, result.score
     machine_ids = dict(session.execute(select(MachineRow.code, MachineRow.id)).all())
     operator_ids = dict(session.execute(select(OperatorRow.code, OperatorRow.id)).all())
@@ -133,7 +131,7 @@ def _store(session: Session, result: engine.PlanResult, explanations, time_limit
             job_key=outcome.key, order_number=outcome.order, due=problem.to_datetime(outcome.due),
             completion=problem.to_datetime(outcome.completion), tardiness_min=outcome.tardiness, late=outcome.late,
             explanation=explanation.summary if explanation else "",
-            explanation_nl=(dutch or {}).get(outcome.key, "")))
+            explanation_nl=explanation.summaries.get("nl", "") if explanation else ""))
     session.add(row)
     session.flush()
     return row
