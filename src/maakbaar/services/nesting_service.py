@@ -190,8 +190,10 @@ def nest_open_orders(session: Session, material: str | None = None, thickness_mm
     for group in outcome.groups:
         if not group.layout.placements:
             continue
-        row = _store_group(session, group, {p.name: p for p in nest_parts}, line_of, time_limit, elapsed,
-                           spacing, margin, now)
+        group_sheets = {s.code: s for s in sheets if s.material == group.material
+                        and abs(s.thickness_mm - group.thickness_mm) < 1e-6}
+        row = _store_group(session, group, {p.name: p for p in nest_parts}, group_sheets, line_of, time_limit,
+                           elapsed, spacing, margin, now)
         _update_stock(session, group)
         ids.append(row.id)
     for group in outcome.groups:
@@ -204,8 +206,9 @@ def nest_open_orders(session: Session, material: str | None = None, thickness_mm
                    tuple(notes) + tuple(n for g in outcome.groups for n in g.notes))
 
 
-def _store_group(session: Session, group: GroupNest, parts: dict[str, NestPart], line_of, time_limit, elapsed,
-                 spacing, margin, now) -> NestRow:
+def _store_group(session: Session, group: GroupNest, parts: dict[str, NestPart], sheets: dict[str, SheetSpec],
+                 line_of, time_limit, elapsed, spacing, margin, now) -> NestRow:
+    """The nest as stored; ``sheets``: the sheets of this material and thickness it was nested on, by code."""
     used_parts = {p.part for p in group.layout.placements}
     row = NestRow(created_at=(now or dt.datetime.now()).replace(microsecond=0), material=group.material,
                   thickness_mm=group.thickness_mm, status="planned", method=group.method, time_limit_s=time_limit,
@@ -221,7 +224,7 @@ def _store_group(session: Session, group: GroupNest, parts: dict[str, NestPart],
     for position, result in enumerate(group.sheets):
         placements = [p for p in group.layout.placements if p.sheet == result.code and p.sheet_index == result.index]
         cut = offcut_of.get((result.code, result.index))
-        sheet_spec = _spec_of(session, result.code, group)
+        sheet_spec = sheets[result.code]
         row.sheets.append(NestSheetRow(
             position=position, stock_code=result.code, sheet_index=result.index,
             length_mm=sheet_spec.length_mm, width_mm=sheet_spec.width_mm,
@@ -243,17 +246,6 @@ def _store_group(session: Session, group: GroupNest, parts: dict[str, NestPart],
     session.add(row)
     session.flush()
     return row
-
-
-def _spec_of(session: Session, code: str, group: GroupNest) -> StockItem | SheetSpec:
-    if code.startswith(BUY_PREFIX):
-        length, width = (float(v) for v in code[len(BUY_PREFIX):].split("x"))
-        return SheetSpec(code, length, width, material=group.material, thickness_mm=group.thickness_mm,
-                         purchase=True)
-    item = Repositories(session).stock.get(code)
-    if item is None:
-        raise NestingServiceError(f"stock item {code} disappeared while nesting")
-    return item
 
 
 def _update_stock(session: Session, group: GroupNest) -> None:
