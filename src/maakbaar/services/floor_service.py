@@ -22,6 +22,7 @@ from ..store.repositories import NotFoundError, Repositories
 from ..store.tables import (
     FloorEventRow,
     MachineRow,
+    OperationMachineRow,
     OrderLineRow,
     OrderRow,
     PlanOperationRow,
@@ -283,7 +284,7 @@ def queue(session: Session, work_center: str) -> list[dict]:
     items = []
     rows = session.scalars(select(WorkOrderRow).where(WorkOrderRow.status.in_(("released", "in_progress")))
                            .options(selectinload(WorkOrderRow.operations).selectinload(WorkOrderOperationRow.machines)
-                                    .selectinload(_machines_attr()), selectinload(WorkOrderRow.part)))
+                                    .selectinload(OperationMachineRow.machine), selectinload(WorkOrderRow.part)))
     for work_order in rows:
         for op in work_order.operations:
             if op.status == "done":
@@ -306,12 +307,6 @@ def queue(session: Session, work_center: str) -> list[dict]:
     items.sort(key=lambda i: (i["status"] not in ("started", "paused"), i["planned_start"] is None,
                               i["planned_start"] or dt.datetime.max, i["due_date"]))
     return items
-
-
-def _machines_attr():
-    from ..store.tables import OperationMachineRow
-
-    return OperationMachineRow.machine
 
 
 def operator_entries(session: Session, operator: str) -> list[TimeEntryRow]:

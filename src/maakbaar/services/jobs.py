@@ -111,7 +111,7 @@ class JobRunner:
             row.progress = self.progress.get(job_id, "")
 
     def status(self, session: Session, job_id: int) -> dict | None:
-        if not session.in_transaction() or not session.new and not session.dirty:
+        if not (session.new or session.dirty):
             session.rollback()  # a fresh snapshot: the worker commits in its own connection
         row = session.get(JobRow, job_id)
         if row is None:

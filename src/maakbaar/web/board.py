@@ -15,10 +15,10 @@ from ..planning.checker import check_plan
 from ..planning.from_shop import build_problem
 from ..services import planning_service, shop_io
 from ..store.repositories import Repositories
-from ..store.tables import MachineRow, PlanJobRow, PlanOperationRow, PlanRow
+from ..store.tables import MachineRow, PlanJobRow, PlanOperationRow
 from . import dashboard
+from .i18n import DAY_NAMES
 
-DAYS_NL = ("ma", "di", "wo", "do", "vr", "za", "zo")  # the board's tooltips speak the shop's language
 PALETTE = ("#4e79a7", "#59a14f", "#9c755f", "#b07aa1", "#76b7b2", "#edc948", "#f28e2b", "#86bcb6", "#8cd17d",
            "#a0cbe8", "#d4a6c8", "#b6992d")
 
@@ -59,7 +59,7 @@ def board_data(db: Session, start: dt.datetime | None = None, days: int = 14) ->
             if row.machine is None:
                 continue
             is_late = bool(late.get(row.job_key))
-            title = (f"<b>{row.order_number}</b> {row.label}<br>{DAYS_NL[row.start.weekday()]} "
+            title = (f"<b>{row.order_number}</b> {row.label}<br>{DAY_NAMES['nl'][row.start.weekday()]} "
                      f"{row.start:%d-%m %H:%M} - {row.end:%H:%M}"
                      f"<br>{row.machine.code}" + (f", {row.operator.code}" if row.operator else "")
                      + (f"<br>omstellen {row.setup_min} min" if row.setup_min else "")
@@ -187,6 +187,3 @@ def _with_dates(problem, message: str) -> str:
     return re.sub(r"\b(at|before|after|from) (\d{2,7})\b", lambda m: f"{m.group(1)} {moment(m.group(2)):%a %d-%m %H:%M}",
                   message)
 
-
-def plan_meta(db: Session) -> PlanRow | None:
-    return planning_service.current_plan_row(db)

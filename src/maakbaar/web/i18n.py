@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 LANGUAGES = ("nl", "en")
+DAY_NAMES = {"nl": ("ma", "di", "wo", "do", "vr", "za", "zo"), "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 DEFAULT_LANGUAGE = "nl"
 
 WORDS: dict[str, dict[str, str]] = {

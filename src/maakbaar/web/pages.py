@@ -20,7 +20,7 @@ from ..services import co2_service, nesting_service, order_service, planning_ser
 from ..store.repositories import Repositories
 from ..store.tables import MaterialRow, PartRow, RoutingStepRow
 from . import api, dashboard
-from .i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, translator
 from .security import csrf_token, log_in, log_out, page_permission, user_from_request
 
 NAV = (("dashboard", "/dashboard", "read"), ("orders", "/orders", "read"), ("quote", "/quote", "quotes"),
@@ -46,13 +46,7 @@ def context(request: Request, user, **values) -> dict:
 
 
 def money(value: float | None, lang: str = "nl") -> str:
-    if value is None:
-        return "-"
-    text = f"{value:,.2f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".") if lang == "nl" else text
-
-
-DAY_NAMES = {"nl": ("ma", "di", "wo", "do", "vr", "za", "zo"), "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+    return number(value, lang, 2)
 
 
 def number(value: float | None, lang: str = "nl", digits: int = 0) -> str:
