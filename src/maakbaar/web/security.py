@@ -93,32 +93,33 @@ async def check_csrf(request: Request) -> None:
         raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
 
 
-def api_permission(permission: str, session_dependency):
-    """Dependency for API routes: 401 without a log-in, 403 without the permission, CSRF on unsafe methods."""
+def _permission(permission: str, session_dependency, not_logged_in, refused: str):
+    """A dependency that lets a request through only for a logged-in user with ``permission``; unsafe methods
+    also need the CSRF token."""
 
     async def dependency(request: Request, db: Session = Depends(session_dependency)) -> User:
         # the database is asked in a worker thread: never block the event loop (it would starve the pool)
         user = await run_in_threadpool(user_from_request, request, db)
         if user is None:
-            raise HTTPException(401, "log in first (POST /api/login)")
+            raise not_logged_in(request)
         if not user.may(permission):
-            raise HTTPException(403, f"your role ({user.role}) may not do this ({permission})")
+            raise HTTPException(403, refused.format(role=user.role, permission=permission))
         await check_csrf(request)
         return user
 
     return dependency
+
+
+def api_permission(permission: str, session_dependency):
+    """For API routes: 401 without a log-in, 403 without the permission."""
+    return _permission(permission, session_dependency,
+                       lambda request: HTTPException(401, "log in first (POST /api/login)"),
+                       "your role ({role}) may not do this ({permission})")
 
 
 def page_permission(permission: str, session_dependency):
-    """Dependency for pages: redirect to /login without a log-in; 403 page without the permission."""
-
-    async def dependency(request: Request, db: Session = Depends(session_dependency)) -> User:
-        user = await run_in_threadpool(user_from_request, request, db)
-        if user is None:
-            raise LoginRequired(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
-        if not user.may(permission):
-            raise HTTPException(403, f"your role ({user.role}) may not open this page")
-        await check_csrf(request)
-        return user
-
-    return dependency
+    """For pages: to /login without a log-in (and back after it); a 403 page without the permission."""
+    return _permission(permission, session_dependency,
+                       lambda request: LoginRequired(
+                           str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")),
+                       "your role ({role}) may not open this page")
