@@ -11,7 +11,6 @@ from collections import defaultdict
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from ..domain import OrderStatus
 from ..services import co2_service, order_service, planning_service
 from ..store.repositories import Repositories
 from ..store.tables import MachineRow, OrderRow, PlanOperationRow
@@ -51,11 +50,6 @@ def _database(db: Session) -> str:
     return str(db.get_bind().engine.url) + str(id(db.get_bind().engine))
 
 
-def _orders_key(db: Session) -> tuple:
-    return (_database(db),) + tuple(db.execute(select(func.count(OrderRow.id),
-                                                      func.coalesce(func.sum(OrderRow.version), 0))).one())
-
-
 _generation = [0]
 
 
@@ -93,7 +87,7 @@ def order_overview(db: Session, include_closed: bool = False, today: dt.date | N
 
 
 def co2_months(db: Session) -> list:
-    return _cached("co2", _orders_key(db), 300, lambda: co2_service.footprint_per_month(db))
+    return _cached("co2", data_version(db), 300, lambda: co2_service.footprint_per_month(db))
 
 
 def reliability(db: Session, today: dt.date, weeks: int = 8) -> list[dict]:
@@ -180,15 +174,11 @@ def dashboard(db: Session, today: dt.date | None = None) -> dict:
 
 
 def _dashboard(db: Session, today: dt.date) -> dict:
+    """Computed once per data version (see ``dashboard``), so its parts need no caches of their own."""
     orders = order_overview(db, today=today)
     late = [o for o in orders if o.late or o.planned_late]
     at_risk = [o for o in orders if o not in late and (o.days_left <= 3 or (
         o.planned_completion is not None and (dt.datetime.combine(o.due_date, dt.time(16)) - o.planned_completion)
         < dt.timedelta(hours=24)))]
-    plan_row = planning_service.current_plan_row(db)
-    plan_key = plan_row.id if plan_row else None
-    work = _cached("load", (plan_key, _orders_key(db), today), 120, lambda: load(db))
-    return {"orders": len(orders), "late": late, "at_risk": at_risk,
-            "value": sum(o.value for o in orders), "reliability": reliability(db, today),
-            "load": work, "plan": plan_row, "co2": co2_months(db),
-            "released": sum(1 for o in orders if o.status == OrderStatus.RELEASED)}
+    return {"orders": len(orders), "late": late, "at_risk": at_risk, "reliability": reliability(db, today),
+            "load": load(db), "co2": co2_months(db)}
