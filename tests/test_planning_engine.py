@@ -239,9 +239,7 @@ def test_dispatch_is_fast_and_valid_on_the_demo_shop(demo_shop):
         assert check_plan(p, dispatching.build(p, dispatching.RULES[name](p))) == []
 
 
-def test_late_orders_are_explained():
-    from maakbaar.planning.explain import bottleneck, explain_late, machine_load, skill_load
-
+def _late_shop():
     shift = days(5)
     brake = machine("K1", "press_brake", shift)
     people = [operator("O1", {"press_brake": 2}, shift)]
@@ -250,8 +248,13 @@ def test_late_orders_are_explained():
                 order=f"ORD-{i}") for i in range(3)]
     # one that cannot be on time whatever happens: 3 working days of coating, due tomorrow
     jobs.append(job("J9", [op("J9", 10, "subcontract", {}, lead_days=3)], due=DAY, order="ORD-9"))
-    p = problem([brake], people, jobs)
-    result = solved(p)
+    return problem([brake], people, jobs)
+
+
+def test_late_orders_are_explained():
+    from maakbaar.planning.explain import bottleneck, explain_late, machine_load, skill_load
+
+    result = solved(_late_shop())
     explanations = {e.order: e for e in explain_late(result.problem, result.plan)}
     assert set(explanations) == {"ORD-1", "ORD-2", "ORD-9"}
     assert explanations["ORD-9"].unavoidable
@@ -272,13 +275,7 @@ def test_late_orders_are_explained_in_dutch_too():
 
     assert format_minutes(90, "nl") == "1,5 u" and format_minutes(90) == "1.5 h"
     assert format_minutes(2 * 1440 + 144, "nl") == "2,1 d"
-    shift = days(5)
-    brake = machine("K1", "press_brake", shift)
-    people = [operator("O1", {"press_brake": 2}, shift)]
-    jobs = [job(f"J{i}", [op(f"J{i}", 10, "press_brake", {"K1": 540}, may_pause=True)], due=DAY, weight=3 - i,
-                order=f"ORD-{i}") for i in range(3)]
-    jobs.append(job("J9", [op("J9", 10, "subcontract", {}, lead_days=3)], due=DAY, order="ORD-9"))
-    result = solved(problem([brake], people, jobs))
+    result = solved(_late_shop())
     english = {e.order: e for e in explain_late(result.problem, result.plan)}
     dutch = {e.order: e for e in explain_late(result.problem, result.plan, "nl")}
     assert set(dutch) == set(english) == {"ORD-1", "ORD-2", "ORD-9"}
