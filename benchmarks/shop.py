@@ -22,8 +22,10 @@ START = dt.date(2026, 11, 30)
 ORIGIN = dt.datetime(2026, 11, 30, 6, 0)
 
 
-def make_problem(orders: int, seed: int = 11):
+def make_problem(orders: int, seed: int = 11, criteria: tuple[str, ...] | None = None):
     shop = build_demo_shop(seed, START, order_count=orders)
+    if criteria:
+        return build_problem(shop, ORIGIN, criteria=criteria)
     return build_problem(shop, ORIGIN)
 
 
@@ -66,10 +68,10 @@ def _plain(problem, seconds: float, workers: int = 2):
     return plan
 
 
-def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True, on_row=None) -> list[dict]:
+def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True, on_row=None, criteria=None) -> list[dict]:
     rows = []
     for orders in sizes:
-        problem = make_problem(orders)
+        problem = make_problem(orders, criteria=criteria)
         ops = sum(len(j.operations) for j in problem.jobs)
         started = time.monotonic()
         reduced, first, _unplanned = engine.first_plan(problem)
@@ -99,8 +101,14 @@ def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True, on_row=None)
             dataclasses.replace(m, windows=windows) if m.code == machine else m for m in best.problem.machines))
         started = time.monotonic()
         replanned = engine.replan(broken, best.plan, time_limit=10)
+        assert check_plan(replanned.problem, replanned.plan) == []
         row["replan_s"] = time.monotonic() - started
-        row["replan_moved"] = sum(1 for p in replanned.plan.operations if best.plan.by_key()[p.key].start != p.start)
+        row["replan_first_s"] = replanned.first_plan_seconds
+        before = best.plan.by_key()
+        moved = [p for p in replanned.plan.operations if (before[p.key].start, before[p.key].machine) != (p.start, p.machine)]
+        row["replan_moved"] = len(moved)
+        row["replan_moved_2days"] = sum(1 for p in moved if before[p.key].start < 2 * 1440)
+        row["replan_tardiness"] = (replanned.history[0][1].tardiness, replanned.score.tardiness)
         row["bottleneck"] = machine
         rows.append(row)
         if on_row:

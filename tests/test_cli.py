@@ -146,6 +146,19 @@ def test_plan_and_promise_commands(workdir):
     assert result.exit_code == 1 and "unknown order 'NOPE'" in result.output
 
 
+def test_plan_objectives_option(workdir):
+    assert run("init").exit_code == 0
+    assert run("demo", "--seed", "1", "--start", "2026-11-30").exit_code == 0
+    result = run("plan", "--time-limit", "1", "--start", "2026-11-30T06:00", "--objectives", "tardiness,speed")
+    assert result.exit_code == 2 and "unknown: speed" in result.output
+    result = run("plan", "--time-limit", "1", "--start", "2026-11-30T06:00", "--objectives", "tardiness,tardiness")
+    assert result.exit_code == 2
+    result = run("plan", "--time-limit", "1", "--start", "2026-11-30T06:00",
+                 "--objectives", "tardiness,late_jobs,setup,flow_time")
+    assert result.exit_code == 0, result.output
+    assert "Plan 1 stored" in result.output
+
+
 def _plate_dxf(path):
     import ezdxf
 

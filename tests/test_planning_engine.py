@@ -219,6 +219,95 @@ def test_breakdown_moves_only_what_must_move():
     assert must_move <= moved
 
 
+def test_replan_search_moves_only_later_work_and_helps_the_rush_order():
+    """Ten jobs of 3 h queued on one machine; a rush order arrives. The repair puts the newcomer at the end;
+    the search in the time left brings it forward, and nothing of the first day moves."""
+    week = ((0, 10 * DAY),)
+    saw = machine("Z1", "sawing", week)
+    jobs = [job(f"J{i}", [op(f"J{i}", 10, "sawing", {"Z1": 180}, needs_operator=False)], due=8 * DAY)
+            for i in range(10)]
+    before_problem = problem([saw], [], jobs)
+    before = solved(before_problem).plan
+    rush = job("RUSH", [op("RUSH", 10, "sawing", {"Z1": 60}, needs_operator=False)], due=DAY, weight=5)
+    after_problem = dataclasses.replace(before_problem, jobs=(*jobs, rush))
+    repaired = replan(after_problem, before, keep_minutes=DAY, time_limit=0)
+    searched = replan(after_problem, before, keep_minutes=DAY, time_limit=2)
+    for result in (repaired, searched):
+        assert check_plan(result.problem, result.plan) == []
+    old, new = before.by_key(), searched.plan.by_key()
+    held = [k for k, x in old.items() if x.start < DAY]
+    assert len(held) == 8  # 07:00 is not special here: the machine runs round the clock from 0
+    assert all((new[k].start, new[k].machine) == (old[k].start, old[k].machine) for k in held)
+    # the repair leaves the newcomer behind everything; the search puts it right after the held work
+    assert repaired.plan.by_key()["RUSH/10"].start == 10 * 180
+    assert new["RUSH/10"].start == 8 * 180
+    assert searched.score.tardiness < repaired.score.tardiness
+    assert searched.first_plan_seconds <= searched.elapsed
+
+
+def test_objectives_order_decides_between_fewer_late_orders_and_less_tardiness():
+    """One machine, A (5 h, due 5 h), B (5 h, due 10 h), C (1 h, due 1 h). One late order at best: C, B on
+    time and A 6 h late (A and B on time leave C 10 h late; B late alone is impossible). C, A, B makes two
+    orders late but by 1 h each."""
+    m = machine("M1", "sawing")
+    jobs = [job("A", [op("A", 10, "sawing", {"M1": 300}, needs_operator=False)], due=300, weight=1),
+            job("B", [op("B", 10, "sawing", {"M1": 300}, needs_operator=False)], due=600, weight=1),
+            job("C", [op("C", 10, "sawing", {"M1": 60}, needs_operator=False)], due=60, weight=1)]
+    fewest_late = solved(problem([m], [], jobs), seconds=2)
+    assert fewest_late.score.late_jobs == 1 and fewest_late.score.tardiness == 360
+    tardiness_first = dataclasses.replace(problem([m], [], jobs),
+                                          criteria=("tardiness", "late_jobs", "setup", "flow_time"))
+    least_tardy = solved(tardiness_first, seconds=2)
+    assert least_tardy.score.late_jobs == 2 and least_tardy.score.tardiness == 120
+
+
+LASER_MATRIX = (("S235JR *", "S235JR *", 4), ("*", "EN AW-5083 *", 20), ("EN AW-5083 *", "*", 20))
+
+
+def test_changeover_matrix_lookup():
+    laser = machine("L1")
+    laser = dataclasses.replace(laser, setup_times=LASER_MATRIX + (("*", "*", 9),))
+    steel5 = op("J", 10, "laser", {"L1": 60}, setup=15, setup_family="S235JR 5 mm")
+    alu = op("K", 10, "laser", {"L1": 60}, setup=15, setup_family="EN AW-5083 3 mm")
+    assert laser.changeover("S235JR 3 mm", steel5) == 4  # another thickness of the same grade
+    assert laser.changeover("S235JR 5 mm", steel5) == 0  # the same family
+    assert laser.changeover("S235JR 3 mm", alu) == 20  # the first matching row wins over ("*", "*")
+    assert laser.changeover("1.4301 2 mm", steel5) == 9
+    assert laser.changeover("", steel5) == 15  # nothing known about the machine: the step's own setup
+    assert machine("L2").changeover("S235JR 3 mm", steel5) == 15  # no matrix
+    started = dataclasses.replace(steel5, in_progress=True)
+    assert laser.changeover("EN AW-5083 3 mm", started) == 0
+    with pytest.raises(ProblemError, match="setup time"):
+        problem([dataclasses.replace(laser, setup_times=(("*", "*", -5),))], [], [job("J", [steel5], due=DAY)])
+
+
+def test_changeover_matrix_plans_the_cheapest_sequence():
+    """Steel 3 mm, aluminium, steel 5 mm on one laser (setup 15 min each by the routing): with the matrix
+    the two steel jobs go side by side, 15 + 4 + 20 = 39 min of setups; every setup as the matrix says."""
+    laser = dataclasses.replace(machine("L1"), setup_times=LASER_MATRIX)
+    families = {"A": "S235JR 3 mm", "C": "EN AW-5083 3 mm", "B": "S235JR 5 mm"}
+    jobs = [job(k, [op(k, 10, "laser", {"L1": 60}, setup=15, setup_family=f, needs_operator=False)], due=5 * DAY)
+            for k, f in families.items()]
+    p = problem([laser], [], jobs)
+    result = solved(p)
+    sequence = [x.job for x in sorted(result.plan.operations, key=lambda x: x.start)]
+    assert abs(sequence.index("A") - sequence.index("B")) == 1
+    assert result.score.setup == 39
+    previous = ""
+    for x in sorted(result.plan.operations, key=lambda x: x.start):
+        assert x.setup == laser.changeover(previous, p.operation_by_key[x.key])
+        previous = families[x.job]
+    # the checker reads the matrix too: steel 5 mm straight after 3 mm with no setup is refused, 4 min is not
+    planned = {x.key: x for x in result.plan.operations}
+    a, b = planned["A/10"], planned["B/10"]
+    first, second = (a, b) if a.start < b.start else (b, a)
+    short = dataclasses.replace(second, setup=0, end=second.end - second.setup)
+    bad = dataclasses.replace(result.plan, operations=tuple(short if x.key == second.key else x
+                                                            for x in result.plan.operations))
+    assert [v.kind for v in check_plan(p, bad)] == ["setup"]
+    assert second.setup == 4 and first.setup in (15, 20)
+
+
 # ------------------------------------------------------------------ dispatching
 
 

@@ -26,6 +26,8 @@ def test_whole_demo_shop_round_trips(session, demo_shop):
         expected = sorted(getattr(demo_shop, field), key=lambda item: getattr(item, key))
         assert list(getattr(loaded, field)) == expected, field
     assert loaded.name == demo_shop.name
+    laser = next(m for m in loaded.machines if m.code == "LAS01")
+    assert ("S235JR *", "S235JR *", 4) in [(s.from_family, s.to_family, s.minutes) for s in laser.setup_times]
 
 
 def test_small_shop_round_trip_field_by_field(session):

@@ -279,12 +279,24 @@ def plan(
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds to spend improving the plan.")] = 10.0,
     start: Annotated[str | None, typer.Option(help="Plan from this moment (YYYY-MM-DD or YYYY-MM-DDTHH:MM; default now).")] = None,
     replan: Annotated[bool, typer.Option("--replan", help="Keep the current plan's next two days wherever they still fit.")] = False,
+    objectives: Annotated[str, typer.Option(
+        "--objectives", help="Objectives in order of importance, comma-separated, from: late_jobs (late orders "
+        "weighted by priority), tardiness (minutes late weighted by priority), setup, flow_time.")
+    ] = "late_jobs,tardiness,setup,flow_time",
 ) -> None:
     """Plan all open orders on finite capacity (machines, operators, shifts, setups) and store the plan.
 
     Prints the late orders with the reason each is late, and the bottleneck.
     """
+    from ..planning.problem import CRITERIA
     from ..services import planning_service
+
+    criteria = tuple(c.strip() for c in objectives.split(",") if c.strip())
+    unknown = [c for c in criteria if c not in CRITERIA]
+    if unknown or not criteria or len(set(criteria)) != len(criteria):
+        console.print(f"[red]--objectives: give each of {', '.join(CRITERIA)} at most once "
+                      f"(unknown: {', '.join(unknown) or 'none'})[/]")
+        raise typer.Exit(2)
 
     def action():
         origin = _parse_moment(start) if start else None
@@ -298,7 +310,7 @@ def plan(
                     progress.update(task, completed=min(p.elapsed, time_limit), info=f"{p.phase}: {p.message}")
 
                 summary = planning_service.plan_shop(session, origin, time_limit, on_progress,
-                                                     mode="replan" if replan else "full")
+                                                     mode="replan" if replan else "full", criteria=criteria)
         console.print(f"Plan {summary.plan_id} stored ({summary.status}): {summary.operations} operations, "
                       f"first plan after {summary.first_plan_seconds:.2f} s, done in {summary.elapsed:.1f} s.")
         if summary.bottleneck:

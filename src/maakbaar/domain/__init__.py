@@ -14,13 +14,13 @@ from .common import (
 from .materials import Material, StockItem
 from .orders import Order, OrderLine, QuantityBreak, Quote, QuoteLine, WorkOrder, WorkOrderOperation
 from .parts import Part, RoutingStep
-from .resources import Customer, Machine, MachineCapabilities, Operator, Skill, WorkCenter
+from .resources import Customer, Machine, MachineCapabilities, Operator, SetupTime, Skill, WorkCenter
 from .shop import Shop, ShopReferences, reference_problems
 
 __all__ = [
     "Break", "Calendar", "Closure", "Customer", "DomainError", "Holiday", "Machine", "MachineCapabilities",
     "Material", "MaterialFamily", "OperationStatus", "Operator", "Order", "OrderLine", "OrderStatus", "Part",
-    "QuantityBreak", "Quote", "QuoteLine", "QuoteStatus", "RoutingStep", "Shift", "Shop", "ShopReferences",
+    "QuantityBreak", "Quote", "QuoteLine", "QuoteStatus", "RoutingStep", "SetupTime", "Shift", "Shop", "ShopReferences",
     "Skill", "StockItem", "StockKind", "WorkCenter", "WorkCenterType", "WorkOrder", "WorkOrderOperation",
     "describe_validation_error", "reference_problems",
 ]

@@ -40,8 +40,21 @@ class MachineCapabilities(DomainModel):
         return self
 
 
+class SetupTime(DomainModel):
+    """One row of a machine's changeover (setup) matrix: from an operation of one setup family to one of
+    another takes ``minutes``. Families may be patterns: ``*`` stands for any text ("S235JR *" is every
+    thickness of S235JR; "*" any family)."""
+
+    from_family: Text = Field(min_length=1, max_length=200)
+    to_family: Text = Field(min_length=1, max_length=200)
+    minutes: float = Field(ge=0, le=24 * 60)
+
+
 class Machine(DomainModel):
-    """One machine (or station) in a work center, with its own rate, power, calendar and limits."""
+    """One machine (or station) in a work center, with its own rate, power, calendar and limits.
+
+    ``setup_times``: the machine's changeover matrix, the first matching row wins; a change it does not
+    list takes the routing step's own setup time, and the same family needs no setup."""
 
     code: Code
     name: Name
@@ -51,6 +64,7 @@ class Machine(DomainModel):
     calendar: Code
     capabilities: MachineCapabilities = MachineCapabilities()
     downtimes: tuple[Closure, ...] = ()
+    setup_times: tuple[SetupTime, ...] = ()
     active: bool = True
 
 

@@ -6,6 +6,7 @@ over the calendar windows, so a bug in the engine's fast arithmetic cannot hide 
 
 from __future__ import annotations
 
+import fnmatch
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -169,7 +170,7 @@ def check_plan(problem: PlanningProblem, plan: Plan) -> list[Violation]:
                 add("overlap", p.key, f"{p.key} and {longest.key} overlap on {machine}")
             if longest is None or p.end > longest.end:
                 longest = p
-            needed = 0 if op.setup_family and op.setup_family == previous_family else op.setup
+            needed = _setup_needed(machines[machine].setup_times, previous_family, op)
             if p.setup < needed:
                 add("setup", p.key, f"{p.key} on {machine} needs {needed} min setup after family "
                                     f"'{previous_family}', plan gives {p.setup}")
@@ -181,3 +182,16 @@ def check_plan(problem: PlanningProblem, plan: Plan) -> list[Violation]:
             if a2 < b1 and b1 > a1 and b2 > a2:
                 add("operator", k2, f"{operator} is on {k1} and {k2} at the same time")
     return violations
+
+
+def _setup_needed(matrix, previous_family: str, op) -> int:
+    """The checker's own reading of the setup rule (kept apart from the placement code on purpose)."""
+    if op.in_progress:
+        return 0
+    if op.setup_family != "" and op.setup_family == previous_family:
+        return 0
+    if op.setup_family != "" and previous_family != "":
+        for source, target, minutes in matrix:
+            if fnmatch.fnmatchcase(previous_family, source) and fnmatch.fnmatchcase(op.setup_family, target):
+                return minutes
+    return op.setup

@@ -101,13 +101,14 @@ class CpsatImprover:
                                                delay=self._units(previous.wait_after))
                 previous = op
         for machine, items in tasks_on.items():
+            spec = problem.machine_by_code[machine]
             for task1, op1 in items:
                 for task2, op2 in items:
                     if task1 is task2:
                         continue
-                    same = op2.setup_family and op1.setup_family == op2.setup_family
-                    if op2.setup and not same:
-                        model.add_setup_time(machines[machine], task1, task2, self._units(op2.setup))
+                    minutes = spec.changeover(op1.setup_family, op2)
+                    if minutes:
+                        model.add_setup_time(machines[machine], task1, task2, self._units(minutes))
         self.has_setups = bool(self.model.constraints.setup_times)
         model.set_objective(weight_tardy_jobs=1, weight_total_tardiness=1,
                             weight_total_setup_time=1 if self.has_setups else 0, weight_total_flow_time=1)

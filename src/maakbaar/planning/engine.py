@@ -204,7 +204,9 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
 
     Every operation of the previous plan that starts within ``keep_minutes`` and can still be done exactly
     where it was (same machine, operator and time, in the new problem's calendars) stays; the others, later
-    ones and new jobs are placed again around them, later operations in their previous order first.
+    ones and new jobs are placed again around them, later operations in their previous order first. That
+    plan is checked and ready within a second or two; the rest of ``time_limit`` goes to the neighbourhood
+    search with what stayed held in place, so only later work moves to make the plan better.
     """
     started = time.monotonic()
     diagnosis = diagnose(problem)
@@ -220,6 +222,7 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
             unplanned.append(Unplanned(job.key, job.order, _placement_reason(job, error.operation, error)))
             reduced = _without(reduced, {job.key})
     previous_by_key = {p.key: p for p in previous.operations if p.key in reduced.operation_by_key}
+    kept: set[str] = set()
     for planned in sorted(previous_by_key.values(), key=lambda p: p.start):
         op = reduced.operation_by_key[planned.key]
         if op.key in state.planned or planned.start >= keep_minutes:
@@ -243,6 +246,7 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
         placement = state.earliest_on(op, planned.machine, planned.operator, ready, exact_start=planned.start)
         if placement is not None and placement.end == planned.end:
             state.commit(placement)
+            kept.add(op.key)
     # the rest: jobs in the order their (remaining) operations had, new jobs by due date
     first_start = {}
     for job in reduced.jobs:
@@ -257,5 +261,37 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
     violations = check_plan(reduced, plan)
     if violations:
         raise PlanningError([str(v) for v in violations[:5]])
+    repaired_seconds = time.monotonic() - started
+    history = [(repaired_seconds, plan.score(reduced), "replan")]
+    if on_progress:
+        on_progress(Progress("replan", repaired_seconds, float(history[0][1].tardiness), None,
+                             f"{history[0][1].late_jobs} late (weighted), tardiness {history[0][1].tardiness} min"))
+    # then better plans in the time left, with what stayed in the next days held where it is
+    remaining = time_limit - repaired_seconds
+    if remaining > 0.2 and any(op.key not in kept for job in reduced.jobs for op in job.operations):
+        held = _hold(reduced, plan, kept)
+        improved, _steps = lns.improve(held, plan, remaining, seed=seed)
+        if improved.rank(reduced) < plan.rank(reduced) and not check_plan(held, improved):
+            plan = Plan(improved.operations, method="replan")
+            history.append((time.monotonic() - started, plan.score(reduced), "search"))
+            if on_progress:
+                score = plan.score(reduced)
+                on_progress(Progress("search", time.monotonic() - started, float(score.tardiness), None,
+                                     f"{score.late_jobs} late (weighted), tardiness {score.tardiness} min"))
     return PlanResult(plan, reduced, plan.score(reduced), "feasible", time.monotonic() - started,
-                      time.monotonic() - started, tuple(unplanned))
+                      repaired_seconds, tuple(unplanned), tuple(history))
+
+
+def _hold(problem: PlanningProblem, plan: Plan, keys: set[str]) -> PlanningProblem:
+    """The problem with the operations ``keys`` pinned where ``plan`` has them."""
+    planned = plan.by_key()
+    jobs = []
+    for job in problem.jobs:
+        if not any(op.key in keys for op in job.operations):
+            jobs.append(job)
+            continue
+        jobs.append(dataclasses.replace(job, operations=tuple(
+            dataclasses.replace(op, fixed_start=planned[op.key].start, fixed_machine=planned[op.key].machine)
+            if op.key in keys and op.fixed_start is None and not op.in_progress else op
+            for op in job.operations)))
+    return dataclasses.replace(problem, jobs=tuple(jobs))

@@ -54,7 +54,8 @@ def build_problem(
         windows = tuple((_minute(origin, a), _minute(origin, b)) for a, b in intervals)
         for a, b in intervals:
             workdays.add((a.date() - origin.date()).days)
-        machines.append(MachineSpec(machine.code, work_center_type[machine.work_center], windows))
+        machines.append(MachineSpec(machine.code, work_center_type[machine.work_center], windows, setup_times=tuple(
+            (s.from_family, s.to_family, math.ceil(s.minutes - 1e-9)) for s in machine.setup_times)))
     active_machines = {m.code for m in machines}
 
     operators = []

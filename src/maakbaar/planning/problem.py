@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from functools import cached_property
 
 from .timeline import Window, Windows
@@ -19,14 +20,30 @@ class ProblemError(ValueError):
 
 @dataclass(frozen=True)
 class MachineSpec:
+    """A machine: its working windows, the setup family it starts with, and its changeover times:
+    ``setup_times`` rows (from family, to family, minutes), families as patterns (``*`` for any text)."""
+
     code: str
     type: str
     windows: tuple[Window, ...]
     initial_family: str = ""
+    setup_times: tuple[tuple[str, str, int], ...] = ()
 
     @cached_property
     def calendar(self) -> Windows:
         return Windows(self.windows)
+
+    def changeover(self, previous_family: str, op: OperationSpec) -> int:
+        """Setup minutes ``op`` needs here after an operation of ``previous_family``: none for the same
+        family or for started work; else the first row of ``setup_times`` matching both families; else the
+        operation's own setup time."""
+        if op.in_progress or (op.setup_family and op.setup_family == previous_family):
+            return 0
+        if op.setup_family and previous_family:
+            for source, target, minutes in self.setup_times:
+                if fnmatchcase(previous_family, source) and fnmatchcase(op.setup_family, target):
+                    return minutes
+        return op.setup
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,10 @@ class PlanningProblem:
         if len(set(operator_codes)) != len(operator_codes):
             problems.append("an operator code appears twice")
         known = set(machine_codes)
+        for m in self.machines:
+            for row in m.setup_times:
+                if len(row) != 3 or row[2] < 0:
+                    problems.append(f"machine {m.code}: setup time {row!r} must be (from, to, minutes >= 0)")
         keys = set()
         for job in self.jobs:
             if job.key in keys:

@@ -73,18 +73,18 @@ class ShopState:
         return ready
 
     def _setup_after(self, op: OperationSpec, machine: str, predecessor: PlannedOperation | None) -> int:
+        spec = self.problem.machine_by_code[machine]
         if predecessor is None:
-            family = self.problem.machine_by_code[machine].initial_family
+            family = spec.initial_family
         else:
             family = self.problem.operation_by_key[predecessor.key].setup_family
-        return 0 if op.setup_family and family == op.setup_family else op.setup
+        return spec.changeover(family, op)
 
-    def _successor_unharmed(self, op: OperationSpec, successor: PlannedOperation | None) -> bool:
+    def _successor_unharmed(self, op: OperationSpec, machine: str, successor: PlannedOperation | None) -> bool:
         if successor is None:
             return True
         succ = self.problem.operation_by_key[successor.key]
-        needed = 0 if succ.setup_family and succ.setup_family == op.setup_family else succ.setup
-        return successor.setup >= needed
+        return successor.setup >= self.problem.machine_by_code[machine].changeover(op.setup_family, succ)
 
     # ------------------------------------------------------------ feasibility of one start
     def _end_if_feasible(self, op: OperationSpec, machine: str, operator: str | None, start: int, setup: int,
@@ -142,7 +142,7 @@ class ShopState:
                 lo = exact_start
             if lo >= gap_end and not (lo == gap_end and run == 0):
                 continue
-            if not self._successor_unharmed(op, successor):
+            if not self._successor_unharmed(op, machine, successor):
                 continue
             setup = self._setup_after(op, machine, predecessor)
             attended_operator = operator if op.operator_needed(setup) else None
@@ -209,6 +209,14 @@ class ShopState:
             until = planned.start + planned.setup if op.unattended else planned.end
             self.operator_busy[planned.operator].add(planned.start, until, planned)
         self.planned[planned.key] = planned
+
+    def release(self, planned: PlannedOperation) -> None:
+        """Undo ``keep`` or ``commit`` of one operation."""
+        if planned.machine is not None:
+            self.machine_busy[planned.machine].remove(planned.start, planned)
+        if planned.operator is not None:
+            self.operator_busy[planned.operator].remove(planned.start, planned)
+        del self.planned[planned.key]
 
     def commit(self, placement: Placement) -> PlannedOperation:
         planned = placement.planned()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 Window = tuple[int, int]
@@ -158,6 +158,16 @@ class Busy:
         self.starts.insert(i, start)
         self.ends.insert(i, end)
         self.items.insert(i, item)
+
+    def remove(self, start: int, item: object) -> None:
+        """Take out the interval booked for ``item`` at ``start``."""
+        i = bisect_left(self.starts, start)
+        while i < len(self.starts) and self.starts[i] == start:
+            if self.items[i] is item:
+                del self.starts[i], self.ends[i], self.items[i]
+                return
+            i += 1
+        raise KeyError(f"nothing booked for {item!r} at {start}")
 
     def is_free(self, a: int, b: int) -> bool:
         """No busy interval overlaps [a, b) (zero-length intervals never block)."""

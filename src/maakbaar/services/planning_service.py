@@ -17,6 +17,7 @@ from ..planning.cpsat import Progress
 from ..planning.explain import explain_late, promise
 from ..planning.from_shop import build_problem, default_horizon_days
 from ..planning.plan import Plan, PlannedOperation
+from ..planning.problem import CRITERIA
 from ..store.tables import MachineRow, OperatorRow, PlanJobRow, PlanOperationRow, PlanRow
 from . import shop_io
 
@@ -76,16 +77,18 @@ class PlanSummary:
 
 
 def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: float = 10.0,
-              on_progress: Callable[[Progress], None] | None = None, mode: str = "full") -> PlanSummary:
+              on_progress: Callable[[Progress], None] | None = None, mode: str = "full",
+              criteria: tuple[str, ...] = CRITERIA) -> PlanSummary:
     """Plan every open order on finite capacity and store it as the current plan.
 
     ``mode='replan'`` keeps what the current plan has for the next two days wherever it still fits.
+    ``criteria``: the objectives in order of importance (default: late orders, tardiness, setup, flow).
     """
     from ..planning.explain import bottleneck
 
     shop = shop_io.load_shop(session)
     origin = default_origin(origin)
-    problem = build_problem(shop, origin, pinned=pinned_operations(session, shop))
+    problem = build_problem(shop, origin, pinned=pinned_operations(session, shop), criteria=criteria)
     if not problem.jobs:
         raise PlanningServiceError("there are no open orders to plan")
     previous = previous_plan(session, problem) if mode == "replan" else None

@@ -25,6 +25,7 @@ from ..domain import (
     Quote,
     QuoteLine,
     RoutingStep,
+    SetupTime,
     Shift,
     Skill,
     StockItem,
@@ -254,6 +255,7 @@ class MachineRepository(Repository[Machine]):
                 tonnage_t=row.tonnage_t,
             ),
             downtimes=tuple(Closure(start=d.start, end=d.end, reason=d.reason) for d in row.downtimes),
+            setup_times=tuple(SetupTime(from_family=a, to_family=b, minutes=m) for a, b, m in row.setup_times or ()),
         )
 
     def fill(self, row: MachineRow, item: Machine) -> None:
@@ -265,6 +267,7 @@ class MachineRepository(Repository[Machine]):
         row.max_sheet_length_mm, row.max_sheet_width_mm = caps.max_sheet_length_mm, caps.max_sheet_width_mm
         row.max_thickness_mm = {family.value: value for family, value in caps.max_thickness_mm.items()}
         row.bend_length_mm, row.tonnage_t = caps.bend_length_mm, caps.tonnage_t
+        row.setup_times = [[s.from_family, s.to_family, s.minutes] for s in item.setup_times]
         self._clear(row, "downtimes")
         row.downtimes = [MachineDowntimeRow(start=d.start, end=d.end, reason=d.reason) for d in item.downtimes]
 

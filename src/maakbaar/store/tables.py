@@ -140,6 +140,7 @@ class MachineRow(Base, VersionedMixin):
     max_thickness_mm: Mapped[dict] = mapped_column(JSON, default=dict)
     bend_length_mm: Mapped[float | None] = mapped_column(Float)
     tonnage_t: Mapped[float | None] = mapped_column(Float)
+    setup_times: Mapped[list] = mapped_column(JSON, default=list)  # [[from family, to family, minutes], ...]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     work_center: Mapped[WorkCenterRow] = relationship()
     calendar: Mapped[CalendarRow] = relationship()
