@@ -131,3 +131,17 @@ def test_cyclic_sequences_are_refused():
 def test_invalid_shop_is_refused():
     with pytest.raises(ValueError, match="job 0 operation 0"):
         JobShop(1, ((((3, 5),),),))
+
+
+def test_tabu_search_keeps_two_steps_of_one_job_on_one_machine_in_order():
+    """Recirculation (as in the Brandimarte shops): job 0 visits machine 0 twice in a row. Swapping those
+    two would make a cycle; the search must leave them and still find the optimum."""
+    shop = JobShop(2, (
+        (((0, 3),), ((0, 2),), ((1, 2),)),
+        (((1, 4),), ((0, 2),)),
+        (((0, 1),), ((1, 3),)),
+    ), "recirculation")
+    optimum = brute_force(shop)
+    solution, _moves = jobshop.tabu_search(shop, jobshop.greedy(shop), seconds=2)
+    assert jobshop.check(shop, solution) == []
+    assert jobshop.makespan(solution) == optimum

@@ -346,6 +346,8 @@ def test_every_page_renders_in_both_languages(app):
         assert "cannot be on time" in english or "held up" in english
         assert "cannot be on time" not in dutch and "held up" not in dutch
         assert "class=\"heat\"" in dashboard
+        machines = client.get("/masterdata?lang=nl").text
+        assert "Omsteltijden" in machines and "S235JR * → S235JR *: 4" in machines
         missing = client.get("/orders/ORD-DOES-NOT-EXIST")
         assert missing.status_code == 404 and "<html" in missing.text
 

@@ -458,7 +458,8 @@ def tabu_search(shop: JobShop, start: Solution, seconds: float, seed: int = 0,
                 pairs.add((block[0], block[1]))
                 pairs.add((block[-2], block[-1]))
             for u, v in pairs:
-                candidates.append((state.estimate_swap(u, v), rng.random(), u, v))
+                if state.job_succ[u] != v:  # two steps of one job on one machine stay in their order
+                    candidates.append((state.estimate_swap(u, v), rng.random(), u, v))
         if not candidates:
             break  # the critical path is one job: the schedule is optimal
         candidates.sort()
@@ -486,8 +487,8 @@ def tabu_search(shop: JobShop, start: Solution, seconds: float, seed: int = 0,
                 state.evaluate()
                 for _ in range(rng.randint(2, 6)):
                     block = max(state.critical_blocks(rng), key=len)
-                    if len(block) >= 2:
-                        k = rng.randrange(len(block) - 1)
+                    k = rng.randrange(len(block) - 1) if len(block) >= 2 else -1
+                    if k >= 0 and state.job_succ[block[k]] != block[k + 1]:
                         state.swap(block[k], block[k + 1])
                         state.evaluate()
                 tabu.clear()

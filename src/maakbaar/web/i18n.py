@@ -178,6 +178,7 @@ WORDS: dict[str, dict[str, str]] = {
     'lead_time': {"nl": 'Levertijd', "en": 'Lead time'},
     'leg': {"nl": 'Traject', "en": 'Leg'},
     'limits': {"nl": 'Grenzen', "en": 'Limits'},
+    'changeovers': {"nl": 'Omsteltijden', "en": 'Changeovers'},
     'load_two_weeks': {"nl": 'Bezetting per afdeling, komende twee weken (% van de roostertijd)', "en": 'Load per work center, next two weeks (% of scheduled time)'},
     'local_price': {"nl": 'Eigen prijs (EUR)', "en": 'Own price (EUR)'},
     'location': {"nl": 'Locatie', "en": 'Location'},
