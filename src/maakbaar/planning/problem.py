@@ -33,16 +33,25 @@ class MachineSpec:
     def calendar(self) -> Windows:
         return Windows(self.windows)
 
+    @cached_property
+    def _changeovers(self) -> dict[tuple[str, str], int | None]:
+        return {}
+
     def changeover(self, previous_family: str, op: OperationSpec) -> int:
         """Setup minutes ``op`` needs here after an operation of ``previous_family``: none for the same
         family or for started work; else the first row of ``setup_times`` matching both families; else the
         operation's own setup time."""
         if op.in_progress or (op.setup_family and op.setup_family == previous_family):
             return 0
-        if op.setup_family and previous_family:
-            for source, target, minutes in self.setup_times:
-                if fnmatchcase(previous_family, source) and fnmatchcase(op.setup_family, target):
-                    return minutes
+        if op.setup_family and previous_family and self.setup_times:
+            key = (previous_family, op.setup_family)
+            cache = self._changeovers
+            if key not in cache:
+                cache[key] = next((minutes for source, target, minutes in self.setup_times
+                                   if fnmatchcase(previous_family, source) and fnmatchcase(op.setup_family, target)),
+                                  None)
+            if cache[key] is not None:
+                return cache[key]
         return op.setup
 
 
@@ -167,6 +176,18 @@ class PlanningProblem:
                 problems.append(f"unknown criterion '{criterion}' (known: {', '.join(CRITERIA)})")
         if problems:
             raise ProblemError("; ".join(problems))
+
+    @cached_property
+    def _combined_calendars(self) -> dict[tuple[str, str], Windows]:
+        return {}
+
+    def combined_calendar(self, machine: str, operator: str) -> Windows:
+        """When machine and operator both work (computed once per problem)."""
+        key = (machine, operator)
+        cache = self._combined_calendars
+        if key not in cache:
+            cache[key] = self.machine_by_code[machine].calendar.intersect(self.operator_by_code[operator].calendar)
+        return cache[key]
 
     @cached_property
     def machine_by_code(self) -> dict[str, MachineSpec]:

@@ -9,6 +9,7 @@ unattended work needs the operator only for its setup.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from .plan import PlannedOperation
@@ -43,16 +44,11 @@ class ShopState:
         self.machine_busy: dict[str, Busy] = {m.code: Busy() for m in problem.machines}
         self.operator_busy: dict[str, Busy] = {o.code: Busy() for o in problem.operators}
         self.planned: dict[str, PlannedOperation] = {}
-        self._combined: dict[tuple[str, str], Windows] = {}
         self._qualified: dict[tuple[str, int], list[str]] = {}
 
     # ------------------------------------------------------------ helpers
     def combined(self, machine: str, operator: str) -> Windows:
-        key = (machine, operator)
-        if key not in self._combined:
-            self._combined[key] = self.problem.machine_by_code[machine].calendar.intersect(
-                self.problem.operator_by_code[operator].calendar)
-        return self._combined[key]
+        return self.problem.combined_calendar(machine, operator)
 
     def qualified(self, op: OperationSpec) -> list[str]:
         key = (op.work_center_type, op.min_skill)
@@ -142,6 +138,8 @@ class ShopState:
                 lo = exact_start
             if lo >= gap_end and not (lo == gap_end and run == 0):
                 continue
+            if gap_end - lo < run:  # too short for the run alone, whatever the setup and the calendar
+                continue
             if not self._successor_unharmed(op, machine, successor):
                 continue
             setup = self._setup_after(op, machine, predecessor)
@@ -157,25 +155,20 @@ class ShopState:
         return None
 
     def _candidates(self, machine: str, operator: str | None, lo: int, hi: int, exact: int | None):
+        """Start times worth trying in [lo, hi), in increasing order, produced lazily (the caller stops at
+        the first that works): lo, the starts of working stretches of the machine (and of machine and
+        operator together), and the moments the operator comes free."""
         if exact is not None:
             return [exact]
-        points = {lo}
-        cal = self.combined(machine, operator) if operator else self.problem.machine_by_code[machine].calendar
+        machine_cal = self.problem.machine_by_code[machine].calendar
+        cal = self.combined(machine, operator) if operator else machine_cal
+        sources = [[lo], _until(cal.iter_starts_after(lo), hi), _until(machine_cal.iter_starts_after(lo), hi)]
         first = cal.next_working(lo)
         if first is not None and first < hi:
-            points.add(first)
-        for s in cal.starts_after(lo):
-            if s >= hi:
-                break
-            points.add(s)
+            sources.append([first])
         if operator is not None:
-            points.update(self.operator_busy[operator].ends_after(lo, hi))
-        machine_cal = self.problem.machine_by_code[machine].calendar
-        for s in machine_cal.starts_after(lo):
-            if s >= hi:
-                break
-            points.add(s)
-        return sorted(points)
+            sources.append(self.operator_busy[operator].ends_between(lo, hi))
+        return _distinct(heapq.merge(*sources))
 
     def best_placement(self, op: OperationSpec, machines: tuple[str, ...] | None = None,
                        operators: tuple[str | None, ...] | None = None,
@@ -186,8 +179,16 @@ class ShopState:
             return Placement(op, None, None, start, self.problem.subcontract_end(start, op.lead_days), 0)
         ready = self.ready_time(op) if exact_start is None else 0
         best, best_key = None, None
+        if operators is not None:
+            default_choices = operators
+        elif not op.needs_operator:  # no operator ever: every operator choice would give the same placement
+            default_choices = (None,)
+        elif not op.unattended:  # attended throughout: never without one
+            default_choices = tuple(self.qualified(op))
+        else:  # unattended: an operator for the setup, none when the setup falls away
+            default_choices = (*self.qualified(op), None)
         for machine in machines or op.eligible:
-            choices = operators if operators is not None else (*self.qualified(op), None)
+            choices = default_choices
             for operator in choices:
                 placement = self.earliest_on(op, machine, operator, ready, exact_start)
                 if placement is None:
@@ -228,3 +229,18 @@ class ShopState:
             self.operator_busy[placement.operator].add(placement.start, until, planned)
         self.planned[placement.op.key] = planned
         return planned
+
+
+def _until(values, hi: int):
+    for value in values:
+        if value >= hi:
+            return
+        yield value
+
+
+def _distinct(values):
+    last = None
+    for value in values:
+        if value != last:
+            yield value
+            last = value

@@ -92,6 +92,14 @@ class Windows:
         i = bisect_right(self.starts, t)
         return self.starts[i:]
 
+    def iter_starts_after(self, t: int):
+        """Like ``starts_after`` but lazily, without copying the list."""
+        starts = self.starts
+        i = bisect_right(starts, t)
+        while i < len(starts):
+            yield starts[i]
+            i += 1
+
     def intersect(self, other: Windows) -> Windows:
         out: list[Window] = []
         i = j = 0
@@ -181,8 +189,14 @@ class Busy:
             j += 1
         return True
 
-    def ends_after(self, t: int, until: int) -> list[int]:
-        return [e for s, e in zip(self.starts, self.ends) if t < e <= until]
+    def ends_between(self, t: int, until: int):
+        """Ends in (t, until], in increasing order (intervals do not overlap, so ends follow starts)."""
+        i = max(0, bisect_right(self.starts, t) - 1)
+        for e in self.ends[i:]:
+            if e > until:
+                return
+            if e > t:
+                yield e
 
     def __len__(self) -> int:
         return len(self.starts)
