@@ -129,6 +129,8 @@ def test_special_routes(app, admin, viewer, anonymous, tmp_path, monkeypatch):
         ("GET", "/api/plans/current/board", None, 200, 200),
         ("GET", "/api/plans/current/board?days=0", None, 422, 422),
         ("POST", "/api/plans", {"time_limit": 0}, 422, 403),
+        ("POST", "/api/plans", {"time_limit": 1, "objectives": ["speed"]}, 422, 403),
+        ("POST", "/api/plans", {"time_limit": 1, "objectives": ["tardiness", "tardiness"]}, 422, 403),
         ("POST", "/api/plans/current/operations/GEEN/1/move", {"machine": machine, "start": "2026-12-01T08:00"},
          404, 403),
         ("POST", "/api/plans/current/operations/GEEN/1/move", {"machine": machine}, 422, 403),
@@ -165,6 +167,10 @@ def test_special_routes(app, admin, viewer, anonymous, tmp_path, monkeypatch):
 
     # the job routes: a plan started by the admin ends done, and its result is stored
     job = admin.post("/api/plans", json={"time_limit": 1}).json()["job"]
+    app.state.runner.wait(job, timeout=120)
+    assert admin.get(f"/api/jobs/{job}").json()["status"] == "done"
+    job = admin.post("/api/plans", json={"time_limit": 1, "mode": "full",
+                                         "objectives": ["tardiness", "late_jobs", "setup", "flow_time"]}).json()["job"]
     app.state.runner.wait(job, timeout=120)
     assert admin.get(f"/api/jobs/{job}").json()["status"] == "done"
 

@@ -4,7 +4,7 @@ Each step takes some jobs out of the incumbent plan (late jobs with the jobs the
 around one machine and time, or a random few), keeps every other operation exactly where it is and
 inserts the removed jobs again in a new order with the same placement rules as the dispatcher. The plan
 lives in one shop state: a step releases and re-books only the jobs it touches and scores only them, and
-a step that is not kept is undone, so a step costs the same in a shop of 60 orders as of 500. Every few
+a step that is not kept is undone, so a step costs what it touches, not a rebuild of the plan. Every few
 hundred steps the plan is compacted: rebuilt from scratch in the order of its operations' starts, which
 closes the holes left behind. Plans are compared lexicographically on the problem's criteria.
 """
@@ -49,6 +49,7 @@ class _Incumbent:
         self.totals = [sum(t[i] for t in self.terms.values()) for i in range(4)]
 
     def _terms(self, job: JobSpec) -> tuple[int, int, int, int]:
+        """The job's share of each criterion, as ``Plan.score`` counts it."""
         planned = self.state.planned
         ends = [planned[op.key].end for op in job.operations]
         completion = max(ends) if ends else 0
@@ -185,6 +186,7 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
     patience = max(300, 30 * len(problem.jobs))  # steps without any improvement before giving up
     since_improvement = 0
     movable = [j for j in problem.jobs if _movable(problem, j)]
+    compact_seconds = 0.0
     while time.monotonic() < deadline and (max_steps is None or steps < max_steps) and since_improvement < patience:
         steps += 1
         since_improvement += 1
@@ -209,13 +211,17 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
                              lambda rank: rank <= current_rank)
         except PlacementError:  # a pinned operation in the way: the plan is as it was
             pass
-        if steps % 150 == 0:  # close the holes the steps left behind
+        # close the holes the steps left behind, when there is time for it (a rebuild of a large shop
+        # takes a second or more: it must not run past the deadline)
+        if steps % 150 == 0 and deadline - time.monotonic() > 1.5 * compact_seconds:
+            began = time.monotonic()
             try:
                 compacted = compact(problem, current.plan("lns"))
                 if compacted.rank(problem) <= current.rank():
                     current = _Incumbent(problem, compacted)
             except PlacementError:
                 pass
+            compact_seconds = time.monotonic() - began
         if current.rank() < best_rank:
             best_rank = current.rank()
             best_plan = current.plan("lns")

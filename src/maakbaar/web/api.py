@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Depends, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -93,6 +93,21 @@ class UserChange(BaseModel):
 class JobIn(BaseModel):
     time_limit: float = Field(default=10, gt=0, le=600)
     mode: str = Field(default="replan", pattern="^(full|replan)$")
+    objectives: list[str] | None = Field(
+        default=None, description="objectives in order of importance, each of late_jobs, tardiness, setup, "
+        "flow_time at most once (default: that order)")
+
+    @field_validator("objectives")
+    @classmethod
+    def _known_objectives(cls, value):
+        from ..planning.problem import CRITERIA
+
+        if value is not None:
+            unknown = [v for v in value if v not in CRITERIA]
+            if unknown or not value or len(set(value)) != len(value):
+                raise ValueError(f"give each of {', '.join(CRITERIA)} at most once (unknown: "
+                                 f"{', '.join(unknown) or 'none'})")
+        return value
 
 
 class NestIn(BaseModel):
