@@ -148,8 +148,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
         score = plan.score(reduced)
         history.append((time.monotonic() - started, score, phase))
         if on_progress:
-            on_progress(Progress(phase, time.monotonic() - started, float(score.tardiness), None,
-                                 message or f"{score.late_jobs} late (weighted), tardiness {score.tardiness} min"))
+            on_progress(_progress(phase, time.monotonic() - started, score, message))
 
     notes: list[str] = []
     reduced, best, unplanned = first_plan(problem)
@@ -264,8 +263,7 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
     repaired_seconds = time.monotonic() - started
     history = [(repaired_seconds, plan.score(reduced), "replan")]
     if on_progress:
-        on_progress(Progress("replan", repaired_seconds, float(history[0][1].tardiness), None,
-                             f"{history[0][1].late_jobs} late (weighted), tardiness {history[0][1].tardiness} min"))
+        on_progress(_progress("replan", repaired_seconds, history[0][1]))
     # then better plans in the time left, with what stayed in the next days held where it is
     remaining = time_limit - repaired_seconds
     if remaining > 0.2 and any(op.key not in kept for job in reduced.jobs for op in job.operations):
@@ -275,11 +273,14 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
             plan = Plan(improved.operations, method="replan")
             history.append((time.monotonic() - started, plan.score(reduced), "search"))
             if on_progress:
-                score = plan.score(reduced)
-                on_progress(Progress("search", time.monotonic() - started, float(score.tardiness), None,
-                                     f"{score.late_jobs} late (weighted), tardiness {score.tardiness} min"))
+                on_progress(_progress("search", history[-1][0], history[-1][1]))
     return PlanResult(plan, reduced, plan.score(reduced), "feasible", time.monotonic() - started,
                       repaired_seconds, tuple(unplanned), tuple(history))
+
+
+def _progress(phase: str, elapsed: float, score: Score, message: str = "") -> Progress:
+    return Progress(phase, elapsed, float(score.tardiness), None,
+                    message or f"{score.late_jobs} late (weighted), tardiness {score.tardiness} min")
 
 
 def _hold(problem: PlanningProblem, plan: Plan, keys: set[str]) -> PlanningProblem:
