@@ -228,15 +228,29 @@ class WholeModel:
         return model
 
 
+def _as_chosen(shop: JobShop, solution: Solution) -> JobShop:
+    """The shop with every operation on the machine ``solution`` chose for it (a plain job shop)."""
+    return JobShop(shop.machines, tuple(tuple(((solution[(j, i)][0], solution[(j, i)][2]),) for i in range(len(job)))
+                                        for j, job in enumerate(shop.jobs)))
+
+
 def _neighbours(shop: JobShop, incumbent: Solution, rng: random.Random, target: int) -> set[Key]:
-    """A time window, the operations of a few machines, or of a few jobs."""
+    """A longest path with some operations around it, a time window, the operations of a few machines, or
+    of a few jobs."""
     kind = rng.random()
-    if kind < 0.4:
+    if kind < 0.3:  # the operations that make the makespan, free to change machine and order
+        state = _Sequences(_as_chosen(shop, incumbent), incumbent)
+        free = {state.keys[o] for block in state.critical_blocks(rng) for o in block}
+        others = [k for k in incumbent if k not in free]
+        rng.shuffle(others)
+        free.update(others[:max(0, target - len(free))])
+        return free
+    if kind < 0.55:
         ordered = sorted(incumbent, key=lambda k: incumbent[k][1])
         first = rng.randrange(0, max(1, len(ordered) - target))
         return set(ordered[first:first + target])
     free: set[Key] = set()
-    if kind < 0.7:
+    if kind < 0.8:
         machines = list(range(shop.machines))
         rng.shuffle(machines)
         for machine in machines:
@@ -295,9 +309,7 @@ def solve(shop: JobShop, seconds: float, workers: int = 2, seed: int = 0, openin
         stats["steps"] += 1
         if time.monotonic() - sequenced_at > SEQUENCING_EVERY and deadline - time.monotonic() > 1.0:
             # with the machines as chosen, the tabu search sequences faster than CP-SAT does
-            chosen = JobShop(shop.machines, tuple(tuple(((best[(j, i)][0], best[(j, i)][2]),) for i in range(len(job)))
-                                                  for j, job in enumerate(shop.jobs)))
-            candidate, _moves = tabu_search(chosen, best, min(SEQUENCING_SECONDS, deadline - time.monotonic() - 0.5),
+            candidate, _moves = tabu_search(_as_chosen(shop, best), best, min(SEQUENCING_SECONDS, deadline - time.monotonic() - 0.5),
                                             seed=rng.randrange(1 << 30))
             if makespan(candidate) < makespan(best):
                 improved(makespan(candidate))
