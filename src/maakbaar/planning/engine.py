@@ -183,7 +183,9 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
             report("cpsat", best)
         if cp_status == "optimal" and unit == 1 and _cp_exact(reduced):
             status = "optimal"
-    remaining = time_limit - (time.monotonic() - started)
+    checking = time.monotonic()
+    check_plan(reduced, best)  # what the final check will cost, to leave time for it
+    remaining = time_limit - (time.monotonic() - started) - 2 * (time.monotonic() - checking)
     if remaining > 0.05 and status != "optimal" and n_ops:
         best, _steps = lns.improve(reduced, best, remaining, seed=seed,
                                    on_plan=lambda plan: report("search", plan))
@@ -257,17 +259,20 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
             if op.key not in state.planned:
                 state.commit(state.best_placement(op))
     plan = Plan(tuple(state.planned[op.key] for job in reduced.jobs for op in job.operations), method="replan")
+    checking = time.monotonic()
     violations = check_plan(reduced, plan)
     if violations:
         raise PlanningError([str(v) for v in violations[:5]])
     repaired_seconds = time.monotonic() - started
+    check_seconds = time.monotonic() - checking
     history = [(repaired_seconds, plan.score(reduced), "replan")]
     if on_progress:
         on_progress(_progress("replan", repaired_seconds, history[0][1]))
     # then better plans in the time left, with what stayed in the next days held where it is
-    remaining = time_limit - repaired_seconds
-    if remaining > 0.2 and any(op.key not in kept for job in reduced.jobs for op in job.operations):
+    if time_limit - repaired_seconds > 0.5 and any(op.key not in kept for job in reduced.jobs for op in job.operations):
         held = _hold(reduced, plan, kept)
+        # what is left, less the checks and scoring after the search (about two checks' worth)
+        remaining = max(0.0, time_limit - (time.monotonic() - started) - 2 * check_seconds)
         improved, _steps = lns.improve(held, plan, remaining, seed=seed)
         if improved.rank(reduced) < plan.rank(reduced) and not check_plan(held, improved):
             plan = Plan(improved.operations, method="replan")
