@@ -69,10 +69,11 @@ def classic(args) -> str:
 
 def shop(args) -> str:
     from benchmarks.shop import run
+    from maakbaar.planning.problem import objective_order
 
     sizes = tuple(args.sizes or (60, 200, 500))
     budgets = (10, args.seconds)
-    criteria = tuple(args.objectives.split(",")) if args.objectives else None
+    criteria = objective_order(args.objectives.split(",")) if args.objectives else None
     rows = run(sizes, budgets, plain=not args.no_plain, on_row=lambda r: print(r, flush=True), criteria=criteria)
     head = ["orders", "jobs", "operations", "first plan s", "lower bound", "EDD rule", "best rule (late)"]
     for b in budgets:

@@ -16,6 +16,7 @@ from maakbaar.planning.checker import check_plan
 from maakbaar.planning.cpsat import CpsatImprover
 from maakbaar.planning.explain import alone_completion, bottleneck
 from maakbaar.planning.from_shop import build_problem
+from maakbaar.planning.problem import CRITERIA
 from maakbaar.services.demo import build_demo_shop
 
 START = dt.date(2026, 11, 30)
@@ -24,9 +25,7 @@ ORIGIN = dt.datetime(2026, 11, 30, 6, 0)
 
 def make_problem(orders: int, seed: int = 11, criteria: tuple[str, ...] | None = None):
     shop = build_demo_shop(seed, START, order_count=orders)
-    if criteria:
-        return build_problem(shop, ORIGIN, criteria=criteria)
-    return build_problem(shop, ORIGIN)
+    return build_problem(shop, ORIGIN, criteria=criteria or CRITERIA)
 
 
 def plain_cpsat(problem, seconds: float, workers: int = 2):

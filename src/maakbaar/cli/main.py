@@ -288,14 +288,13 @@ def plan(
 
     Prints the late orders with the reason each is late, and the bottleneck.
     """
-    from ..planning.problem import CRITERIA
+    from ..planning.problem import objective_order
     from ..services import planning_service
 
-    criteria = tuple(c.strip() for c in objectives.split(",") if c.strip())
-    unknown = [c for c in criteria if c not in CRITERIA]
-    if unknown or not criteria or len(set(criteria)) != len(criteria):
-        console.print(f"[red]--objectives: give each of {', '.join(CRITERIA)} at most once "
-                      f"(unknown: {', '.join(unknown) or 'none'})[/]")
+    try:
+        criteria = objective_order(objectives.split(","))
+    except ValueError as error:
+        console.print(f"[red]--objectives: {error}[/]")
         raise typer.Exit(2)
 
     def action():

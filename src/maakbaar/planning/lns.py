@@ -15,7 +15,7 @@ import random
 import time
 from collections.abc import Callable
 
-from .plan import Plan
+from .plan import JobOutcome, Plan, Score
 from .problem import JobSpec, PlanningProblem
 from .dispatch import place_fixed, place_in_order, place_job
 from .state import PlacementError, ShopState
@@ -50,17 +50,13 @@ class _Incumbent:
 
     def _terms(self, job: JobSpec) -> tuple[int, int, int, int]:
         """The job's share of each criterion, as ``Plan.score`` counts it."""
-        planned = self.state.planned
-        ends = [planned[op.key].end for op in job.operations]
-        completion = max(ends) if ends else 0
-        late = completion > job.due
-        return (job.weight if late else 0, job.weight * max(0, completion - job.due),
-                sum(planned[op.key].setup for op in job.operations),
-                job.weight * max(0, completion - job.release))
+        ops = [self.state.planned[op.key] for op in job.operations]
+        outcome = JobOutcome(job.key, job.order, max((p.end for p in ops), default=0), job.due, job.weight,
+                             job.release)
+        return outcome.terms(sum(p.setup for p in ops))
 
     def rank(self, totals=None) -> tuple[int, ...]:
-        values = dict(zip(("late_jobs", "tardiness", "setup", "flow_time"), totals or self.totals))
-        return tuple(values[c] for c in self.problem.criteria)
+        return Score(*(totals or self.totals)).ordered(self.problem.criteria)
 
     def plan(self, method: str) -> Plan:
         planned = self.state.planned

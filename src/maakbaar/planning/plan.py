@@ -35,6 +35,11 @@ class JobOutcome:
     def late(self) -> bool:
         return self.completion > self.due
 
+    def terms(self, setup: int = 0) -> tuple[int, int, int, int]:
+        """This job's share of each criterion of ``Score``, in its field order."""
+        return (self.weight if self.late else 0, self.weight * self.tardiness, setup,
+                self.weight * max(0, self.completion - self.release))
+
 
 @dataclass(frozen=True)
 class Score:
@@ -66,13 +71,12 @@ class Plan:
         return outcomes
 
     def score(self, problem: PlanningProblem) -> Score:
-        outcomes = self.outcomes(problem)
-        return Score(
-            late_jobs=sum(o.weight for o in outcomes if o.late),
-            tardiness=sum(o.weight * o.tardiness for o in outcomes),
-            setup=sum(op.setup for op in self.operations),
-            flow_time=sum(o.weight * max(0, o.completion - o.release) for o in outcomes),
-        )
+        totals = [0, 0, 0, 0]
+        for outcome in self.outcomes(problem):
+            for i, term in enumerate(outcome.terms()):
+                totals[i] += term
+        return Score(late_jobs=totals[0], tardiness=totals[1], setup=sum(op.setup for op in self.operations),
+                     flow_time=totals[3])
 
     def rank(self, problem: PlanningProblem) -> tuple[int, ...]:
         """Lexicographic rank: smaller is better, in the problem's order of criteria."""

@@ -11,6 +11,16 @@ from functools import cached_property
 from .timeline import Window, Windows
 
 CRITERIA = ("late_jobs", "tardiness", "setup", "flow_time")
+
+
+def objective_order(names) -> tuple[str, ...]:
+    """The objectives a user asked for, in order; ValueError naming what is wrong unless each is one of
+    ``CRITERIA`` at most once."""
+    criteria = tuple(str(n).strip() for n in names if str(n).strip())
+    unknown = [c for c in criteria if c not in CRITERIA]
+    if unknown or not criteria or len(set(criteria)) != len(criteria):
+        raise ValueError(f"give each of {', '.join(CRITERIA)} at most once (unknown: {', '.join(unknown) or 'none'})")
+    return criteria
 MINUTES_PER_DAY = 1440
 
 

@@ -88,12 +88,8 @@ class Windows:
         i = self.index_at(t)
         return None if i is None else self.ends[i]
 
-    def starts_after(self, t: int) -> list[int]:
-        i = bisect_right(self.starts, t)
-        return self.starts[i:]
-
     def iter_starts_after(self, t: int):
-        """Like ``starts_after`` but lazily, without copying the list."""
+        """The starts of working windows after ``t``, lazily (without copying the list)."""
         starts = self.starts
         i = bisect_right(starts, t)
         while i < len(starts):

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from ..planning.problem import CRITERIA
 from ..store.db import unit_of_work
 from ..store.tables import JobRow
 
@@ -35,10 +36,9 @@ def _plan(session: Session, parameters: dict, progress: Callable[[str], None]) -
         best = f", best {p.objective:g}" if p.objective is not None else ""
         progress(f"{p.phase} {p.elapsed:.1f} s{best} {p.message}".strip())
 
-    objectives = parameters.get("objectives")
     summary = planning_service.plan_shop(session, None, float(parameters.get("time_limit", 10)), on_progress,
                                          parameters.get("mode", "full"),
-                                         **({"criteria": tuple(objectives)} if objectives else {}))
+                                         tuple(parameters.get("objectives") or CRITERIA))
     return {"plan_id": summary.plan_id, "status": summary.status, "late_orders": len(summary.late_orders),
             "unplanned": summary.unplanned, "elapsed": summary.elapsed, "operations": summary.operations,
             "bottleneck": summary.bottleneck[0] if summary.bottleneck else None}

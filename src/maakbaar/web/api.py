@@ -100,14 +100,9 @@ class JobIn(BaseModel):
     @field_validator("objectives")
     @classmethod
     def _known_objectives(cls, value):
-        from ..planning.problem import CRITERIA
+        from ..planning.problem import objective_order
 
-        if value is not None:
-            unknown = [v for v in value if v not in CRITERIA]
-            if unknown or not value or len(set(value)) != len(value):
-                raise ValueError(f"give each of {', '.join(CRITERIA)} at most once (unknown: "
-                                 f"{', '.join(unknown) or 'none'})")
-        return value
+        return None if value is None else list(objective_order(value))
 
 
 class NestIn(BaseModel):
