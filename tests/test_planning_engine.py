@@ -338,23 +338,27 @@ def test_search_bookkeeping_matches_a_full_rescore(demo_shop):
     current = lns._Incumbent(p, dispatching.dispatch(p))
     movable = [j for j in p.jobs if lns._movable(p, j)]
     rng = random.Random(3)
-    kept = undone = 0
-    for step in range(60):
+    kept = undone = refused = 0
+    for step in range(120):
         removed = lns.neighbourhood(movable, current.state.planned, lambda j: current.terms[j.key][0] > 0, rng,
                                     rng.choice((2, 4, 6)))
         before = current.plan("x")
         accept = step % 2 == 0  # every other step kept whatever it costs, the others undone
         try:
+            too_big = len(current._closure(list(removed))) > lns.CLOSURE_GROWTH * len(removed)
             if current.try_step(removed, lambda j: (j.due, j.key), 0.5, lambda rank: accept):
+                assert accept and not too_big
                 kept += 1
             else:
-                undone += 1
+                refused += too_big
+                undone += not too_big
                 assert current.plan("x") == before
         except dispatching.PlacementError:
             assert current.plan("x") == before
         score = current.plan("x").score(p)
         assert current.totals == [score.late_jobs, score.tardiness, score.setup, score.flow_time]
-    assert kept >= 20 and undone >= 20
+    # steps whose chain of setup neighbours grows past CLOSURE_GROWTH are refused, the plan as it was
+    assert kept >= 20 and undone >= 20 and refused >= 5
     assert check_plan(p, current.plan("x")) == []
 
 

@@ -17,7 +17,8 @@ from .problem import JobSpec, PlanningProblem
 from .state import PlacementError, ShopState
 
 
-def _work(job: JobSpec) -> int:
+def job_work(job: JobSpec) -> int:
+    """Minutes of work in the job on its fastest machines, with subcontracting and waiting times."""
     total = 0
     for op in job.operations:
         if op.is_subcontracted:
@@ -33,12 +34,12 @@ def order_edd(problem: PlanningProblem) -> list[JobSpec]:
 
 def order_priority_slack(problem: PlanningProblem) -> list[JobSpec]:
     """Least slack first, each priority step counting as one day of urgency."""
-    return sorted(problem.jobs, key=lambda j: (j.due - _work(j) - (j.weight - 3) * 1440, j.key))
+    return sorted(problem.jobs, key=lambda j: (j.due - job_work(j) - (j.weight - 3) * 1440, j.key))
 
 
 def order_atc(problem: PlanningProblem, k: float = 2.0) -> list[JobSpec]:
     """Apparent tardiness cost, evaluated at time 0."""
-    works = [max(1, _work(j)) for j in problem.jobs]
+    works = [max(1, job_work(j)) for j in problem.jobs]
     mean = sum(works) / max(1, len(works))
 
     def index(job: JobSpec, work: int) -> float:
@@ -49,10 +50,17 @@ def order_atc(problem: PlanningProblem, k: float = 2.0) -> list[JobSpec]:
     return [job for job, _ in ranked]
 
 
+def order_atc_urgent(problem: PlanningProblem) -> list[JobSpec]:
+    """Apparent tardiness cost with a small look-ahead: jobs without slack first, by weight per minute of
+    work (what minimises weighted tardiness among jobs that are late anyway), then the rest by slack."""
+    return order_atc(problem, k=0.1)
+
+
 RULES: dict[str, Callable[[PlanningProblem], list[JobSpec]]] = {
     "edd": order_edd,
     "priority_slack": order_priority_slack,
     "atc": order_atc,
+    "atc_urgent": order_atc_urgent,
 }
 
 

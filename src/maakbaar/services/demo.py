@@ -315,8 +315,9 @@ def _delivered_history(rng: random.Random, start: dt.date, customers, parts_by_c
 def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: int | None = None) -> Shop:
     """The demo shop as one validated value. ``start`` is 'today' in the shop (default: today).
 
-    ``order_count`` makes a larger (or smaller) shop for benchmarks: due dates spread in proportion, so
-    the load per week stays that of the demo."""
+    ``order_count`` makes a larger (or smaller) shop for benchmarks: due dates spread in proportion and the
+    share of orders past due or promised within days shrinks in proportion, so the load per week stays
+    that of the demo."""
     start = start or dt.date.today()
     rng = random.Random(f"maakbaar-demo-{seed}")
     materials = {m.grade: m for m in reference_materials()}
@@ -370,9 +371,11 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
             for p in chosen
         )
         draw = rng.random()
-        if draw < 0.08:  # already past its due date
+        # as many past-due and tight orders per week as the demo has: a larger book covers more weeks,
+        # not more orders due this week
+        if draw < 0.08 / spread:  # already past its due date
             offset = -rng.randint(1, 4)
-        elif draw < 0.2:  # promised tight
+        elif draw < 0.2 / spread:  # promised tight
             offset = rng.randint(1, 4)
         else:  # promised with a normal lead time
             offset = max(int(rng.randint(3, 22) * spread), int(lead) + rng.randint(1, 6))
