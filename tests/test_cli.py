@@ -157,6 +157,17 @@ def test_plan_objectives_option(workdir):
                  "--objectives", "tardiness,late_jobs,setup,flow_time")
     assert result.exit_code == 0, result.output
     assert "Plan 1 stored" in result.output
+    assert "Objectives in order: tardiness, late_jobs, setup, flow_time" in result.output
+    # one run's order is not the shop's: the next plan is made in the default order again
+    result = run("plan", "--time-limit", "1", "--start", "2026-11-30T06:00")
+    assert "Objectives in order: late_jobs, tardiness, setup, flow_time" in result.output
+    # --as-default makes it the shop's order for every later plan
+    assert run("plan", "--as-default").exit_code == 2
+    result = run("plan", "--time-limit", "1", "--start", "2026-11-30T06:00", "--objectives", "tardiness,setup",
+                 "--as-default")
+    assert result.exit_code == 0, result.output
+    result = run("plan", "--time-limit", "1", "--start", "2026-11-30T06:00")
+    assert result.exit_code == 0 and "Objectives in order: tardiness, setup" in result.output
 
 
 def _plate_dxf(path):

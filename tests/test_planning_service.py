@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from maakbaar.domain import OperationStatus
@@ -73,3 +74,24 @@ def test_promise_for_an_order(databases, demo_shop):
     assert ORIGIN <= answer.top_priority <= answer.earliest
     for _order, minutes in answer.slipping:
         assert minutes > 0
+
+
+def test_the_shop_objective_order_is_stored_and_a_broken_one_is_named(databases, demo_shop):
+    from maakbaar.store.repositories import Repositories
+
+    engine = databases.migrated()
+    with unit_of_work(engine) as session:
+        shop_io.store_shop(session, demo_shop)
+        assert planning_service.shop_objectives(session) == ("late_jobs", "tardiness", "setup", "flow_time")
+        assert planning_service.set_shop_objectives(session, [" tardiness", "late_jobs"]) == ("tardiness", "late_jobs")
+    with unit_of_work(engine) as session:
+        summary = planning_service.plan_shop(session, ORIGIN, time_limit=1.0)
+        assert summary.objectives == ("tardiness", "late_jobs")
+        # one run may still name its own order
+        assert planning_service.plan_shop(session, ORIGIN, time_limit=1.0, criteria=("setup",)).objectives == ("setup",)
+        with pytest.raises(planning_service.PlanningServiceError, match="unknown: speed"):
+            planning_service.set_shop_objectives(session, ["tardiness", "speed"])
+        assert planning_service.shop_objectives(session) == ("tardiness", "late_jobs")
+        Repositories(session).settings.set(planning_service.OBJECTIVES_SETTING, "tardiness,speed")  # edited by hand
+        with pytest.raises(planning_service.PlanningServiceError, match=r"planning\.objectives.*unknown: speed"):
+            planning_service.plan_shop(session, ORIGIN, time_limit=1.0)

@@ -182,6 +182,35 @@ def test_plan_job_runs_in_the_background_and_the_board_shows_it(planner, app):
     assert any(i["id"].startswith("setup:") for i in board["items"])  # setups visible
 
 
+def test_the_shop_objective_order_is_set_once_and_used_by_every_later_plan(planner, app):
+    """The planning page's priority choice (and PUT /api/settings/planning) is stored for the shop; a plan
+    started without objectives, as the page's replan button does, is made in that order."""
+    assert planner.get("/api/settings/planning").json()["objectives"] == ["late_jobs", "tardiness", "setup",
+                                                                          "flow_time"]
+    page = planner.get("/planning?lang=nl").text
+    assert 'id="objectives"' in page and "Zo min mogelijk te late orders</option>" in page
+    saved = planner.post("/planning/objectives", data={"objectives": "tardiness,late_jobs,setup,flow_time"})
+    assert saved.status_code == 204
+    page = planner.get("/planning?lang=en").text
+    assert '<option value="tardiness,late_jobs,setup,flow_time" selected>Fewest minutes late</option>' in page
+    assert planner.post("/jobs/plan", data={"time_limit": 1, "mode": "full"}).status_code == 200  # the button
+    newest = max(j["id"] for j in planner.get("/api/jobs").json())
+    job = wait_for(planner, app, newest)
+    assert job["status"] == "done", job
+    assert job["result"]["objectives"] == ["tardiness", "late_jobs", "setup", "flow_time"]
+    # an order the page has no name for is shown as it is; a wrong one is refused and changes nothing
+    assert planner.put("/api/settings/planning", json={"objectives": ["setup", "tardiness"]}).json() == {
+        "objectives": ["setup", "tardiness"]}
+    assert '<option value="setup,tardiness" selected>setup,tardiness</option>' in planner.get("/planning").text
+    assert planner.put("/api/settings/planning", json={"objectives": ["speed"]}).status_code == 422
+    assert planner.post("/planning/objectives", data={"objectives": "setup,setup"}).status_code in (400, 422)
+    assert planner.get("/api/settings/planning").json()["objectives"] == ["setup", "tardiness"]
+    with TestClient(app) as viewer:
+        login(viewer, "kijker")
+        assert viewer.put("/api/settings/planning", json={"objectives": ["tardiness"]}).status_code == 403
+        assert viewer.get("/api/settings/planning").status_code == 200
+
+
 def test_moving_an_operation_pins_it_and_names_the_conflicts(planner, app):
     board = planner.get("/api/plans/current/board", params={"days": 21}).json()
     bars = sorted((i for i in board["items"] if i.get("type") != "background" and not i["id"].startswith("setup:")),

@@ -279,10 +279,14 @@ def plan(
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds to spend improving the plan.")] = 10.0,
     start: Annotated[str | None, typer.Option(help="Plan from this moment (YYYY-MM-DD or YYYY-MM-DDTHH:MM; default now).")] = None,
     replan: Annotated[bool, typer.Option("--replan", help="Keep the current plan's next two days wherever they still fit.")] = False,
-    objectives: Annotated[str, typer.Option(
+    objectives: Annotated[str | None, typer.Option(
         "--objectives", help="Objectives in order of importance, comma-separated, from: late_jobs (late orders "
-        "weighted by priority), tardiness (minutes late weighted by priority), setup, flow_time.")
-    ] = "late_jobs,tardiness,setup,flow_time",
+        "weighted by priority), tardiness (minutes late weighted by priority), setup, flow_time. Default: the "
+        "shop's order (late_jobs,tardiness,setup,flow_time until --as-default sets another).")
+    ] = None,
+    as_default: Annotated[bool, typer.Option(
+        "--as-default", help="Also make --objectives the shop's order for every later plan (web included).")
+    ] = False,
 ) -> None:
     """Plan all open orders on finite capacity (machines, operators, shifts, setups) and store the plan.
 
@@ -292,15 +296,22 @@ def plan(
     from ..services import planning_service
 
     try:
-        criteria = objective_order(objectives.split(","))
+        criteria = None if objectives is None else objective_order(objectives.split(","))
     except ValueError as error:
         console.print(f"[red]--objectives: {error}[/]")
+        raise typer.Exit(2)
+    if as_default and criteria is None:
+        console.print("[red]--as-default needs --objectives[/]")
         raise typer.Exit(2)
 
     def action():
         origin = _parse_moment(start) if start else None
         engine = _engine()
         with unit_of_work(engine) as session:
+            if as_default:
+                planning_service.set_shop_objectives(session, criteria)
+            order = criteria or planning_service.shop_objectives(session)
+            console.print(f"Objectives in order: {', '.join(order)}")
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                           TextColumn("{task.fields[info]}"), console=console, transient=True) as progress:
                 task = progress.add_task("Planning", total=time_limit, info="")

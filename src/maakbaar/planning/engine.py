@@ -3,7 +3,8 @@
 1. diagnose: operations that cannot be planned at all (no machine, no qualified operator, longer than any
    working window while they may not pause, a pinned operation off its machine's calendar) are reported
    with their order and operation, and their jobs left out; the rest is planned;
-2. dispatch: several priority rules, the best one kept (the first plan, well under a second);
+2. dispatch: several priority rules, the best one kept (the first plan, well under a second), then late
+   jobs moved forward in its job order, each move a rebuild that lets the later jobs shift;
 3. improve: CP-SAT (through PyJobShop) on small problems, where it can prove optimality, and large
    neighbourhood search on exact plans for the rest, until the time limit;
 4. check: the independent plan checker; a plan with violations is never returned.
@@ -154,16 +155,24 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     reduced, best, unplanned = first_plan(problem)
     first_seconds = time.monotonic() - started
     report("dispatch", best)
+    best_order = dispatching.order_edd(reduced)
     for rule in dispatching.RULES:  # the other rules, as the first improvement
         if rule == "edd" or time.monotonic() - started > time_limit / 2:
             continue
+        order = dispatching.RULES[rule](reduced)
         try:
-            candidate = dispatching.build(reduced, dispatching.RULES[rule](reduced), method=f"dispatch:{rule}")
+            candidate = dispatching.build(reduced, order, method=f"dispatch:{rule}")
         except PlacementError:
             continue
         if candidate.rank(reduced) < best.rank(reduced):
-            best = candidate
+            best, best_order = candidate, order
             report("dispatch", best)
+    # then late jobs moved forward in the best rule's order, each try a rebuild, for up to half the time left
+    # (it stops sooner when no move helps)
+    if reduced.jobs:
+        share = (time_limit - (time.monotonic() - started)) / 2
+        best, best_order = dispatching.improve_order(reduced, best, best_order, share,
+                                                     on_plan=lambda plan: report("dispatch", plan))
     status = "feasible"
     remaining = time_limit - (time.monotonic() - started)
     n_ops = sum(len(j.operations) for j in reduced.jobs)

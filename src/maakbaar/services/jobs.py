@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from ..planning.problem import CRITERIA
 from ..store.db import unit_of_work
 from ..store.tables import JobRow
 
@@ -38,10 +37,12 @@ def _plan(session: Session, parameters: dict, progress: Callable[[str], None]) -
 
     summary = planning_service.plan_shop(session, None, float(parameters.get("time_limit", 10)), on_progress,
                                          parameters.get("mode", "full"),
-                                         tuple(parameters.get("objectives") or CRITERIA))
+                                         tuple(parameters["objectives"]) if parameters.get("objectives")
+                                         else None)
     return {"plan_id": summary.plan_id, "status": summary.status, "late_orders": len(summary.late_orders),
             "unplanned": summary.unplanned, "elapsed": summary.elapsed, "operations": summary.operations,
-            "bottleneck": summary.bottleneck[0] if summary.bottleneck else None}
+            "bottleneck": summary.bottleneck[0] if summary.bottleneck else None,
+            "objectives": list(summary.objectives)}
 
 
 def _nest(session: Session, parameters: dict, progress: Callable[[str], None]) -> dict:

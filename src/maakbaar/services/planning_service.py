@@ -10,20 +10,44 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..store.repositories import NotFoundError
+from ..store.repositories import NotFoundError, Repositories
 from ..domain import OrderStatus
 from ..planning import engine
 from ..planning.cpsat import Progress
 from ..planning.explain import explain_late, promise
 from ..planning.from_shop import build_problem, default_horizon_days
 from ..planning.plan import Plan, PlannedOperation
-from ..planning.problem import CRITERIA
+from ..planning.problem import CRITERIA, objective_order
 from ..store.tables import MachineRow, OperatorRow, PlanJobRow, PlanOperationRow, PlanRow
 from . import shop_io
 
 
 class PlanningServiceError(ValueError):
     pass
+
+
+OBJECTIVES_SETTING = "planning.objectives"
+
+
+def shop_objectives(session: Session) -> tuple[str, ...]:
+    """The shop's objective order for every plan that does not name its own (default: late orders first)."""
+    stored = Repositories(session).settings.get(OBJECTIVES_SETTING)
+    if not stored:
+        return CRITERIA
+    try:
+        return objective_order(stored.split(","))
+    except ValueError as error:
+        raise PlanningServiceError(f"shop setting {OBJECTIVES_SETTING} = {stored!r}: {error}") from None
+
+
+def set_shop_objectives(session: Session, objectives) -> tuple[str, ...]:
+    """Store the shop's objective order (checked first: each of the four objectives at most once)."""
+    try:
+        order = objective_order(list(objectives))
+    except ValueError as error:
+        raise PlanningServiceError(str(error)) from None
+    Repositories(session).settings.set(OBJECTIVES_SETTING, ",".join(order))
+    return order
 
 
 def default_origin(now: dt.datetime | None = None) -> dt.datetime:
@@ -74,18 +98,20 @@ class PlanSummary:
     first_plan_seconds: float
     operations: int
     bottleneck: tuple[str, float] | None
+    objectives: tuple[str, ...] = CRITERIA  # the order the plan was made in
 
 
 def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: float = 10.0,
               on_progress: Callable[[Progress], None] | None = None, mode: str = "full",
-              criteria: tuple[str, ...] = CRITERIA) -> PlanSummary:
+              criteria: tuple[str, ...] | None = None) -> PlanSummary:
     """Plan every open order on finite capacity and store it as the current plan.
 
     ``mode='replan'`` keeps what the current plan has for the next two days wherever it still fits.
-    ``criteria``: the objectives in order of importance (default: late orders, tardiness, setup, flow).
+    ``criteria``: the objectives in order of importance (default: the shop's order, see ``shop_objectives``).
     """
     from ..planning.explain import bottleneck
 
+    criteria = shop_objectives(session) if criteria is None else criteria
     shop = shop_io.load_shop(session)
     origin = default_origin(origin)
     problem = build_problem(shop, origin, pinned=pinned_operations(session, shop), criteria=criteria)
@@ -104,7 +130,7 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
             late[e.order] = (e.order, e.tardiness, e.summary)
     return PlanSummary(row.id, result.status, sorted(late.values(), key=lambda x: -x[1]),
                        [u.reason for u in result.unplanned], result.elapsed, result.first_plan_seconds,
-                       len(result.plan.operations), bottleneck(result.problem, result.plan))
+                       len(result.plan.operations), bottleneck(result.problem, result.plan), criteria)
 
 
 def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float) -> PlanRow:

@@ -105,6 +105,18 @@ class JobIn(BaseModel):
         return None if value is None else list(objective_order(value))
 
 
+class ObjectivesIn(BaseModel):
+    objectives: list[str] = Field(description="the shop's objectives in order of importance, each of late_jobs, "
+                                              "tardiness, setup, flow_time at most once")
+
+    @field_validator("objectives")
+    @classmethod
+    def _known_objectives(cls, value):
+        from ..planning.problem import objective_order
+
+        return list(objective_order(value))
+
+
 class NestIn(BaseModel):
     material: str | None = None
     thickness_mm: float | None = Field(default=None, gt=0)
@@ -278,6 +290,19 @@ def build_router(session_dependency, runner) -> APIRouter:
         content = dashboard._cached("board", (dashboard.data_version(db), start, days), 600,
                                     lambda: json.dumps(board.board_data(db, start, days), default=str))
         return Response(content, media_type="application/json")
+
+    @router.get("/settings/planning", tags=["planning"])
+    def planning_settings(db: Session = Depends(session_dependency), _=Depends(need("read"))):
+        from ..planning.problem import CRITERIA
+
+        return {"objectives": list(planning_service.shop_objectives(db)), "choices": list(CRITERIA)}
+
+    @router.put("/settings/planning", tags=["planning"])
+    def change_planning_settings(body: ObjectivesIn, db: Session = Depends(session_dependency),
+                                 _=Depends(need("planning"))):
+        order = planning_service.set_shop_objectives(db, body.objectives)
+        db.commit()
+        return {"objectives": list(order)}
 
     @router.post("/plans", tags=["planning"], status_code=202)
     def start_plan(body: JobIn = Body(default=JobIn()), user=Depends(need("planning"))):

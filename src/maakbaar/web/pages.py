@@ -16,12 +16,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import Order, OrderLine, OrderStatus, WorkCenterType
+from ..planning.problem import CRITERIA
 from ..services import co2_service, nesting_service, order_service, planning_service, shop_io, user_service
 from ..store.repositories import Repositories
 from ..store.tables import MaterialRow, PartRow, RoutingStepRow
 from . import api, dashboard
 from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, translator
 from .security import csrf_token, log_in, log_out, page_permission, user_from_request
+
+# the objective orders the planning page offers (the translation key names each); any other order set
+# through the API or the CLI is shown as it is
+OBJECTIVE_PRESETS = (("late_jobs,tardiness,setup,flow_time", "objectives.fewest_late"),
+                     ("tardiness,late_jobs,setup,flow_time", "objectives.fewest_minutes"),
+                     ("late_jobs,tardiness,flow_time,setup", "objectives.short_lead"))
 
 NAV = (("dashboard", "/dashboard", "read"), ("orders", "/orders", "read"), ("quote", "/quote", "quotes"),
        ("planning", "/planning", "read"), ("promise", "/promise", "read"), ("nesting", "/nests", "read"),
@@ -331,10 +338,21 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       user=Depends(page())):
         repos = Repositories(db)
         plan = planning_service.current_plan_row(db)
+        try:
+            objectives = ",".join(planning_service.shop_objectives(db))
+        except planning_service.PlanningServiceError:  # a hand-edited setting: shown as the default, fixed on save
+            objectives = ",".join(CRITERIA)
         return render(request, "planning.html", user, plan=plan, machines=[m for m in repos.machines.list()
                                                                            if m.active],
                       parts=_part_numbers(db), customers=repos.customers.list(), rush=rush, may_plan=user.may("planning"),
-                      jobs=runner.recent(db, 5))
+                      jobs=runner.recent(db, 5), objectives=objectives, objective_presets=OBJECTIVE_PRESETS)
+
+    @router.post("/planning/objectives")
+    def planning_objectives(objectives: str = Form(...), db: Session = Depends(session_dependency),
+                            user=Depends(page("planning"))):
+        planning_service.set_shop_objectives(db, objectives.split(","))
+        db.commit()
+        return Response(status_code=204)
 
     # ------------------------------------------------------------------ nesting
     @router.get("/nests")
