@@ -111,8 +111,8 @@ def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True, on_row=None,
             dataclasses.replace(m, windows=windows) if m.code == machine else m for m in best.problem.machines))
         started = time.monotonic()
         replanned = engine.replan(broken, best.plan, time_limit=10)
+        row["replan_s"] = time.monotonic() - started  # the engine checked its plan; the benchmark's check is not timed
         assert check_plan(replanned.problem, replanned.plan) == []
-        row["replan_s"] = time.monotonic() - started
         row["replan_first_s"] = replanned.first_plan_seconds
         before = best.plan.by_key()
         moved = [p for p in replanned.plan.operations if (before[p.key].start, before[p.key].machine) != (p.start, p.machine)]

@@ -150,10 +150,15 @@ def test_quote_from_a_dxf_becomes_an_order_that_the_board_shows(page, server, tm
     # replan, with progress on the page, then find the new order's operations on the board
     page.goto(page.base + "/planning")
     page.wait_for_selector("#board[data-loaded=true]", timeout=20_000)
+    # the planner says minutes late count most (stored for the shop at once), then replans
+    with page.expect_response(lambda r: r.url.endswith("/planning/objectives")) as saved:
+        page.select_option("#objectives", "tardiness,late_jobs,setup,flow_time")
+    assert saved.value.status == 204
     page.fill("#replan-form input[name=time_limit]", "2")
     page.click("#replan")
     page.wait_for_selector("#jobs .job")
     wait_for_job(page)
+    assert api(page, "GET", "/api/settings/planning")["objectives"][0] == "tardiness"
     page.wait_for_function(f"window.maakbaarBoard && maakbaarBoard.items.get().some(i => i.order === '{number}')",
                            timeout=20_000)
     first = page.evaluate(f"maakbaarBoard.items.get().filter(i => i.order === '{number}')"
