@@ -10,6 +10,7 @@ unattended work needs the operator only for its setup.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .plan import PlannedOperation
@@ -123,23 +124,31 @@ class ShopState:
         horizon = self.problem.horizon
         n = len(busy)
         # gaps between machine bookings: (gap start, gap end, predecessor, successor)
-        first = 0
-        while first < n and busy.ends[first] <= ready:
-            first += 1
-        for k in range(first, n + 1):
-            gap_start = busy.ends[k - 1] if k > 0 else 0
-            gap_end = busy.starts[k] if k < n else horizon
-            predecessor = busy.items[k - 1] if k > 0 else None
-            successor = busy.items[k] if k < n else None
+        starts, ends = busy.starts, busy.ends
+        machine_cal = self.problem.machine_by_code[machine].calendar
+        k = bisect_right(ends, ready) - 1  # ends are sorted: the bookings do not overlap
+        while k < n:
+            k += 1
+            gap_start = ends[k - 1] if k > 0 else 0
+            gap_end = starts[k] if k < n else horizon
             lo = max(gap_start, ready)
             if exact_start is not None:
                 if not (gap_start <= exact_start < max(gap_end, exact_start + 1)):
                     continue
                 lo = exact_start
+            elif gap_end - lo < run and k < n:
+                # too short for the run alone, whatever the setup and the calendar: on to the next gap that
+                # is long enough (found in one tight loop: most gaps in a full plan are short)
+                k = next((i for i in range(k + 1, n) if starts[i] - ends[i - 1] >= run), n) - 1
+                continue
             if lo >= gap_end and not (lo == gap_end and run == 0):
                 continue
-            if gap_end - lo < run:  # too short for the run alone, whatever the setup and the calendar
+            if gap_end - lo < run:
                 continue
+            if run and machine_cal.working_between(lo, gap_end) < run:  # the machine works too little in it
+                continue
+            predecessor = busy.items[k - 1] if k > 0 else None
+            successor = busy.items[k] if k < n else None
             if not self._successor_unharmed(op, machine, successor):
                 continue
             setup = self._setup_after(op, machine, predecessor)
