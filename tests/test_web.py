@@ -174,6 +174,8 @@ def test_plan_job_runs_in_the_background_and_the_board_shows_it(planner, app):
     job = wait_for(planner, app, started.json()["job"])
     assert job["status"] == "done", job
     assert job["result"]["operations"] > 100 and job["finished_at"]
+    # the page counts late orders as the job's result does (not the priority-weighted count of the objective)
+    assert f"orders te laat: {job['result']['late_orders']}</p>" in planner.get("/planning?lang=nl").text
     board = planner.get("/api/plans/current/board", params={"days": 21}).json()
     assert board["plan"]["id"] == job["result"]["plan_id"]
     bars = [i for i in board["items"] if i.get("type") != "background" and not i["id"].startswith("setup:")]
@@ -209,6 +211,46 @@ def test_the_shop_objective_order_is_set_once_and_used_by_every_later_plan(plann
         login(viewer, "kijker")
         assert viewer.put("/api/settings/planning", json={"objectives": ["tardiness"]}).status_code == 403
         assert viewer.get("/api/settings/planning").status_code == 200
+
+
+def test_a_running_plan_shows_its_progress_in_the_pages_language(planner, app, monkeypatch):
+    """The engine reports each better plan (phase, seconds, weighted late orders, minutes late); the job's
+    fragment says it in the reader's language while the job runs, and the result alone once it is done."""
+    from maakbaar.planning.cpsat import Progress
+    from maakbaar.services import jobs, planning_service
+    from maakbaar.store.tables import JobRow
+
+    runner = app.state.runner
+    with unit_of_work(app.state.engine) as session:
+        row = JobRow(kind="plan", status="running", parameters={}, created_at=dt.datetime(2026, 11, 30, 8, 0))
+        session.add(row)
+        session.flush()
+        job_id = row.id
+    sent = []
+
+    def capture(text, fields=None):
+        sent.append(text)
+        runner._set_progress(job_id, text, fields)
+
+    reports = iter([Progress("search", 2.345, 143715.0, None, "23 late (weighted), tardiness 143715 min",
+                             late_jobs=23, tardiness=143715)])
+
+    def fake_plan_shop(session, origin, time_limit, on_progress, mode, criteria):
+        on_progress(next(reports))
+        raise RuntimeError("stop here: only the progress is under test")
+
+    monkeypatch.setattr(planning_service, "plan_shop", fake_plan_shop)
+    with pytest.raises(RuntimeError, match="stop here"):
+        jobs._plan(None, {"time_limit": 1}, capture)
+    assert sent and "143715" in sent[0]  # the API keeps the plain text
+    dutch = planner.get(f"/jobs/{job_id}?lang=nl").text
+    assert "Verbeteren 2.3 s · te laat (gewogen): 23, 143715 min te laat" in dutch
+    english = planner.get(f"/jobs/{job_id}?lang=en").text
+    assert "Improving 2.3 s · late (weighted): 23, 143715 min late" in english
+    assert planner.get(f"/api/jobs/{job_id}").json()["progress_fields"]["late_jobs"] == 23
+    with unit_of_work(app.state.engine) as session:
+        session.get(JobRow, job_id).status = "done"
+    assert "te laat (gewogen)" not in planner.get(f"/jobs/{job_id}?lang=nl").text
 
 
 def test_moving_an_operation_pins_it_and_names_the_conflicts(planner, app):

@@ -33,6 +33,8 @@ class Progress:
     objective: float | None = None
     bound: float | None = None
     message: str = ""
+    late_jobs: int | None = None  # the plan's weighted late orders and minutes late, where a plan is behind it
+    tardiness: int | None = None
 
 
 def _breaks(windows: Windows, horizon_units: int, unit: int) -> list[tuple[int, int]]:

@@ -296,7 +296,8 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
 
 def _progress(phase: str, elapsed: float, score: Score, message: str = "") -> Progress:
     return Progress(phase, elapsed, float(score.tardiness), None,
-                    message or f"{score.late_jobs} late (weighted), tardiness {score.tardiness} min")
+                    message or f"{score.late_jobs} late (weighted), tardiness {score.tardiness} min",
+                    late_jobs=score.late_jobs, tardiness=score.tardiness)
 
 
 def _hold(problem: PlanningProblem, plan: Plan, keys: set[str]) -> PlanningProblem:

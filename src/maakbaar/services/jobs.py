@@ -21,19 +21,24 @@ from sqlalchemy.orm import Session
 from ..store.db import unit_of_work
 from ..store.tables import JobRow
 
-Handler = Callable[[Session, dict, Callable[[str], None]], dict]
+# a handler reports progress as text (the API's) and, where it can, as numbers for the pages
+ProgressCallback = Callable[..., None]
+Handler = Callable[[Session, dict, ProgressCallback], dict]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _plan(session: Session, parameters: dict, progress: Callable[[str], None]) -> dict:
+def _plan(session: Session, parameters: dict, progress: ProgressCallback) -> dict:
     from . import planning_service
 
     def on_progress(p) -> None:
         best = f", best {p.objective:g}" if p.objective is not None else ""
-        progress(f"{p.phase} {p.elapsed:.1f} s{best} {p.message}".strip())
+        progress(f"{p.phase} {p.elapsed:.1f} s{best} {p.message}".strip(),
+                 {"phase": p.phase if p.phase in ("dispatch", "search", "replan") else "cpsat",  # CP-SAT: per criterion
+                  "elapsed": round(p.elapsed, 1), "late_jobs": p.late_jobs,
+                  "tardiness": p.tardiness, "objective": p.objective})
 
     summary = planning_service.plan_shop(session, None, float(parameters.get("time_limit", 10)), on_progress,
                                          parameters.get("mode", "full"),
@@ -63,6 +68,7 @@ class JobRunner:
         self.handlers = handlers or HANDLERS
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maakbaar-job")
         self.progress: dict[int, str] = {}
+        self.progress_fields: dict[int, dict] = {}  # the same as numbers, for pages in the reader's language
         self.futures: dict[int, Future] = {}
         self._lock = threading.Lock()
 
@@ -87,9 +93,11 @@ class JobRunner:
         self.futures[job_id] = self.executor.submit(self._run, job_id)
         return job_id
 
-    def _set_progress(self, job_id: int, text: str) -> None:
+    def _set_progress(self, job_id: int, text: str, fields: dict | None = None) -> None:
         with self._lock:
             self.progress[job_id] = text[:500]
+            if fields is not None:
+                self.progress_fields[job_id] = fields
 
     def _run(self, job_id: int) -> None:
         with unit_of_work(self.engine) as session:
@@ -98,7 +106,8 @@ class JobRunner:
             kind, parameters = row.kind, dict(row.parameters or {})
         try:
             with unit_of_work(self.engine) as session:
-                result = self.handlers[kind](session, parameters, lambda text: self._set_progress(job_id, text))
+                result = self.handlers[kind](session, parameters,
+                                             lambda text, fields=None: self._set_progress(job_id, text, fields))
         except Exception as error:  # noqa: BLE001 - a failed job is stored, never lost
             message = f"{error.__class__.__name__}: {error}" if not isinstance(error, ValueError) else str(error)
             with unit_of_work(self.engine) as session:
@@ -122,6 +131,7 @@ class JobRunner:
         session.refresh(row)
         return {"id": row.id, "kind": row.kind, "status": row.status, "parameters": row.parameters,
                 "progress": self.progress.get(row.id, row.progress) if row.status == "running" else row.progress,
+                "progress_fields": self.progress_fields.get(row.id) if row.status == "running" else None,
                 "result": row.result, "error": row.error, "created_by": row.created_by,
                 "created_at": row.created_at.isoformat(),
                 "started_at": row.started_at.isoformat() if row.started_at else None,

@@ -19,7 +19,7 @@ from ..domain import Order, OrderLine, OrderStatus, WorkCenterType
 from ..planning.problem import CRITERIA
 from ..services import co2_service, nesting_service, order_service, planning_service, shop_io, user_service
 from ..store.repositories import Repositories
-from ..store.tables import MaterialRow, PartRow, RoutingStepRow
+from ..store.tables import MaterialRow, PartRow, PlanJobRow, RoutingStepRow
 from . import api, dashboard
 from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, translator
 from .security import csrf_token, log_in, log_out, page_permission, user_from_request
@@ -345,7 +345,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return render(request, "planning.html", user, plan=plan, machines=[m for m in repos.machines.list()
                                                                            if m.active],
                       parts=_part_numbers(db), customers=repos.customers.list(), rush=rush, may_plan=user.may("planning"),
-                      jobs=runner.recent(db, 5), objectives=objectives, objective_presets=OBJECTIVE_PRESETS)
+                      jobs=runner.recent(db, 5), objectives=objectives, objective_presets=OBJECTIVE_PRESETS,
+                      late_orders=None if plan is None else len(set(db.scalars(
+                          select(PlanJobRow.order_number).where(PlanJobRow.plan_id == plan.id, PlanJobRow.late)))))
 
     @router.post("/planning/objectives")
     def planning_objectives(objectives: str = Form(...), db: Session = Depends(session_dependency),
