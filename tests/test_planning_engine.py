@@ -84,6 +84,26 @@ def test_pinned_operation_stays_and_others_go_around():
     assert planned["Q/10"].end == 180 + 100  # 100 min does not fit before 60: right after the pinned one
 
 
+def test_started_work_on_one_machine_goes_on_most_urgent_first():
+    """Two jobs started on one lathe (one paused for the other) and a pinned job: the pinned one stays, the
+    started ones go on around it from the plan's start, the one due first first, whatever order the shop
+    lists them in; a started operation keeps its machine even where another could take it."""
+    lathe, lathe2 = machine("D1", "cnc_turning"), machine("D2", "cnc_turning")
+    later = op("LATER", 30, "cnc_turning", {"D1": 300, "D2": 300}, in_progress=True, fixed_machine="D1",
+               needs_operator=False)
+    urgent = op("URGENT", 30, "cnc_turning", {"D1": 60, "D2": 60}, in_progress=True, fixed_machine="D1",
+                needs_operator=False)
+    pinned = op("PIN", 10, "cnc_turning", {"D1": 30}, fixed_machine="D1", fixed_start=100, needs_operator=False)
+    jobs = [job("LATER", [later], due=20 * DAY), job("URGENT", [urgent], due=200), job("PIN", [pinned], due=DAY)]
+    for listed in (jobs, jobs[::-1]):
+        result = solved(problem([lathe, lathe2], [], listed))
+        planned = result.plan.by_key()
+        assert (planned["PIN/10"].start, planned["PIN/10"].end) == (100, 130)
+        assert (planned["URGENT/30"].machine, planned["URGENT/30"].start, planned["URGENT/30"].end) == ("D1", 0, 60)
+        assert (planned["LATER/30"].machine, planned["LATER/30"].start) == ("D1", 130)
+        assert result.score.late_jobs == 0
+
+
 def test_weld_spans_the_break_laser_nest_does_not():
     """Shift 07:00-16:00 with a break 10:00-10:30. From 09:00, a 120-min weld pauses over the break and
     ends at 11:30; a 120-min laser nest may not pause, so it waits for 10:30 and ends at 12:30."""
