@@ -159,7 +159,7 @@ class CpsatImprover:
         feasible time on its chosen machine (and operator, where it needs one)."""
         problem = self.problem
         state = ShopState(problem)
-        place_fixed(state)
+        place_fixed(state, lambda job, op: assignment.get(op.key, (None, None, 0))[2])
         order = sorted(problem.operation_by_key.values(),
                        key=lambda op: (assignment.get(op.key, (None, None, 0))[2], op.sequence))
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from .plan import Plan
-from .problem import JobSpec, PlanningProblem
+from .problem import JobSpec, OperationSpec, PlanningProblem
 from .state import PlacementError, ShopState
 
 
@@ -66,8 +66,9 @@ RULES: dict[str, Callable[[PlanningProblem], list[JobSpec]]] = {
 }
 
 
-def place_fixed(state: ShopState) -> None:
-    """Pinned operations first, where they are; then started ones from the plan's start on, by due date."""
+def place_fixed(state: ShopState, rank: Callable[[JobSpec, OperationSpec], object] | None = None) -> None:
+    """Pinned operations first, where they are; then started ones from the plan's start on, in the order
+    ``rank(job, op)`` gives (default: by due date, the higher priority first)."""
     problem = state.problem
     started = []
     for job in problem.jobs:
@@ -79,7 +80,8 @@ def place_fixed(state: ShopState) -> None:
     # started work goes on around the pinned work, the most urgent first: several operations can have been
     # started on one machine (one paused for another), and only one runs at a time (in the 500-order
     # benchmark shop a turning job due tomorrow waited two days behind started jobs due in months)
-    for job, op in sorted(started, key=lambda item: (item[0].due, -item[0].weight, item[0].key)):
+    rank = rank or (lambda job, op: (job.due, -job.weight, job.key))
+    for job, op in sorted(started, key=lambda item: rank(*item)):
         state.commit(state.best_placement(op, machines=op.eligible))
 
 
@@ -125,7 +127,8 @@ def place_in_order(state: ShopState, operations, choose=None) -> None:
 def build(problem: PlanningProblem, job_order: Sequence[JobSpec], method: str = "dispatch",
           setup_weight: float = 0.5) -> Plan:
     state = ShopState(problem, setup_weight=setup_weight)
-    place_fixed(state)
+    position = {job.key: i for i, job in enumerate(job_order)}
+    place_fixed(state, lambda job, op: position.get(job.key, len(position)))  # started work in the rule's order too
     for job in job_order:
         place_job(state, job)
     return Plan(tuple(state.planned[op.key] for job in problem.jobs for op in job.operations), method=method)

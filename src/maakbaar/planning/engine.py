@@ -223,10 +223,12 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
     diagnosis = diagnose(problem)
     unplanned = [Unplanned(k, problem.job_by_key[k].order, r) for k, r in diagnosis.items()]
     reduced = _without(problem, set(diagnosis))
+    previous_start = {p.key: p.start for p in previous.operations}
     while True:  # pinned or started work that cannot be placed as fixed: that job is left out, with the reason
         state = ShopState(reduced)
         try:
-            dispatching.place_fixed(state)
+            # started work in the order the previous plan had it (the floor was told that order)
+            dispatching.place_fixed(state, lambda job, op: (previous_start.get(op.key, problem.horizon), job.due))
             break
         except PlacementError as error:
             job = reduced.job_by_key[error.operation.job]

@@ -35,8 +35,8 @@ def _movable(problem: PlanningProblem, job: JobSpec) -> bool:
 def compact(problem: PlanningProblem, plan: Plan) -> Plan:
     """Rebuild in the order of the plan's starts: every operation as early as the others allow."""
     state = ShopState(problem)
-    place_fixed(state)
     planned = plan.by_key()
+    place_fixed(state, lambda job, op: planned[op.key].start)  # started work in the order it has
     place_in_order(state, sorted(problem.operation_by_key.values(),
                                  key=lambda op: (planned[op.key].start, op.sequence)))
     return Plan(tuple(state.planned[op.key] for job in problem.jobs for op in job.operations), method=plan.method)
