@@ -239,6 +239,30 @@ def test_breakdown_moves_only_what_must_move():
     assert must_move <= moved
 
 
+def test_replan_keeps_started_work_in_the_order_the_floor_was_given():
+    """Two jobs started on one lathe; the plan the floor works to runs the later-due one first. A replan
+    after a breakdown elsewhere keeps that order (a fresh plan would put the one due first first)."""
+    from maakbaar.planning.plan import Plan
+
+    lathe, brake = machine("D1", "cnc_turning"), machine("K1", "press_brake")
+    later = op("LATER", 30, "cnc_turning", {"D1": 120}, in_progress=True, fixed_machine="D1", needs_operator=False)
+    urgent = op("URGENT", 30, "cnc_turning", {"D1": 60}, in_progress=True, fixed_machine="D1",
+                needs_operator=False)
+    bend = op("BEND", 10, "press_brake", {"K1": 60}, needs_operator=False)
+    p = problem([lathe, brake], [], [job("LATER", [later], due=10 * DAY), job("URGENT", [urgent], due=5 * DAY),
+                                     job("BEND", [bend], due=10 * DAY)])
+    fresh = solved(p).plan.by_key()
+    assert fresh["URGENT/30"].start == 0 and fresh["LATER/30"].start == 60
+    told = Plan(tuple(dataclasses.replace(x, start=0, end=120) if x.key == "LATER/30" else
+                      dataclasses.replace(x, start=120, end=180) if x.key == "URGENT/30" else x
+                      for x in solved(p).plan.operations))
+    assert check_plan(p, told) == []
+    broken = dataclasses.replace(p, machines=(lathe, machine("K1", "press_brake", ((600, 30 * DAY),))))
+    after = replan(broken, told, time_limit=2).plan.by_key()
+    assert (after["LATER/30"].start, after["URGENT/30"].start) == (0, 120)
+    assert after["BEND/10"].start >= 600
+
+
 def test_replan_search_moves_only_later_work_and_helps_the_rush_order():
     """Ten jobs of 3 h queued on one machine; a rush order arrives. The repair puts the newcomer at the end;
     the search in the time left brings it forward, and nothing of the first day moves."""

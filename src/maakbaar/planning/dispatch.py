@@ -77,9 +77,10 @@ def place_fixed(state: ShopState, rank: Callable[[JobSpec, OperationSpec], objec
                 state.commit(state.best_placement(op, machines=op.eligible, exact_start=op.fixed_start))
             elif op.in_progress:
                 started.append((job, op))
-    # started work goes on around the pinned work, the most urgent first: several operations can have been
-    # started on one machine (one paused for another), and only one runs at a time (in the 500-order
-    # benchmark shop a turning job due tomorrow waited two days behind started jobs due in months)
+    # started work goes on around the pinned work in an order chosen, not in the order the shop happens to
+    # list it: several operations can have been started on one machine (one paused for another) and only
+    # one runs at a time (in the 500-order benchmark shop a turning job due tomorrow waited two days behind
+    # started jobs due in months)
     rank = rank or (lambda job, op: (job.due, -job.weight, job.key))
     for job, op in sorted(started, key=lambda item: rank(*item)):
         state.commit(state.best_placement(op, machines=op.eligible))
