@@ -126,7 +126,12 @@ class ShopState:
         # gaps between machine bookings: (gap start, gap end, predecessor, successor)
         starts, ends = busy.starts, busy.ends
         machine_cal = self.problem.machine_by_code[machine].calendar
-        k = bisect_right(ends, ready) - 1  # ends are sorted: the bookings do not overlap
+        # the first booking that ends after ``ready``: the bookings do not overlap, so their ends rise with
+        # their starts (a zero-length booking at another's start can break that; walking back covers it)
+        k = bisect_right(starts, ready)
+        while k > 0 and ends[k - 1] > ready:
+            k -= 1
+        k -= 1
         while k < n:
             k += 1
             gap_start = ends[k - 1] if k > 0 else 0
