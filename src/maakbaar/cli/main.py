@@ -320,7 +320,7 @@ def plan(
                     progress.update(task, completed=min(p.elapsed, time_limit), info=f"{p.phase}: {p.message}")
 
                 summary = planning_service.plan_shop(session, origin, time_limit, on_progress,
-                                                     mode="replan" if replan else "full", criteria=criteria)
+                                                     mode="replan" if replan else "full", criteria=order)
         console.print(f"Plan {summary.plan_id} stored ({summary.status}): {summary.operations} operations, "
                       f"first plan after {summary.first_plan_seconds:.2f} s, done in {summary.elapsed:.1f} s.")
         if summary.bottleneck:

@@ -21,6 +21,8 @@ def objective_order(names) -> tuple[str, ...]:
     if unknown or not criteria or len(set(criteria)) != len(criteria):
         raise ValueError(f"give each of {', '.join(CRITERIA)} at most once (unknown: {', '.join(unknown) or 'none'})")
     return criteria
+
+
 MINUTES_PER_DAY = 1440
 
 

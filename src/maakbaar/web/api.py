@@ -10,11 +10,11 @@ import datetime as dt
 import json
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -90,31 +90,27 @@ class UserChange(BaseModel):
     language: str | None = None
 
 
+def _objective_list(value: list[str]) -> list[str]:
+    """Objectives as a user gave them, checked by the engine's own reading (``problem.objective_order``)."""
+    from ..planning.problem import objective_order
+
+    return list(objective_order(value))
+
+
+Objectives = Annotated[list[str], AfterValidator(_objective_list)]
+
+
 class JobIn(BaseModel):
     time_limit: float = Field(default=10, gt=0, le=600)
     mode: str = Field(default="replan", pattern="^(full|replan)$")
-    objectives: list[str] | None = Field(
+    objectives: Objectives | None = Field(
         default=None, description="objectives in order of importance, each of late_jobs, tardiness, setup, "
-        "flow_time at most once (default: that order)")
-
-    @field_validator("objectives")
-    @classmethod
-    def _known_objectives(cls, value):
-        from ..planning.problem import objective_order
-
-        return None if value is None else list(objective_order(value))
+        "flow_time at most once (default: the shop's order, see /api/settings/planning)")
 
 
 class ObjectivesIn(BaseModel):
-    objectives: list[str] = Field(description="the shop's objectives in order of importance, each of late_jobs, "
-                                              "tardiness, setup, flow_time at most once")
-
-    @field_validator("objectives")
-    @classmethod
-    def _known_objectives(cls, value):
-        from ..planning.problem import objective_order
-
-        return list(objective_order(value))
+    objectives: Objectives = Field(description="the shop's objectives in order of importance, each of late_jobs, "
+                                               "tardiness, setup, flow_time at most once")
 
 
 class NestIn(BaseModel):
