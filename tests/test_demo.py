@@ -75,3 +75,23 @@ def test_easter_and_dutch_holidays():
     assert days["Tweede pinksterdag"] == dt.date(2026, 5, 25)
     assert days["Koningsdag"] == dt.date(2026, 4, 27)
     assert "Bevrijdingsdag" in {h.name for h in dutch_holidays(2025)}
+
+
+def test_a_larger_book_is_the_same_shop_over_more_weeks():
+    """A benchmark shop of 500 orders has the demo's weekly load: about as many orders past due or promised
+    within days as the demo, and, like any shop, one operation at a time started on each machine."""
+    from maakbaar.domain import OperationStatus
+
+    demo = build_demo_shop(1, DEMO_START)
+    large = build_demo_shop(1, DEMO_START, order_count=500)
+
+    def urgent(shop):
+        return sum(o.status.is_open and o.due_date <= DEMO_START + dt.timedelta(days=4) for o in shop.orders)
+
+    assert sum(o.status.is_open for o in large.orders) == 500
+    assert urgent(large) <= 2 * urgent(demo)
+    for shop in (demo, large):
+        started = Counter(op.assigned_machine for w in shop.work_orders for op in w.operations
+                          if op.status == OperationStatus.STARTED)
+        assert started, "some work is on the machines"
+        assert max(started.values()) == 1, started

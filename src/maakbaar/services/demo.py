@@ -361,6 +361,7 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
     work_orders: list[WorkOrder] = []
     count = order_count if order_count is not None else rng.randint(62, 78)
     spread = max(1.0, count / 70)
+    running: set[str] = set()  # machines with a started operation
     for i in range(count):
         customer = rng.choice(customers)
         chosen = rng.sample(parts_by_customer[customer.code], rng.choice([1, 1, 1, 2, 2, 3]))
@@ -415,10 +416,16 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
                             "assigned_machine": operations[k].eligible_machines[0] if operations[k].eligible_machines else None,
                         })
                     if done < len(operations) and not operations[done].is_subcontracted and rng.random() < 0.5:
-                        operations[done] = operations[done].model_copy(update={
-                            "status": OperationStatus.STARTED, "quantity_done": rng.randint(0, line.quantity - 1),
-                            "assigned_machine": operations[done].eligible_machines[0],
-                        })
+                        quantity_done = rng.randint(0, line.quantity - 1)
+                        machine = operations[done].eligible_machines[0]
+                        # a machine runs one operation at a time: the others waiting there are not started
+                        # (a larger book has more orders in progress, not more work on each machine at once)
+                        if machine not in running:
+                            running.add(machine)
+                            operations[done] = operations[done].model_copy(update={
+                                "status": OperationStatus.STARTED, "quantity_done": quantity_done,
+                                "assigned_machine": machine,
+                            })
                 work_orders.append(WorkOrder(
                     number=f"WO-{start.year % 100:02d}{i + 1:04d}-{line.line_no}", order=number,
                     line_no=line.line_no, part=line.part, quantity=line.quantity, release_date=release,
