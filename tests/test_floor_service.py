@@ -210,3 +210,33 @@ def test_period_corrections_are_offered_and_applied_only_when_accepted(session):
     assert Repositories(session).parts.get("P1").routing[0].run_min_per_piece == pytest.approx(3.0)
     with pytest.raises(ValueError, match="not believable"):
         postcalc_service.apply_correction(session, "laser", "LAS01", 12)
+
+
+def test_the_plan_runs_what_the_operator_switched_to_first_and_the_paused_job_after(session):
+    """Jan starts the order due first on the laser, then switches to another order (a customer on the phone):
+    the first is paused. A plan made now has the laser go on with what Jan is on, the paused job after it,
+    although that one is due first; both keep their setup."""
+    from maakbaar.services import planning_service
+    from maakbaar.store.tables import PlanOperationRow
+
+    operators = (Operator(code="JAN", name="Jan", calendar="DAG", skills=(Skill(work_center_type="laser", level=2),)),)
+    lines = (OrderLine(line_no=1, part="P1", quantity=40),)
+    shop = small_shop(operators=operators, orders=(
+        order(number="ORD-1", due_date=dt.date(2026, 12, 1), lines=lines),
+        order(number="ORD-2", due_date=dt.date(2026, 12, 11), lines=lines)))
+    shop_io.store_shop(session, shop)
+    order_service.release_order(session, "ORD-1")
+    order_service.release_order(session, "ORD-2")
+    session.flush()
+    floor_service.book(session, "WO-1-1/10", "start_run", "JAN", "a", now=MONDAY)
+    floor_service.book(session, "WO-2-1/10", "start_run", "JAN", "b", now=MONDAY + dt.timedelta(minutes=10))
+    assert (_op(session, "WO-1-1/10").status.value, _op(session, "WO-2-1/10").status.value) == ("paused", "started")
+
+    summary = planning_service.plan_shop(session, MONDAY + dt.timedelta(minutes=15), time_limit=1.0)
+    planned = {row.op_key: row for row in session.scalars(
+        select(PlanOperationRow).where(PlanOperationRow.plan_id == summary.plan_id))}
+    running, paused = planned["WO-2-1/10"], planned["WO-1-1/10"]
+    assert running.start == MONDAY + dt.timedelta(minutes=15)
+    assert paused.start == running.end
+    assert (running.setup_min, paused.setup_min) == (0, 0)
+    assert paused.end - paused.start == dt.timedelta(minutes=60)  # 40 pieces of 1.5 min, none reported yet

@@ -241,7 +241,8 @@ def test_breakdown_moves_only_what_must_move():
 
 def test_replan_keeps_started_work_in_the_order_the_floor_was_given():
     """Two jobs started on one lathe; the plan the floor works to runs the later-due one first. A replan
-    after a breakdown elsewhere keeps that order (a fresh plan would put the one due first first)."""
+    after a breakdown elsewhere keeps that order (a fresh plan would put the one due first first), unless
+    the operator has paused that one for the other since."""
     from maakbaar.planning.plan import Plan
 
     lathe, brake = machine("D1", "cnc_turning"), machine("K1", "press_brake")
@@ -261,6 +262,12 @@ def test_replan_keeps_started_work_in_the_order_the_floor_was_given():
     after = replan(broken, told, time_limit=2).plan.by_key()
     assert (after["LATER/30"].start, after["URGENT/30"].start) == (0, 120)
     assert after["BEND/10"].start >= 600
+    # the operator paused the later-due one and went on with the other: what he is on now goes first
+    switched = dataclasses.replace(broken, jobs=tuple(
+        dataclasses.replace(j, operations=(dataclasses.replace(j.operations[0], paused=True),))
+        if j.key == "LATER" else j for j in broken.jobs))
+    after = replan(switched, told, time_limit=2).plan.by_key()
+    assert (after["URGENT/30"].start, after["LATER/30"].start) == (0, 60)
 
 
 def test_replan_search_moves_only_later_work_and_helps_the_rush_order():

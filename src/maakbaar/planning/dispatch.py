@@ -67,8 +67,9 @@ RULES: dict[str, Callable[[PlanningProblem], list[JobSpec]]] = {
 
 
 def place_fixed(state: ShopState, rank: Callable[[JobSpec, OperationSpec], object] | None = None) -> None:
-    """Pinned operations first, where they are; then started ones from the plan's start on, in the order
-    ``rank(job, op)`` gives (default: by due date, the higher priority first)."""
+    """Pinned operations first, where they are; then started ones from the plan's start on: those someone is
+    on now first (they are on the machine), then paused ones, each in the order ``rank(job, op)`` gives
+    (default: by due date, the higher priority first)."""
     problem = state.problem
     started = []
     for job in problem.jobs:
@@ -82,7 +83,7 @@ def place_fixed(state: ShopState, rank: Callable[[JobSpec, OperationSpec], objec
     # one runs at a time (in the 500-order benchmark shop a turning job due tomorrow waited two days behind
     # started jobs due in months)
     rank = rank or (lambda job, op: (job.due, -job.weight, job.key))
-    for job, op in sorted(started, key=lambda item: rank(*item)):
+    for job, op in sorted(started, key=lambda item: (item[1].paused, rank(*item))):
         state.commit(state.best_placement(op, machines=op.eligible))
 
 

@@ -129,5 +129,6 @@ def _operation(job_key: str, step: RoutingStep | WorkOrderOperation, remaining: 
         setup=0 if started else math.ceil(step.setup_min - 1e-9), setup_family=step.setup_family,
         may_pause=step.may_pause, unattended=step.unattended, wait_after=math.ceil(step.min_wait_after_min),
         fixed_machine=fixed_machine if fixed_machine in run else None, fixed_start=fixed_start,
-        in_progress=started, label=label,
+        in_progress=started, paused=started and getattr(step, "status", None) == OperationStatus.PAUSED,
+        label=label,
     )

@@ -101,6 +101,7 @@ class OperationSpec:
     fixed_machine: str | None = None
     fixed_start: int | None = None
     in_progress: bool = False
+    paused: bool = False  # started earlier, nobody on it now (in_progress too)
     label: str = ""
 
     @property
