@@ -99,8 +99,9 @@ def shop(args) -> str:
                  "Tardiness = weighted tardiness in minutes (priority x minutes late), lower is better; "
                  "(late) = weighted late orders; with late orders first the engine trades tardiness for fewer late orders. "
                  "Rule = the best of the dispatching rules on the same objectives. "
-                 "'-' = no plan found in the budget (model building included). Avoidable = above the lower bound. Lower bound = each job alone in the empty shop without setups (its own routing, "
-                 "release, lead times and calendars): tardiness no plan can avoid.")
+                 "'-' = no plan found in the budget (model building included). Avoidable = above the lower bound. Lower bound = each job alone in the shop without setups (its own routing, "
+                 "release, lead times and calendars), with only the work every plan holds there (pinned operations, a started "
+                 "operation alone on its machine): tardiness no plan can avoid (maakbaar.planning.bounds).")
     return "\n".join(lines)
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections import Counter
 
 from ortools.sat.python import cp_model
 from pyjobshop.solvers.ortools import CPModel
 
+from maakbaar.planning import bounds
 from maakbaar.planning import dispatch as dispatching
 from maakbaar.planning import engine
 from maakbaar.planning.checker import check_plan
@@ -69,38 +69,9 @@ def _plain(problem, seconds: float, workers: int = 2):
 
 
 def lower_bound(problem) -> int:
-    """Weighted tardiness no plan can avoid: each job alone in the shop, without setups (a job could follow
-    one of its own family), with only the work every plan holds where it is, so a relaxation of every job's
-    situation in any plan."""
-    relaxed = dataclasses.replace(
-        problem,
-        machines=tuple(dataclasses.replace(m, setup_times=()) for m in problem.machines),
-        jobs=tuple(dataclasses.replace(j, operations=tuple(dataclasses.replace(op, setup=0) for op in j.operations))
-                   for j in problem.jobs))
-    held = held_work(relaxed)
-    total = 0
-    for job in relaxed.jobs:
-        others = tuple(h for h in held if h.key != job.key)
-        alone = dataclasses.replace(relaxed, jobs=(job, *others))
-        completion = next(o.completion for o in dispatching.build(alone, [job, *others]).outcomes(alone)
-                          if o.key == job.key)
-        total += job.weight * max(0, completion - job.due)
-    return total
-
-
-def held_work(problem) -> tuple:
-    """The work every plan holds where it is, as jobs of their held operations only: pinned operations, and
-    started operations on a machine where only one is started (it runs first there, in every plan; where
-    several are started the plan chooses their order, so they are left out of the bound)."""
-    started_on = Counter(op.eligible for j in problem.jobs for op in j.operations
-                         if op.in_progress and op.fixed_start is None)
-    held = []
-    for job in problem.jobs:
-        ops = tuple(op for op in job.operations if op.fixed_start is not None
-                    or (op.in_progress and started_on[op.eligible] == 1 and len(op.eligible) == 1))
-        if ops and ops == job.operations[:len(ops)]:
-            held.append(dataclasses.replace(job, operations=ops))
-    return tuple(held)
+    """Weighted tardiness no plan can avoid (``maakbaar.planning.bounds``: each job alone in the shop with
+    only the work every plan holds, without setups)."""
+    return bounds.lower_bound(problem).tardiness
 
 
 def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True, on_row=None, criteria=None) -> list[dict]:
@@ -122,6 +93,7 @@ def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True, on_row=None,
         for budget in budgets:
             result = engine.solve(problem, time_limit=budget)
             assert check_plan(result.problem, result.plan) == []
+            assert lower <= result.score.tardiness and result.bound.tardiness == lower
             row[f"ours_{budget}s"] = result.score.tardiness
             row[f"ours_{budget}s_late"] = result.score.late_jobs
             if budget == max(budgets):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -139,6 +140,13 @@ def test_plan_and_promise_commands(workdir):
     result = run("plan", "--time-limit", "1", "--start", "2026-11-30T06:00")
     assert result.exit_code == 0, result.output
     assert "Plan 1 stored" in result.output and "Bottleneck" in result.output
+    text = " ".join(result.output.split())
+    said = re.search(r"(\d+) of these cannot be on time in any plan .* weighted by priority: ([\d,]+), of which no "
+                     r"plan avoids ([\d,]+)\.", text)
+    assert said, text
+    late_table = int(re.search(r"Late orders \((\d+)\)", text).group(1))
+    unavoidable, total, floor = int(said.group(1)), int(said.group(2).replace(",", "")), int(said.group(3).replace(",", ""))
+    assert 0 < unavoidable <= late_table and 0 < floor <= total
     result = run("promise", "ORD-260001")
     assert result.exit_code == 0, result.output
     assert "ORD-260001: can be ready on" in result.output

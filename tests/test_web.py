@@ -175,7 +175,13 @@ def test_plan_job_runs_in_the_background_and_the_board_shows_it(planner, app):
     assert job["status"] == "done", job
     assert job["result"]["operations"] > 100 and job["finished_at"]
     # the page counts late orders as the job's result does (not the priority-weighted count of the objective)
-    assert f"orders te laat: {job['result']['late_orders']}</p>" in planner.get("/planning?lang=nl").text
+    result = job["result"]
+    assert f"orders te laat: {result['late_orders']} <span" in planner.get("/planning?lang=nl").text
+    # and how many of them no plan gets on time, as the job found
+    assert 0 < result["unavoidable_orders"] <= result["late_orders"]
+    assert 0 < result["unavoidable_tardiness"] <= result["tardiness"]
+    assert f"waarvan {result['unavoidable_orders']} in geen enkel plan op tijd" in planner.get("/planning?lang=nl").text
+    assert f"({result['unavoidable_orders']} of them late in any plan)" in planner.get("/planning?lang=en").text
     board = planner.get("/api/plans/current/board", params={"days": 21}).json()
     assert board["plan"]["id"] == job["result"]["plan_id"]
     bars = [i for i in board["items"] if i.get("type") != "background" and not i["id"].startswith("setup:")]

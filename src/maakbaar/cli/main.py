@@ -338,6 +338,11 @@ def plan(
         for number, minutes, why in summary.late_orders:
             table.add_row(number, _duration(minutes), why.split(": ", 1)[-1])
         console.print(table)
+        if summary.unavoidable_tardiness is not None:
+            console.print(f"{len(summary.unavoidable_orders)} of these cannot be on time in any plan (they end after "
+                          "their due date even with the shop to themselves). Minutes late, weighted by priority: "
+                          f"{summary.tardiness:,}, of which no plan avoids {summary.unavoidable_tardiness:,}.",
+                          highlight=False)
 
     _run(action)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from . import dispatch as dispatching
 from . import lns
+from .bounds import Bound, lower_bound
 from .checker import Violation, check_plan
 from .cpsat import CpsatImprover, Progress
 from .plan import Plan, Score
@@ -54,6 +55,7 @@ class PlanResult:
     unplanned: tuple[Unplanned, ...] = ()
     history: tuple[tuple[float, Score, str], ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
+    bound: Bound | None = None  # what no plan can avoid (late orders, minutes late)
 
     @property
     def violations(self) -> list[Violation]:
@@ -144,17 +146,19 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
           workers: int = 2, seed: int = 0, use_cpsat: bool | None = None) -> PlanResult:
     started = time.monotonic()
     history: list[tuple[float, Score, str]] = []
+    bound: Bound | None = None
 
     def report(phase: str, plan: Plan, message: str = "") -> None:
         score = plan.score(reduced)
         history.append((time.monotonic() - started, score, phase))
         if on_progress:
-            on_progress(_progress(phase, time.monotonic() - started, score, message))
+            on_progress(_progress(phase, time.monotonic() - started, score, message, bound))
 
     notes: list[str] = []
     reduced, best, unplanned = first_plan(problem)
     first_seconds = time.monotonic() - started
     report("dispatch", best)
+    bound = lower_bound(reduced)  # after the first plan, which is not kept waiting for it
     best_order = dispatching.order_edd(reduced)
     for rule in dispatching.RULES:  # the other rules, as the first improvement
         if rule == "edd" or time.monotonic() - started > time_limit / 2:
@@ -206,7 +210,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
             raise PlanningError([f"internal error, plan invalid: {v}" for v in violations[:5]])
         best, status = fallback, "feasible (fallback)"
     return PlanResult(best, reduced, best.score(reduced), status, time.monotonic() - started, first_seconds,
-                      tuple(unplanned), tuple(history), tuple(notes))
+                      tuple(unplanned), tuple(history), tuple(notes), bound)
 
 
 def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 1440, time_limit: float = 5.0,
@@ -280,6 +284,7 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
     history = [(repaired_seconds, plan.score(reduced), "replan")]
     if on_progress:
         on_progress(_progress("replan", repaired_seconds, history[0][1]))
+    bound = lower_bound(reduced)
     # then better plans in the time left, with what stayed in the next days held where it is
     if time_limit - repaired_seconds > 0.5 and any(op.key not in kept for job in reduced.jobs for op in job.operations):
         held = _hold(reduced, plan, kept)
@@ -291,14 +296,16 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
             plan = Plan(improved.operations, method="replan")
             history.append((time.monotonic() - started, plan.score(reduced), "search"))
             if on_progress:
-                on_progress(_progress("search", history[-1][0], history[-1][1]))
+                on_progress(_progress("search", history[-1][0], history[-1][1], bound=bound))
     return PlanResult(plan, reduced, plan.score(reduced), "feasible", time.monotonic() - started,
-                      repaired_seconds, tuple(unplanned), tuple(history))
+                      repaired_seconds, tuple(unplanned), tuple(history), bound=bound)
 
 
-def _progress(phase: str, elapsed: float, score: Score, message: str = "") -> Progress:
-    return Progress(phase, elapsed, float(score.tardiness), None,
-                    message or f"{score.late_jobs} late (weighted), tardiness {score.tardiness} min",
+def _progress(phase: str, elapsed: float, score: Score, message: str = "", bound: Bound | None = None) -> Progress:
+    """The objective reported is the weighted minutes late; its bound, where known, what no plan avoids."""
+    return Progress(phase, elapsed, float(score.tardiness), None if bound is None else float(bound.tardiness),
+                    message or f"{score.late_jobs} late (weighted), tardiness {score.tardiness} min"
+                    + ("" if bound is None else f", at least {bound.tardiness} unavoidable"),
                     late_jobs=score.late_jobs, tardiness=score.tardiness)
 
 

@@ -38,7 +38,7 @@ def _plan(session: Session, parameters: dict, progress: ProgressCallback) -> dic
         progress(f"{p.phase} {p.elapsed:.1f} s{best} {p.message}".strip(),
                  {"phase": p.phase if p.phase in ("dispatch", "search", "replan") else "cpsat",  # CP-SAT: per criterion
                   "elapsed": round(p.elapsed, 1), "late_jobs": p.late_jobs,
-                  "tardiness": p.tardiness, "objective": p.objective})
+                  "tardiness": p.tardiness, "objective": p.objective, "bound": p.bound})
 
     summary = planning_service.plan_shop(session, None, float(parameters.get("time_limit", 10)), on_progress,
                                          parameters.get("mode", "full"),
@@ -47,7 +47,9 @@ def _plan(session: Session, parameters: dict, progress: ProgressCallback) -> dic
     return {"plan_id": summary.plan_id, "status": summary.status, "late_orders": len(summary.late_orders),
             "unplanned": summary.unplanned, "elapsed": summary.elapsed, "operations": summary.operations,
             "bottleneck": summary.bottleneck[0] if summary.bottleneck else None,
-            "objectives": list(summary.objectives)}
+            "objectives": list(summary.objectives), "tardiness": summary.tardiness,
+            "unavoidable_tardiness": summary.unavoidable_tardiness,
+            "unavoidable_orders": len(summary.unavoidable_orders)}
 
 
 def _nest(session: Session, parameters: dict, progress: Callable[[str], None]) -> dict:

@@ -99,6 +99,9 @@ class PlanSummary:
     operations: int
     bottleneck: tuple[str, float] | None
     objectives: tuple[str, ...] = CRITERIA  # the order the plan was made in
+    tardiness: int = 0  # weighted minutes late
+    unavoidable_tardiness: int | None = None  # of those, what no plan avoids
+    unavoidable_orders: tuple[str, ...] = ()  # late even with the shop to themselves
 
 
 def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: float = 10.0,
@@ -128,9 +131,13 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
     for e in explanations.values():
         if e.order not in late or e.tardiness > late[e.order][1]:
             late[e.order] = (e.order, e.tardiness, e.summary)
+    bound = result.bound
+    unavoidable = () if bound is None else tuple(sorted(
+        {job.order for job in result.problem.jobs if bound.unavoidable(job) > 0}))
     return PlanSummary(row.id, result.status, sorted(late.values(), key=lambda x: -x[1]),
                        [u.reason for u in result.unplanned], result.elapsed, result.first_plan_seconds,
-                       len(result.plan.operations), bottleneck(result.problem, result.plan), criteria)
+                       len(result.plan.operations), bottleneck(result.problem, result.plan), criteria,
+                       result.score.tardiness, None if bound is None else bound.tardiness, unavoidable)
 
 
 def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float) -> PlanRow:
@@ -143,6 +150,7 @@ def _store(session: Session, result: engine.PlanResult, explanations, time_limit
         status=result.status, method=plan.method or "", time_limit_s=time_limit, elapsed_s=round(result.elapsed, 3),
         first_plan_s=round(result.first_plan_seconds, 3), late_jobs=score.late_jobs, tardiness_min=score.tardiness,
         setup_min=score.setup, flow_time_min=score.flow_time, is_current=True,
+        unavoidable_tardiness_min=None if result.bound is None else result.bound.tardiness,
         unplanned=[{"job": u.job, "order": u.order, "reason": u.reason} for u in result.unplanned],
     )
     ops = problem.operation_by_key
@@ -159,6 +167,8 @@ def _store(session: Session, result: engine.PlanResult, explanations, time_limit
         row.jobs.append(PlanJobRow(
             job_key=outcome.key, order_number=outcome.order, due=problem.to_datetime(outcome.due),
             completion=problem.to_datetime(outcome.completion), tardiness_min=outcome.tardiness, late=outcome.late,
+            earliest=None if result.bound is None or outcome.key not in result.bound.earliest
+            else problem.to_datetime(result.bound.earliest[outcome.key]),
             explanation=explanation.summary if explanation else "",
             explanation_nl=explanation.summaries.get("nl", "") if explanation else ""))
     session.add(row)

@@ -433,6 +433,8 @@ class PlanRow(Base):
     tardiness_min: Mapped[int] = mapped_column(Integer)
     setup_min: Mapped[int] = mapped_column(Integer)
     flow_time_min: Mapped[int] = mapped_column(Integer)
+    # weighted minutes late that no plan avoids (each order alone in the shop); None for older plans
+    unavoidable_tardiness_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
     is_current: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     unplanned: Mapped[list] = mapped_column(JSON, default=list)
     operations: Mapped[list[PlanOperationRow]] = relationship(
@@ -475,6 +477,7 @@ class PlanJobRow(Base):
     completion: Mapped[dt.datetime] = mapped_column(DateTime)
     tardiness_min: Mapped[int] = mapped_column(Integer)
     late: Mapped[bool] = mapped_column(Boolean)
+    earliest: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # with the shop to itself
     explanation: Mapped[str] = mapped_column(Text, default="")
     explanation_nl: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (UniqueConstraint("plan_id", "job_key", name="uq_plan_jobs_key"),)

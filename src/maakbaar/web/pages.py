@@ -347,7 +347,11 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       parts=_part_numbers(db), customers=repos.customers.list(), rush=rush, may_plan=user.may("planning"),
                       jobs=runner.recent(db, 5), objectives=objectives, objective_presets=OBJECTIVE_PRESETS,
                       late_orders=None if plan is None else len(set(db.scalars(
-                          select(PlanJobRow.order_number).where(PlanJobRow.plan_id == plan.id, PlanJobRow.late)))))
+                          select(PlanJobRow.order_number).where(PlanJobRow.plan_id == plan.id, PlanJobRow.late)))),
+                      # late in every plan: even with the shop to themselves they end after their due date
+                      unavoidable_orders=None if plan is None or plan.unavoidable_tardiness_min is None else len(set(
+                          db.scalars(select(PlanJobRow.order_number).where(
+                              PlanJobRow.plan_id == plan.id, PlanJobRow.earliest > PlanJobRow.due)))))
 
     @router.post("/planning/objectives")
     def planning_objectives(objectives: str = Form(...), db: Session = Depends(session_dependency),

@@ -1,0 +1,76 @@
+"""What no plan can avoid, computed by hand on small shops and held against the engine's plans."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from maakbaar.planning.bounds import lower_bound
+from maakbaar.planning.checker import check_plan
+from maakbaar.planning.engine import solve
+from maakbaar.planning.from_shop import build_problem
+from tests.planning_factories import DAY, days, job, machine, op, operator, problem
+
+
+def test_a_job_longer_than_its_time_is_late_by_the_difference_and_setups_are_not_counted():
+    """Due at 08:00 (60 min after the shift starts) with 30 min setup and 90 min run on a day shift: alone it
+    could end at 08:30 at the earliest (the setup could fall away after work of its own family), so at least
+    30 min late, weight 4: 120. A job due tomorrow bounds nothing."""
+    shift = days(3)
+    p = problem([machine("L1", "laser", shift)], [],
+                [job("A", [op("A", 10, "laser", {"L1": 90}, setup=30, setup_family="S235-3", needs_operator=False)],
+                     due=8 * 60, weight=4),
+                 job("B", [op("B", 10, "laser", {"L1": 60}, needs_operator=False)], due=DAY + 16 * 60)])
+    bound = lower_bound(p)
+    assert (bound.late_jobs, bound.tardiness) == (4, 4 * 30)
+    assert bound.earliest == {"A": 7 * 60 + 90, "B": 7 * 60 + 60}
+    result = solve(p, time_limit=1)
+    assert check_plan(result.problem, result.plan) == []
+    assert result.score.tardiness == 4 * 60 >= result.bound.tardiness == 4 * 30  # the plan has the setup
+
+
+def test_the_chain_its_calendars_and_subcontracting_count():
+    """A weld of 600 min may pause over the night (07:00-16:00 shifts: 540 today, 60 tomorrow, ends 08:00 on
+    day 2), then 2 working days galvanising from there: ends 08:00 on day 4; due end of day 2."""
+    shift = days(6)
+    weld = op("W", 10, "welding", {"M1": 600}, may_pause=True)
+    galvanise = op("W", 20, "subcontract", {}, lead_days=2)
+    p = problem([machine("M1", "welding", shift)], [operator("O", {"welding": 2}, shift)],
+                [job("W", [weld, galvanise], due=DAY + 16 * 60)])
+    bound = lower_bound(p)
+    assert bound.earliest["W"] == 3 * DAY + 8 * 60
+    assert bound.tardiness == 3 * (3 * DAY + 8 * 60 - (DAY + 16 * 60))
+
+
+def test_started_work_alone_on_its_machine_holds_it_and_two_started_ones_do_not():
+    """A started turning job of 300 min holds the lathe from the start: a 60-min job due at 120 waits
+    behind it in every plan (late 240). With a second started job on that lathe the plan chooses which goes
+    first, so neither holds it in the bound."""
+    lathe = machine("D1", "cnc_turning")
+    started = op("S", 10, "cnc_turning", {"D1": 300}, in_progress=True, fixed_machine="D1", needs_operator=False)
+    urgent = op("U", 10, "cnc_turning", {"D1": 60}, needs_operator=False)
+    jobs = [job("S", [started], due=10 * DAY), job("U", [urgent], due=120)]
+    bound = lower_bound(problem([lathe], [], jobs))
+    assert bound.earliest["U"] == 360 and bound.tardiness == 3 * 240
+    also = op("T", 10, "cnc_turning", {"D1": 30}, in_progress=True, fixed_machine="D1", needs_operator=False)
+    bound = lower_bound(problem([lathe], [], [*jobs, job("T", [also], due=10 * DAY)]))
+    assert bound.earliest["U"] == 60 and bound.tardiness == 0
+
+
+def test_no_plan_of_the_demo_shop_beats_the_bound(demo_shop):
+    problem_ = build_problem(demo_shop, dt.datetime(2026, 11, 30, 6, 0))
+    seen = []
+    result = solve(problem_, time_limit=3, on_progress=seen.append)
+    bound = result.bound
+    assert check_plan(result.problem, result.plan) == []
+    assert 0 < bound.tardiness <= result.score.tardiness
+    assert 0 < bound.late_jobs <= result.score.late_jobs
+    outcomes = {o.key: o for o in result.plan.outcomes(result.problem)}
+    assert all(bound.earliest[key] <= outcome.completion for key, outcome in outcomes.items())
+    # the progress reports carry the bound once it is known (all but the first plan)
+    assert seen[0].bound is None and seen[-1].bound == bound.tardiness
+    # every order the bound calls late is late in the plan, and the engine's plan is not far above it here
+    must_be_late = {k for k, c in bound.earliest.items() if c > result.problem.job_by_key[k].due}
+    assert must_be_late <= {k for k, o in outcomes.items() if o.late}
+    relaxed_again = dataclasses.replace(result.problem, jobs=result.problem.jobs[:5])
+    assert lower_bound(relaxed_again).tardiness <= bound.tardiness  # fewer jobs, no more lateness
