@@ -74,3 +74,22 @@ def test_no_plan_of_the_demo_shop_beats_the_bound(demo_shop):
     assert must_be_late <= {k for k, o in outcomes.items() if o.late}
     relaxed_again = dataclasses.replace(result.problem, jobs=result.problem.jobs[:5])
     assert lower_bound(relaxed_again).tardiness <= bound.tardiness  # fewer jobs, no more lateness
+
+
+def test_an_order_behind_started_work_is_explained_as_late_in_any_plan():
+    """The urgent job waits behind the started one on the lathe in every plan: its explanation says it
+    cannot be on time in any plan, and behind what, in both languages; the plan's late count agrees."""
+    from maakbaar.planning.explain import explain_late
+
+    lathe = machine("D1", "cnc_turning")
+    started = op("S", 10, "cnc_turning", {"D1": 300}, in_progress=True, fixed_machine="D1", needs_operator=False)
+    urgent = op("U", 10, "cnc_turning", {"D1": 60}, needs_operator=False)
+    result = solve(problem([lathe], [], [job("S", [started], due=10 * DAY), job("U", [urgent], due=120)]),
+                   time_limit=1)
+    assert result.bound.behind == {"U": ("D1",)}
+    (explained,) = explain_late(result.problem, result.plan, bound=result.bound)
+    assert explained.unavoidable and explained.job == "U"
+    assert "cannot be on time even with the shop to itself" in explained.summary
+    assert "behind work already started on D1" in explained.summary
+    assert "achter werk dat al loopt op D1" in explained.summaries["nl"]
+    assert explain_late(result.problem, result.plan)[0].summaries == explained.summaries  # bound computed there

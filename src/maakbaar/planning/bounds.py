@@ -27,6 +27,8 @@ class Bound:
     late_jobs: int  # weighted by priority, as in Score
     tardiness: int  # weighted minutes late
     earliest: dict[str, int]  # job key -> earliest completion with the shop to itself
+    behind: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # job -> machines where
+    # it waits for held work (started or pinned operations of other orders) even then
 
     def unavoidable(self, job: JobSpec) -> int:
         """Minutes the job is late in every plan."""
@@ -53,33 +55,44 @@ def held_operations(problem: PlanningProblem) -> list[OperationSpec]:
 
 
 def lower_bound(problem: PlanningProblem) -> Bound:
+    """The bound of ``problem`` (see the module); jobs that cannot be placed at all are left out of it."""
     relaxed = without_setups(problem)
     state = ShopState(relaxed)
-    held: set[str] = set()
+    held_on: dict[str, list] = {}
     for op in held_operations(relaxed):
         exact = op.fixed_start
         try:
-            state.commit(state.best_placement(op, machines=op.eligible, exact_start=exact)
-                         if exact is not None else state.best_placement(op, machines=op.eligible))
+            planned = state.commit(state.best_placement(op, machines=op.eligible, exact_start=exact)
+                                   if exact is not None else state.best_placement(op, machines=op.eligible))
         except PlacementError:
             continue  # a plan cannot hold it either: the engine leaves its job out; nothing is bounded by it
-        held.add(op.key)
+        if planned.machine:
+            held_on.setdefault(planned.machine, []).append(planned)
     earliest: dict[str, int] = {}
+    behind: dict[str, tuple[str, ...]] = {}
     late_jobs = tardiness = 0
     for job in relaxed.jobs:
-        placed = []
+        placed, waited_on = [], []
         try:
             for op in job.operations:
-                if op.key not in state.planned:
-                    placed.append(state.commit(state.best_placement(op)))
+                if op.key in state.planned:
+                    continue
+                ready = state.ready_time(op)
+                planned = state.commit(state.best_placement(op))
+                placed.append(planned)
+                if any(h.job != job.key and h.start < planned.start and h.end > ready
+                       for h in held_on.get(planned.machine, ())):
+                    waited_on.append(planned.machine)
         except PlacementError:
             pass  # cannot be placed at all: no plan has it, and it bounds nothing
         else:
             completion = max((state.planned[op.key].end for op in job.operations), default=0)
             earliest[job.key] = completion
+            if waited_on:
+                behind[job.key] = tuple(dict.fromkeys(waited_on))
             if completion > job.due:
                 late_jobs += job.weight
                 tardiness += job.weight * (completion - job.due)
         for planned in placed:
             state.release(planned)
-    return Bound(late_jobs, tardiness, earliest)
+    return Bound(late_jobs, tardiness, earliest, behind)

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .bounds import Bound, lower_bound
 from .dispatch import RULES, build, place_fixed
 from .plan import Plan
 from .problem import JobSpec, PlanningProblem
@@ -51,6 +52,7 @@ TEXT = {
            "no_operator": "no free operator with the skill {skill} on shift",
            "previous": "waiting for the previous step", "released": "released {day}",
            "subcontracted": "{n} working days subcontracted", "work": "{w} of work", "past": "due date already past",
+           "behind_started": "behind work already started on {m}",
            "unavoidable": "{order}: cannot be on time even with the shop to itself: its routing ends at the "
                           "earliest {x} after the due date ({parts})",
            "held_up": "{order}: {x} late; held up {y} at {label}: {cause}", "late": "{order}: {x} late",
@@ -60,6 +62,7 @@ TEXT = {
            "no_operator": "geen vrije operator met de vaardigheid {skill} in dienst",
            "previous": "wacht op de vorige bewerking", "released": "vrijgegeven {day}",
            "subcontracted": "{n} werkdagen uitbesteed", "work": "{w} werk", "past": "leverdatum al verstreken",
+           "behind_started": "achter werk dat al loopt op {m}",
            "unavoidable": "{order}: kan ook met de werkplaats voor zich alleen niet op tijd klaar zijn: op zijn "
                           "vroegst {x} na de leverdatum ({parts})",
            "held_up": "{order}: {x} te laat; {y} opgehouden bij {label}: {cause}", "late": "{order}: {x} te laat",
@@ -77,9 +80,12 @@ def alone_completion(problem: PlanningProblem, job: JobSpec) -> int:
     return build(alone, [job]).outcomes(alone)[0].completion
 
 
-def explain_late(problem: PlanningProblem, plan: Plan, language: str = "en") -> list[LateExplanation]:
+def explain_late(problem: PlanningProblem, plan: Plan, language: str = "en",
+                 bound: Bound | None = None) -> list[LateExplanation]:
     """Why every late order is late: ``summary`` and the delays' causes in ``language`` ('en' or 'nl'), and
-    ``summaries`` in every language, from one analysis."""
+    ``summaries`` in every language, from one analysis. An order is called late in any plan exactly when
+    the plan's ``bound`` (``planning.bounds``, computed here when not given) says so."""
+    bound = bound or lower_bound(problem)
     planned = plan.by_key()
     outcomes = {o.key: o for o in plan.outcomes(problem)}
     by_machine = defaultdict(list)
@@ -91,7 +97,7 @@ def explain_late(problem: PlanningProblem, plan: Plan, language: str = "en") -> 
         outcome = outcomes[job.key]
         if not outcome.late:
             continue
-        alone = alone_completion(problem, job)
+        alone = bound.earliest[job.key] if job.key in bound.earliest else alone_completion(problem, job)
         delays = []  # (waited, label, cause in each language)
         ready = max(job.release, 0)
         for op in job.operations:
@@ -102,7 +108,8 @@ def explain_late(problem: PlanningProblem, plan: Plan, language: str = "en") -> 
                 delays.append((op.key, op.label or op.work_center_type, waited, causes))
             ready = p.end + op.wait_after
         delays.sort(key=lambda d: -d[2])
-        summaries = {lang: _summary(problem, job, outcome, alone, delays, lang) for lang in TEXT}
+        behind = bound.behind.get(job.key, ())
+        summaries = {lang: _summary(problem, job, outcome, alone, delays, lang, behind) for lang in TEXT}
         chosen = language if language in TEXT else "en"
         explanations.append(LateExplanation(
             job.key, job.order, outcome.tardiness, alone > job.due,
@@ -129,7 +136,8 @@ def _cause(problem: PlanningProblem, by_machine, job: JobSpec, op, p, ready: int
     return w["no_operator"].format(skill=op.work_center_type)
 
 
-def _summary(problem: PlanningProblem, job: JobSpec, outcome, alone: int, delays, language: str) -> str:
+def _summary(problem: PlanningProblem, job: JobSpec, outcome, alone: int, delays, language: str,
+             behind: tuple[str, ...] = ()) -> str:
     w = TEXT[language]
 
     def fm(minutes: int) -> str:
@@ -146,6 +154,8 @@ def _summary(problem: PlanningProblem, job: JobSpec, outcome, alone: int, delays
         parts.append(w["work"].format(w=fm(work)))
         if job.due <= 0:
             parts.append(w["past"])
+        if behind:
+            parts.append(w["behind_started"].format(m=", ".join(behind)))
         return w["unavoidable"].format(order=job.order, x=fm(alone - job.due), parts=", ".join(parts))
     if delays:
         _key, label, waited, causes = delays[0]

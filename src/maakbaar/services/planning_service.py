@@ -125,7 +125,7 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
         result = engine.replan(problem, previous, time_limit=time_limit, on_progress=on_progress)
     else:
         result = engine.solve(problem, time_limit=time_limit, on_progress=on_progress)
-    explanations = {e.job: e for e in explain_late(result.problem, result.plan)}
+    explanations = {e.job: e for e in explain_late(result.problem, result.plan, bound=result.bound)}
     row = _store(session, result, explanations, time_limit)
     late = {}
     for e in explanations.values():
