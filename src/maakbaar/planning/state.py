@@ -118,7 +118,9 @@ class ShopState:
 
     # ------------------------------------------------------------ earliest placement
     def earliest_on(self, op: OperationSpec, machine: str, operator: str | None, ready: int,
-                    exact_start: int | None = None) -> Placement | None:
+                    exact_start: int | None = None, cutoff: float | None = None) -> Placement | None:
+        """The earliest placement of ``op`` on ``machine`` with ``operator`` from ``ready`` on (or exactly at
+        ``exact_start``); None when there is none, or none that could end by ``cutoff``."""
         busy = self.machine_busy[machine]
         run = op.run[machine]
         horizon = self.problem.horizon
@@ -146,6 +148,8 @@ class ShopState:
                 # is long enough (found in one tight loop: most gaps in a full plan are short)
                 k = next((i for i in range(k + 1, n) if starts[i] - ends[i - 1] >= run), n) - 1
                 continue
+            if cutoff is not None and lo + run > cutoff:  # every later gap starts later still
+                return None
             if lo >= gap_end and not (lo == gap_end and run == 0):
                 continue
             if gap_end - lo < run:
@@ -160,29 +164,32 @@ class ShopState:
             attended_operator = operator if op.operator_needed(setup) else None
             if op.operator_needed(setup) and operator is None:
                 continue
-            for start in self._candidates(machine, attended_operator, lo, gap_end, exact_start):
+            # the gap's own start first (it is the first candidate, and usually the one that works), the
+            # other candidate starts only when it does not
+            end = self._end_if_feasible(op, machine, attended_operator, lo, setup, run)
+            if end is not None and end <= gap_end:
+                return Placement(op, machine, attended_operator, lo, end, setup)
+            if exact_start is not None:
+                return None
+            for start in self._candidates(machine, attended_operator, lo, gap_end):
                 end = self._end_if_feasible(op, machine, attended_operator, start, setup, run)
                 if end is not None and end <= gap_end:
                     return Placement(op, machine, attended_operator, start, end, setup)
-            if exact_start is not None:
-                return None
         return None
 
-    def _candidates(self, machine: str, operator: str | None, lo: int, hi: int, exact: int | None):
-        """Start times worth trying in [lo, hi), in increasing order, produced lazily (the caller stops at
-        the first that works): lo, the starts of working stretches of the machine (and of machine and
-        operator together), and the moments the operator comes free."""
-        if exact is not None:
-            return [exact]
+    def _candidates(self, machine: str, operator: str | None, lo: int, hi: int):
+        """Start times worth trying in (lo, hi), in increasing order, produced lazily (the caller stops at
+        the first that works; ``lo`` itself it tries first): the starts of working stretches of the machine
+        (and of machine and operator together), and the moments the operator comes free."""
         machine_cal = self.problem.machine_by_code[machine].calendar
         cal = self.combined(machine, operator) if operator else machine_cal
-        sources = [[lo], _until(cal.iter_starts_after(lo), hi), _until(machine_cal.iter_starts_after(lo), hi)]
+        sources = [_until(cal.iter_starts_after(lo), hi), _until(machine_cal.iter_starts_after(lo), hi)]
         first = cal.next_working(lo)
-        if first is not None and first < hi:
+        if first is not None and lo < first < hi:
             sources.append([first])
         if operator is not None:
             sources.append(self.operator_busy[operator].ends_between(lo, hi))
-        return _distinct(heapq.merge(*sources))
+        return _distinct(value for value in heapq.merge(*sources) if value > lo)
 
     def best_placement(self, op: OperationSpec, machines: tuple[str, ...] | None = None,
                        operators: tuple[str | None, ...] | None = None,
@@ -204,7 +211,9 @@ class ShopState:
         for machine in machines or op.eligible:
             choices = default_choices
             for operator in choices:
-                placement = self.earliest_on(op, machine, operator, ready, exact_start)
+                # a placement ending after the best one's key cannot beat it: the scan stops there
+                placement = self.earliest_on(op, machine, operator, ready, exact_start,
+                                             None if best_key is None else best_key[0])
                 if placement is None:
                     continue
                 key = (placement.end + self.setup_weight * placement.setup, placement.start, machine,

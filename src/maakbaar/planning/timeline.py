@@ -188,7 +188,9 @@ class Busy:
     def ends_between(self, t: int, until: int):
         """Ends in (t, until], in increasing order (intervals do not overlap, so ends follow starts)."""
         i = max(0, bisect_right(self.starts, t) - 1)
-        for e in self.ends[i:]:
+        ends = self.ends
+        for k in range(i, len(ends)):
+            e = ends[k]
             if e > until:
                 return
             if e > t:
