@@ -89,7 +89,7 @@ def test_an_order_behind_started_work_is_explained_as_late_in_any_plan():
     assert result.bound.behind == {"U": ("D1",)}
     (explained,) = explain_late(result.problem, result.plan, bound=result.bound)
     assert explained.unavoidable and explained.job == "U"
-    assert "cannot be on time even with the shop to itself" in explained.summary
+    assert "cannot be on time in any plan: even with the shop to itself" in explained.summary
     assert "behind work already started on D1" in explained.summary
     assert "achter werk dat al loopt op D1" in explained.summaries["nl"]
     assert explain_late(result.problem, result.plan)[0].summaries == explained.summaries  # bound computed there

@@ -453,7 +453,7 @@ def test_late_orders_are_explained_in_dutch_too():
     english = {e.order: e for e in explain_late(result.problem, result.plan)}
     dutch = {e.order: e for e in explain_late(result.problem, result.plan, "nl")}
     assert set(dutch) == set(english) == {"ORD-1", "ORD-2", "ORD-9"}
-    assert "kan ook met de werkplaats voor zich alleen niet op tijd" in dutch["ORD-9"].summary
+    assert "kan in geen enkel plan op tijd klaar zijn: ook met de werkplaats voor zich alleen" in dutch["ORD-9"].summary
     assert "3 werkdagen uitbesteed" in dutch["ORD-9"].summary
     assert "machine K1 was bezig met 2 andere bewerking(en) (ORD-0, ORD-1)" in dutch["ORD-2"].summary
     assert "K1 voor 100% belast op 2 werkdag(en)" in dutch["ORD-2"].summary

@@ -27,7 +27,7 @@ class LateExplanation:
     job: str
     order: str
     tardiness: int
-    unavoidable: bool  # late even with the shop to itself
+    unavoidable: bool  # late in any plan (see planning.bounds)
     delays: tuple[Delay, ...]
     summary: str
     summaries: dict[str, str] = field(default_factory=dict)  # the summary in every language
@@ -53,8 +53,8 @@ TEXT = {
            "previous": "waiting for the previous step", "released": "released {day}",
            "subcontracted": "{n} working days subcontracted", "work": "{w} of work", "past": "due date already past",
            "behind_started": "behind work already started on {m}",
-           "unavoidable": "{order}: cannot be on time even with the shop to itself: its routing ends at the "
-                          "earliest {x} after the due date ({parts})",
+           "unavoidable": "{order}: cannot be on time in any plan: even with the shop to itself its routing ends "
+                          "at the earliest {x} after the due date ({parts})",
            "held_up": "{order}: {x} late; held up {y} at {label}: {cause}", "late": "{order}: {x} late",
            "loaded": "; {m} loaded {pct} on {n} working day(s), {span}", "to": "to"},
     "nl": {"busy": "machine {m} was bezig met {n} andere bewerking(en) ({orders})",
@@ -63,8 +63,8 @@ TEXT = {
            "previous": "wacht op de vorige bewerking", "released": "vrijgegeven {day}",
            "subcontracted": "{n} werkdagen uitbesteed", "work": "{w} werk", "past": "leverdatum al verstreken",
            "behind_started": "achter werk dat al loopt op {m}",
-           "unavoidable": "{order}: kan ook met de werkplaats voor zich alleen niet op tijd klaar zijn: op zijn "
-                          "vroegst {x} na de leverdatum ({parts})",
+           "unavoidable": "{order}: kan in geen enkel plan op tijd klaar zijn: ook met de werkplaats voor zich "
+                          "alleen op zijn vroegst {x} na de leverdatum ({parts})",
            "held_up": "{order}: {x} te laat; {y} opgehouden bij {label}: {cause}", "late": "{order}: {x} te laat",
            "loaded": "; {m} voor {pct} belast op {n} werkdag(en), {span}", "to": "tot"},
 }
