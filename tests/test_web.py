@@ -419,7 +419,7 @@ def test_every_page_renders_in_both_languages(app):
         dutch, english = client.get("/dashboard?lang=nl").text, client.get("/dashboard?lang=en").text
         assert "Leverbetrouwbaarheid" in dutch and "Delivery reliability" in english
         # why orders are late, in the page's language
-        assert "niet op tijd" in dutch or "opgehouden" in dutch
+        assert "in geen enkel plan op tijd" in dutch or "opgehouden" in dutch
         assert "cannot be on time" in english or "held up" in english
         assert "cannot be on time" not in dutch and "held up" not in dutch
         assert "class=\"heat\"" in dashboard
