@@ -8,8 +8,13 @@ jobs late even then are late in every plan. Weighted late orders and weighted ta
 and flow time are not (their bound is reported as 0).
 
 Placing one operation chain as early as possible is exact for it (an earlier ready time never makes the next
-operation end later), so the bound is as strong as "each job alone" can be; what it leaves out is that jobs
-compete with each other, which is what planning is about.
+operation end later), so that part is as strong as "each job alone" can be. On top of it, the weighted
+minutes late count what jobs late even alone lose by having to share a machine that is the only one for one
+of their operations (three orders past due that each need hours on the one mill cannot all go first): per
+machine an exact subset programme over up to ten such jobs, a relaxation of that machine's sequence (no
+setups, the machine's working time only, each job's routing alone before and after). Which job is late by
+how much is the plan's choice there, so the per-job figures (``earliest``, ``unavoidable``) stay those of
+each job alone.
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ from .state import PlacementError, ShopState
 @dataclass(frozen=True)
 class Bound:
     late_jobs: int  # weighted by priority, as in Score
-    tardiness: int  # weighted minutes late
+    tardiness: int  # weighted minutes late: each job alone, raised where jobs must share a machine
     earliest: dict[str, int]  # job key -> earliest completion with the shop to itself
     behind: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # job -> machines where
     # it waits for held work (started or pinned operations of other orders) even then
+    alone_tardiness: int = 0  # the part from each job alone; tardiness - alone_tardiness is from sharing
+    shared: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # machine -> the late jobs
+    # whose sharing of it raised the bound
 
     def unavoidable(self, job: JobSpec) -> int:
         """Minutes the job is late in every plan."""
@@ -95,4 +103,130 @@ def lower_bound(problem: PlanningProblem) -> Bound:
                 tardiness += job.weight * (completion - job.due)
         for planned in placed:
             state.release(planned)
-    return Bound(late_jobs, tardiness, earliest, behind)
+    extra, shared = _sharing(relaxed, state, earliest)
+    return Bound(late_jobs, tardiness + extra, earliest, behind, tardiness, shared)
+
+
+SHARING_JOBS = 10  # jobs per machine in the sharing bound (2^n subsets)
+
+
+def _sharing(problem: PlanningProblem, state: ShopState, earliest: dict[str, int]) -> tuple[int, dict]:
+    """How much more than 'each job alone' jobs late even alone must be late because they need the same
+    machine (the only one that can do one of their operations): per machine, a subset dynamic programme
+    over those jobs (the one finishing last finishes no earlier than all of them can, back to back from their
+    earliest starts on the machine's working time), each job's lateness then that of its routing continued
+    alone from there. Machines are taken by their gain, each job counted for one machine only."""
+    late = [job for job in problem.jobs if job.key in earliest and earliest[job.key] > job.due]
+    by_machine: dict[str, list[tuple[JobSpec, int]]] = {}
+    for job in late:
+        for index, op in enumerate(job.operations):
+            if len(op.eligible) == 1 and not op.is_subcontracted and op.fixed_start is None and not op.in_progress:
+                by_machine.setdefault(op.eligible[0], []).append((job, index))
+    gains = []
+    for machine, entries in by_machine.items():
+        if len(entries) < 2:
+            continue
+        entries = _one_per_job(entries)
+        if len(entries) < 2:
+            continue
+        gain = _machine_gain(problem, state, machine, entries[:SHARING_JOBS], earliest)
+        if gain > 0:
+            gains.append((gain, machine, [job.key for job, _ in entries[:SHARING_JOBS]]))
+    extra, used, shared = 0, set(), {}
+    for gain, machine, keys in sorted(gains, key=lambda g: (-g[0], g[1])):
+        if used.isdisjoint(keys):
+            extra += gain
+            used.update(keys)
+            shared[machine] = tuple(keys)
+    return extra, shared
+
+
+def _one_per_job(entries):
+    """The last operation of each job on the machine, the jobs by their due date."""
+    last = {}
+    for job, index in entries:
+        last[job.key] = (job, index)
+    return sorted(last.values(), key=lambda e: (e[0].due, e[0].key))
+
+
+def _machine_gain(problem: PlanningProblem, state: ShopState, machine: str, entries, earliest) -> int:
+    """The sharing bound of these jobs on ``machine`` less their bounds alone (never negative)."""
+    calendar = problem.machine_by_code[machine].calendar
+    if not len(calendar):
+        return 0
+    heads, runs, costs = [], [], []
+    for job, index in entries:
+        op = job.operations[index]
+        placed = []
+        try:
+            for before in job.operations[:index]:  # the routing up to this operation, alone
+                if before.key not in state.planned:
+                    placed.append(state.commit(state.best_placement(before)))
+            ready = state.ready_time(op)
+            choices = state.qualified(op) if op.operator_needed(0) else [None]
+            starts = [p.start for p in (state.earliest_on(op, machine, o, ready) for o in choices) if p is not None]
+        finally:
+            for p in placed:
+                state.release(p)
+        if not starts:
+            return 0
+        heads.append(calendar.working_between(calendar.starts[0], min(starts)))  # on the working-time axis
+        runs.append(op.run[machine])
+        costs.append(_cost_after(problem, state, job, index, machine))
+    n = len(entries)
+    alone = sum(job.weight * max(0, earliest[job.key] - job.due) for job, _ in entries)
+    order = sorted(range(n), key=lambda i: heads[i])
+    best = {0: 0}
+    for mask in range(1, 1 << n):
+        # the earliest the jobs in ``mask`` can all be done on the machine: back to back by earliest start
+        finish = 0
+        for i in order:
+            if mask >> i & 1:
+                finish = max(finish, heads[i]) + runs[i]
+        value = min(best[mask ^ (1 << i)] + costs[i](finish) for i in range(n) if mask >> i & 1)
+        best[mask] = value
+    return max(0, best[(1 << n) - 1] - alone)
+
+
+def _cost_after(problem: PlanningProblem, state: ShopState, job: JobSpec, index: int, machine: str):
+    """cost(w): the job's weighted minutes late when its operation ``index`` ends at working minute ``w``
+    of ``machine`` and the rest of its routing goes on alone from there (never less than alone)."""
+    calendar = problem.machine_by_code[machine].calendar
+    first = calendar.starts[0]
+    op = job.operations[index]
+    memo: dict[int, int] = {}
+
+    def cost(work: int) -> int:
+        if work in memo:
+            return memo[work]
+        end = calendar.advance(first, work) if work > 0 else first
+        if end is None:
+            end = problem.horizon
+        completion = end
+        rest = [o for o in job.operations[index + 1:] if o.key not in state.planned]
+        if rest:
+            placed = []
+            try:
+                # the operation as if it ended at ``end``: the rest from there, as early as it can go
+                state.planned[op.key] = _Ended(op.key, end)
+                for later in rest:
+                    placed.append(state.commit(state.best_placement(later)))
+                completion = max(p.end for p in placed)
+            except PlacementError:
+                completion = problem.horizon
+            finally:
+                for p in placed:
+                    state.release(p)
+                del state.planned[op.key]
+        memo[work] = job.weight * max(0, max(completion, end) - job.due)
+        return memo[work]
+
+    return cost
+
+
+@dataclass(frozen=True)
+class _Ended:
+    """Stands in for a placed operation when only its end matters (the ready time of the next one)."""
+
+    key: str
+    end: int
