@@ -175,3 +175,18 @@ def test_the_bound_is_never_above_a_proven_optimum():
             proven += 1
             raised += bound.tardiness > bound.alone_tardiness
     assert proven >= 4 and raised >= 1
+
+
+def test_a_failing_bound_costs_no_plan(monkeypatch):
+    """The bound is extra: when it fails the plan still comes, checked, with a note naming the failure."""
+    from maakbaar.planning import engine
+
+    def broken(_problem):
+        raise ValueError("calendar out of range")
+
+    monkeypatch.setattr(engine, "lower_bound", broken)
+    p = problem([machine("L1")], [], [job("A", [op("A", 10, "laser", {"L1": 60}, needs_operator=False)], due=30)])
+    for result in (engine.solve(p, time_limit=1), engine.replan(p, engine.solve(p, time_limit=1).plan, time_limit=1)):
+        assert result.bound is None and check_plan(result.problem, result.plan) == []
+        assert result.score.tardiness == 3 * 30
+        assert any("lower bound skipped: ValueError: calendar out of range" in n for n in result.notes)

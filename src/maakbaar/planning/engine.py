@@ -158,7 +158,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     reduced, best, unplanned = first_plan(problem)
     first_seconds = time.monotonic() - started
     report("dispatch", best)
-    bound = lower_bound(reduced)  # after the first plan, which is not kept waiting for it
+    bound = _bound(reduced, notes)  # after the first plan, which is not kept waiting for it
     best_order = dispatching.order_edd(reduced)
     for rule in dispatching.RULES:  # the other rules, as the first improvement
         if rule == "edd" or time.monotonic() - started > time_limit / 2:
@@ -284,7 +284,8 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
     history = [(repaired_seconds, plan.score(reduced), "replan")]
     if on_progress:
         on_progress(_progress("replan", repaired_seconds, history[0][1]))
-    bound = lower_bound(reduced)
+    notes: list[str] = []
+    bound = _bound(reduced, notes)
     # then better plans in the time left, with what stayed in the next days held where it is
     if time_limit - repaired_seconds > 0.5 and any(op.key not in kept for job in reduced.jobs for op in job.operations):
         held = _hold(reduced, plan, kept)
@@ -298,7 +299,16 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
             if on_progress:
                 on_progress(_progress("search", history[-1][0], history[-1][1], bound=bound))
     return PlanResult(plan, reduced, plan.score(reduced), "feasible", time.monotonic() - started,
-                      repaired_seconds, tuple(unplanned), tuple(history), bound=bound)
+                      repaired_seconds, tuple(unplanned), tuple(history), tuple(notes), bound)
+
+
+def _bound(problem: PlanningProblem, notes: list[str]) -> Bound | None:
+    """The lower bound, or None with a note: a failure there must not cost the plan."""
+    try:
+        return lower_bound(problem)
+    except Exception as error:  # noqa: BLE001
+        notes.append(f"lower bound skipped: {error.__class__.__name__}: {error}")
+        return None
 
 
 def _progress(phase: str, elapsed: float, score: Score, message: str = "", bound: Bound | None = None) -> Progress:
