@@ -11,7 +11,7 @@ Placing one operation chain as early as possible is exact for it (an earlier rea
 operation end later), so that part is as strong as "each job alone" can be. On top of it, the weighted
 minutes late count what jobs late even alone lose by having to share a machine that is the only one for one
 of their operations (three orders past due that each need hours on the one mill cannot all go first): per
-machine an exact subset programme over up to ten such jobs, a relaxation of that machine's sequence (no
+machine an exact subset programme over up to eight such jobs, a relaxation of that machine's sequence (no
 setups, the machine's working time only, each job's routing alone before and after). Which job is late by
 how much is the plan's choice there, so the per-job figures (``earliest``, ``unavoidable``) stay those of
 each job alone.
@@ -107,7 +107,7 @@ def lower_bound(problem: PlanningProblem) -> Bound:
     return Bound(late_jobs, tardiness + extra, earliest, behind, tardiness, shared)
 
 
-SHARING_JOBS = 10  # jobs per machine in the sharing bound (2^n subsets)
+SHARING_JOBS = 8  # jobs per machine in the sharing bound (2^n subsets, each job priced at each)
 
 
 def _sharing(problem: PlanningProblem, state: ShopState, earliest: dict[str, int]) -> tuple[int, dict]:
