@@ -108,6 +108,7 @@ def test_special_routes(app, admin, viewer, anonymous, tmp_path, monkeypatch):
     machine = admin.get("/api/machines").json()[0]["code"]
     plan = admin.get("/api/plans/current").json()
     assert plan["id"] >= 1
+    assert 0 <= plan["unavoidable_tardiness_min"] <= plan["tardiness_min"]
 
     cases = [
         # (method, url, json body, expected for admin, expected for viewer)

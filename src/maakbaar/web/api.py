@@ -276,6 +276,8 @@ def build_router(session_dependency, runner) -> APIRouter:
             raise HTTPException(404, "no plan yet: start one (POST /api/plans)")
         return {"id": row.id, "created_at": row.created_at, "origin": row.origin, "status": row.status,
                 "method": row.method, "late_jobs": row.late_jobs, "tardiness_min": row.tardiness_min,
+                # weighted minutes late no plan avoids (planning.bounds); null for plans stored before it
+                "unavoidable_tardiness_min": row.unavoidable_tardiness_min,
                 "setup_min": row.setup_min, "elapsed_s": row.elapsed_s, "unplanned": row.unplanned}
 
     @router.get("/plans/current/board", tags=["planning"])
