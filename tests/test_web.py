@@ -422,6 +422,12 @@ def test_every_page_renders_in_both_languages(app):
         assert "in geen enkel plan op tijd" in dutch or "opgehouden" in dutch
         assert "cannot be on time" in english or "held up" in english
         assert "cannot be on time" not in dutch and "held up" not in dutch
+        # the reason without the order number the row already shows, the whole text on hover
+        cells = re.findall(r'<td class="reason" title="([^"]*)">([^<]*)</td>', dutch)
+        assert cells
+        for title, text in cells:
+            number, reason = title.split(": ", 1)
+            assert number.startswith("ORD-") and reason.startswith(text.removesuffix(" …")) and len(text) > 60
         assert "class=\"heat\"" in dashboard
         machines = client.get("/masterdata?lang=nl").text
         assert "Omsteltijden" in machines and "S235JR * → S235JR *: 4" in machines
