@@ -190,3 +190,14 @@ def test_a_failing_bound_costs_no_plan(monkeypatch):
         assert result.bound is None and check_plan(result.problem, result.plan) == []
         assert result.score.tardiness == 3 * 30
         assert any("lower bound skipped: ValueError: calendar out of range" in n for n in result.notes)
+
+
+def test_a_short_wait_behind_started_work_that_costs_nothing_is_not_named():
+    """The started job holds the lathe for 30 minutes; the urgent one waits for it, but its next step can
+    only start when the day shift begins at 07:00 anyway: it finishes no later, so that is not its reason."""
+    lathe, qc = machine("D1", "cnc_turning"), machine("Q1", "inspection", days(3))
+    started = op("S", 10, "cnc_turning", {"D1": 30}, in_progress=True, fixed_machine="D1", needs_operator=False)
+    urgent = [op("U", 10, "cnc_turning", {"D1": 60}, needs_operator=False),
+              op("U", 20, "inspection", {"Q1": 30}, needs_operator=False)]
+    bound = lower_bound(problem([lathe, qc], [], [job("S", [started], due=10 * DAY), job("U", urgent, due=60)]))
+    assert bound.earliest["U"] == 7 * 60 + 30 and bound.behind == {}

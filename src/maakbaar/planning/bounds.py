@@ -33,7 +33,7 @@ class Bound:
     tardiness: int  # weighted minutes late: each job alone, raised where jobs must share a machine
     earliest: dict[str, int]  # job key -> earliest completion with the shop to itself
     behind: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # job -> machines where
-    # it waits for held work (started or pinned operations of other orders) even then
+    # held work (started or pinned operations of other orders) makes it finish later even then
     alone_tardiness: int = 0  # the part from each job alone; tardiness - alone_tardiness is from sharing
     shared: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # machine -> the late jobs
     # whose sharing of it raised the bound
@@ -62,18 +62,40 @@ def held_operations(problem: PlanningProblem) -> list[OperationSpec]:
             or (op.in_progress and len(op.eligible) == 1 and started_on[op.eligible] == 1)]
 
 
+def _hold(state: ShopState, op: OperationSpec):
+    """Book a held operation where every plan has it (pinned: its start; started: first on its machine)."""
+    if op.fixed_start is not None:
+        return state.commit(state.best_placement(op, machines=op.eligible, exact_start=op.fixed_start))
+    return state.commit(state.best_placement(op, machines=op.eligible))
+
+
+def _alone_without_others(problem: PlanningProblem, job: JobSpec, held: set[str]) -> int | None:
+    """The job's earliest completion in a shop holding only its own held work (None if it cannot be placed)."""
+    state = ShopState(problem)
+    try:
+        for op in job.operations:
+            if op.key in held:
+                _hold(state, op)
+        for op in job.operations:
+            if op.key not in state.planned:
+                state.commit(state.best_placement(op))
+    except PlacementError:
+        return None
+    return max((state.planned[op.key].end for op in job.operations), default=0)
+
+
 def lower_bound(problem: PlanningProblem) -> Bound:
     """The bound of ``problem`` (see the module); jobs that cannot be placed at all are left out of it."""
     relaxed = without_setups(problem)
     state = ShopState(relaxed)
     held_on: dict[str, list] = {}
+    held: set[str] = set()
     for op in held_operations(relaxed):
-        exact = op.fixed_start
         try:
-            planned = state.commit(state.best_placement(op, machines=op.eligible, exact_start=exact)
-                                   if exact is not None else state.best_placement(op, machines=op.eligible))
+            planned = _hold(state, op)
         except PlacementError:
             continue  # a plan cannot hold it either: the engine leaves its job out; nothing is bounded by it
+        held.add(op.key)
         if planned.machine:
             held_on.setdefault(planned.machine, []).append(planned)
     earliest: dict[str, int] = {}
@@ -96,8 +118,10 @@ def lower_bound(problem: PlanningProblem) -> Bound:
         else:
             completion = max((state.planned[op.key].end for op in job.operations), default=0)
             earliest[job.key] = completion
-            if waited_on:
-                behind[job.key] = tuple(dict.fromkeys(waited_on))
+            if waited_on:  # named only where the held work makes the job finish later, not just wait a while
+                without = _alone_without_others(relaxed, job, held)
+                if without is not None and without < completion:
+                    behind[job.key] = tuple(dict.fromkeys(waited_on))
             if completion > job.due:
                 late_jobs += job.weight
                 tardiness += job.weight * (completion - job.due)
