@@ -214,7 +214,7 @@ def _machine_gain(problem: PlanningProblem, state: ShopState, machine: str, entr
 
 def _cost_after(problem: PlanningProblem, state: ShopState, job: JobSpec, index: int, machine: str):
     """cost(w): the job's weighted minutes late when its operation ``index`` ends at working minute ``w``
-    of ``machine`` and the rest of its routing goes on alone from there (never less than alone)."""
+    of ``machine`` and the rest of its routing goes on alone from there."""
     calendar = problem.machine_by_code[machine].calendar
     first = calendar.starts[0]
     op = job.operations[index]
@@ -226,7 +226,9 @@ def _cost_after(problem: PlanningProblem, state: ShopState, job: JobSpec, index:
         end = calendar.advance(first, work) if work > 0 else first
         if end is None:
             end = problem.horizon
-        completion = end
+        # its own later held work (pinned) ends where it is
+        completion = max([end] + [state.planned[o.key].end for o in job.operations[index + 1:]
+                                  if o.key in state.planned])
         rest = [o for o in job.operations[index + 1:] if o.key not in state.planned]
         if rest:
             placed = []
@@ -235,9 +237,9 @@ def _cost_after(problem: PlanningProblem, state: ShopState, job: JobSpec, index:
                 state.planned[op.key] = _Ended(op.key, end)
                 for later in rest:
                     placed.append(state.commit(state.best_placement(later)))
-                completion = max(p.end for p in placed)
+                completion = max([completion] + [p.end for p in placed])
             except PlacementError:
-                completion = problem.horizon
+                pass  # cannot tell: the end on the machine is all that counts (still a bound)
             finally:
                 for p in placed:
                     state.release(p)
