@@ -116,6 +116,7 @@ def test_jobs_sharing_one_machine_from_the_same_moment_are_bounded_exactly():
     assert bound.alone_tardiness == sum(w * (r - d) for r, w, d in zip(runs, weights, dues))
     assert bound.tardiness == best > bound.alone_tardiness
     assert set(bound.shared["F1"]) == {"J0", "J1", "J2", "J3"}
+    assert bound.sharing_cost == {"F1": best - bound.alone_tardiness}
     result = solve(p, time_limit=5)
     assert result.status == "optimal" and result.score.tardiness == best
 
@@ -194,10 +195,14 @@ def test_a_failing_bound_costs_no_plan(monkeypatch):
 
 def test_a_short_wait_behind_started_work_that_costs_nothing_is_not_named():
     """The started job holds the lathe for 30 minutes; the urgent one waits for it, but its next step can
-    only start when the day shift begins at 07:00 anyway: it finishes no later, so that is not its reason."""
+    only start when the day shift begins at 07:00 anyway: it finishes no later, so that is not its reason;
+    nor is a delay of less than an hour."""
     lathe, qc = machine("D1", "cnc_turning"), machine("Q1", "inspection", days(3))
     started = op("S", 10, "cnc_turning", {"D1": 30}, in_progress=True, fixed_machine="D1", needs_operator=False)
     urgent = [op("U", 10, "cnc_turning", {"D1": 60}, needs_operator=False),
               op("U", 20, "inspection", {"Q1": 30}, needs_operator=False)]
     bound = lower_bound(problem([lathe, qc], [], [job("S", [started], due=10 * DAY), job("U", urgent, due=60)]))
     assert bound.earliest["U"] == 7 * 60 + 30 and bound.behind == {}
+    # without the inspection it does finish 30 minutes later: still not what makes it late by days
+    bound = lower_bound(problem([lathe], [], [job("S", [started], due=10 * DAY), job("U", urgent[:1], due=-DAY)]))
+    assert bound.earliest["U"] == 90 and bound.behind == {}

@@ -343,6 +343,10 @@ def plan(
                           "their due date even with the shop to themselves). Minutes late, weighted by priority: "
                           f"{summary.tardiness:,}, of which no plan avoids {summary.unavoidable_tardiness:,}.",
                           highlight=False)
+        for machine, orders, minutes in summary.shared_machines:
+            console.print(f"{machine} is the only machine for a step of {', '.join(orders)}: they cannot all go "
+                          f"first, which costs at least {minutes:,} more weighted minutes late; hours there would "
+                          "help them.", highlight=False)
 
     _run(action)
 

@@ -33,10 +33,11 @@ class Bound:
     tardiness: int  # weighted minutes late: each job alone, raised where jobs must share a machine
     earliest: dict[str, int]  # job key -> earliest completion with the shop to itself
     behind: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # job -> machines where
-    # held work (started or pinned operations of other orders) makes it finish later even then
+    # held work (started or pinned operations of other orders) makes it finish an hour or more later even then
     alone_tardiness: int = 0  # the part from each job alone; tardiness - alone_tardiness is from sharing
     shared: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # machine -> the late jobs
     # whose sharing of it raised the bound
+    sharing_cost: dict[str, int] = dataclasses.field(default_factory=dict)  # machine -> by how much
 
     def unavoidable(self, job: JobSpec) -> int:
         """Minutes the job is late in every plan."""
@@ -60,6 +61,9 @@ def held_operations(problem: PlanningProblem) -> list[OperationSpec]:
     return [op for job in problem.jobs for op in job.operations
             if op.fixed_start is not None
             or (op.in_progress and len(op.eligible) == 1 and started_on[op.eligible] == 1)]
+
+
+BEHIND_MINUTES = 60  # held work that delays an order less than this is not named as its reason
 
 
 def _hold(state: ShopState, op: OperationSpec):
@@ -118,23 +122,23 @@ def lower_bound(problem: PlanningProblem) -> Bound:
         else:
             completion = max((state.planned[op.key].end for op in job.operations), default=0)
             earliest[job.key] = completion
-            if waited_on:  # named only where the held work makes the job finish later, not just wait a while
+            if waited_on:  # named only where the held work makes the job finish later, by an hour or more
                 without = _alone_without_others(relaxed, job, held)
-                if without is not None and without < completion:
+                if without is not None and completion - without >= BEHIND_MINUTES:
                     behind[job.key] = tuple(dict.fromkeys(waited_on))
             if completion > job.due:
                 late_jobs += job.weight
                 tardiness += job.weight * (completion - job.due)
         for planned in placed:
             state.release(planned)
-    extra, shared = _sharing(relaxed, state, earliest)
-    return Bound(late_jobs, tardiness + extra, earliest, behind, tardiness, shared)
+    shared, costs = _sharing(relaxed, state, earliest)
+    return Bound(late_jobs, tardiness + sum(costs.values()), earliest, behind, tardiness, shared, costs)
 
 
 SHARING_JOBS = 8  # jobs per machine in the sharing bound (2^n subsets, each job priced at each)
 
 
-def _sharing(problem: PlanningProblem, state: ShopState, earliest: dict[str, int]) -> tuple[int, dict]:
+def _sharing(problem: PlanningProblem, state: ShopState, earliest: dict[str, int]) -> tuple[dict, dict]:
     """How much more than 'each job alone' jobs late even alone must be late because they need the same
     machine (the only one that can do one of their operations): per machine, a subset dynamic programme
     over those jobs (the one finishing last finishes no earlier than all of them can, back to back from their
@@ -156,13 +160,12 @@ def _sharing(problem: PlanningProblem, state: ShopState, earliest: dict[str, int
         gain = _machine_gain(problem, state, machine, entries[:SHARING_JOBS], earliest)
         if gain > 0:
             gains.append((gain, machine, [job.key for job, _ in entries[:SHARING_JOBS]]))
-    extra, used, shared = 0, set(), {}
+    used, shared, costs = set(), {}, {}
     for gain, machine, keys in sorted(gains, key=lambda g: (-g[0], g[1])):
         if used.isdisjoint(keys):
-            extra += gain
             used.update(keys)
-            shared[machine] = tuple(keys)
-    return extra, shared
+            shared[machine], costs[machine] = tuple(keys), gain
+    return shared, costs
 
 
 def _one_per_job(entries):

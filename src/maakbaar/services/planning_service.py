@@ -102,6 +102,9 @@ class PlanSummary:
     tardiness: int = 0  # weighted minutes late
     unavoidable_tardiness: int | None = None  # of those, what no plan avoids
     unavoidable_orders: tuple[str, ...] = ()  # late even with the shop to themselves
+    # machines such orders must share (the only one for one of their steps): (machine, orders, weighted
+    # minutes late that sharing it adds at least), most first
+    shared_machines: tuple[tuple[str, tuple[str, ...], int], ...] = ()
 
 
 def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: float = 10.0,
@@ -134,10 +137,13 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
     bound = result.bound
     unavoidable = () if bound is None else tuple(sorted(
         {job.order for job in result.problem.jobs if bound.unavoidable(job) > 0}))
+    shared = () if bound is None else tuple(sorted(
+        ((machine, tuple(sorted({result.problem.job_by_key[k].order for k in keys})), bound.sharing_cost[machine])
+         for machine, keys in bound.shared.items()), key=lambda s: (-s[2], s[0])))
     return PlanSummary(row.id, result.status, sorted(late.values(), key=lambda x: -x[1]),
                        [u.reason for u in result.unplanned], result.elapsed, result.first_plan_seconds,
                        len(result.plan.operations), bottleneck(result.problem, result.plan), criteria,
-                       result.score.tardiness, None if bound is None else bound.tardiness, unavoidable)
+                       result.score.tardiness, None if bound is None else bound.tardiness, unavoidable, shared)
 
 
 def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float) -> PlanRow:
