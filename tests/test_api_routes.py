@@ -109,6 +109,7 @@ def test_special_routes(app, admin, viewer, anonymous, tmp_path, monkeypatch):
     plan = admin.get("/api/plans/current").json()
     assert plan["id"] >= 1
     assert 0 <= plan["unavoidable_tardiness_min"] <= plan["tardiness_min"]
+    assert all(set(s) == {"machine", "orders", "minutes"} and s["minutes"] > 0 for s in plan["shared_machines"])
 
     cases = [
         # (method, url, json body, expected for admin, expected for viewer)

@@ -182,6 +182,13 @@ def test_plan_job_runs_in_the_background_and_the_board_shows_it(planner, app):
     assert 0 < result["unavoidable_tardiness"] <= result["tardiness"]
     assert f"waarvan {result['unavoidable_orders']} in geen enkel plan op tijd" in planner.get("/planning?lang=nl").text
     assert f"({result['unavoidable_orders']} of them late in any plan)" in planner.get("/planning?lang=en").text
+    # and where extra hours would help (the demo's laser: late orders that all need it)
+    dutch = planner.get("/planning?lang=nl").text
+    shared = re.search(r'<span class="shared" title="([^"]*)">extra uren op (\w+) helpen (\d+) te late orders</span>', dutch)
+    assert shared, dutch[dutch.find("plan-meta"):][:600]
+    orders = shared.group(1).split(" hebben deze machine")[0].split(", ")
+    assert len(orders) == int(shared.group(3)) >= 2 and all(o.startswith("ORD-") for o in orders)
+    assert "extra hours on " + shared.group(2) in planner.get("/planning?lang=en").text
     board = planner.get("/api/plans/current/board", params={"days": 21}).json()
     assert board["plan"]["id"] == job["result"]["plan_id"]
     bars = [i for i in board["items"] if i.get("type") != "background" and not i["id"].startswith("setup:")]

@@ -129,7 +129,8 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
     else:
         result = engine.solve(problem, time_limit=time_limit, on_progress=on_progress)
     explanations = {e.job: e for e in explain_late(result.problem, result.plan, bound=result.bound)}
-    row = _store(session, result, explanations, time_limit)
+    shared = _shared_machines(result)
+    row = _store(session, result, explanations, time_limit, shared)
     late = {}
     for e in explanations.values():
         if e.order not in late or e.tardiness > late[e.order][1]:
@@ -137,16 +138,24 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
     bound = result.bound
     unavoidable = () if bound is None else tuple(sorted(
         {job.order for job in result.problem.jobs if bound.unavoidable(job) > 0}))
-    shared = () if bound is None else tuple(sorted(
-        ((machine, tuple(sorted({result.problem.job_by_key[k].order for k in keys})), bound.sharing_cost[machine])
-         for machine, keys in bound.shared.items()), key=lambda s: (-s[2], s[0])))
     return PlanSummary(row.id, result.status, sorted(late.values(), key=lambda x: -x[1]),
                        [u.reason for u in result.unplanned], result.elapsed, result.first_plan_seconds,
                        len(result.plan.operations), bottleneck(result.problem, result.plan), criteria,
                        result.score.tardiness, None if bound is None else bound.tardiness, unavoidable, shared)
 
 
-def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float) -> PlanRow:
+def _shared_machines(result: engine.PlanResult) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+    """(machine, orders, at least this many more weighted minutes late) for the machines late orders must share,
+    the costliest first."""
+    bound = result.bound
+    if bound is None:
+        return ()
+    return tuple(sorted(
+        ((machine, tuple(sorted({result.problem.job_by_key[k].order for k in keys})), bound.sharing_cost[machine])
+         for machine, keys in bound.shared.items()), key=lambda s: (-s[2], s[0])))
+
+
+def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float, shared=()) -> PlanRow:
     problem, plan, score = result.problem, result.plan, result.score
     machine_ids = dict(session.execute(select(MachineRow.code, MachineRow.id)).all())
     operator_ids = dict(session.execute(select(OperatorRow.code, OperatorRow.id)).all())
@@ -157,6 +166,7 @@ def _store(session: Session, result: engine.PlanResult, explanations, time_limit
         first_plan_s=round(result.first_plan_seconds, 3), late_jobs=score.late_jobs, tardiness_min=score.tardiness,
         setup_min=score.setup, flow_time_min=score.flow_time, is_current=True,
         unavoidable_tardiness_min=None if result.bound is None else result.bound.tardiness,
+        shared_machines=[{"machine": m, "orders": list(orders), "minutes": minutes} for m, orders, minutes in shared],
         unplanned=[{"job": u.job, "order": u.order, "reason": u.reason} for u in result.unplanned],
     )
     ops = problem.operation_by_key

@@ -435,6 +435,8 @@ class PlanRow(Base):
     flow_time_min: Mapped[int] = mapped_column(Integer)
     # weighted minutes late that no plan avoids (each order alone in the shop); None for older plans
     unavoidable_tardiness_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # machines late orders must share (the only one for one of their steps): [{machine, orders, minutes}]
+    shared_machines: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     is_current: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     unplanned: Mapped[list] = mapped_column(JSON, default=list)
     operations: Mapped[list[PlanOperationRow]] = relationship(

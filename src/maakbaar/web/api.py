@@ -278,6 +278,8 @@ def build_router(session_dependency, runner) -> APIRouter:
                 "method": row.method, "late_jobs": row.late_jobs, "tardiness_min": row.tardiness_min,
                 # weighted minutes late no plan avoids (planning.bounds); null for plans stored before it
                 "unavoidable_tardiness_min": row.unavoidable_tardiness_min,
+                # machines late orders must share, where hours would help: [{machine, orders, minutes}]
+                "shared_machines": row.shared_machines,
                 "setup_min": row.setup_min, "elapsed_s": row.elapsed_s, "unplanned": row.unplanned}
 
     @router.get("/plans/current/board", tags=["planning"])

@@ -277,6 +277,11 @@ WORDS: dict[str, dict[str, str]] = {
     'unavoidable_orders': {"nl": 'waarvan {n} in geen enkel plan op tijd', "en": '{n} of them late in any plan'},
     'unavoidable_help': {"nl": 'ook met de werkplaats voor zich alleen klaar na de leverdatum',
                          "en": 'they end after their due date even with the shop to themselves'},
+    'shared_machine': {"nl": 'extra uren op {machine} helpen {n} te late orders',
+                       "en": 'extra hours on {machine} would help {n} late orders'},
+    'shared_help': {"nl": '{orders} hebben deze machine allemaal nodig en kunnen niet allemaal eerst: minstens {minutes} '
+                          'gewogen minuten extra te laat',
+                    "en": '{orders} all need it and cannot all go first: at least {minutes} more weighted minutes late'},
     'rush_added': {"nl": 'spoedorder {order} toegevoegd, herplannen loopt', "en": 'rush order {order} added, replanning'},
     'rush_order': {"nl": 'Spoedorder', "en": 'Rush order'},
     'save': {"nl": 'Opslaan', "en": 'Save'},
