@@ -23,6 +23,7 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 
+from .dispatch import place_held, place_job
 from .problem import JobSpec, OperationSpec, PlanningProblem
 from .state import PlacementError, ShopState
 
@@ -66,25 +67,15 @@ def held_operations(problem: PlanningProblem) -> list[OperationSpec]:
 BEHIND_MINUTES = 60  # held work that delays an order less than this is not named as its reason
 
 
-def _hold(state: ShopState, op: OperationSpec):
-    """Book a held operation where every plan has it (pinned: its start; started: first on its machine)."""
-    if op.fixed_start is not None:
-        return state.commit(state.best_placement(op, machines=op.eligible, exact_start=op.fixed_start))
-    return state.commit(state.best_placement(op, machines=op.eligible))
-
-
-def _alone_without_others(problem: PlanningProblem, job: JobSpec, held: set[str]) -> int | None:
-    """The job's earliest completion in a shop holding only its own held work (None if it cannot be placed)."""
+def alone_completion(problem: PlanningProblem, job: JobSpec) -> int:
+    """When the job would finish with the whole shop to itself (its own critical path with calendars, its own
+    pinned and started work held as a plan holds it). On ``problem`` itself, not a copy with only this job:
+    the copy would work out every calendar again."""
     state = ShopState(problem)
-    try:
-        for op in job.operations:
-            if op.key in held:
-                _hold(state, op)
-        for op in job.operations:
-            if op.key not in state.planned:
-                state.commit(state.best_placement(op))
-    except PlacementError:
-        return None
+    for op in sorted(job.operations, key=lambda op: op.fixed_start is None):  # pinned first, as place_fixed
+        if op.fixed_start is not None or op.in_progress:
+            place_held(state, op)
+    place_job(state, job)
     return max((state.planned[op.key].end for op in job.operations), default=0)
 
 
@@ -93,13 +84,11 @@ def lower_bound(problem: PlanningProblem) -> Bound:
     relaxed = without_setups(problem)
     state = ShopState(relaxed)
     held_on: dict[str, list] = {}
-    held: set[str] = set()
     for op in held_operations(relaxed):
         try:
-            planned = _hold(state, op)
+            planned = place_held(state, op)
         except PlacementError:
             continue  # a plan cannot hold it either: the engine leaves its job out; nothing is bounded by it
-        held.add(op.key)
         if planned.machine:
             held_on.setdefault(planned.machine, []).append(planned)
     earliest: dict[str, int] = {}
@@ -123,7 +112,10 @@ def lower_bound(problem: PlanningProblem) -> Bound:
             completion = max((state.planned[op.key].end for op in job.operations), default=0)
             earliest[job.key] = completion
             if waited_on:  # named only where the held work makes the job finish later, by an hour or more
-                without = _alone_without_others(relaxed, job, held)
+                try:
+                    without = alone_completion(relaxed, job)  # only its own held work in the shop
+                except PlacementError:
+                    without = None
                 if without is not None and completion - without >= BEHIND_MINUTES:
                     behind[job.key] = tuple(dict.fromkeys(waited_on))
             if completion > job.due:

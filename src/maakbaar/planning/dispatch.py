@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 
-from .plan import Plan
+from .plan import Plan, PlannedOperation
 from .problem import JobSpec, OperationSpec, PlanningProblem
 from .state import PlacementError, ShopState
 
@@ -66,6 +66,13 @@ RULES: dict[str, Callable[[PlanningProblem], list[JobSpec]]] = {
 }
 
 
+def place_held(state: ShopState, op: OperationSpec) -> PlannedOperation:
+    """Book a pinned operation at its start, or a started one as early as its machine allows."""
+    if op.fixed_start is not None:
+        return state.commit(state.best_placement(op, machines=op.eligible, exact_start=op.fixed_start))
+    return state.commit(state.best_placement(op, machines=op.eligible))
+
+
 def place_fixed(state: ShopState, rank: Callable[[JobSpec, OperationSpec], object] | None = None) -> None:
     """Pinned operations first, where they are; then started ones from the plan's start on: those someone is
     on now first (they are on the machine), then paused ones, each in the order ``rank(job, op)`` gives
@@ -75,7 +82,7 @@ def place_fixed(state: ShopState, rank: Callable[[JobSpec, OperationSpec], objec
     for job in problem.jobs:
         for op in job.operations:
             if op.fixed_start is not None:
-                state.commit(state.best_placement(op, machines=op.eligible, exact_start=op.fixed_start))
+                place_held(state, op)
             elif op.in_progress:
                 started.append((job, op))
     # started work goes on around the pinned work in an order chosen, not in the order the shop happens to
@@ -84,7 +91,7 @@ def place_fixed(state: ShopState, rank: Callable[[JobSpec, OperationSpec], objec
     # started jobs due in months)
     rank = rank or (lambda job, op: (job.due, -job.weight, job.key))
     for job, op in sorted(started, key=lambda item: (item[1].paused, rank(*item))):
-        state.commit(state.best_placement(op, machines=op.eligible))
+        place_held(state, op)
 
 
 def place_job(state: ShopState, job: JobSpec) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .bounds import Bound, lower_bound
+from .bounds import Bound, alone_completion, lower_bound
 from .dispatch import RULES, build, place_fixed
 from .plan import Plan
 from .problem import JobSpec, PlanningProblem
@@ -72,12 +72,6 @@ TEXT = {
 
 def _day(moment: dt.datetime, language: str) -> str:
     return f"{DAYS_NL[moment.weekday()]} {moment:%d-%m}" if language == "nl" else f"{moment:%a %d-%m}"
-
-
-def alone_completion(problem: PlanningProblem, job: JobSpec) -> int:
-    """When the job would finish with the whole shop to itself (its own critical path with calendars)."""
-    alone = dataclasses.replace(problem, jobs=(job,))
-    return build(alone, [job]).outcomes(alone)[0].completion
 
 
 def explain_late(problem: PlanningProblem, plan: Plan, language: str = "en",
