@@ -112,17 +112,20 @@ def test_a_small_part_goes_into_the_hole_of_a_large_one():
                      holes=(((100, 100), (900, 100), (900, 900), (100, 900)),))
     small = rect("SMALL", 700, 700)
     sheet = SheetSpec("S", 1100, 1100)
-    result = nest([frame, small], [sheet], spacing=5, margin=10, time_limit=3)
-    assert result.method.startswith("packingsolver")
-    assert result.layout.unplaced == ()
-    assert result.layout.sheets_used() == [("S", 0)]  # the only way: SMALL inside FRAME's hole
-    assert check_layout(result.layout, {"FRAME": frame, "SMALL": small}, {"S": sheet}, 5, 10) == []
+    results = [nest([frame, small], [sheet], spacing=5, margin=10, time_limit=3) for _ in range(5)]
+    for result in results:
+        assert result.method == "packingsolver" and result.notes == ()  # right the first time
+        assert result.layout.unplaced == ()
+        assert result.layout.sheets_used() == [("S", 0)]  # the only way: SMALL inside FRAME's hole
+        assert check_layout(result.layout, {"FRAME": frame, "SMALL": small}, {"S": sheet}, 5, 10) == []
+    # the same job gives the same nest every time
+    assert len({r.layout.placements for r in results}) == 1
 
 
 def test_a_layout_that_fails_the_check_is_tried_again_then_handed_to_the_shelf_packer(monkeypatch):
-    """packingsolver now and then returns a part outside the sheet (seen on the frame-with-a-hole instance):
-    the broken layout is never used; packingsolver gets another try, and when every try is broken the shelf
-    packer takes over and the notes say what happened."""
+    """packingsolver's anytime search now and then returns a part outside the sheet (seen on the
+    frame-with-a-hole instance): the broken layout is never used; packingsolver gets another try with its other
+    search, and when every try is broken the shelf packer takes over and the notes say what happened."""
     from maakbaar.nesting import packing
 
     sheet = SheetSpec("S", 1100, 1100)
@@ -130,9 +133,9 @@ def test_a_layout_that_fails_the_check_is_tried_again_then_handed_to_the_shelf_p
     real = packing._packingsolver
     calls = []
 
-    def broken_first(attempt, sheets, spacing, margin, time_limit):
-        calls.append([p.rotations for p in attempt])
-        layout = real(attempt, sheets, spacing, margin, time_limit)
+    def broken_first(attempt, sheets, spacing, margin, time_limit, deterministic):
+        calls.append(([p.rotations for p in attempt], deterministic))
+        layout = real(attempt, sheets, spacing, margin, time_limit, deterministic)
         if len(calls) == 1:  # the first try puts B beside the sheet
             moved = [Placement(p.part, p.sheet, p.sheet_index, 1015.0, 10.0, p.angle, p.mirrored)
                      if p.part == "B" else p for p in layout.placements]
@@ -141,20 +144,21 @@ def test_a_layout_that_fails_the_check_is_tried_again_then_handed_to_the_shelf_p
 
     monkeypatch.setattr(packing, "_packingsolver", broken_first)
     result = packing.nest(parts, [sheet], spacing=5, margin=10, time_limit=2)
-    assert len(calls) == 2 and calls[1] == ["free", "free"]  # tried again as asked
+    assert calls == [(["free", "free"], True), (["free", "free"], False)]  # tried again as asked, other search
     assert result.method == "packingsolver"
     assert "sticks out of sheet S" in result.notes[0]
     assert check_layout(result.layout, {p.name: p for p in parts}, {"S": sheet}, 5, 10) == []
 
     calls.clear()
 
-    def always_broken(attempt, sheets, spacing, margin, time_limit):
-        calls.append([p.rotations for p in attempt])
+    def always_broken(attempt, sheets, spacing, margin, time_limit, deterministic):
+        calls.append(([p.rotations for p in attempt], deterministic))
         return Layout((Placement("A", "S", 0, 1015.0, 10.0, 0.0, False),), ())
 
     monkeypatch.setattr(packing, "_packingsolver", always_broken)
     result = packing.nest(parts, [sheet], spacing=5, margin=10, time_limit=2)
-    assert calls == [["free", "free"]] * 2 + [["fixed", "fixed"]] * 2
+    assert calls == [(["free", "free"], True), (["free", "free"], False),
+                     (["fixed", "fixed"], True), (["fixed", "fixed"], False)]
     assert result.method == "shelf" and result.notes[-1] == "shelf packer used"
     assert check_layout(result.layout, {p.name: p for p in parts}, {"S": sheet}, 5, 10) == []
     assert len(result.layout.placements) == 2
