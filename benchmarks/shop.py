@@ -24,8 +24,8 @@ START = dt.date(2026, 11, 30)
 ORIGIN = dt.datetime(2026, 11, 30, 6, 0)
 
 
-def make_problem(orders: int, seed: int = 11, criteria: tuple[str, ...] | None = None):
-    shop = build_demo_shop(seed, START, order_count=orders)
+def make_problem(orders: int, seed: int = 11, criteria: tuple[str, ...] | None = None, load: float = 1.0):
+    shop = build_demo_shop(seed, START, order_count=orders, load=load)
     return build_problem(shop, ORIGIN, criteria=criteria or CRITERIA)
 
 
@@ -74,10 +74,11 @@ def lower_bound(problem) -> int:
     return bounds.lower_bound(problem).tardiness
 
 
-def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True, on_row=None, criteria=None) -> list[dict]:
+def run(sizes=(60, 200, 500), budgets=(10, 60), plain: bool = True, on_row=None, criteria=None,
+        load: float = 1.0) -> list[dict]:
     rows = []
     for orders in sizes:
-        problem = make_problem(orders, criteria=criteria)
+        problem = make_problem(orders, criteria=criteria, load=load)
         ops = sum(len(j.operations) for j in problem.jobs)
         started = time.monotonic()
         reduced, first, _unplanned = engine.first_plan(problem)

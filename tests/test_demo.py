@@ -95,3 +95,26 @@ def test_a_larger_book_is_the_same_shop_over_more_weeks():
                           if op.status == OperationStatus.STARTED)
         assert started, "some work is on the machines"
         assert max(started.values()) == 1, started
+
+
+def test_a_busier_book_promises_the_same_orders_sooner_but_never_inside_their_lead_time():
+    """``load`` (the benchmark's busier shop) brings the normally promised orders forward; the orders, their
+    parts and the orders past due stay the same, and no order is promised sooner than a working day per
+    operation after it may start."""
+    normal = build_demo_shop(1, DEMO_START, order_count=200)
+    busy = build_demo_shop(1, DEMO_START, order_count=200, load=3)
+    open_normal = [o for o in normal.orders if o.status.is_open]
+    open_busy = [o for o in busy.orders if o.status.is_open]
+    assert [(o.number, [line.part for line in o.lines]) for o in open_normal] == \
+        [(o.number, [line.part for line in o.lines]) for o in open_busy]
+    assert all(b.due_date <= n.due_date for n, b in zip(open_normal, open_busy))
+    sooner = sum(b.due_date < n.due_date for n, b in zip(open_normal, open_busy))
+    assert sooner > len(open_normal) / 2
+    assert [o.number for o in open_normal if o.due_date < DEMO_START] == \
+        [o.number for o in open_busy if o.due_date < DEMO_START]
+    parts = {p.number: p for p in busy.parts}
+    for n, order in zip(open_normal, open_busy):
+        if order.due_date < n.due_date:  # brought forward: still at least the quoted lead time (a working day
+            # per operation and one more; a weekend may take up to two days off that)
+            steps = max(sum(1 for s in parts[line.part].routing if not s.is_subcontracted) for line in order.lines)
+            assert (order.due_date - DEMO_START).days >= steps - 1, order.number

@@ -312,12 +312,14 @@ def _delivered_history(rng: random.Random, start: dt.date, customers, parts_by_c
     return out
 
 
-def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: int | None = None) -> Shop:
+def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: int | None = None,
+                    load: float = 1.0) -> Shop:
     """The demo shop as one validated value. ``start`` is 'today' in the shop (default: today).
 
     ``order_count`` makes a larger (or smaller) shop for benchmarks: due dates spread in proportion and the
     share of orders past due or promised within days shrinks in proportion, so the load per week stays
-    that of the demo."""
+    that of the demo. ``load`` above 1 promises the orders with a normal lead time that many times sooner
+    (a busier shop: more work due each week; the lead time a shop would quote stays the minimum)."""
     start = start or dt.date.today()
     rng = random.Random(f"maakbaar-demo-{seed}")
     materials = {m.grade: m for m in reference_materials()}
@@ -379,7 +381,7 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
         elif draw < 0.2 / spread:  # promised tight
             offset = rng.randint(1, 4)
         else:  # promised with a normal lead time
-            offset = max(int(rng.randint(3, 22) * spread), int(lead) + rng.randint(1, 6))
+            offset = max(int(rng.randint(3, 22) * spread / load), int(lead) + rng.randint(1, 6))
         due = _working_day(start + dt.timedelta(days=offset), holidays, -1)
         order_date = _working_day(min(due, start) - dt.timedelta(days=rng.randint(7, 28)), holidays, -1)
         release = _working_day(order_date + dt.timedelta(days=rng.randint(1, 5)), holidays)
