@@ -26,11 +26,16 @@ from .state import PlacementError, ShopState
 # those steps were most of the search's time. A step whose chain grows past this factor is not made
 # (measured there: five times the steps in the same time, and a better plan).
 CLOSURE_GROWTH = 2
-# How many jobs a step takes out (the closure may add up to as many again). Steps of 12 and 16 jobs let a
-# busy bottleneck be re-sequenced over a longer stretch: on the 200-order shop with three times the demo's
-# load (benchmarks/run.sh shop --load 3) the search from the best rule reached 311034 weighted minutes late
-# in 60 s with them and stalled at 409838 without; on the demo-load shops it was as good or better.
-SIZES = (2, 3, 4, 5, 6, 8, 12, 16)
+# How many jobs a step takes out (the closure may add up to as many again): one of SIZES, up to a twentieth
+# of the movable jobs (at least 8). Larger steps re-sequence a busy bottleneck over a longer stretch. On
+# the shops at three times the demo's load (benchmarks/run.sh shop --load 3), the search from the best
+# rule in 60 s, two seeds: 200 orders 311034 / 312678 weighted minutes late with steps up to 16 jobs,
+# against 409838 with steps up to 8; 500 orders 656973 / 583979 with steps up to 32, against 904757 with
+# steps up to 16. Sizes picked at random from all of them did worse at 500 (755958), and so did steps
+# that only grew while the search found nothing better (409853 and 914170). On the demo-load shops
+# the search ended where it did before.
+SIZES = (2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64)
+SHARE = 20
 
 
 def _movable(problem: PlanningProblem, job: JobSpec) -> bool:
@@ -199,6 +204,7 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
     patience = max(300, 30 * len(problem.jobs))  # steps without any improvement before giving up
     since_improvement = 0
     movable = [j for j in problem.jobs if _movable(problem, j)]
+    sizes = [s for s in SIZES if s <= max(8, len(movable) // SHARE)]  # see SIZES
     work = {j.key: max(1, job_work(j)) for j in problem.jobs}
     compact_seconds = 0.0
     while time.monotonic() < deadline and (max_steps is None or steps < max_steps) and since_improvement < patience:
@@ -247,7 +253,7 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
             since_improvement = 0
             if on_plan:
                 on_plan(best_plan)
-        size = rng.choice(SIZES)
+        size = rng.choice(sizes)
     if best_rank < start_rank:
         return Plan(best_plan.operations, method="lns"), steps
     return plan, steps
