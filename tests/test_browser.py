@@ -174,6 +174,19 @@ def test_drag_an_operation_and_see_the_conflict(page):
     log_in(page, "planner")
     page.goto(page.base + "/planning")
     page.wait_for_selector("#board[data-loaded=true]", timeout=20_000)
+    # the board opens at midnight of the first planned day, so that day has its label on the axis; when the
+    # first work is late in the evening, two hours before it
+    first_day, labels = page.evaluate("""async () => {
+        const board = await maakbaar.api("GET", "/api/plans/current/board?days=21");
+        return [new Date(board.first).getDate(),
+                [...document.querySelectorAll("#board .vis-time-axis .vis-text.vis-minor")].map(e => e.innerText)];
+    }""")
+    assert any(label.split()[-1] == str(first_day) for label in labels if label.strip()), (first_day, labels)
+    starts = page.evaluate("""() => [[2026, 10, 30, 5], [2026, 10, 30, 1], [2026, 10, 30, 22]].map(([y, m, d, h]) => {
+        const s = maakbaarBoard.windowStart(new Date(y, m, d, h, 30));
+        return [s.getDate(), s.getHours(), s.getMinutes()];
+    })""")
+    assert starts == [[30, 0, 0], [29, 23, 30], [30, 20, 30]]  # 01:30: the 30th begins inside the window
     # two released operations back to back on one machine, both still to do
     pair = page.evaluate("""async () => {
         const board = await maakbaar.api("GET", "/api/plans/current/board?days=21");

@@ -26,12 +26,20 @@
     document.getElementById("replan-after-move").onclick = () => document.getElementById("replan").click();
   }
 
+  // The board opens at midnight of the first day, so that day has its label on the axis (vis-timeline labels
+  // a day at its start), or two hours before the first operation when that is more than eight hours later.
+  function windowStart(first) {
+    const start = new Date(first.getTime() - 2 * 3600000);
+    const midnight = new Date(start); midnight.setHours(0, 0, 0, 0);
+    return first.getTime() - midnight.getTime() <= 8 * 3600000 ? midnight : start;
+  }
+
   async function load() {
     const data = await maakbaar.api("GET", "/api/plans/current/board?days=21");
     groups.clear(); groups.add(data.groups);
     items.clear(); items.add(data.items.map(i => Object.assign({}, i, {editable: editable && i.type !== "background" && i.editable !== false})));
     if (!timeline) {
-      const start = new Date(new Date(data.first).getTime() - 2 * 3600000);
+      const start = windowStart(new Date(data.first));
       timeline = new vis.Timeline(element, items, groups, {
         start: start, end: new Date(start.getTime() + 3 * 86400000), stack: false, orientation: "top",
         onInitialDrawComplete: () => { element.dataset.loaded = "true"; },
@@ -61,7 +69,7 @@
         detail.innerHTML = item.title + (item.order ? ' <a href="/orders/' + encodeURIComponent(item.order) + '">→</a>' : "");
       });
     }
-    window.maakbaarBoard = {timeline, items, groups};  // for tests and for the curious
+    window.maakbaarBoard = {timeline, items, groups, windowStart};  // for tests and for the curious
     element.dataset.refreshed = String(Date.now());
     element.dataset.items = String(data.items.filter(i => i.type !== "background" && !String(i.id).startsWith("setup:")).length);
   }
