@@ -176,8 +176,8 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
         if candidate.rank(reduced) < best.rank(reduced):
             best, best_order = candidate, order
             report("dispatch", best)
-    # then late jobs moved forward in the best rule's order, each try a rebuild, for up to ORDER_SHARE of the time left
-    # (it stops sooner when no move helps)
+    # then late jobs moved forward in the best rule's order, each try a rebuild, for up to ORDER_SHARE of the
+    # time left (it stops sooner when no move helps)
     if reduced.jobs:
         share = (time_limit - (time.monotonic() - started)) * ORDER_SHARE
         best, best_order = dispatching.improve_order(reduced, best, best_order, share,
