@@ -155,7 +155,7 @@ def _shared_machines(result: engine.PlanResult) -> tuple[tuple[str, tuple[str, .
          for machine, keys in bound.shared.items()), key=lambda s: (-s[2], s[0])))
 
 
-def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float, shared=()) -> PlanRow:
+def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float, shared) -> PlanRow:
     problem, plan, score = result.problem, result.plan, result.score
     machine_ids = dict(session.execute(select(MachineRow.code, MachineRow.id)).all())
     operator_ids = dict(session.execute(select(OperatorRow.code, OperatorRow.id)).all())
