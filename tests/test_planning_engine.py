@@ -35,6 +35,22 @@ def test_windows_arithmetic_by_hand():
     assert w.minus([(450, 500)]).spans == ((420, 450), (500, 600), (630, 960), (1860, 2040))
 
 
+def test_busy_position_finds_the_booking_itself_not_an_equal_one():
+    """Two equal items booked at the same start (a zero-length booking beside a real one): ``position`` finds
+    the one asked for, by identity, and says so when it is not booked."""
+    from maakbaar.planning.timeline import Busy
+
+    busy = Busy()
+    first, second, other = ["x"], ["x"], ["y"]
+    busy.add(0, 50, other)
+    busy.add(50, 50, first)
+    busy.add(50, 80, second)
+    assert first == second
+    assert busy.position(50, first) == 1 and busy.position(50, second) == 2 and busy.position(0, other) == 0
+    with pytest.raises(KeyError):
+        busy.position(50, ["x"])
+
+
 # ------------------------------------------------------------------ known best plans
 
 
@@ -410,6 +426,49 @@ def test_search_bookkeeping_matches_a_full_rescore(demo_shop):
         assert current.totals == [score.late_jobs, score.tardiness, score.setup, score.flow_time]
     # steps whose chain of setup neighbours grows past CLOSURE_GROWTH are refused, the plan as it was
     assert kept >= 20 and undone >= 20 and refused >= 5
+    assert check_plan(p, current.plan("x")) == []
+
+
+def _held_up_shop():
+    """A lathe T with three short jobs A, B, C booked 0-300 and a late job D behind them: D's laser cut ends at
+    50, its turning waits on T until 300 and ends at 400, due at 200."""
+    from maakbaar.planning.plan import Plan, PlannedOperation
+
+    jobs = [job(k, [op(k, 10, "cnc_turning", {"T": 100}, needs_operator=False)], due=10 * DAY) for k in "ABC"]
+    jobs.append(job("D", [op("D", 10, "laser", {"L": 50}, needs_operator=False),
+                          op("D", 20, "cnc_turning", {"T": 100}, needs_operator=False)], due=200))
+    p = problem([machine("L"), machine("T", "cnc_turning")], [], jobs)
+    plan = Plan((PlannedOperation("A/10", "A", "T", None, 0, 100), PlannedOperation("B/10", "B", "T", None, 100, 200),
+                 PlannedOperation("C/10", "C", "T", None, 200, 300), PlannedOperation("D/10", "D", "L", None, 0, 50),
+                 PlannedOperation("D/20", "D", "T", None, 300, 400)))
+    assert check_plan(p, plan) == []
+    return p, plan
+
+
+def test_a_held_up_step_takes_the_late_job_with_the_jobs_ahead_of_it_where_it_waited():
+    """The held-up neighbourhood: the late job D first, then the jobs booked on the machine where it waited
+    longest (the lathe, from 50 to 300), those just before it first; put back with D first, D is on time."""
+    import random
+
+    from maakbaar.planning import lns
+
+    p, plan = _held_up_shop()
+    by_key = {j.key: j for j in p.jobs}
+    current = lns._Incumbent(p, plan)
+    rng = random.Random(0)
+    seen = set()
+    for _ in range(40):
+        removed = lns._held_up(by_key["D"], list(p.jobs), current.state.planned, rng, 4)
+        keys = [j.key for j in removed]
+        assert keys[0] == "D" and keys[1:] == ["C", "B", "A"][:len(keys) - 1] and 2 <= len(keys) <= 4
+        seen.add(len(keys))
+    assert seen == {2, 3, 4}  # one to all three of the jobs ahead of it
+    assert lns._held_up(by_key["A"], list(p.jobs), current.state.planned, rng, 4) == []  # A never waited
+    removed = lns._held_up(by_key["D"], list(p.jobs), current.state.planned, random.Random(1), 2)
+    assert [j.key for j in removed] == ["D", "C"]
+    kept = current.try_step(removed, lambda j: (j.key != "D",), 0.5, lambda rank: rank < current.rank())
+    assert kept and current.state.planned["D/20"].end == 300 and current.state.planned["C/10"].start == 300
+    assert current.totals[1] == 100 * 3  # D now 100 min late (weight 3), not 200
     assert check_plan(p, current.plan("x")) == []
 
 

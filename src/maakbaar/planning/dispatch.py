@@ -161,10 +161,11 @@ def dispatch(problem: PlanningProblem, rules: Sequence[str] = tuple(RULES), impr
 
 
 def improve_order(problem: PlanningProblem, plan: Plan, order: list[JobSpec], seconds: float,
-                  on_plan: Callable[[Plan], None] | None = None) -> tuple[Plan, list[JobSpec]]:
+                  on_plan: Callable[[Plan], None] | None = None,
+                  build_seconds: float = 0.0) -> tuple[Plan, list[JobSpec]]:
     """Move late jobs forward in the job order (halfway, then to the front), rebuild the whole plan, keep
     what is better; until no move helps or ``seconds`` are spent (a rebuild is not started when the last
-    one would not fit in the time left).
+    one would not fit in the time left; ``build_seconds``: what a rebuild is known to take, for the first).
 
     Unlike a step of the neighbourhood search, which can put a job only in the holes the other jobs leave,
     a rebuild lets every later job shift: a late job that needs a slot early in a full week gets it and
@@ -173,7 +174,6 @@ def improve_order(problem: PlanningProblem, plan: Plan, order: list[JobSpec], se
     started = time.monotonic()
     deadline = started + seconds
     rank = plan.rank(problem)
-    build_seconds = 0.0
     improved = True
     while improved and time.monotonic() + build_seconds < deadline:
         improved = False

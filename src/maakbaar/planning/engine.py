@@ -28,10 +28,15 @@ from .state import PlacementError, ShopState
 
 CPSAT_MAX_OPERATIONS = 60
 # The share of the time left that moving late jobs forward in the rule's order (a rebuild per try) may take
-# before the search: a quarter. With half, on the 200-order shop at three times the demo's load, it used 30 of
-# 60 s to reach 414117 and the search ended at 311023; with a quarter the search ended at 301634. The demo-load
-# 200-order shop ended at 241200 either way.
-ORDER_SHARE = 0.25
+# before the search: a tenth. With half, on the 200-order shop at three times the demo's load, it used 30 of
+# 60 s to reach 414117 and the search ended at 311023; a quarter did better there (301634, session 6). Once
+# the search could move a late job ahead of the jobs that held it up (``lns._held_up``), the order moves were
+# the slower way: on the 500-order busy shop they reached 924098 in 15 s, where the search reaches about
+# 600000. Ad-hoc, 60 s, seeds 0 and 1: 500 orders at three times the load 922990 / 614414 with a quarter
+# before the held-up steps, 571094 / 644909 with them, 529800 / 539769 with them and a twentieth, 533328 /
+# 554991 with a tenth; the demo-load 200-order shop (seed 0) 241313 with a quarter, 241661 with a twentieth,
+# 241577 with a tenth.
+ORDER_SHARE = 0.1
 
 
 class PlanningError(RuntimeError):
@@ -165,14 +170,18 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     report("dispatch", best)
     bound = _bound(reduced, notes)  # after the first plan, which is not kept waiting for it
     best_order = dispatching.order_edd(reduced)
+    build_seconds = first_seconds  # what a rebuild of the whole plan takes (the longest one timed)
     for rule in dispatching.RULES:  # the other rules, as the first improvement
         if rule == "edd" or time.monotonic() - started > time_limit / 2:
             continue
         order = dispatching.RULES[rule](reduced)
+        began = time.monotonic()
         try:
             candidate = dispatching.build(reduced, order, method=f"dispatch:{rule}")
         except PlacementError:
             continue
+        finally:
+            build_seconds = max(build_seconds, time.monotonic() - began)
         if candidate.rank(reduced) < best.rank(reduced):
             best, best_order = candidate, order
             report("dispatch", best)
@@ -181,7 +190,8 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     if reduced.jobs:
         share = (time_limit - (time.monotonic() - started)) * ORDER_SHARE
         best, best_order = dispatching.improve_order(reduced, best, best_order, share,
-                                                     on_plan=lambda plan: report("dispatch", plan))
+                                                     on_plan=lambda plan: report("dispatch", plan),
+                                                     build_seconds=build_seconds)
     status = "feasible"
     remaining = time_limit - (time.monotonic() - started)
     n_ops = sum(len(j.operations) for j in reduced.jobs)
@@ -206,8 +216,8 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     # the final check and scoring, with room for the last step of the search and a busy machine
     remaining = time_limit - (time.monotonic() - started) - 3 * (time.monotonic() - checking) - 0.1
     if remaining > 0.05 and status != "optimal" and n_ops:
-        best, _steps = lns.improve(reduced, best, remaining, seed=seed,
-                                   on_plan=lambda plan: report("search", plan))
+        best, _steps = lns.improve(reduced, best, remaining, seed=seed, on_plan=lambda plan: report("search", plan),
+                                   rebuild_seconds=build_seconds)
     violations = check_plan(reduced, best)
     if violations:  # never hand on an invalid plan: fall back to the plain dispatching plan
         fallback = dispatching.dispatch(reduced)

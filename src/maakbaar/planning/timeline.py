@@ -173,6 +173,16 @@ class Busy:
             i += 1
         raise KeyError(f"nothing booked for {item!r} at {start}")
 
+    def position(self, start: int, item: object) -> int:
+        """Where the interval booked for ``item`` at ``start`` is in the list (the item itself, not an equal
+        one)."""
+        i = bisect_left(self.starts, start)
+        while i < len(self.starts) and self.starts[i] == start:
+            if self.items[i] is item:
+                return i
+            i += 1
+        raise KeyError(f"nothing booked for {item!r} at {start}")
+
     def is_free(self, a: int, b: int) -> bool:
         """No busy interval overlaps [a, b) (zero-length intervals never block)."""
         i = bisect_right(self.starts, a) - 1
