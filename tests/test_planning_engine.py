@@ -405,12 +405,26 @@ def test_search_bookkeeping_matches_a_full_rescore(demo_shop):
     current = lns._Incumbent(p, dispatching.dispatch(p))
     movable = [j for j in p.jobs if lns._movable(p, j)]
     rng = random.Random(3)
-    kept = undone = refused = 0
-    for step in range(120):
+    kept = undone = refused = windows = kept_windows = 0
+    for step in range(180):
         removed = lns.neighbourhood(movable, current.state.planned, lambda j: current.terms[j.key][0] > 0, rng,
                                     rng.choice((2, 4, 6, 16)))  # 16: a large step, as on a busy shop
         before = current.plan("x")
         accept = step % 2 == 0  # every other step kept whatever it costs, the others undone
+        late = [j for j in movable if current.terms[j.key][0] > 0]
+        window = step % 3 == 0 and late and lns.machine_window(p, current.state, rng.choice(late), rng, 6, 32)
+        if window:  # a machine-window step (operations, not whole jobs)
+            taken, ahead, target = window
+            windows += 1
+            if current.try_operations(taken, lambda o, st: target - 0.5 if o.key == ahead.key else st[o.key], 0.5,
+                                      lambda rank: accept, 64):
+                assert accept
+                kept_windows += 1
+            else:
+                assert current.plan("x") == before
+            score = current.plan("x").score(p)
+            assert current.totals == [score.late_jobs, score.tardiness, score.setup, score.flow_time]
+            continue
         try:
             too_big = len(current._closure(list(removed))) > lns.CLOSURE_GROWTH * len(removed)
             if current.try_step(removed, lambda j: (j.due, j.key), 0.5, lambda rank: accept):
@@ -425,7 +439,7 @@ def test_search_bookkeeping_matches_a_full_rescore(demo_shop):
         score = current.plan("x").score(p)
         assert current.totals == [score.late_jobs, score.tardiness, score.setup, score.flow_time]
     # steps whose chain of setup neighbours grows past CLOSURE_GROWTH are refused, the plan as it was
-    assert kept >= 20 and undone >= 20 and refused >= 5
+    assert kept >= 20 and undone >= 20 and refused >= 5 and windows >= 10 and kept_windows >= 5
     assert check_plan(p, current.plan("x")) == []
 
 
@@ -470,6 +484,57 @@ def test_a_held_up_step_takes_the_late_job_with_the_jobs_ahead_of_it_where_it_wa
     assert kept and current.state.planned["D/20"].end == 300 and current.state.planned["C/10"].start == 300
     assert current.totals[1] == 100 * 3  # D now 100 min late (weight 3), not 200
     assert check_plan(p, current.plan("x")) == []
+
+
+def _window_shop():
+    """One lathe T starting on family X, setups of 50 min between families: A, B, C (X) 0-300, the late job D
+    (Y, 50 setup) 300-450, E (Y) 450-550, F (X, 50 setup) 550-700. D is due at 350."""
+    from maakbaar.planning.plan import Plan, PlannedOperation
+
+    spec = {"A": ("X", 0, 100), "B": ("X", 100, 200), "C": ("X", 200, 300), "D": ("Y", 300, 450),
+            "E": ("Y", 450, 550), "F": ("X", 550, 700)}
+    jobs = [job(k, [op(k, 10, "cnc_turning", {"T": 100}, setup=50, setup_family=family, needs_operator=False)],
+                due=350 if k == "D" else 10 * DAY) for k, (family, _s, _e) in spec.items()]
+    p = problem([machine("T", "cnc_turning", family="X")], [], jobs)
+    plan = Plan(tuple(PlannedOperation(f"{k}/10", k, "T", None, a, b, 50 if k in "DF" else 0)
+                      for k, (_f, a, b) in spec.items()))
+    assert check_plan(p, plan) == []
+    return p, plan
+
+
+def test_a_machine_window_moves_one_operation_ahead_and_puts_the_others_back_in_their_order():
+    """The window step: D goes ahead of C on the lathe. The window holds C, D and E: E relies on D for its
+    family, so it moves with D; F pays the full changeover whatever comes before it, so the window ends there.
+    Put back D first, then the others in their order: D 200-350 (on time), C 350-500, E after F (it no longer
+    fits before F), F where it was. Undone, the plan is as it was; kept, the totals match a full rescore."""
+    import random
+
+    from maakbaar.planning import lns
+
+    p, plan = _window_shop()
+    current = lns._Incumbent(p, plan)
+    window = lns.machine_window(p, current.state, p.job_by_key["D"], random.Random(0), 2, limit=16)
+    taken, ahead, target = window
+    assert [o.key for o in taken] == ["C/10", "D/10", "E/10"] and ahead.key == "D/10" and target == 200
+    assert lns.machine_window(p, current.state, p.job_by_key["D"], random.Random(0), 2, limit=1) is None
+
+    def sequence(o, starts):
+        return target - 0.5 if o.key == ahead.key else starts[o.key]
+
+    assert not current.try_operations(taken, sequence, 0.5, lambda rank: False, limit=16)
+    assert current.plan("x").operations == plan.operations
+    assert current.try_operations(taken, sequence, 0.5, lambda rank: rank < current.rank(), limit=16)
+    planned = current.state.planned
+    assert [(planned[k].start, planned[k].end) for k in ("D/10", "C/10", "F/10", "E/10")] == [
+        (200, 350), (350, 500), (550, 700), (700, 850)]
+    score = current.plan("x").score(p)
+    assert score.tardiness == 0 and current.totals == [score.late_jobs, score.tardiness, score.setup,
+                                                       score.flow_time]
+    assert check_plan(p, current.plan("x")) == []
+    # a window too large for the step's limit is refused, the plan as it was
+    before = current.plan("x")
+    assert not current.try_operations(taken, sequence, 0.5, lambda rank: True, limit=2)
+    assert current.plan("x") == before
 
 
 def _late_shop():
