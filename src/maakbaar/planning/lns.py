@@ -297,16 +297,11 @@ def _held_up(seed: JobSpec, jobs: list[JobSpec], planned: dict, rng: random.Rand
     and times, whose holes rarely let it move up. Ad-hoc, 60 s of ``engine.solve``, seeds 0 and 1, at three
     times the demo's load: 500 orders 922990 / 614414 before, 571094 / 644909 with these steps (the same
     ORDER_SHARE), 200 orders 386672 / 311284 before, 311188 / 312085 with them."""
-    wait, where = 0, None
-    ready = seed.release
-    for op in seed.operations:
-        p = planned[op.key]
-        if p.machine is not None and p.start - ready > wait:
-            wait, where = p.start - ready, (p.machine, ready, p.start)
-        ready = p.end + op.wait_after
+    where = _waited_longest(seed, planned)
     if where is None:
         return []
-    machine, ready, start = where
+    waited, ready = where
+    machine, start = planned[waited.key].machine, planned[waited.key].start
     before: dict[str, int] = {}
     for job in jobs:
         if job is seed:
@@ -433,10 +428,9 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
         if getattr(removed, "held_up", False) and mode < 0.5:  # the late job ahead, the others as they were
             first = removed[0].key
             planned = current.state.planned
-            starts = {j.key: min(planned[op.key].start for op in j.operations) for j in removed}
 
-            def order_key(j):
-                return (j.key != first, starts.get(j.key, 0))
+            def order_key(j):  # sorted before the step releases anything, with the jobs its closure adds
+                return (j.key != first, min(planned[op.key].start for op in j.operations))
         elif mode < 0.3:
             def order_key(j):
                 return (j.due, -j.weight)
