@@ -108,22 +108,10 @@ class _Incumbent:
                 planned = state.planned[op.key]
                 if _held(op) or planned.machine is None:
                     continue
-                busy = state.machine_busy[planned.machine]
-                # the first operation after it that stays, and the last one before it that stays
-                i = busy.position(planned.start, planned)
-                items = busy.items
-                after = next((items[k] for k in range(i + 1, len(items)) if items[k].job not in keys or
-                              _held(problem.operation_by_key[items[k].key])), None)
-                if after is None:
-                    continue
-                before = next((items[k] for k in range(i - 1, -1, -1) if items[k].job not in keys or
-                               _held(problem.operation_by_key[items[k].key])), None)
-                succ = problem.operation_by_key[after.key]
-                spec = problem.machine_by_code[planned.machine]
-                family = (problem.operation_by_key[before.key].setup_family if before is not None
-                          else spec.initial_family)
-                needed = spec.changeover(family, succ)
-                if after.setup < needed:
+                after = self._relying_on(planned, lambda item: item.job not in keys or
+                                         _held(problem.operation_by_key[item.key]))
+                if after is not None:
+                    succ = problem.operation_by_key[after.key]
                     if _held(succ):
                         raise PlacementError(succ, "a pinned operation would lose the setup it relies on")
                     if after.job not in keys:
@@ -132,6 +120,21 @@ class _Incumbent:
                         removed.append(extra)
                         queue.append(extra)
         return removed
+
+    def _relying_on(self, planned, stays):
+        """The first booking after ``planned`` on its machine that stays (``stays(booking)``), when it would
+        need a longer setup than it has once the bookings between it and the last one before that stays are
+        taken out; else None."""
+        problem = self.problem
+        busy = self.state.machine_busy[planned.machine]
+        items, i = busy.items, busy.position(planned.start, planned)
+        after = next((items[k] for k in range(i + 1, len(items)) if stays(items[k])), None)
+        if after is None:
+            return None
+        before = next((items[k] for k in range(i - 1, -1, -1) if stays(items[k])), None)
+        spec = problem.machine_by_code[planned.machine]
+        family = problem.operation_by_key[before.key].setup_family if before is not None else spec.initial_family
+        return after if after.setup < spec.changeover(family, problem.operation_by_key[after.key]) else None
 
     def try_step(self, removed: list[JobSpec], order_key, setup_weight: float, accept) -> bool:
         """Take ``removed`` out, put them back in the order ``order_key`` gives; keep the result if
@@ -150,19 +153,9 @@ class _Incumbent:
             for job in removed:
                 place_job(state, job)
         except PlacementError:
-            self._restore(removed, old)
+            self._restore(old)
             return False
-        new_terms = {job.key: self._terms(job) for job in removed}
-        totals = list(self.totals)
-        for job in removed:
-            for i in range(4):
-                totals[i] += new_terms[job.key][i] - self.terms[job.key][i]
-        if accept(self.rank(totals)):
-            self.terms.update(new_terms)
-            self.totals = totals
-            return True
-        self._restore(removed, old)
-        return False
+        return self._judge(removed, old, accept)
 
     def try_operations(self, taken: list[OperationSpec], sequence, setup_weight: float, accept,
                        limit: int) -> bool:
@@ -193,17 +186,8 @@ class _Incumbent:
             planned = state.planned[queue.pop().key]
             if planned.machine is None:
                 continue
-            busy = state.machine_busy[planned.machine]
-            items, i = busy.items, busy.position(planned.start, planned)
-            after = next((items[k] for k in range(i + 1, len(items)) if items[k].key not in keys), None)
-            if after is None:
-                continue
-            before = next((items[k] for k in range(i - 1, -1, -1) if items[k].key not in keys), None)
-            succ = problem.operation_by_key[after.key]
-            spec = problem.machine_by_code[planned.machine]
-            family = (problem.operation_by_key[before.key].setup_family if before is not None
-                      else spec.initial_family)
-            if after.setup < spec.changeover(family, succ) and not take(succ):
+            after = self._relying_on(planned, lambda item: item.key not in keys)
+            if after is not None and not take(problem.operation_by_key[after.key]):
                 return False
             if len(keys) > limit:
                 return False
@@ -216,8 +200,13 @@ class _Incumbent:
         try:
             place_in_order(state, sorted(keys.values(), key=lambda op: sequence(op, starts)))
         except PlacementError:
-            self._restore_operations(keys, old)
+            self._restore(old)
             return False
+        return self._judge(jobs, old, accept)
+
+    def _judge(self, jobs: list[JobSpec], old: list, accept) -> bool:
+        """Score the jobs a step put back; keep the step if ``accept(new_rank)`` says so, else put the
+        operations ``old`` back where they were."""
         new_terms = {job.key: self._terms(job) for job in jobs}
         totals = list(self.totals)
         for job in jobs:
@@ -227,24 +216,17 @@ class _Incumbent:
             self.terms.update(new_terms)
             self.totals = totals
             return True
-        self._restore_operations(keys, old)
+        self._restore(old)
         return False
 
-    def _restore_operations(self, keys, old: list) -> None:
-        for key in keys:
-            planned = self.state.planned.get(key)
-            if planned is not None:
-                self.state.release(planned)
-        for planned in old:
-            self.state.keep(planned)
-
-    def _restore(self, removed: list[JobSpec], old: list) -> None:
+    def _restore(self, old: list) -> None:
+        """Undo a step: release where the operations it took out are now (if placed again), book them as
+        they were."""
         state = self.state
-        for job in removed:
-            for op in job.operations:
-                planned = state.planned.get(op.key)
-                if planned is not None and not _held(op):
-                    state.release(planned)
+        for planned in old:
+            now = state.planned.get(planned.key)
+            if now is not None:
+                state.release(now)
         for planned in old:
             state.keep(planned)
 

@@ -165,13 +165,8 @@ class Busy:
 
     def remove(self, start: int, item: object) -> None:
         """Take out the interval booked for ``item`` at ``start``."""
-        i = bisect_left(self.starts, start)
-        while i < len(self.starts) and self.starts[i] == start:
-            if self.items[i] is item:
-                del self.starts[i], self.ends[i], self.items[i]
-                return
-            i += 1
-        raise KeyError(f"nothing booked for {item!r} at {start}")
+        i = self.position(start, item)
+        del self.starts[i], self.ends[i], self.items[i]
 
     def position(self, start: int, item: object) -> int:
         """Where the interval booked for ``item`` at ``start`` is in the list (the item itself, not an equal
