@@ -109,6 +109,11 @@ class OperationSpec:
         return self.lead_days is not None
 
     @property
+    def held(self) -> bool:
+        """Pinned or started: every plan has it where it is, no search step moves it."""
+        return self.fixed_start is not None or self.in_progress
+
+    @property
     def eligible(self) -> tuple[str, ...]:
         if self.fixed_machine is not None:
             return (self.fixed_machine,)
