@@ -393,8 +393,9 @@ def test_dispatch_is_valid_on_the_demo_shop(demo_shop):
 
 def test_search_bookkeeping_matches_a_full_rescore(demo_shop):
     """The neighbourhood search scores only the jobs a step touches and undoes steps it does not keep: after
-    a run of kept and undone steps on the demo shop its totals equal a full rescore of its plan, the plan
-    passes the checker, and an undone step leaves the plan exactly as it was."""
+    a run of kept and undone steps on the demo shop (whole jobs, machine windows and machine stretches sequenced
+    again) its totals equal a full rescore of its plan, the plan passes the checker, and an undone step leaves
+    the plan exactly as it was."""
     import datetime as dt
     import random
 
@@ -405,8 +406,15 @@ def test_search_bookkeeping_matches_a_full_rescore(demo_shop):
     current = lns._Incumbent(p, dispatching.dispatch(p))
     movable = [j for j in p.jobs if lns._movable(p, j)]
     rng = random.Random(3)
-    kept = undone = refused = windows = kept_windows = 0
+    kept = undone = refused = windows = kept_windows = resequenced = 0
     for step in range(180):
+        if step % 5 == 4:  # a stretch of one machine sequenced again (kept only when no worse)
+            before_rank = current.rank()
+            resequenced += lns.resequence_step(p, current, movable, rng)
+            assert current.rank() <= before_rank
+            score = current.plan("x").score(p)
+            assert current.totals == [score.late_jobs, score.tardiness, score.setup, score.flow_time]
+            continue
         removed = lns.neighbourhood(movable, current.state.planned, lambda j: current.terms[j.key][0] > 0, rng,
                                     rng.choice((2, 4, 6, 16)))  # 16: a large step, as on a busy shop
         before = current.plan("x")
@@ -440,6 +448,7 @@ def test_search_bookkeeping_matches_a_full_rescore(demo_shop):
         assert current.totals == [score.late_jobs, score.tardiness, score.setup, score.flow_time]
     # steps whose chain of setup neighbours grows past CLOSURE_GROWTH are refused, the plan as it was
     assert kept >= 20 and undone >= 20 and refused >= 5 and windows >= 10 and kept_windows >= 5
+    assert resequenced >= 5, resequenced
     assert check_plan(p, current.plan("x")) == []
 
 
@@ -536,6 +545,86 @@ def test_a_machine_window_moves_one_operation_ahead_and_puts_the_others_back_in_
     assert not current.try_operations(taken, sequence, 0.5, lambda rank: True, limit=2)
     assert current.plan("x") == before
 
+
+
+def test_machine_model_times_a_sequence_by_hand():
+    """The machine model of a stretch: a working day 07:00-16:00 (420-960), family X first, 30 min to change.
+    A (X, 400 min, may pause, due 900) and B (Y, 300 min, may not pause, ready at 500, its job 60 min longer
+    after it, due 1500). A then B: A 420-820; B needs 330 with its setup, only 140 are left that day, so
+    1860-2190 and its job ends at 2250, 750 late (weight 2). B then A: B 500-830, A 830-960 and 1860-2160
+    with its setup back to X, 1260 late (weight 3). Criteria in the problem's order: late jobs first."""
+    import random
+
+    from maakbaar.planning.resequence import MachineModel, Slot, better_order
+
+    spec = machine("T", "cnc_turning", days(3), family="X")
+    a = op("A", 10, "cnc_turning", {"T": 400}, setup=30, setup_family="X", may_pause=True)
+    b = op("B", 10, "cnc_turning", {"T": 300}, setup=30, setup_family="Y")
+    slots = [Slot(a, 0, 400, 0, 900, 3, 0), Slot(b, 500, 300, 60, 1500, 2, 0)]
+    model = MachineModel(spec, 0, "X", None, ("late_jobs", "tardiness", "setup", "flow_time"), slots)
+    rank, states = model.evaluate([0, 1])
+    assert [t for t, _f, _totals in states] == [0, 820, 2190]
+    assert rank == (2, 2 * 750, 30, 3 * 820 + 2 * 2250)
+    rank, states = model.evaluate([1, 0])
+    assert [t for t, _f, _totals in states] == [0, 830, 2160]
+    assert rank == (3, 3 * 1260, 60, 2 * 890 + 3 * 2160)
+    # the stretch must end before the operation that stays after it: at 2180 only B then A fits
+    tight = MachineModel(spec, 0, "X", 2180, ("late_jobs", "tardiness", "setup", "flow_time"), slots)
+    assert tight.evaluate([0, 1])[0] is None and tight.evaluate([1, 0])[0] == rank
+    # from B then A, insertion moves find A then B (fewer late jobs comes first)
+    reversed_model = MachineModel(spec, 0, "X", None, ("late_jobs", "tardiness", "setup", "flow_time"),
+                                  [slots[1], slots[0]])
+    order, found, present = better_order(reversed_model, random.Random(0))
+    assert order == [1, 0] and found == (2, 1500, 30, 3 * 820 + 2 * 2250) and present == rank
+    # on tardiness first, B then A would still lose (3780 against 1500)
+    assert MachineModel(spec, 0, "X", None, ("tardiness", "late_jobs"), slots).evaluate([0, 1])[0] == (1500, 2)
+
+
+def _long_job_first_shop():
+    """A lathe T starting on family Y, 50 min to change family: the long job L (Y, 1000 min, due 1500) 0-1000,
+    then the short jobs S1-S3 (X, 100 min each, due 400, 450 and 500) 1000-1150 (with the setup), 1150-1250,
+    1250-1350: all three late."""
+    from maakbaar.planning.plan import Plan, PlannedOperation
+
+    jobs = [job("L", [op("L", 10, "cnc_turning", {"T": 1000}, setup=50, setup_family="Y", needs_operator=False)],
+                due=1500)]
+    jobs += [job(f"S{i}", [op(f"S{i}", 10, "cnc_turning", {"T": 100}, setup=50, setup_family="X",
+                              needs_operator=False)], due=350 + 50 * i) for i in (1, 2, 3)]
+    p = problem([machine("T", "cnc_turning", family="Y")], [], jobs)
+    plan = Plan((PlannedOperation("L/10", "L", "T", None, 0, 1000), PlannedOperation("S1/10", "S1", "T", None, 1000,
+                                                                                      1150, 50),
+                 PlannedOperation("S2/10", "S2", "T", None, 1150, 1250), PlannedOperation("S3/10", "S3", "T", None,
+                                                                                          1250, 1350)))
+    assert check_plan(p, plan) == []
+    return p, plan
+
+
+def test_a_resequence_step_puts_the_long_job_behind_the_short_ones_due_first():
+    """A late short job waited on the lathe behind the long one: the stretch is the lathe's whole tail, the
+    machine model moves L to the end, and planned for real the short jobs run 0-150 (with the setup to X),
+    150-250 and 250-350, L 350-1400 (with its setup back to Y): nothing late."""
+    import random
+
+    from maakbaar.planning import lns
+
+    p, plan = _long_job_first_shop()
+    current = lns._Incumbent(p, plan)
+    assert current.totals[:2] == [9, 3 * (750 + 800 + 850)]
+    rng = random.Random(0)
+    movable = list(p.jobs)
+    for _ in range(10):
+        if lns.resequence_step(p, current, movable, rng):
+            break
+    planned = current.state.planned
+    assert (planned["L/10"].start, planned["L/10"].end, planned["L/10"].setup) == (350, 1400, 50)
+    assert sorted((planned[f"S{i}/10"].start, planned[f"S{i}/10"].end) for i in (1, 2, 3)) == [
+        (0, 150), (150, 250), (250, 350)]
+    score = current.plan("x").score(p)
+    assert score.late_jobs == 0 and score.tardiness == 0 and score.setup == 100
+    assert current.totals == [score.late_jobs, score.tardiness, score.setup, score.flow_time]
+    assert check_plan(p, current.plan("x")) == []
+    # nothing late any more: no late job's stretch to take
+    assert not lns.resequence_step(p, current, movable, rng)
 
 def _late_shop():
     shift = days(5)
