@@ -21,10 +21,10 @@ import random
 import time
 from collections.abc import Callable
 
-from .plan import JobOutcome, Plan, Score
-from .problem import JobSpec, OperationSpec, PlanningProblem
 from . import resequence
 from .dispatch import job_work, place_fixed, place_in_order, place_job
+from .plan import JobOutcome, Plan, Score
+from .problem import JobSpec, OperationSpec, PlanningProblem
 from .state import PlacementError, ShopState
 
 # A step takes out with its jobs those whose kept operations rely on their setups, and those jobs' own
@@ -313,17 +313,36 @@ def _held_up(seed: JobSpec, jobs: list[JobSpec], planned: dict, rng: random.Rand
     return _HeldUp([seed, *(by_key[k] for k in nearest[:count])])
 
 
-def _waited_longest(seed: JobSpec, planned: dict):
-    """The operation of ``seed`` that waited longest for its machine after it was ready: (operation, ready),
-    or None."""
-    wait, where = 0, None
-    ready = seed.release
+def _waits(seed: JobSpec, planned: dict) -> list[tuple[int, OperationSpec, int]]:
+    """(minutes waited, operation, ready) for each operation of ``seed`` that waited for its machine after it
+    was ready (after its release or its previous operation and the wait after it)."""
+    waits, ready = [], seed.release
     for op in seed.operations:
         p = planned[op.key]
-        if p.machine is not None and p.start - ready > wait:
-            wait, where = p.start - ready, (op, ready)
+        if p.machine is not None and p.start > ready:
+            waits.append((p.start - ready, op, ready))
         ready = p.end + op.wait_after
-    return where
+    return waits
+
+
+def _waited_longest(seed: JobSpec, planned: dict):
+    """The operation of ``seed`` that waited longest for its machine after it was ready (the first of them):
+    (operation, ready), or None."""
+    waits = _waits(seed, planned)
+    if not waits:
+        return None
+    _wait, op, ready = max(waits, key=lambda w: w[0])
+    return op, ready
+
+
+def _waiting(seed: JobSpec, planned: dict, rng: random.Random):
+    """One operation of ``seed`` that waited for its machine after it was ready and may move, picked with
+    odds by how long it waited: (operation, ready), or None."""
+    waits = [w for w in _waits(seed, planned) if not w[1].held]
+    if not waits:
+        return None
+    _wait, op, ready = rng.choices(waits, weights=[wait for wait, _op, _ready in waits])[0]
+    return op, ready
 
 
 def machine_window(problem: PlanningProblem, state: ShopState, seed: JobSpec, rng: random.Random, size: int,
@@ -395,21 +414,6 @@ def resequence_step(problem: PlanningProblem, current: _Incumbent, movable: list
     current.try_operations(operations, sequence, rng.choice(SETUP_WEIGHTS), lambda rank: rank <= current_rank,
                            limit=8 * len(operations))
     return True
-
-
-def _waiting(seed: JobSpec, planned: dict, rng: random.Random):
-    """One operation of ``seed`` that waited for its machine after it was ready, picked with odds by how
-    long it waited: (operation, ready), or None."""
-    waits, ready = [], seed.release
-    for op in seed.operations:
-        p = planned[op.key]
-        if p.machine is not None and p.start > ready and not op.held:
-            waits.append((p.start - ready, op, ready))
-        ready = p.end + op.wait_after
-    if not waits:
-        return None
-    _wait, op, ready = rng.choices(waits, weights=[wait for wait, _op, _ready in waits])[0]
-    return op, ready
 
 
 class _HeldUp(list):

@@ -50,7 +50,7 @@ class MachineModel:
         self.criteria = criteria
         self.slots = slots
 
-    def _end(self, slot: Slot, at: int, setup: int) -> tuple[int, int] | None:
+    def _times(self, slot: Slot, at: int, setup: int) -> tuple[int, int] | None:
         """(start, end) of ``slot`` started no earlier than ``at``, or None past the calendar."""
         cal = self.calendar
         work = setup + slot.run
@@ -81,7 +81,7 @@ class MachineModel:
         for index in order[keep:]:
             slot = self.slots[index]
             setup = spec.changeover(family, slot.op)
-            placed = self._end(slot, t, setup)
+            placed = self._times(slot, t, setup)
             if placed is None:
                 return None, states
             t = placed[1]
@@ -136,12 +136,11 @@ def stretch(problem: PlanningProblem, state: ShopState, op: OperationSpec, ready
             size: int) -> tuple[MachineModel, list[OperationSpec]] | None:
     """The stretch of ``op``'s machine to sequence again, for ``op`` (ready at ``ready``) to go ahead or the
     others to go ahead of it: from up to ``size`` of the operations before it that end after ``ready`` (none
-    when it waited for the calendar or an operator), through ``op`` and on. It takes
-    the machine's whole tail when that holds at most ``2 * size`` operations (so a long operation can go to the
-    end); else it ends, after at least ``size`` operations, before one that keeps its setup whatever comes
-    before it, with at most ``2 * size`` in all. Returns (the machine model, the operations in their present
-    order), or None: a held operation in the way, a job twice in it, or
-    no such boundary within reach."""
+    when it waited for the calendar or an operator), through ``op`` and on. It takes the machine's whole tail
+    when that holds at most ``2 * size`` operations (so a long operation can go to the end); else it ends,
+    after at least ``size`` operations, before one that keeps its setup whatever comes before it, with at most
+    ``2 * size`` in all. Returns (the machine model, the operations in their present order), or None: a held
+    operation in the way, a job twice in it, or no such boundary within reach."""
     planned = state.planned[op.key]
     machine = planned.machine
     busy = state.machine_busy[machine]
