@@ -73,7 +73,7 @@ def alone_completion(problem: PlanningProblem, job: JobSpec) -> int:
     the copy would work out every calendar again."""
     state = ShopState(problem)
     for op in sorted(job.operations, key=lambda op: op.fixed_start is None):  # pinned first, as place_fixed
-        if op.fixed_start is not None or op.in_progress:
+        if op.held:
             place_held(state, op)
     place_job(state, job)
     return max((state.planned[op.key].end for op in job.operations), default=0)
@@ -140,7 +140,7 @@ def _sharing(problem: PlanningProblem, state: ShopState, earliest: dict[str, int
     by_machine: dict[str, list[tuple[JobSpec, int]]] = {}
     for job in late:
         for index, op in enumerate(job.operations):
-            if len(op.eligible) == 1 and not op.is_subcontracted and op.fixed_start is None and not op.in_progress:
+            if len(op.eligible) == 1 and not op.is_subcontracted and not op.held:
                 by_machine.setdefault(op.eligible[0], []).append((job, index))
     gains = []
     for machine, entries in by_machine.items():

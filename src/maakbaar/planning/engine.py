@@ -344,6 +344,6 @@ def _hold(problem: PlanningProblem, plan: Plan, keys: set[str]) -> PlanningProbl
             continue
         jobs.append(dataclasses.replace(job, operations=tuple(
             dataclasses.replace(op, fixed_start=planned[op.key].start, fixed_machine=planned[op.key].machine)
-            if op.key in keys and op.fixed_start is None and not op.in_progress else op
+            if op.key in keys and not op.held else op
             for op in job.operations)))
     return dataclasses.replace(problem, jobs=tuple(jobs))

@@ -71,7 +71,7 @@ LARGEST_STEP_SHARE = 1 / 20  # of the movable jobs
 
 
 def _movable(problem: PlanningProblem, job: JobSpec) -> bool:
-    return any(op.fixed_start is None and not op.in_progress for op in job.operations)
+    return any(not op.held for op in job.operations)
 
 
 def compact(problem: PlanningProblem, plan: Plan) -> Plan:
