@@ -365,27 +365,16 @@ def machine_window(problem: PlanningProblem, state: ShopState, seed: JobSpec, rn
     busy = state.machine_busy[machine]
     items = busy.items
     i = busy.position(planned.start, planned)
-    count = rng.randint(1, max(1, size - 1))
-    first = i
-    while (first > 0 and i - first < count and items[first - 1].end > ready
-           and not problem.operation_by_key[items[first - 1].key].held):
-        first -= 1
+    first = resequence.reach_back(problem, items, i, rng.randint(1, max(1, size - 1)), ready)
     if first == i:
         return None
     spec = problem.machine_by_code[machine]
     families = {problem.operation_by_key[x.key].setup_family for x in items[first:i + 1]}
     if first > 0:
         families.add(problem.operation_by_key[items[first - 1].key].setup_family)
-    last = i + 1
-    while last < len(items):
-        after = items[last]
-        after_op = problem.operation_by_key[after.key]
-        if all(spec.changeover(family, after_op) <= after.setup for family in families):
-            break
-        if after_op.held or last - first >= limit:
-            return None
-        families.add(after_op.setup_family)
-        last += 1
+    last = resequence.boundary(problem, spec, items, first, i + 1, families, shortest=0, longest=limit)
+    if last is None:
+        return None
     return [problem.operation_by_key[x.key] for x in items[first:last]], op, items[first].start
 
 

@@ -117,24 +117,54 @@ def better_order(model: MachineModel, rng: random.Random,
     improved = True
     while improved and evaluations < max_evaluations:
         improved = False
-        for i in rng.sample(range(n), n):
-            for j in range(n):
-                if j == i:
-                    continue
-                candidate = order[:i] + order[i + 1:]
-                candidate.insert(j, order[i])
-                keep = min(i, j)
-                new_rank, new_states = model.evaluate(candidate, states, keep)
-                evaluations += 1
-                if new_rank is not None and new_rank < rank:
-                    order, rank, states = candidate, new_rank, new_states
-                    improved = True
-                    break
-                if evaluations >= max_evaluations:
-                    break
-            if improved or evaluations >= max_evaluations:
+        for i, j in _insertions(n, rng):
+            if evaluations >= max_evaluations:
+                break
+            candidate = order[:i] + order[i + 1:]
+            candidate.insert(j, order[i])
+            new_rank, new_states = model.evaluate(candidate, states, keep=min(i, j))
+            evaluations += 1
+            if new_rank is not None and new_rank < rank:
+                order, rank, states = candidate, new_rank, new_states
+                improved = True
                 break
     return order, rank, start_rank
+
+
+def _insertions(n: int, rng: random.Random):
+    """Moves (from, to) of one of ``n`` places to another, the places taken in random order."""
+    for i in rng.sample(range(n), n):
+        for j in range(n):
+            if j != i:
+                yield i, j
+
+
+def reach_back(problem: PlanningProblem, items: list, i: int, count: int, ready: int) -> int:
+    """Where a stretch of a machine's bookings ``items`` ending at the ``i``-th begins: up to ``count`` bookings
+    before it, those that end after ``ready`` and may move (not pinned or started)."""
+    first = i
+    while (first > 0 and i - first < count and items[first - 1].end > ready
+           and not problem.operation_by_key[items[first - 1].key].held):
+        first -= 1
+    return first
+
+
+def boundary(problem: PlanningProblem, spec: MachineSpec, items: list, first: int, last: int, families: set,
+             shortest: int, longest: int) -> int | None:
+    """Where a stretch of a machine's bookings ``items`` from ``first`` (now up to ``last``) may end: before
+    the first booking, once it holds at least ``shortest``, whose setup is the full changeover from every
+    family in it (``families``, grown as it goes), so that one put back before it cannot raise its setup; or
+    at the machine's end. None when it would reach a pinned or started booking or hold ``longest``."""
+    while last < len(items):
+        after = items[last]
+        after_op = problem.operation_by_key[after.key]
+        if last - first >= shortest and all(spec.changeover(f, after_op) <= after.setup for f in families):
+            break
+        if after_op.held or last - first >= longest:
+            return None
+        families.add(after_op.setup_family)
+        last += 1
+    return last
 
 
 def stretch(problem: PlanningProblem, state: ShopState, op: OperationSpec, ready: int, rng: random.Random,
@@ -151,25 +181,15 @@ def stretch(problem: PlanningProblem, state: ShopState, op: OperationSpec, ready
     busy = state.machine_busy[machine]
     items = busy.items
     i = busy.position(planned.start, planned)
-    first = i
-    back = rng.randint(1, max(1, size))
-    while (first > 0 and i - first < back and items[first - 1].end > ready
-           and not problem.operation_by_key[items[first - 1].key].held):
-        first -= 1
+    first = reach_back(problem, items, i, rng.randint(1, max(1, size)), ready)
     spec = problem.machine_by_code[machine]
-    last = i + 1
-    families = {problem.operation_by_key[x.key].setup_family for x in items[first:i + 1]}
-    if len(items) - first <= 2 * size and not any(problem.operation_by_key[x.key].held for x in items[last:]):
+    if len(items) - first <= 2 * size and not any(problem.operation_by_key[x.key].held for x in items[i + 1:]):
         last = len(items)  # the machine's whole tail: a long operation can go to the end
-    while last < len(items):
-        after = items[last]
-        after_op = problem.operation_by_key[after.key]
-        if last - first >= size and all(spec.changeover(f, after_op) <= after.setup for f in families):
-            break
-        if after_op.held or last - first >= 2 * size:
+    else:
+        families = {problem.operation_by_key[x.key].setup_family for x in items[first:i + 1]}
+        last = boundary(problem, spec, items, first, i + 1, families, shortest=size, longest=2 * size)
+        if last is None:
             return None
-        families.add(after_op.setup_family)
-        last += 1
     window = items[first:last]
     if len(window) < 2:
         return None
