@@ -206,3 +206,100 @@ def test_a_short_wait_behind_started_work_that_costs_nothing_is_not_named():
     # without the inspection it does finish 30 minutes later: still not what makes it late by days
     bound = lower_bound(problem([lathe], [], [job("S", [started], due=10 * DAY), job("U", urgent[:1], due=-DAY)]))
     assert bound.earliest["U"] == 90 and bound.behind == {}
+
+
+def _best_sequence(runs, weights, dues, releases=None):
+    """Weighted minutes late of the best order of jobs on one machine that always works, every order tried."""
+    from itertools import permutations
+
+    releases = releases or [0] * len(runs)
+    best = None
+    for order in permutations(range(len(runs))):
+        clock, total = 0, 0
+        for i in order:
+            clock = max(clock, releases[i]) + runs[i]
+            total += weights[i] * max(0, clock - dues[i])
+        best = total if best is None else min(best, total)
+    return best
+
+
+def _one_machine(runs, weights, dues, releases=None):
+    releases = releases or [0] * len(runs)
+    jobs = [job(f"J{i}", [op(f"J{i}", 10, "cnc_turning", {"D1": runs[i]}, needs_operator=False)], due=dues[i],
+                weight=weights[i], release=releases[i]) for i in range(len(runs))]
+    return problem([machine("D1", "cnc_turning")], [], jobs)
+
+
+def test_a_long_job_on_time_alone_must_end_last_on_the_only_lathe():
+    """The busy shop's lathe in small: the long job (1000 min, due 1100) is on time alone, and so is every
+    short one (due 300-500), so 'each job alone' bounds nothing. On the one lathe someone ends at 1300: the
+    long job last is late 200 (weight 3: 600); any short job last is later than that costs. The bound finds
+    the best order's 600 and names the long job; the engine reaches it and proves it."""
+    runs, weights, dues = (1000, 100, 100, 100), (3, 2, 2, 2), (1100, 300, 400, 500)
+    p = _one_machine(runs, weights, dues)
+    best = _best_sequence(runs, weights, dues)
+    bound = lower_bound(p)
+    assert bound.alone_tardiness == 0
+    assert bound.tardiness == best == 3 * (1300 - 1100)
+    assert bound.shared == {"D1": ("J0",)} and bound.sharing_cost == {"D1": best}
+    result = solve(p, time_limit=5)
+    assert result.status == "optimal" and result.score.tardiness == best
+
+
+def test_the_bound_is_the_optimum_of_one_machine_without_release_times():
+    """With every job ready at the start, ending last on the machine at F(S) is exact: the bound equals the
+    best of every order on small random one-machine shops (weights, runs and due dates drawn), and is no
+    more than the best order once release times are drawn too."""
+    import random
+
+    raised = 0
+    for seed in range(20):
+        rng = random.Random(seed)
+        n = rng.randint(3, 7)
+        runs = [rng.randint(10, 400) for _ in range(n)]
+        weights = [rng.randint(1, 5) for _ in range(n)]
+        dues = [rng.randint(0, sum(runs)) for _ in range(n)]
+        bound = lower_bound(_one_machine(runs, weights, dues))
+        assert bound.tardiness == _best_sequence(runs, weights, dues), seed
+        raised += bound.tardiness > bound.alone_tardiness
+        releases = [rng.choice([0, rng.randint(0, sum(runs) // 2)]) for _ in range(n)]
+        bound = lower_bound(_one_machine(runs, weights, dues, releases))
+        assert bound.alone_tardiness <= bound.tardiness <= _best_sequence(runs, weights, dues, releases), seed
+    assert raised >= 15
+
+
+def test_a_search_cut_short_still_bounds(monkeypatch):
+    """Past its budget of sets the search keeps the cheapest it has not finished: less, never more, than the
+    full search, and still at least each job alone."""
+    from maakbaar.planning import bounds
+
+    runs, weights, dues = (300, 250, 200, 150, 120, 90, 60), (1, 2, 3, 4, 2, 3, 5), (100, 200, 250, 300, 350, 400, 450)
+    full = lower_bound(_one_machine(runs, weights, dues))
+    assert full.tardiness == _best_sequence(runs, weights, dues)
+    seen = []
+    for budget in (0, 1, 3, 10):
+        monkeypatch.setattr(bounds, "SHARING_EXPANSIONS", budget)
+        seen.append(lower_bound(_one_machine(runs, weights, dues)).tardiness)
+    assert seen == sorted(seen) and seen[0] < full.tardiness and seen[-1] <= full.tardiness
+    assert all(s >= full.alone_tardiness for s in seen)
+
+
+def test_jobs_on_two_only_machines_are_counted_once():
+    """Jobs that need both the mill and the lathe (and two that need the lathe only): the machine that proves
+    more keeps them, the other is bounded without them, and the sum stays below what CP-SAT proves optimal
+    (counting the J jobs on both machines would add 1290 more and pass it)."""
+    mill, lathe = machine("F1", "cnc_milling"), machine("D1", "cnc_turning")
+    jobs = []
+    for i, (m_run, d_run, due) in enumerate(((200, 50, 250), (150, 200, 300), (100, 100, 200), (250, 30, 400))):
+        jobs.append(job(f"J{i}", [op(f"J{i}", 10, "cnc_milling", {"F1": m_run}, needs_operator=False),
+                                  op(f"J{i}", 20, "cnc_turning", {"D1": d_run}, needs_operator=False)], due=due))
+    for i, (d_run, due) in enumerate(((120, 150), (80, 100))):
+        jobs.append(job(f"T{i}", [op(f"T{i}", 10, "cnc_turning", {"D1": d_run}, needs_operator=False)], due=due))
+    p = problem([mill, lathe], [], jobs)
+    bound = lower_bound(p)
+    # the mill proves more with the J jobs; the lathe is then bounded over the T jobs alone
+    assert set(bound.shared["F1"]) <= {"J0", "J1", "J2", "J3"} and set(bound.shared["D1"]) <= {"T0", "T1"}
+    assert bound.tardiness == bound.alone_tardiness + sum(bound.sharing_cost.values()) > bound.alone_tardiness
+    result = solve(p, time_limit=5)
+    assert check_plan(result.problem, result.plan) == []
+    assert result.status == "optimal" and bound.tardiness <= result.score.tardiness

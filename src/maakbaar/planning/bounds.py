@@ -9,19 +9,23 @@ and flow time are not (their bound is reported as 0).
 
 Placing one operation chain as early as possible is exact for it (an earlier ready time never makes the next
 operation end later), so that part is as strong as "each job alone" can be. On top of it, the weighted
-minutes late count what jobs late even alone lose by having to share a machine that is the only one for one
-of their operations (three orders past due that each need hours on the one mill cannot all go first): per
-machine an exact subset programme over up to eight such jobs, a relaxation of that machine's sequence (no
-setups, the machine's working time only, each job's routing alone before and after). Which job is late by
-how much is the plan's choice there, so the per-job figures (``earliest``, ``unavoidable``) stay those of
-each job alone.
+minutes late count what jobs lose by having to share a machine that is the only one for one of their
+operations. All the work on such a machine has to be done one after the other, so some job ends last there,
+after all of it: three orders past due that each need hours on the one mill cannot all go first, and a
+long job that would be on time alone may have to end after the whole lathe's book (``_last_on_machine``: a
+relaxation of that machine's sequence, no setups, the machine's working time only, each job's routing
+alone before and after, searched exactly up to a budget). Which job is late by how much is the plan's
+choice there, so the per-job figures (``earliest``, ``unavoidable``) stay those of each job alone.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
 
 from .dispatch import place_held, place_job
 from .problem import JobSpec, OperationSpec, PlanningProblem
@@ -36,8 +40,8 @@ class Bound:
     behind: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # job -> machines where
     # held work (started or pinned operations of other orders) makes it finish an hour or more later even then
     alone_tardiness: int = 0  # the part from each job alone; tardiness - alone_tardiness is from sharing
-    shared: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # machine -> the late jobs
-    # whose sharing of it raised the bound
+    shared: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # machine -> the jobs late
+    # in the bound's best order there (the ones it had end last, then those late even alone)
     sharing_cost: dict[str, int] = dataclasses.field(default_factory=dict)  # machine -> by how much
 
     def unavoidable(self, job: JobSpec) -> int:
@@ -92,6 +96,7 @@ def lower_bound(problem: PlanningProblem) -> Bound:
         if planned.machine:
             held_on.setdefault(planned.machine, []).append(planned)
     earliest: dict[str, int] = {}
+    ready_alone: dict[str, int] = {}  # operation -> when it could start with its routing alone before it
     behind: dict[str, tuple[str, ...]] = {}
     late_jobs = tardiness = 0
     for job in relaxed.jobs:
@@ -100,7 +105,7 @@ def lower_bound(problem: PlanningProblem) -> Bound:
             for op in job.operations:
                 if op.key in state.planned:
                     continue
-                ready = state.ready_time(op)
+                ready = ready_alone[op.key] = state.ready_time(op)
                 planned = state.commit(state.best_placement(op))
                 placed.append(planned)
                 if any(h.job != job.key and h.start < planned.start and h.end > ready
@@ -123,88 +128,171 @@ def lower_bound(problem: PlanningProblem) -> Bound:
                 tardiness += job.weight * (completion - job.due)
         for planned in placed:
             state.release(planned)
-    shared, costs = _sharing(relaxed, state, earliest)
+    shared, costs = _sharing(relaxed, state, earliest, ready_alone)
     return Bound(late_jobs, tardiness + sum(costs.values()), earliest, behind, tardiness, shared, costs)
 
 
-SHARING_JOBS = 8  # jobs per machine in the sharing bound (2^n subsets, each job priced at each)
+SHARING_EXPANSIONS = 3000  # sets of jobs looked at per machine; past that the bound keeps what it has proved
 
 
-def _sharing(problem: PlanningProblem, state: ShopState, earliest: dict[str, int]) -> tuple[dict, dict]:
-    """How much more than 'each job alone' jobs late even alone must be late because they need the same
-    machine (the only one that can do one of their operations): per machine, a subset dynamic programme
-    over those jobs (the one finishing last finishes no earlier than all of them can, back to back from their
-    earliest starts on the machine's working time), each job's lateness then that of its routing continued
-    alone from there. Machines are taken by their gain, each job counted for one machine only."""
-    late = [job for job in problem.jobs if job.key in earliest and earliest[job.key] > job.due]
-    by_machine: dict[str, list[tuple[JobSpec, int]]] = {}
-    for job in late:
+def _sharing(problem: PlanningProblem, state: ShopState, earliest: dict[str, int],
+             ready_alone: dict[str, int]) -> tuple[dict, dict]:
+    """How much later than 'each job alone' the jobs that need one machine (the only one that can do one of
+    their operations) must end because they share it (``_last_on_machine``). Machines are taken by their
+    gain; a job counts for one machine only (each machine's bound is over its own jobs), so a machine whose
+    jobs were counted already is bounded again without them."""
+    by_machine: dict[str, dict[str, list[int]]] = {}
+    for job in problem.jobs:
+        if job.key not in earliest:
+            continue
         for index, op in enumerate(job.operations):
             if len(op.eligible) == 1 and not op.is_subcontracted and not op.held:
-                by_machine.setdefault(op.eligible[0], []).append((job, index))
-    gains = []
-    for machine, entries in by_machine.items():
-        if len(entries) < 2:
+                by_machine.setdefault(op.eligible[0], {}).setdefault(job.key, []).append(index)
+    found = {}
+    for machine, jobs in by_machine.items():
+        if len(jobs) >= 2:
+            found[machine] = _last_on_machine(problem, state, machine, jobs, earliest, ready_alone)
+    used: set[str] = set()
+    shared, costs = {}, {}
+    while found:
+        machine = min(found, key=lambda m: (-found[m][0], m))
+        gain, late, counted = found.pop(machine)
+        if gain <= 0:
+            break
+        if not used.isdisjoint(counted):  # bound again without the jobs another machine counted
+            jobs = {k: v for k, v in by_machine[machine].items() if k not in used}
+            if len(jobs) >= 2:
+                found[machine] = _last_on_machine(problem, state, machine, jobs, earliest, ready_alone)
             continue
-        entries = _one_per_job(entries)
-        if len(entries) < 2:
-            continue
-        gain = _machine_gain(problem, state, machine, entries[:SHARING_JOBS], earliest)
-        if gain > 0:
-            gains.append((gain, machine, [job.key for job, _ in entries[:SHARING_JOBS]]))
-    used, shared, costs = set(), {}, {}
-    for gain, machine, keys in sorted(gains, key=lambda g: (-g[0], g[1])):
-        if used.isdisjoint(keys):
-            used.update(keys)
-            shared[machine], costs[machine] = tuple(keys), gain
+        used.update(counted)
+        shared[machine], costs[machine] = late, gain
     return shared, costs
 
 
-def _one_per_job(entries):
-    """The last operation of each job on the machine, the jobs by their due date."""
-    last = {}
-    for job, index in entries:
-        last[job.key] = (job, index)
-    return sorted(last.values(), key=lambda e: (e[0].due, e[0].key))
+def _last_on_machine(problem: PlanningProblem, state: ShopState, machine: str, jobs: dict[str, list[int]],
+                     earliest: dict[str, int], ready_alone: dict[str, int]) -> tuple[int, tuple[str, ...], frozenset[str]]:
+    """(gain, late, counted): at least how many weighted minutes the ``counted`` jobs of ``jobs`` (key ->
+    indices of their operations on ``machine``) are late beyond each alone, and the jobs that pay it.
 
-
-def _machine_gain(problem: PlanningProblem, state: ShopState, machine: str, entries, earliest) -> int:
-    """The sharing bound of these jobs on ``machine`` less their bounds alone (never negative)."""
+    A relaxation of the machine: each operation from its earliest start with its routing alone before it,
+    its run on the machine's working time, no setups, pausing allowed. Of a set S of these jobs, the one that
+    ends last there ends no earlier than F(S), all of S's work back to back from those earliest starts, and
+    its routing goes on alone from there: e_j(F(S)) beyond its lateness alone. So no plan has S's jobs late
+    by less than B(S) = min over j in S of e_j(F(S)) + B(S - j). B never grows when a job leaves S, so a job
+    with e_j(F(S)) = 0 leaves for free; what is left (``counted``: every job costs something at its own
+    F) is searched cheapest first over the sets, from the full one down, until every job left is free (the
+    exact B) or ``SHARING_EXPANSIONS`` sets were looked at (the cheapest still open is then proved)."""
     calendar = problem.machine_by_code[machine].calendar
     if not len(calendar):
-        return 0
-    heads, runs, costs = [], [], []
-    for job, index in entries:
-        op = job.operations[index]
-        placed = []
-        try:
-            for before in job.operations[:index]:  # the routing up to this operation, alone
-                if before.key not in state.planned:
-                    placed.append(state.commit(state.best_placement(before)))
-            ready = state.ready_time(op)
-            choices = state.qualified(op) if op.operator_needed(0) else [None]
-            starts = [p.start for p in (state.earliest_on(op, machine, o, ready) for o in choices) if p is not None]
-        finally:
-            for p in placed:
-                state.release(p)
-        if not starts:
+        return 0, (), frozenset()
+    first = calendar.starts[0]
+    keys, work, alone, weights, dues, goes_on = [], [], [], [], [], []
+    for key, indices in jobs.items():
+        job = problem.job_by_key[key]
+        runs = _heads_and_runs(problem, state, machine, job, indices, ready_alone)
+        if runs is None:
+            continue  # cannot go there at all: left out (fewer jobs, still a bound)
+        k = len(keys)
+        keys.append(key)
+        work.extend((head, run, k) for head, run in runs)
+        alone.append(job.weight * max(0, earliest[key] - job.due))
+        weights.append(job.weight)
+        dues.append(job.due)
+        # where the routing goes on after the machine, what that costs (memoised); else the end is the job's
+        goes_on.append(_cost_after(problem, state, job, indices[-1], machine)
+                       if indices[-1] < len(job.operations) - 1 else None)
+    work.sort()
+    n = len(keys)
+    heads = np.array([head for head, _, _ in work], dtype=np.int64)
+    runs = np.array([run for _, run, _ in work], dtype=np.int64)
+    owner = np.array([k for _, _, k in work], dtype=np.intp)
+    weights_, dues_, alone_ = (np.array(values, dtype=np.int64) for values in (weights, dues, alone))
+    ends_there = np.array([g is None for g in goes_on], dtype=bool)
+    size = (n + 7) // 8
+
+    def members(mask: int) -> np.ndarray:
+        bits = np.unpackbits(np.frombuffer(mask.to_bytes(size, "little"), dtype=np.uint8), bitorder="little")
+        return bits[:n].astype(bool)
+
+    def as_mask(inside: np.ndarray) -> int:
+        return int.from_bytes(np.packbits(inside, bitorder="little").tobytes(), "little")
+
+    def finish(inside: np.ndarray) -> int:
+        """All of the set's work back to back from the earliest starts: the latest of each start plus all
+        the work from it on."""
+        on = inside[owner]
+        if not on.any():
             return 0
-        heads.append(calendar.working_between(calendar.starts[0], min(starts)))  # on the working-time axis
-        runs.append(op.run[machine])
-        costs.append(_cost_after(problem, state, job, index, machine))
-    n = len(entries)
-    alone = sum(job.weight * max(0, earliest[job.key] - job.due) for job, _ in entries)
-    order = sorted(range(n), key=lambda i: heads[i])
-    best = {0: 0}
-    for mask in range(1, 1 << n):
-        # the earliest the jobs in ``mask`` can all be done on the machine: back to back by earliest start
-        finish = 0
-        for i in order:
-            if mask >> i & 1:
-                finish = max(finish, heads[i]) + runs[i]
-        value = min(best[mask ^ (1 << i)] + costs[i](finish) for i in range(n) if mask >> i & 1)
-        best[mask] = value
-    return max(0, best[(1 << n) - 1] - alone)
+        after = np.cumsum(np.where(on, runs, 0)[::-1])[::-1]
+        return int(np.max(np.where(on, heads + after, 0)))
+
+    settled: dict[int, tuple[int, list[tuple[int, int]]]] = {}
+
+    def settle(mask: int) -> tuple[int, list[tuple[int, int]]]:
+        """The set without its free jobs, and each job's cost of ending last in what is left."""
+        if mask not in settled:
+            settled[mask] = _settle(mask)
+        return settled[mask]
+
+    def _settle(mask: int) -> tuple[int, list[tuple[int, int]]]:
+        inside = members(mask)
+        while inside.any():
+            work_done = finish(inside)
+            end = calendar.advance(first, work_done) if work_done > 0 else first
+            end = problem.horizon if end is None else end
+            cost = np.where(ends_there, weights_ * np.maximum(0, end - dues_), 0)
+            for k in np.flatnonzero(inside & ~ends_there).tolist():
+                cost[k] = goes_on[k](work_done)
+            excess = np.maximum(0, cost - alone_)
+            free = inside & (excess == 0)
+            if not free.any():
+                ks = np.flatnonzero(inside)
+                return as_mask(inside), list(zip(excess[ks].tolist(), ks.tolist()))
+            inside &= ~free
+        return 0, []
+
+    counted, _ = settle((1 << len(keys)) - 1)
+    # cheapest first; a set's priority is what its path cost plus the cheapest job to end last in it
+    heap = [(0, 0, counted, ())]
+    done: set[int] = set()
+    gain, path = 0, ()
+    while heap:
+        priority, cost, mask, path = heapq.heappop(heap)
+        gain = priority
+        mask, costs = settle(mask)
+        if not mask:
+            break
+        if mask in done:
+            continue
+        lowest = min(c for c, _ in costs)
+        if cost + lowest > priority:  # first look: back in line with what it costs at least
+            heapq.heappush(heap, (cost + lowest, cost, mask, path))
+            continue
+        done.add(mask)
+        if len(done) > SHARING_EXPANSIONS:
+            break
+        for c, k in costs:
+            heapq.heappush(heap, (cost + c, cost + c, mask & ~(1 << k), path + (k,)))
+    late = tuple(keys[k] for k in path) + tuple(
+        keys[k] for k in range(len(keys)) if counted >> k & 1 and alone[k] > 0 and k not in path)
+    return gain, late, frozenset(keys[k] for k in range(len(keys)) if counted >> k & 1)
+
+
+def _heads_and_runs(problem: PlanningProblem, state: ShopState, machine: str, job: JobSpec, indices: list[int],
+                    ready_alone: dict[str, int]) -> list[tuple[int, int]] | None:
+    """(earliest start on the machine's working time, run) of each of ``job``'s operations ``indices`` on
+    ``machine``, its routing alone before each (``ready_alone``); None if one cannot go there at all."""
+    calendar = problem.machine_by_code[machine].calendar
+    found = []
+    for index in indices:
+        op = job.operations[index]
+        choices = state.qualified(op) if op.operator_needed(0) else [None]
+        ready = ready_alone[op.key]
+        starts = [p.start for p in (state.earliest_on(op, machine, o, ready) for o in choices) if p is not None]
+        if not starts:
+            return None
+        found.append((calendar.working_between(calendar.starts[0], min(starts)), op.run[machine]))
+    return found
 
 
 def _cost_after(problem: PlanningProblem, state: ShopState, job: JobSpec, index: int, machine: str):
