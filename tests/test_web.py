@@ -186,7 +186,7 @@ def test_plan_job_runs_in_the_background_and_the_board_shows_it(planner, app):
     dutch = planner.get("/planning?lang=nl").text
     shared = re.search(r'<span class="shared" title="([^"]*)">extra uren op (\w+) helpen (\d+) te late orders</span>', dutch)
     assert shared, dutch[dutch.find("plan-meta"):][:600]
-    orders = shared.group(1).split(" hebben deze machine")[0].split(", ")
+    orders = shared.group(1).split(" te laat in de beste volgorde")[0].split(", ")
     assert len(orders) == int(shared.group(3)) >= 2 and all(o.startswith("ORD-") for o in orders)
     assert "extra hours on " + shared.group(2) in planner.get("/planning?lang=en").text
     board = planner.get("/api/plans/current/board", params={"days": 21}).json()

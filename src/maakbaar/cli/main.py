@@ -344,9 +344,9 @@ def plan(
                           f"{summary.tardiness:,}, of which no plan avoids {summary.unavoidable_tardiness:,}.",
                           highlight=False)
         for machine, orders, minutes in summary.shared_machines:
-            console.print(f"{machine} is the only machine for a step of {', '.join(orders)}: they cannot all go "
-                          f"first, which costs at least {minutes:,} more weighted minutes late; hours there would "
-                          "help them.", highlight=False)
+            console.print(f"{machine} is the only machine for some steps and does them one after the other: in "
+                          f"any plan that costs at least {minutes:,} more weighted minutes late ({', '.join(orders)} "
+                          "late in the best order there); hours there would help.", highlight=False)
 
     _run(action)
 

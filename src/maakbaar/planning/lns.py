@@ -439,7 +439,14 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
             if on_plan:
                 on_plan(best_plan)
 
-    while time.monotonic() < deadline and (max_steps is None or steps < max_steps) and since_improvement < patience:
+    # the longest step so far (compactions aside): no step is begun when that would not fit in the time left
+    longest, step_began, compacting = 0.0, time.monotonic(), 0.0
+    while (max_steps is None or steps < max_steps) and since_improvement < patience:
+        now = time.monotonic()
+        longest = max(longest, now - step_began - compacting)
+        step_began, compacting = now, 0.0
+        if now + longest >= deadline:
+            break
         steps += 1
         since_improvement += 1
         if rng.random() < RESEQUENCE_SHARE and resequence_step(problem, current, movable, rng):
@@ -501,7 +508,7 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
                     current = _Incumbent(problem, compacted)
             except PlacementError:
                 pass
-            compact_seconds = time.monotonic() - began
+            compact_seconds = compacting = time.monotonic() - began
         record()
         size = rng.choice(sizes)
     if best_rank < start_rank:
