@@ -105,7 +105,9 @@ def shop(args) -> str:
                  "Rule = the best of the dispatching rules on the same objectives. "
                  "'-' = no plan found in the budget (model building included). Avoidable = above the lower bound. Lower bound = each job alone in the shop without setups (its own routing, "
                  "release, lead times and calendars), with only the work every plan holds there (pinned operations, a started "
-                 "operation alone on its machine): tardiness no plan can avoid (maakbaar.planning.bounds).")
+                 "operation alone on its machine), plus what the jobs of a machine that is the only one for some of their "
+                 "operations lose because some job ends last there, after all of its work: tardiness no plan can avoid "
+                 "(maakbaar.planning.bounds).")
     return "\n".join(lines)
 
 

@@ -70,7 +70,8 @@ def _plain(problem, seconds: float, workers: int = 2):
 
 def lower_bound(problem) -> int:
     """Weighted tardiness no plan can avoid (``maakbaar.planning.bounds``: each job alone in the shop with
-    only the work every plan holds, without setups)."""
+    only the work every plan holds, without setups, plus what sharing a machine that is the only one for
+    some operations costs at least)."""
     return bounds.lower_bound(problem).tardiness
 
 
