@@ -279,8 +279,8 @@ WORDS: dict[str, dict[str, str]] = {
                          "en": 'they end after their due date even with the shop to themselves'},
     'shared_machine': {"nl": 'extra uren op {machine} helpen {n} te late orders',
                        "en": 'extra hours on {machine} would help {n} late orders'},
-    'shared_help': {"nl": '{orders} te laat in de beste volgorde op deze machine: wat alleen zij kan, doet zij na '
-                          'elkaar, en dat kost in elk plan minstens {minutes} gewogen minuten extra te laat',
+    'shared_help': {"nl": '{orders} te laat in de beste volgorde op deze machine: wat alleen deze machine kan, komt '
+                          'na elkaar, en dat kost in elk plan minstens {minutes} gewogen minuten extra te laat',
                     "en": '{orders} late in the best order on this machine: it does what only it can do one after '
                           'the other, which costs at least {minutes} more weighted minutes late in any plan'},
     'rush_added': {"nl": 'spoedorder {order} toegevoegd, herplannen loopt', "en": 'rush order {order} added, replanning'},
