@@ -64,7 +64,11 @@ def test_plan_is_stored_and_replaces_the_current_one(databases, demo_shop):
         assert {row.order_number for row in late} == {o for o, _m, _w in second.late_orders}
 
 
-def test_promise_for_an_order(databases, demo_shop):
+def test_promise_for_an_order(databases, demo_shop, monkeypatch):
+    from maakbaar.planning import engine as planning_engine
+
+    bounded = []  # a promise needs the plan, not the lower bound (a second at 500 busy orders): not computed
+    monkeypatch.setattr(planning_engine, "lower_bound", bounded.append)
     engine = databases.migrated()
     with unit_of_work(engine) as session:
         shop_io.store_shop(session, demo_shop)
@@ -74,6 +78,7 @@ def test_promise_for_an_order(databases, demo_shop):
     assert ORIGIN <= answer.top_priority <= answer.earliest
     for _order, minutes in answer.slipping:
         assert minutes > 0
+    assert bounded == []
 
 
 def test_the_shop_objective_order_is_stored_and_a_broken_one_is_named(databases, demo_shop):

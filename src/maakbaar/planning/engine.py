@@ -153,7 +153,9 @@ def first_plan(problem: PlanningProblem, rules: tuple[str, ...] = ("edd",)) -> t
 
 
 def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Callable[[Progress], None] | None = None,
-          workers: int = 2, seed: int = 0, use_cpsat: bool | None = None) -> PlanResult:
+          workers: int = 2, seed: int = 0, use_cpsat: bool | None = None, with_bound: bool = True) -> PlanResult:
+    """The best plan found within ``time_limit`` seconds. ``with_bound=False`` leaves out the lower bound
+    (a second at 500 busy orders), for callers that only need the plan, such as a promise date."""
     started = time.monotonic()
     history: list[tuple[float, Score, str]] = []
     bound: Bound | None = None
@@ -168,7 +170,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     reduced, best, unplanned = first_plan(problem)
     first_seconds = time.monotonic() - started
     report("dispatch", best)
-    bound = _bound(reduced, notes)  # after the first plan, which is not kept waiting for it
+    bound = _bound(reduced, notes) if with_bound else None  # after the first plan, which does not wait for it
     best_order = dispatching.order_edd(reduced)
     build_seconds = first_seconds  # what a rebuild of the whole plan takes (the longest one timed)
     for rule in dispatching.RULES:  # the other rules, as the first improvement
