@@ -185,7 +185,6 @@ def _last_on_machine(problem: PlanningProblem, state: ShopState, machine: str, j
     calendar = problem.machine_by_code[machine].calendar
     if not len(calendar):
         return 0, (), frozenset()
-    first = calendar.starts[0]
     keys, work, alone, weights, dues, goes_on = [], [], [], [], [], []
     for key, indices in jobs.items():
         job = problem.job_by_key[key]
@@ -238,8 +237,7 @@ def _last_on_machine(problem: PlanningProblem, state: ShopState, machine: str, j
         inside = members(mask)
         while inside.any():
             work_done = finish(inside)
-            end = calendar.advance(first, work_done) if work_done > 0 else first
-            end = problem.horizon if end is None else end
+            end = _end_of_work(problem, calendar, work_done)
             cost = np.where(ends_there, weights_ * np.maximum(0, end - dues_), 0)
             for k in np.flatnonzero(inside & ~ends_there).tolist():
                 cost[k] = goes_on[k](work_done)
@@ -295,20 +293,23 @@ def _heads_and_runs(problem: PlanningProblem, state: ShopState, machine: str, jo
     return found
 
 
+def _end_of_work(problem: PlanningProblem, calendar, work: int) -> int:
+    """When a machine has done ``work`` working minutes from its first one (the horizon past its calendar)."""
+    end = calendar.advance(calendar.starts[0], work)
+    return problem.horizon if end is None else end
+
+
 def _cost_after(problem: PlanningProblem, state: ShopState, job: JobSpec, index: int, machine: str):
     """cost(w): the job's weighted minutes late when its operation ``index`` ends at working minute ``w``
     of ``machine`` and the rest of its routing goes on alone from there."""
     calendar = problem.machine_by_code[machine].calendar
-    first = calendar.starts[0]
     op = job.operations[index]
     memo: dict[int, int] = {}
 
     def cost(work: int) -> int:
         if work in memo:
             return memo[work]
-        end = calendar.advance(first, work) if work > 0 else first
-        if end is None:
-            end = problem.horizon
+        end = _end_of_work(problem, calendar, work)
         # its own later held work (pinned) ends where it is
         completion = max([end] + [state.planned[o.key].end for o in job.operations[index + 1:]
                                   if o.key in state.planned])
