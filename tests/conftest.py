@@ -17,11 +17,16 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
+from maakbaar import clock
 from maakbaar.store import migrate
 from maakbaar.store.db import make_engine
 
 POSTGRES_URL = os.environ.get("MAAKBAAR_TEST_POSTGRES_URL", "")
-DEMO_START = dt.date(2026, 11, 30)  # a fixed 'today' for the demo shop in tests
+# The demo shop starts on the clock's today, as ./start.sh makes it: the suite runs as of the clock, which is the
+# machine's date or MAAKBAAR_NOW (CI runs the suite a second time a year ahead). Tests that need a fixed date
+# build their own data with it.
+DEMO_START = clock.today()
+DEMO_ORIGIN = clock.now().replace(second=0, microsecond=0)  # when the demo database's plan was made
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -136,6 +141,6 @@ def demo_database(tmp_path_factory, demo_shop):
     with unit_of_work(engine) as session:
         shop_io.store_shop(session, demo_shop)
         user_service.add_demo_users(session, [o.code for o in demo_shop.operators])
-        planning_service.plan_shop(session, dt.datetime(2026, 11, 30, 6, 0), time_limit=0.5)
+        planning_service.plan_shop(session, DEMO_ORIGIN, time_limit=0.5)
     engine.dispose()
     return path

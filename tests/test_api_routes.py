@@ -187,7 +187,8 @@ def test_special_routes(app, admin, viewer, anonymous, tmp_path, monkeypatch):
     assert viewer.post("/api/quotes/calculate", files=files, data=form).status_code == 403
     save = {"upload": answer.json()["upload"], "customer": "K1001", **form}
     assert admin.post("/api/quotes/from-upload", data=dict(save, customer="GEEN")).status_code == 400
-    assert admin.post("/api/quotes/from-upload", data=dict(save, upload="bestaat-niet")).status_code == 404
+    assert admin.post("/api/quotes/from-upload", data=dict(save, upload="0" * 32)).status_code == 404  # gone
+    assert admin.post("/api/quotes/from-upload", data=dict(save, upload="bestaat-niet")).status_code == 400  # no token
     assert viewer.post("/api/quotes/from-upload", data=save).status_code == 403
     saved = admin.post("/api/quotes/from-upload", data=save)
     assert saved.status_code == 201

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from maakbaar import clock
 from maakbaar.services.user_service import DEMO_PASSWORD
 from maakbaar.store.db import make_engine
 from maakbaar.web.app import create_app
@@ -335,3 +336,146 @@ def test_operator_at_a_tablet_starts_and_finishes_a_job_and_the_office_sees_it(b
     shot(desk, "17-office-sees-progress")
     assert row.count() == 1
     office.close()
+
+
+def _table_counts(path) -> dict[str, int]:
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        names = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {name: connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
+def test_import_a_good_a_bad_and_the_same_good_file_from_the_page(page, server, tmp_path):
+    """Upload, preview (what is added and updated; every bad row with its number and reason), confirm. A bad
+    file changes no table; the same good file a second time is refused (its orders exist) and changes nothing."""
+    log_in(page, "planner")
+    parts = api(page, "GET", "/api/parts")
+    part = next(p["number"] for p in parts if p["routing"])
+    customer = api(page, "GET", "/api/customers")[0]["code"]
+    due = (clock.today() + dt.timedelta(days=30)).strftime("%d-%m-%Y")
+    good = tmp_path / "orders-week.csv"
+    good.write_text("order;customer;due_date;part;quantity;unit_price\n"
+                    f"IMP-1;{customer};{due};{part};25;12,50\nIMP-2;{customer};{due};{part};5;12,50\n",
+                    encoding="cp1252")
+    bad = tmp_path / "orders-fout.csv"
+    bad.write_text("order;customer;due_date;part;quantity\n"
+                   f"IMP-3;{customer};{due};{part};10\nIMP-4;NIEMAND;{due};{part};10\nIMP-5;{customer};morgen;{part};x\n",
+                   encoding="utf-8")
+    database = server["folder"] / "maakbaar.db"
+    page.goto(page.base + "/masterdata")
+    page.set_input_files("form[action='/masterdata/import'] input[type=file]", str(good))
+    page.click("form[action='/masterdata/import'] button")
+    page.wait_for_selector("#import-preview")
+    shot(page, "20-import-preview")
+    assert page.locator("#import-counts tr[data-kind=orders] td").nth(1).inner_text() == "2"
+    assert "IMP-1" not in [o["number"] for o in api(page, "GET", "/api/orders")]  # a preview stores nothing
+    page.click("#import-confirm button")
+    page.wait_for_selector("#import-stored")
+    assert page.locator("#import-counts tr[data-kind=orders] td").nth(1).inner_text() == "2"
+    shot(page, "21-import-stored")
+    assert {"IMP-1", "IMP-2"} <= {o["number"] for o in api(page, "GET", "/api/orders")}
+
+    before = _table_counts(database)
+    page.goto(page.base + "/masterdata")
+    page.set_input_files("form[action='/masterdata/import'] input[type=file]", str(bad))
+    page.click("form[action='/masterdata/import'] button")
+    page.wait_for_selector("#import-refused")
+    problems = page.locator("#import-problems tbody tr").all_inner_texts()
+    shot(page, "22-import-refused")
+    assert any("row 3" in p and "NIEMAND" in p for p in problems), problems
+    assert any("row 4" in p for p in problems), problems
+    assert page.locator("#import-confirm").count() == 0
+    assert _table_counts(database) == before
+
+    page.goto(page.base + "/masterdata")
+    page.set_input_files("form[action='/masterdata/import'] input[type=file]", str(good))
+    page.click("form[action='/masterdata/import'] button")
+    page.wait_for_selector("#import-refused")
+    problems = page.locator("#import-problems tbody tr").all_inner_texts()
+    assert any("IMP-1" in p and "already exists" in p for p in problems), problems
+    assert _table_counts(database) == before
+
+
+def test_a_pinned_operation_whose_step_before_breaks_down_is_released_not_the_replan(page):
+    """Pin an operation (as a drag does), then the machine of the step before it breaks down for two days: the
+    replan finishes, nothing is planned on the broken machine in its down time, the pin that became impossible
+    is named above the board, and a pin can be released from the board."""
+    log_in(page, "planner")
+    page.goto(page.base + "/planning")
+    page.wait_for_selector("#board[data-loaded=true]", timeout=20_000)
+    pair = page.evaluate("""async () => {
+        const board = await maakbaar.api("GET", "/api/plans/current/board?days=21");
+        const bars = board.items.filter(i => i.type !== "background" && !i.id.startsWith("setup:") && i.id.startsWith("WO-"));
+        const byKey = Object.fromEntries(bars.map(b => [b.id, b]));
+        const sorted = bars.slice().sort((a, b) => a.start < b.start ? -1 : 1);
+        for (const b of sorted) {
+            const wo = b.id.slice(0, b.id.lastIndexOf("/"));
+            const seq = Number(b.id.slice(b.id.lastIndexOf("/") + 1));
+            const detail = await maakbaar.api("GET", "/api/work-orders/" + encodeURIComponent(wo));
+            const ops = detail.operations.filter(o => o.status === "pending").map(o => o.sequence).sort((x, y) => x - y);
+            const i = ops.indexOf(seq);
+            if (i < 1) continue;
+            const before = byKey[wo + "/" + ops[i - 1]];
+            if (before && before.group !== b.group && !before.group.startsWith("UIT")) return [before, b];
+        }
+        return null;
+    }""")
+    assert pair, "no pending operation whose step before is on another machine"
+    before, pinned = pair
+    moved = api(page, "POST", f"/api/plans/current/operations/{pinned['id']}/move",
+                {"machine": pinned["group"], "start": pinned["start"][:16]})
+    assert moved["start"] == pinned["start"][:16]
+    # the step before's machine breaks down from its start for two days: it cannot end before the pin
+    start = dt.datetime.fromisoformat(before["start"])
+    end = start + dt.timedelta(days=2)
+    page.reload()
+    page.wait_for_selector("#board[data-loaded=true]", timeout=20_000)
+    page.click("#machine-down")
+    page.select_option("#down-form select[name=machine]", before["group"])
+    page.fill("#down-form input[name=start]", start.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#down-form input[name=end]", end.strftime("%Y-%m-%dT%H:%M"))
+    page.click("#down-save")
+    page.wait_for_selector("#jobs .job")
+    wait_for_job(page)
+    page.wait_for_selector("#dropped-pins", timeout=20_000)
+    shot(page, "23-pin-released")
+    assert pinned["id"] in page.locator("#dropped-pins").inner_text()
+    assert "vorige stap" in page.locator("#dropped-pins").inner_text()
+    after = api(page, "GET", "/api/plans/current/board?days=21")["items"]
+    for item in after:
+        if item.get("type") == "background" or item["group"] != before["group"] or item["id"].startswith("setup:"):
+            continue
+        s, e = dt.datetime.fromisoformat(item["start"]), dt.datetime.fromisoformat(item["end"])
+        assert e <= start or s >= end, (item["id"], item["start"], item["end"])
+    new = {i["id"]: i for i in after}
+    assert new[pinned["id"]]["pinned"] is False
+    assert new[pinned["id"]]["start"] >= new[before["id"]]["end"]
+    # pin another bar and release it from the board's detail panel
+    def pending(item) -> bool:
+        number, sequence = item["id"].rsplit("/", 1)
+        operations = api(page, "GET", f"/api/work-orders/{number}")["operations"]
+        return next(o for o in operations if str(o["sequence"]) == sequence)["status"] == "pending"
+
+    other = next(i for i in sorted(after, key=lambda i: i["start"]) if i.get("type") != "background"
+                 and i["id"].startswith("WO-") and i["id"] != pinned["id"] and i["start"] > before["start"]
+                 and pending(i))
+    api(page, "POST", f"/api/plans/current/operations/{other['id']}/move",
+        {"machine": other["group"], "start": other["start"][:16]})
+    page.reload()
+    page.wait_for_selector("#board[data-loaded=true]", timeout=20_000)
+    page.evaluate(f"maakbaarBoard.timeline.setWindow(new Date(new Date('{other['start']}').getTime() - 3600000), "
+                  f"new Date(new Date('{other['end']}').getTime() + 3600000), {{animation: false}})")
+    page.wait_for_timeout(600)
+    box = page.evaluate(f"""() => {{
+        const r = maakbaarBoard.timeline.itemSet.items['{other['id']}'].dom.box.getBoundingClientRect();
+        return {{x: r.left + r.width / 2, y: r.top + r.height / 2}};
+    }}""")
+    page.mouse.click(box["x"], box["y"])
+    page.wait_for_selector("#unpin")
+    shot(page, "24-unpin")
+    page.click("#unpin")
+    page.wait_for_selector("#conflicts.ok")
+    assert other["id"] in page.locator("#conflicts").inner_text()
+    board = {i["id"]: i for i in api(page, "GET", "/api/plans/current/board?days=21")["items"]}
+    assert board[other["id"]]["pinned"] is False

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from maakbaar.costing.model import CostError, CostTables, MachineLimits, MaterialInput, PartInput, quote_part
+from tests.conftest import DEMO_START
 
 STEEL = MaterialInput("S235JR", "steel", 7850, 1.30, 1.92)
 LASER = MachineLimits(3000, 1500, {"steel": 25, "stainless": 20, "aluminium": 15})
@@ -130,9 +131,9 @@ def test_saved_quote_becomes_an_order(databases, demo_shop, tmp_path):
         shop_io.store_shop(session, demo_shop)
     with unit_of_work(engine) as session:
         run = quoting.quote_files(session, [tmp_path / "strip.dxf"], "S235JR", 2, [1, 10, 50], finish="powder")
-        quote = quoting.save_quote(session, run, "K1001", today=dt.date(2026, 11, 30))
+        quote = quoting.save_quote(session, run, "K1001", today=DEMO_START)
     with unit_of_work(engine) as session:
-        order = quoting.order_from_quote(session, quote.number, {1: 20}, today=dt.date(2026, 11, 30))
+        order = quoting.order_from_quote(session, quote.number, {1: 20}, today=DEMO_START)
     with unit_of_work(engine) as session:
         repos = Repositories(session)
         stored = repos.orders.get(order.number)
@@ -142,7 +143,7 @@ def test_saved_quote_becomes_an_order(databases, demo_shop, tmp_path):
         assert [s.work_center_type.value for s in part.routing] == ["laser", "deburring", "subcontract"]
         assert part.cut_length_mm == pytest.approx(560)
         assert repos.quotes.get(quote.number).status.value == "accepted"
-        assert stored.due_date > dt.date(2026, 11, 30)
+        assert stored.due_date > DEMO_START
 
 
 def test_lead_time_from_todays_load(databases, demo_shop, tmp_path):
@@ -158,7 +159,7 @@ def test_lead_time_from_todays_load(databases, demo_shop, tmp_path):
     doc.modelspace().add_lwpolyline([(0, 0), (300, 0), (300, 120), (0, 120)], close=True)
     doc.saveas(tmp_path / "strip.dxf")
     engine = databases.migrated()
-    origin = dt.datetime(2026, 11, 30, 6, 0)
+    origin = dt.datetime.combine(DEMO_START, dt.time(6, 0))
     with unit_of_work(engine) as session:
         shop_io.store_shop(session, demo_shop)
         planning_service.plan_shop(session, origin, time_limit=0.5)

@@ -281,10 +281,10 @@ def _same_parts(data: bytes) -> tuple[list, list]:
 
     import ezdxf
 
-    from maakbaar.geometry.dxf import parts_from_document, read_dxf_bytes
+    from maakbaar.geometry.dxf import decode_dxf, parts_from_document, read_dxf_bytes
 
     fast = read_dxf_bytes(data, "fast")
-    slow = parts_from_document(ezdxf.read(io.StringIO(data.decode())), "ezdxf")
+    slow = parts_from_document(ezdxf.read(io.StringIO(decode_dxf(data))), "ezdxf")
     return fast, slow
 
 

@@ -243,7 +243,8 @@ def test_excel_workbook_with_parts_routings_and_orders(shop_engine, tmp_path):
     })
     with unit_of_work(shop_engine) as session:
         counts = tabular.import_file(session, path, today=TODAY)
-    assert counts == {"parts": 1, "routings": 1, "stock": 0, "orders": 1, "work_orders": 1}
+    assert counts == {"parts": 1, "routings": 1, "stock": 0, "orders": 1, "work_orders": 1, "parts_updated": 0,
+                      "stock_updated": 0}
     with unit_of_work(shop_engine) as session:
         work_orders = Repositories(session).work_orders.for_order("ORD-300")
         assert work_orders[0].operations[0].run_min_per_piece == 2.5

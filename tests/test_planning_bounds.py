@@ -10,6 +10,7 @@ from maakbaar.planning.checker import check_plan
 from maakbaar.planning.engine import solve
 from maakbaar.planning.from_shop import build_problem
 from tests.planning_factories import DAY, days, job, machine, op, operator, problem
+from tests.conftest import DEMO_START
 
 
 def test_a_job_longer_than_its_time_is_late_by_the_difference_and_setups_are_not_counted():
@@ -58,7 +59,7 @@ def test_started_work_alone_on_its_machine_holds_it_and_two_started_ones_do_not(
 
 
 def test_no_plan_of_the_demo_shop_beats_the_bound(demo_shop):
-    problem_ = build_problem(demo_shop, dt.datetime(2026, 11, 30, 6, 0))
+    problem_ = build_problem(demo_shop, dt.datetime.combine(DEMO_START, dt.time(6, 0)))
     seen = []
     result = solve(problem_, time_limit=3, on_progress=seen.append)
     bound = result.bound

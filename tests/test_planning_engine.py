@@ -12,6 +12,7 @@ from maakbaar.planning.engine import diagnose, replan, solve
 from maakbaar.planning.problem import ProblemError
 from maakbaar.planning.timeline import Windows
 from tests.planning_factories import DAY, days, job, machine, op, operator, problem
+from tests.conftest import DEMO_START
 
 
 def solved(p, seconds: float = 3.0, **kw):
@@ -223,8 +224,13 @@ def test_pinned_conflict_is_reported_not_crashed():
     p = problem([machine("L1")], [operator("O1", {"laser": 1})],
                 [job("A", [a], due=DAY), job("B", [b], due=DAY, order="ORD-B")])
     result = solve(p, time_limit=0.5)
-    assert [u.order for u in result.unplanned] == ["ORD-B"] or [u.order for u in result.unplanned] == ["A"]
-    assert "ORD-B" in result.unplanned[0].reason or "A" in result.unplanned[0].reason
+    # one pin is kept, the other dropped and named; both orders are planned (a pin never costs an order)
+    assert result.unplanned == ()
+    assert [(d.reason, d.order in ("A", "ORD-B")) for d in result.dropped_pins] == [("taken", True)]
+    planned = result.plan.by_key()
+    kept = "A/10" if result.dropped_pins[0].operation == "B/10" else "B/10"
+    assert planned[kept].start == {"A/10": 100, "B/10": 150}[kept]
+    assert not check_plan(result.problem, result.plan)
 
 
 # ------------------------------------------------------------------ replanning
@@ -383,7 +389,7 @@ def test_dispatch_is_valid_on_the_demo_shop(demo_shop):
 
     from maakbaar.planning.from_shop import build_problem
 
-    p = build_problem(demo_shop, dt.datetime(2026, 11, 30, 6, 0))
+    p = build_problem(demo_shop, dt.datetime.combine(DEMO_START, dt.time(6, 0)))
     plan = dispatching.dispatch(p)
     assert check_plan(p, plan) == []
     assert len(plan.operations) == sum(len(j.operations) for j in p.jobs)
@@ -402,7 +408,7 @@ def test_search_bookkeeping_matches_a_full_rescore(demo_shop):
     from maakbaar.planning import lns
     from maakbaar.planning.from_shop import build_problem
 
-    p = build_problem(demo_shop, dt.datetime(2026, 11, 30, 6, 0))
+    p = build_problem(demo_shop, dt.datetime.combine(DEMO_START, dt.time(6, 0)))
     current = lns._Incumbent(p, dispatching.dispatch(p))
     movable = [j for j in p.jobs if lns._movable(p, j)]
     rng = random.Random(3)

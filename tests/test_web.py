@@ -16,9 +16,10 @@ from maakbaar.store.db import make_engine, unit_of_work
 from maakbaar.store.tables import UserRow
 from maakbaar.web.app import create_app
 from tests.test_cli import _plate_dxf
+from tests.conftest import DEMO_START
 
 PASSWORD = user_service.DEMO_PASSWORD
-ORIGIN = dt.datetime(2026, 11, 30, 6, 0)
+ORIGIN = dt.datetime.combine(DEMO_START, dt.time(6, 0))
 
 
 @pytest.fixture
@@ -85,8 +86,8 @@ def test_login_form_with_csrf_and_passwords_hashed(app):
 
 
 def test_every_role_gets_what_it_may(app):
-    order = {"number": "ORD-ROLE", "customer": "K1001", "order_date": "2026-11-30", "release_date": "2026-11-30",
-             "due_date": "2026-12-18", "lines": [{"line_no": 1, "part": "P20001", "quantity": 5}]}
+    order = {"number": "ORD-ROLE", "customer": "K1001", "order_date": str(DEMO_START), "release_date": str(DEMO_START),
+             "due_date": str(DEMO_START + dt.timedelta(days=18)), "lines": [{"line_no": 1, "part": "P20001", "quantity": 5}]}
     expectations = {  # role user: (may create an order, may start planning, may list users)
         "kijker": (False, False, False), "operator": (False, False, False), "calculator": (True, False, False),
         "planner": (True, True, False), "beheer": (True, True, True)}
@@ -144,8 +145,8 @@ def test_api_validation_not_found_duplicate_and_version_conflict(planner):
 
 def test_order_create_release_detail_and_promise(planner, demo_shop):
     part = next(p.number for p in demo_shop.parts if p.routing and not any(s.subcontract_lead_days for s in p.routing))
-    order = {"number": "ORD-NEW1", "customer": "K1001", "order_date": "2026-11-30", "release_date": "2026-11-30",
-             "due_date": "2026-12-18", "priority": 4, "lines": [{"line_no": 1, "part": part, "quantity": 12}]}
+    order = {"number": "ORD-NEW1", "customer": "K1001", "order_date": str(DEMO_START), "release_date": str(DEMO_START),
+             "due_date": str(DEMO_START + dt.timedelta(days=18)), "priority": 4, "lines": [{"line_no": 1, "part": part, "quantity": 12}]}
     assert planner.post("/api/orders", json=order).status_code == 201
     released = planner.post("/api/orders/ORD-NEW1/release")
     assert released.status_code == 200 and released.json()["work_orders"] == ["WO-NEW1-1"]
@@ -160,8 +161,9 @@ def test_order_create_release_detail_and_promise(planner, demo_shop):
     assert page.status_code == 200 and "WO-NEW1-1" in page.text and "kg CO2e" in page.text
     filtered = planner.get("/api/orders-overview", params={"customer": "K1001"}).json()
     assert filtered and all(o["customer_code"] == "K1001" for o in filtered)
-    due = planner.get("/api/orders-overview", params={"due_before": "2026-12-04"}).json()
-    assert due and all(o["due_date"] <= "2026-12-04" for o in due)
+    before = str(DEMO_START + dt.timedelta(days=4))
+    due = planner.get("/api/orders-overview", params={"due_before": before}).json()
+    assert due and all(o["due_date"] <= before for o in due)
     late = planner.get("/api/orders-overview", params={"late": "true"}).json()
     assert all(o["late"] or o["planned_late"] for o in late)
 
@@ -446,11 +448,11 @@ def test_dashboard_numbers_match_the_data(app, demo_shop):
     from maakbaar.web import dashboard
 
     with unit_of_work(app.state.engine) as session:
-        data = dashboard.dashboard(session, today=dt.date(2026, 11, 30))
+        data = dashboard.dashboard(session, today=DEMO_START)
     delivered = [o for o in demo_shop.orders if o.delivered_date]
     counted = sum(w["delivered"] for w in data["reliability"])
-    in_window = [o for o in delivered if o.delivered_date >= dt.date(2026, 11, 30) - dt.timedelta(days=7 * 7 + 0)
-                 - dt.timedelta(days=dt.date(2026, 11, 30).weekday())]
+    in_window = [o for o in delivered if o.delivered_date >= DEMO_START - dt.timedelta(days=7 * 7 + 0)
+                 - dt.timedelta(days=DEMO_START.weekday())]
     assert counted == len(in_window) > 0
     on_time = sum(w["on_time"] for w in data["reliability"])
     assert on_time == sum(1 for o in in_window if o.delivered_date <= o.due_date)

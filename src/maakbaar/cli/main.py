@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import clock
 from .. import config
 from ..domain import describe_validation_error
 from ..services.errors import ImportProblem, NotEmptyError
@@ -159,7 +160,7 @@ def demo(
     from ..services import shop_io
 
     def action():
-        start_date = _parse_date(start, "--start") if start else dt.date.today()
+        start_date = _parse_date(start, "--start") if start else clock.today()
         engine = _engine()
         with unit_of_work(engine) as session:
             if not shop_io.is_empty(session):
@@ -438,7 +439,8 @@ def quote(
                                   [(b.quantity, b.unit_price, b.lead_time_days) for b in p.quote.breaks])
                      for p in run.parts]
             document.write_text(quote_html(shop_name, customer_name, saved.number if saved else "concept", lines,
-                                           language), encoding="utf-8")
+                                           language, saved.quote_date if saved else clock.today()),
+                                encoding="utf-8")
             console.print(f"Quote document written to {document}")
         if run.problems and not run.parts:
             raise typer.Exit(code=1)

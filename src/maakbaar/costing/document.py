@@ -62,10 +62,10 @@ def _money(value: float, language: str) -> str:
     return text.replace(",", "X").replace(".", ",").replace("X", ".") if language == "nl" else text
 
 
-def quote_html(shop_name: str, customer: str, number: str, lines: list[DocumentLine], language: str = "nl",
-               today: dt.date | None = None, valid_days: int = 30) -> str:
+def quote_html(shop_name: str, customer: str, number: str, lines: list[DocumentLine], language: str,
+               today: dt.date, valid_days: int = 30) -> str:
+    """The quote as the customer reads it, dated ``today`` (the caller's clock: this module reads none)."""
     words = WORDS.get(language, WORDS["nl"])
-    today = today or dt.date.today()
     rows = []
     for line in lines:
         preview = part_svg(line.geometry) if line.geometry is not None else ""

@@ -52,7 +52,11 @@ class DxfSettings:
     ignore_layers: tuple[str, ...] = ("DIM*", "MAAT*", "TEXT*", "TEKST*", "DEFPOINTS", "TITLE*", "KADER*")
     tolerance_mm: float = 0.05  # endpoints closer than this are joined
     max_file_bytes: int = 20 * 1024 * 1024
-    max_entities: int = 200_000
+    max_entities: int = 200_000  # after block references and arrays are expanded
+    max_block_depth: int = 12  # block references inside block references
+    max_coordinate_mm: float = 1e7  # 10 km: anything further out is a broken export, not a part
+    max_curve_points: int = 200_000  # points one spline or ellipse may be sampled into
+    time_budget_s: float = 20.0  # reading one file takes at most this long
     min_part_mm: float = 0.5
     max_part_mm: float = 20_000.0
     spline_distance_mm: float = 0.001
@@ -172,42 +176,143 @@ def read_dxf(path: str | Path, settings: DxfSettings = DxfSettings()) -> list[Pa
     return read_dxf_bytes(path.read_bytes(), str(path), settings)
 
 
-def read_dxf_bytes(data: bytes, source: str = "drawing", settings: DxfSettings = DxfSettings()) -> list[PartGeometry]:
-    import ezdxf
-    from ezdxf.lldxf.const import DXFError
+BOM = b"\xef\xbb\xbf"
+BINARY_SENTINEL = b"AutoCAD Binary DXF"
 
+
+def decode_dxf(data: bytes) -> str:
+    """The text of an ASCII DXF however it was written: LF, CR LF or old-Mac CR line ends, with or without a
+    UTF-8 byte order mark, UTF-8 (R2007 and later, and many exporters) or the code page named in
+    ``$DWGCODEPAGE`` (R12 to R2004 written by Windows CAD, e.g. ANSI_1252 with é and ü in layer names)."""
+    if data.startswith(BOM):
+        text = data[len(BOM):].decode("utf-8", errors="replace")
+    else:
+        head = data[:65536]
+        version = re.search(rb"\$ACADVER\s*?[\r\n]+\s*1\s*?[\r\n]+\s*(AC\d{4})", head)
+        try:
+            text = data.decode("utf-8")  # plain ASCII, or UTF-8 whatever the header says
+        except UnicodeDecodeError:
+            if version is not None and version.group(1) >= b"AC1021":
+                text = data.decode("utf-8", errors="replace")
+            else:
+                from ezdxf.tools.codepage import toencoding
+
+                page = re.search(rb"\$DWGCODEPAGE\s*?[\r\n]+\s*3\s*?[\r\n]+\s*(\S+)", head)
+                encoding = toencoding(page.group(1).decode("ascii", "replace")) if page else "cp1252"
+                try:
+                    text = data.decode(encoding, errors="replace")
+                except LookupError:
+                    text = data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _Limits:
+    """What one file may cost: entities after expansion and a time budget, checked as the reader goes."""
+
+    def __init__(self, source: str, settings: DxfSettings):
+        import time
+
+        self.source, self.settings = source, settings
+        self._clock = time.monotonic
+        self.deadline = self._clock() + settings.time_budget_s
+        self.entities = 0
+        self._ticks = 0
+
+    def entity(self) -> None:
+        self.entities += 1
+        if self.entities > self.settings.max_entities:
+            raise DxfProblem(self.source, [f"more than {self.settings.max_entities} entities (block references "
+                                           "and arrays counted out): too complex for a flat pattern"])
+        self.tick()
+
+    def tick(self) -> None:
+        self._ticks += 1
+        if self._ticks % 256 == 0 and self._clock() > self.deadline:
+            raise DxfProblem(self.source, [f"reading this drawing took longer than {self.settings.time_budget_s:.0f}"
+                                           " s: too complex for a flat pattern"])
+
+    def coordinate(self, *values: float) -> None:
+        limit = self.settings.max_coordinate_mm
+        for value in values:
+            if not math.isfinite(value) or abs(value) > limit:
+                raise _OutOfRange(value)
+
+
+class _OutOfRange(ValueError):
+    def __init__(self, value: float):
+        super().__init__(value)
+        self.value = value
+
+
+def read_dxf_bytes(data: bytes, source: str = "drawing", settings: DxfSettings = DxfSettings()) -> list[PartGeometry]:
+    """The parts of a DXF file's model space, or ``DxfProblem`` naming what is wrong: never another exception,
+    whatever the bytes (a broken, hostile or huge drawing included)."""
     if not data.strip():
         raise DxfProblem(source, ["the file is empty"])
     if len(data) > settings.max_file_bytes:
         raise DxfProblem(source, [f"the file is {len(data) / 1e6:.1f} MB, more than the limit of "
                                   f"{settings.max_file_bytes / 1e6:.0f} MB"])
-    head = data[:2048].lstrip()
-    if not head.startswith(b"AutoCAD Binary DXF") and not re.match(rb"^\s*0\s*[\r\n]+\s*(SECTION|EOF)", head) and b"SECTION" not in head[:400]:
+    binary = data.startswith(BINARY_SENTINEL)
+    head = data[len(BOM):2048] if data.startswith(BOM) else data[:2048]
+    head = head.lstrip()
+    if not binary and not re.match(rb"^\s*0\s*[\r\n]+\s*(SECTION|EOF)", head) and b"SECTION" not in head[:400]:
         raise DxfProblem(source, ["this is not a DXF file (a DXF starts with '0 SECTION'); export the flat "
                                   "pattern as DXF from the CAD program"])
-    text = None
-    if not data.startswith(b"AutoCAD Binary DXF"):
-        text = data.decode("utf-8", errors="replace")
-        fast = _read_fast(text, source, settings)
+    limits = _Limits(source, settings)
+    try:
+        if binary:
+            return _read_binary(data, source, settings, limits)
+        text = decode_dxf(data)
+        fast = _read_fast(text, source, settings, limits)
         if fast is not None:
             return fast
-    try:
-        if data.startswith(b"AutoCAD Binary DXF"):
-            import tempfile
+        return parts_from_document(_ezdxf_read(text, source), source, settings, limits)
+    except DxfProblem:
+        raise
+    except _OutOfRange as error:
+        raise DxfProblem(source, [_out_of_range(error, settings)]) from None
+    except RecursionError:
+        raise DxfProblem(source, ["this drawing cannot be read: its structure is nested too deeply"]) from None
+    except MemoryError:
+        raise DxfProblem(source, ["this drawing cannot be read: it needs more memory than a flat pattern may"]) from None
+    except Exception as error:  # noqa: BLE001 - ezdxf, shapely and arithmetic raise many kinds on a broken file
+        raise DxfProblem(source, [f"this drawing cannot be read ({error.__class__.__name__}: "
+                                  f"{str(error)[:200]}); re-export it from the CAD program"]) from None
 
-            with tempfile.NamedTemporaryFile(suffix=".dxf") as handle:
-                handle.write(data)
-                handle.flush()
-                doc = ezdxf.readfile(handle.name)
-        else:
-            doc = ezdxf.read(io.StringIO(text))
-    except (DXFError, ValueError, TypeError, IndexError, KeyError, AttributeError, EOFError) as error:
+
+def _out_of_range(error: _OutOfRange, settings: DxfSettings) -> str:
+    return (f"a coordinate or size of {error.value:.4g} mm is outside what a flat pattern can hold (at most "
+            f"{settings.max_coordinate_mm:.0e} mm from the origin, finite); check the export and its units")
+
+
+def _ezdxf_read(text: str, source: str):
+    import ezdxf
+    from ezdxf.lldxf.const import DXFError
+
+    try:
+        return ezdxf.read(io.StringIO(text))
+    except (DXFError, ValueError, TypeError, IndexError, KeyError, AttributeError, EOFError, StopIteration) as error:
         raise DxfProblem(source, [f"the DXF structure is broken ({error.__class__.__name__}: "
                                   f"{str(error)[:200]}); re-export it from the CAD program"]) from None
-    return parts_from_document(doc, source, settings)
 
 
-def _read_fast(text: str, source: str, settings: DxfSettings) -> list[PartGeometry] | None:
+def _read_binary(data: bytes, source: str, settings: DxfSettings, limits: _Limits) -> list[PartGeometry]:
+    import tempfile
+
+    import ezdxf
+
+    with tempfile.NamedTemporaryFile(suffix=".dxf") as handle:
+        handle.write(data)
+        handle.flush()
+        try:
+            doc = ezdxf.readfile(handle.name)
+        except Exception as error:  # noqa: BLE001 - struct.error, OSError, DXFStructureError for a broken file
+            raise DxfProblem(source, [f"the binary DXF is broken ({error.__class__.__name__}: {str(error)[:200]}); "
+                                      "re-export it from the CAD program"]) from None
+    return parts_from_document(doc, source, settings, limits)
+
+
+def _read_fast(text: str, source: str, settings: DxfSettings, limits: _Limits) -> list[PartGeometry] | None:
     """The common flat pattern without building ezdxf's document (see geometry.fast); None: use ezdxf."""
     from . import fast
 
@@ -216,18 +321,18 @@ def _read_fast(text: str, source: str, settings: DxfSettings) -> list[PartGeomet
         return None
     units, entities = found
     scale = _scale(units, source)
-    if len(entities) > settings.max_entities:
-        raise DxfProblem(source, [f"more than {settings.max_entities} entities: too complex for a flat pattern"])
     sorted_ = _Sorted(settings)
     for kind, layer, handle, codes in entities:
-        if _matches(layer, settings.ignore_layers):
+        limits.entity()
+        sorted_.seen(layer, kind)
+        if kind not in fast.SIMPLE or _matches(layer, settings.ignore_layers):
             continue
         try:
             shapes = fast.pieces(kind, codes)
         except (fast._Unsupported, ValueError, KeyError, TypeError):
             return None  # ezdxf reads it (and names what is wrong)
-        sorted_.add(layer, [s for shape in shapes for s in _shape_segments(shape, layer, handle, scale)])
-    return _finish(source, units, sorted_.cut, sorted_.bends, sorted_.engrave, settings)
+        sorted_.add(layer, [s for shape in shapes for s in _shape_segments(shape, layer, handle, scale, limits)])
+    return _finish(source, units, sorted_, settings, limits)
 
 
 class _Sorted:
@@ -238,6 +343,22 @@ class _Sorted:
         self.cut: list[Segment] = []
         self.bends: list[Segment] = []
         self.engrave: list[Segment] = []
+        self.found: dict[str, dict[str, int]] = {}  # layer -> entity type -> count, all that the drawing holds
+
+    def seen(self, layer: str, kind: str) -> None:
+        kinds = self.found.setdefault(layer, {})
+        kinds[kind] = kinds.get(kind, 0) + 1
+
+    def describe(self) -> str:
+        """What the drawing holds, per layer: 'layer MAAT: 3 DIMENSION; layer BUIG: 2 LINE'."""
+        if not self.found:
+            return "the model space is empty"
+        parts = []
+        for layer in sorted(self.found)[:12]:
+            kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.found[layer].items()))
+            parts.append(f"layer {layer}: {kinds}")
+        more = len(self.found) - 12
+        return "; ".join(parts) + (f"; and {more} more layers" if more > 0 else "")
 
     def add(self, layer: str, pieces: list[Segment]) -> None:
         if _matches(layer, self.settings.bend_layers):
@@ -255,58 +376,69 @@ def _scale(units: int, source: str) -> float:
     return scale
 
 
-def _shape_segments(shape: tuple, layer: str, handle: str, scale: float) -> list[Segment]:
+def _shape_segments(shape: tuple, layer: str, handle: str, scale: float, limits: _Limits) -> list[Segment]:
     """('line', a, b) / ('arc', centre, radius, start deg, end deg) / ('circle', centre, radius), in drawing
-    units, as segments in mm; a line of no length is dropped."""
+    units, as segments in mm; a line of no length is dropped; coordinates beyond the limits are refused."""
     def pt(p) -> Point:
-        return (float(p[0]) * scale, float(p[1]) * scale)
+        x, y = float(p[0]) * scale, float(p[1]) * scale
+        limits.coordinate(x, y)
+        return (x, y)
 
     if shape[0] == "line":
         a, b = pt(shape[1]), pt(shape[2])
         return [seg.line(a, b, layer, handle)] if math.dist(a, b) >= 1e-9 else []
+    radius = float(shape[2]) * scale
+    limits.coordinate(radius)
     if shape[0] == "arc":
-        return [seg.arc(pt(shape[1]), shape[2] * scale, shape[3], shape[4], layer, handle)]
-    return [seg.circle(pt(shape[1]), shape[2] * scale, layer, handle)]
+        start, end = float(shape[3]), float(shape[4])
+        limits.coordinate(start, end)
+        return [seg.arc(pt(shape[1]), radius, start % 360.0, end % 360.0, layer, handle)] if radius > 0 else []
+    return [seg.circle(pt(shape[1]), radius, layer, handle)] if radius > 0 else []
 
 
-def parts_from_document(doc, source: str, settings: DxfSettings = DxfSettings()) -> list[PartGeometry]:
+def parts_from_document(doc, source: str, settings: DxfSettings = DxfSettings(),
+                        limits: _Limits | None = None) -> list[PartGeometry]:
+    limits = limits or _Limits(source, settings)
+    _count_expanded(doc, source, settings)
     units = int(doc.header.get("$INSUNITS", 0) or 0)
     scale = _scale(units, source)
-    sorted_, count = _Sorted(settings), 0
-    for entity, layer in _flatten(doc.modelspace(), None):
-        count += 1
-        if count > settings.max_entities:
-            raise DxfProblem(source, [f"more than {settings.max_entities} entities: too complex for a flat pattern"])
+    sorted_ = _Sorted(settings)
+    for entity, layer in _flatten(doc.modelspace(), None, 0, sorted_, limits):
         if _matches(layer, settings.ignore_layers):
             continue
         try:
-            pieces = _segments(entity, layer, scale, settings)
+            pieces = _segments(entity, layer, scale, settings, limits)
+        except _OutOfRange:
+            raise
         except (ValueError, ZeroDivisionError, ArithmeticError) as error:
             raise DxfProblem(source, [f"{entity.dxftype()} (handle {entity.dxf.handle}) on layer {layer} cannot "
                                       f"be read: {error}"]) from None
         sorted_.add(layer, pieces)
-    return _finish(source, units, sorted_.cut, sorted_.bends, sorted_.engrave, settings)
+    return _finish(source, units, sorted_, settings, limits)
 
 
-def _finish(source: str, units: int, cut: list[Segment], bends: list[Segment], engrave: list[Segment],
-            settings: DxfSettings) -> list[PartGeometry]:
+def _finish(source: str, units: int, sorted_: _Sorted, settings: DxfSettings, limits: _Limits) -> list[PartGeometry]:
     """Chain the cut segments into contours, find the parts and their holes, and check what came out."""
+    cut, bends, engrave = sorted_.cut, sorted_.bends, sorted_.engrave
     if not cut:
-        raise DxfProblem(source, ["no cutting contour found (only text, dimensions, bend or engrave lines?)"])
+        raise DxfProblem(source, [f"no cutting contour found; the drawing holds {sorted_.describe()}"])
     problems: list[str] = []
     unit_name = UNIT_NAMES.get(units, str(units))
     cut = _drop_duplicates(cut, problems)
-    contours = _chain(cut, settings.tolerance_mm, problems)
+    contours = _chain(cut, settings.tolerance_mm, problems, limits)
     if problems:
         raise DxfProblem(source, problems)
-    parts = _parts(contours, problems)
+    parts = _parts(contours, problems, limits)
     if problems:
         raise DxfProblem(source, problems)
     if not parts:
-        raise DxfProblem(source, ["no closed outer contour"])
+        raise DxfProblem(source, [f"no closed outer contour; the drawing holds {sorted_.describe()}"])
+    bend_lines = _Lines(bends)
+    engrave_lines = _Lines(engrave)
     result = []
     for outer, holes in parts:
-        part = _assemble(outer, holes, bends, engrave)
+        limits.tick()
+        part = _assemble(outer, holes, bend_lines, engrave_lines)
         size = part.length_mm
         if size > settings.max_part_mm or size < settings.min_part_mm:
             raise DxfProblem(source, [f"a part of {size:.4g} mm is not believable: the drawing units are "
@@ -315,34 +447,77 @@ def _finish(source: str, units: int, cut: list[Segment], bends: list[Segment], e
     return result
 
 
-def _flatten(space, parent_layer: str | None, depth: int = 0):
-    """Every drawing entity with its effective layer; blocks expanded (nested, transformed)."""
+def _count_expanded(doc, source: str, settings: DxfSettings) -> None:
+    """Refuse at once a drawing whose block references and MINSERT arrays would expand past the entity limit
+    (a few kilobytes of nested references can stand for a billion entities), or that refers to itself."""
+    memo: dict[str, int] = {}
+    busy: set[str] = set()
+
+    def count(entities, depth: int) -> int:
+        total = 0
+        for entity in entities:
+            if entity.dxftype() != "INSERT":
+                total += 1
+                continue
+            name = entity.dxf.get("name", "")
+            if name not in memo:
+                if name in busy:
+                    raise DxfProblem(source, [f"block {name} contains a reference to itself"])
+                block = doc.blocks.get(name)
+                busy.add(name)
+                memo[name] = 0 if block is None or depth > settings.max_block_depth else count(block, depth + 1)
+                busy.discard(name)
+            total += 1 + max(1, entity.mcount) * memo[name]
+            if total > settings.max_entities:
+                raise DxfProblem(source, [f"more than {settings.max_entities} entities (block references and "
+                                          "arrays counted out): too complex for a flat pattern"])
+        return total
+
+    count(doc.modelspace(), 0)
+
+
+def _flatten(space, parent_layer: str | None, depth: int, sorted_: _Sorted, limits: _Limits):
+    """Every drawing entity with its effective layer; blocks expanded (nested, transformed, MINSERT arrays
+    counted out), each counted against the limits as it comes, so a small file of nested references cannot
+    grow without end."""
     for entity in space:
+        limits.entity()
         kind = entity.dxftype()
         layer = entity.dxf.get("layer", "0")
         if layer == "0" and parent_layer is not None:
             layer = parent_layer  # entities on layer 0 in a block take the layer of the reference
+        if kind != "INSERT":
+            sorted_.seen(layer, kind)
         if kind in IGNORED_TYPES:
             continue
         if kind == "INSERT":
-            if depth > 20:
-                continue
-            yield from _flatten(entity.virtual_entities(), layer, depth + 1)
+            if depth >= limits.settings.max_block_depth:
+                raise DxfProblem(limits.source, [f"block references nested more than "
+                                                 f"{limits.settings.max_block_depth} deep: too complex for a flat "
+                                                 "pattern"])
+            copies = entity.multi_insert() if entity.mcount > 1 else (entity,)
+            for copy in copies:
+                yield from _flatten(copy.virtual_entities(), layer, depth + 1, sorted_, limits)
         elif kind in ("LWPOLYLINE", "POLYLINE"):
-            yield from ((e, layer) for e in entity.virtual_entities() if e.dxftype() in ("LINE", "ARC"))
+            for piece in entity.virtual_entities():
+                limits.tick()
+                if piece.dxftype() in ("LINE", "ARC"):
+                    yield piece, layer
         else:
             yield entity, layer
 
 
-def _segments(entity, layer: str, scale: float, settings: DxfSettings) -> list[Segment]:
+def _segments(entity, layer: str, scale: float, settings: DxfSettings, limits: _Limits) -> list[Segment]:
     kind = entity.dxftype()
     handle = str(entity.dxf.get("handle", ""))
 
     def pt(v) -> Point:
-        return (float(v[0]) * scale, float(v[1]) * scale)
+        x, y = float(v[0]) * scale, float(v[1]) * scale
+        limits.coordinate(x, y)
+        return (x, y)
 
     if kind == "LINE":
-        return _shape_segments(("line", entity.dxf.start, entity.dxf.end), layer, handle, scale)
+        return _shape_segments(("line", entity.dxf.start, entity.dxf.end), layer, handle, scale, limits)
     if kind == "ARC":
         center = entity.dxf.center
         extrusion = entity.dxf.get("extrusion", (0, 0, 1))
@@ -350,16 +525,30 @@ def _segments(entity, layer: str, scale: float, settings: DxfSettings) -> list[S
         if extrusion[2] < 0:  # mirrored (OCS z pointing down): angles run the other way in WCS
             center = (-center[0], center[1])
             start, end = 180 - end, 180 - start
-        return _shape_segments(("arc", center, entity.dxf.radius, start, end), layer, handle, scale)
+        return _shape_segments(("arc", center, entity.dxf.radius, start, end), layer, handle, scale, limits)
     if kind == "CIRCLE":
         center = entity.dxf.center
         if entity.dxf.get("extrusion", (0, 0, 1))[2] < 0:
             center = (-center[0], center[1])
-        return _shape_segments(("circle", center, entity.dxf.radius), layer, handle, scale)
+        return _shape_segments(("circle", center, entity.dxf.radius), layer, handle, scale, limits)
     if kind in ("ELLIPSE", "SPLINE"):
+        if kind == "ELLIPSE":
+            pt(entity.dxf.center)
+            pt(entity.dxf.major_axis)
+        else:
+            for v in (*entity.control_points, *entity.fit_points):
+                pt(v)
         distance = settings.spline_distance_mm / scale
-        points = [pt(v) for v in entity.flattening(distance)] if kind == "ELLIPSE" else \
-            [pt(v) for v in entity.flattening(distance, segments=8)]
+        sampled = entity.flattening(distance) if kind == "ELLIPSE" else entity.flattening(distance, segments=8)
+        points = []
+        for v in sampled:
+            points.append(pt(v))
+            if len(points) > settings.max_curve_points:
+                raise DxfProblem(limits.source, [f"{kind} (handle {handle}) on layer {layer} needs more than "
+                                                 f"{settings.max_curve_points} points: too complex for a flat "
+                                                 "pattern"])
+            if len(points) % 1024 == 0:
+                limits.tick()
         if len(points) < 2:
             return []
         return [seg.curve(kind.lower(), points, layer, handle)]
@@ -381,7 +570,8 @@ def _drop_duplicates(cut: list[Segment], problems: list[str]) -> list[Segment]:
     return kept
 
 
-def _chain(cut: list[Segment], tolerance: float, problems: list[str]) -> list[tuple[list[Segment], list[Point]]]:
+def _chain(cut: list[Segment], tolerance: float, problems: list[str],
+           limits: _Limits) -> list[tuple[list[Segment], list[Point]]]:
     """Closed contours as (segments, ring of points); open chains are problems with their gap."""
     contours = []
     open_pieces = []
@@ -415,6 +605,7 @@ def _chain(cut: list[Segment], tolerance: float, problems: list[str]) -> list[tu
 
     used: set[int] = set()
     for first in range(len(open_pieces)):
+        limits.tick()
         if first in used:
             continue
         used.add(first)
@@ -454,14 +645,19 @@ def _chain(cut: list[Segment], tolerance: float, problems: list[str]) -> list[tu
     return contours
 
 
-def _parts(contours, problems: list[str]) -> list[tuple[Contour, list[Contour]]]:
+def _parts(contours, problems: list[str], limits: _Limits) -> list[tuple[Contour, list[Contour]]]:
+    """Outer contours with their holes. Which contour lies in which is asked of a spatial index (shapely's
+    STRtree), so twenty thousand holes cost what their neighbours cost, not every pair."""
+    from shapely import STRtree
+
     items = []
     for chain, ring in contours:
+        limits.tick()
         contour = Contour(tuple(ring), sum(s.length for s in chain), len(chain),
                           sum(s.area_correction for s in chain))
-        polygon = contour.polygon
         if len(ring) < 3:
             continue
+        polygon = contour.polygon
         if not polygon.is_valid:
             where = explain_validity(polygon)
             problems.append(f"contour crosses itself: {where} (contour starting at {ring[0][0]:.2f}, "
@@ -471,15 +667,21 @@ def _parts(contours, problems: list[str]) -> list[tuple[Contour, list[Contour]]]
             continue
         items.append((contour, polygon))
     items.sort(key=lambda item: -item[1].area)
+    polygons = [polygon for _c, polygon in items]
+    tree = STRtree(polygons)
     # depth = number of contours containing it: even = outer contour of a part, odd = hole
     depth = []
-    for i, (_c, polygon) in enumerate(items):
-        inside = [j for j in range(i) if items[j][1].contains(polygon)]
-        for j in range(i):
-            other = items[j][1]
+    for i, polygon in enumerate(polygons):
+        limits.tick()
+        larger = sorted(int(j) for j in tree.query(polygon) if j < i)  # bounding boxes meet, and larger
+        inside = [j for j in larger if polygons[j].contains(polygon)]
+        for j in larger:
+            other = polygons[j]
             if j not in inside and other.intersects(polygon) and not other.touches(polygon):
                 x, y = polygon.exterior.coords[0]
                 problems.append(f"two contours cross each other near ({x:.2f}, {y:.2f})")
+                if len(problems) >= 50:
+                    return []
         depth.append((len(inside), inside))
     parts: dict[int, list[Contour]] = {}
     for i, (level, inside) in enumerate(depth):
@@ -492,13 +694,28 @@ def _parts(contours, problems: list[str]) -> list[tuple[Contour, list[Contour]]]
     return [(items[i][0], holes) for i, holes in sorted(parts.items())]
 
 
-def _assemble(outer: Contour, holes: list[Contour], bends: list[Segment], engrave: list[Segment]) -> PartGeometry:
+class _Lines:
+    """Bend or engrave lines with a spatial index, so each part looks only at the lines near it."""
+
+    def __init__(self, segments: list[Segment]):
+        from shapely import STRtree
+
+        self.segments = segments
+        self.lines = [LineString(s.points) for s in segments]
+        self.tree = STRtree(self.lines) if self.lines else None
+
+    def near(self, shape: Polygon) -> list[tuple[Segment, LineString]]:
+        if self.tree is None:
+            return []
+        return [(self.segments[int(i)], self.lines[int(i)]) for i in sorted(self.tree.query(shape))]
+
+
+def _assemble(outer: Contour, holes: list[Contour], bends: _Lines, engrave: _Lines) -> PartGeometry:
     shape = Polygon(outer.points)
     bend_count, bend_length = 0, 0.0
-    for s in bends:
-        line = LineString(s.points)
+    for _s, line in bends.near(shape):
         if shape.intersects(line):
             bend_count += 1
             bend_length += line.intersection(shape).length
-    engrave_length = sum(s.length for s in engrave if shape.intersects(LineString(s.points)))
+    engrave_length = sum(s.length for s, line in engrave.near(shape) if shape.intersects(line))
     return PartGeometry(outer, tuple(holes), bend_count, bend_length, engrave_length)

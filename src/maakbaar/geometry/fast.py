@@ -29,7 +29,8 @@ _OTHER = re.compile(r"^[ \t]*(SPLINE|INSERT|ELLIPSE|POLYLINE|MLINE|LINE3D|HELIX)
 
 
 def read_entities(text: str, ignored: set[str]) -> tuple[int, list[tuple[str, str, str, dict]]] | None:
-    """($INSUNITS, [(type, layer, handle, group codes)]) of the model space, or None to use ezdxf."""
+    """($INSUNITS, [(type, layer, handle, group codes)]) of the model space, or None to use ezdxf. Entities of
+    the ignored types come with their layer and handle only."""
     start = text.find("ENTITIES")
     if start < 0 or _OTHER.search(text, start):
         return None  # a type only ezdxf reads: do not spend time on the tags first
@@ -54,8 +55,8 @@ def _read(text: str, ignored: set[str]):
         nonlocal current
         if current is not None:
             kind, codes = current
-            if kind in SIMPLE:
-                entities.append((kind, codes.get(8, ["0"])[0], codes.get(5, [""])[0], codes))
+            # the simple types to read, the ignored ones (text, dimensions ...) to say what a drawing holds
+            entities.append((kind, codes.get(8, ["0"])[0], codes.get(5, [""])[0], codes))
             current = None
 
     for tag in tags:
@@ -75,7 +76,7 @@ def _read(text: str, ignored: set[str]):
                 if value in SIMPLE:
                     current = (value, {})
                 elif value in ignored:
-                    current = ("skip", {})
+                    current = (value, {})
                 else:
                     raise _Unsupported(value)
             continue
@@ -93,6 +94,8 @@ def _read(text: str, ignored: set[str]):
                 insunits_next = False
             continue
         if section == "ENTITIES" and current is not None:
+            if current[0] not in SIMPLE and code not in (5, 8):
+                continue  # an ignored entity: only its layer and handle are kept
             current[1].setdefault(code, []).append(value)
             if code in (10, 42) and current[0] == "LWPOLYLINE":
                 current[1].setdefault("_order", []).append((code, value))

@@ -104,7 +104,7 @@ def place_job(state: ShopState, job: JobSpec) -> None:
             successor = state.planned.get(job.operations[index + 1].key)
             if successor is not None and placed.end + op.wait_after > successor.start:
                 raise PlacementError(op, f"cannot end before the pinned operation {successor.key} starts; "
-                                         f"unpin it or move it later")
+                                         f"unpin it or move it later", pinned=job.operations[index + 1])
 
 
 def place_in_order(state: ShopState, operations, choose=None) -> None:

@@ -55,6 +55,20 @@ class Unplanned:
 
 
 @dataclass(frozen=True)
+class DroppedPin:
+    """A pin (an operation the planner fixed by hand) that the plan could not keep, and why, as a code:
+    ``past`` (the pinned time has gone by and nobody started it), ``off_calendar`` (its machine does not work
+    then, e.g. broken down), ``taken`` (machine or operator held by
+    other pinned or started work), ``precedence`` (the step before it cannot end by then); ``detail`` names what
+    was found, for the record. The operation is planned as if it had not been pinned."""
+
+    operation: str
+    order: str
+    reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class PlanResult:
     plan: Plan
     problem: PlanningProblem
@@ -66,6 +80,7 @@ class PlanResult:
     history: tuple[tuple[float, Score, str], ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
     bound: Bound | None = None  # what no plan can avoid (late orders, minutes late)
+    dropped_pins: tuple[DroppedPin, ...] = ()
 
     @property
     def violations(self) -> list[Violation]:
@@ -129,6 +144,53 @@ def _without(problem: PlanningProblem, keys: set[str]) -> PlanningProblem:
     return dataclasses.replace(problem, jobs=tuple(j for j in problem.jobs if j.key not in keys))
 
 
+def _planner_pin(op: OperationSpec) -> bool:
+    """Fixed by the planner (not started work, which stays where the floor has it)."""
+    return op.fixed_start is not None and not op.in_progress
+
+
+def _unpin(problem: PlanningProblem, keys: set[str]) -> PlanningProblem:
+    jobs = []
+    for job in problem.jobs:
+        if any(op.key in keys for op in job.operations):
+            job = dataclasses.replace(job, operations=tuple(
+                dataclasses.replace(op, fixed_start=None, fixed_machine=None) if op.key in keys else op
+                for op in job.operations))
+        jobs.append(job)
+    return dataclasses.replace(problem, jobs=tuple(jobs))
+
+
+def _drop(problem: PlanningProblem, dropped: list[DroppedPin], pins: dict[str, tuple[str, str]]) -> PlanningProblem:
+    """Unpin ``pins`` (key -> (reason code, detail)) and record them."""
+    for key, (reason, detail) in pins.items():
+        dropped.append(DroppedPin(key, problem.job_by_key[problem.operation_by_key[key].job].order, reason, detail))
+    return _unpin(problem, set(pins))
+
+
+def _pins_off_calendar(problem: PlanningProblem) -> dict[str, tuple[str, str]]:
+    """Pins at a time that has passed (the operation was not started then), or when their machine does not work
+    (a breakdown or a changed calendar since the drag)."""
+    out = {}
+    for job in problem.jobs:
+        for op in job.operations:
+            if _planner_pin(op) and op.fixed_start < 0:
+                out[op.key] = ("past", f"pinned {-op.fixed_start} min before the plan's start and not started")
+            elif _planner_pin(op) and op.fixed_machine is not None and op.run.get(op.fixed_machine, 0) > 0:
+                if problem.machine_by_code[op.fixed_machine].calendar.index_at(op.fixed_start) is None:
+                    out[op.key] = ("off_calendar", f"{op.fixed_machine} does not work at minute {op.fixed_start}")
+    return out
+
+
+def _pins_broken_by(problem: PlanningProblem, violations: list[Violation]) -> dict[str, tuple[str, str]]:
+    """Planner pins named by a checked plan's violations (the step before ends after the pinned start ...)."""
+    out = {}
+    for violation in violations:
+        op = problem.operation_by_key.get(violation.operation)
+        if op is not None and _planner_pin(op) and op.key not in out:
+            out[op.key] = (violation.kind, violation.message)
+    return out
+
+
 def _placement_reason(job, op, error: PlacementError) -> str:
     if getattr(op, "fixed_start", None) is not None:
         return (f"{_describe(job, op)} cannot be done where it is pinned (machine or operator taken by other pinned "
@@ -136,19 +198,35 @@ def _placement_reason(job, op, error: PlacementError) -> str:
     return f"{_describe(job, op)}: {str(error).split(': ', 1)[1]}"
 
 
-def first_plan(problem: PlanningProblem, rules: tuple[str, ...] = ("edd",)) -> tuple[PlanningProblem, Plan, list[Unplanned]]:
+def first_plan(problem: PlanningProblem, rules: tuple[str, ...] = ("edd",),
+               dropped: list[DroppedPin] | None = None) -> tuple[PlanningProblem, Plan, list[Unplanned]]:
     """A dispatching plan as fast as possible (one rule by default), leaving out (and reporting) jobs that
-    cannot be planned."""
+    cannot be planned. A pin the plan cannot keep is dropped (recorded in ``dropped``), never a failed plan."""
+    dropped = [] if dropped is None else dropped
+    problem = _drop(problem, dropped, _pins_off_calendar(problem))
     unplanned = [Unplanned(k, problem.job_by_key[k].order, r) for k, r in diagnose(problem).items()]
     reduced = _without(problem, {u.job for u in unplanned})
-    for _attempt in range(len(reduced.jobs) + 1):
+    for _attempt in range(sum(len(j.operations) for j in reduced.jobs) + len(reduced.jobs) + 1):
         try:
-            return reduced, dispatching.dispatch(reduced, rules=rules), unplanned
+            plan = dispatching.dispatch(reduced, rules=rules)
         except PlacementError as error:
             op = error.operation
+            if _planner_pin(op):
+                reduced = _drop(reduced, dropped, {op.key: ("taken", str(error))})
+                continue
+            if error.pinned is not None and _planner_pin(error.pinned):
+                reduced = _drop(reduced, dropped, {error.pinned.key: ("precedence", str(error))})
+                continue
             job = reduced.job_by_key[op.job]
             unplanned.append(Unplanned(job.key, job.order, _placement_reason(job, op, error)))
             reduced = _without(reduced, {job.key})
+            continue
+        if any(_planner_pin(op) for job in reduced.jobs for op in job.operations):
+            broken = _pins_broken_by(reduced, check_plan(reduced, plan))
+            if broken:
+                reduced = _drop(reduced, dropped, broken)
+                continue
+        return reduced, plan, unplanned
     raise PlanningError([u.reason for u in unplanned])
 
 
@@ -167,7 +245,8 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
             on_progress(_progress(phase, time.monotonic() - started, score, message, bound))
 
     notes: list[str] = []
-    reduced, best, unplanned = first_plan(problem)
+    dropped: list[DroppedPin] = []
+    reduced, best, unplanned = first_plan(problem, dropped=dropped)
     first_seconds = time.monotonic() - started
     report("dispatch", best)
     bound = _bound(reduced, notes) if with_bound else None  # after the first plan, which does not wait for it
@@ -227,11 +306,35 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
             raise PlanningError([f"internal error, plan invalid: {v}" for v in violations[:5]])
         best, status = fallback, "feasible (fallback)"
     return PlanResult(best, reduced, best.score(reduced), status, time.monotonic() - started, first_seconds,
-                      tuple(unplanned), tuple(history), tuple(notes), bound)
+                      tuple(unplanned), tuple(history), tuple(notes), bound, tuple(dropped))
 
 
 def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 1440, time_limit: float = 5.0,
            on_progress: Callable[[Progress], None] | None = None, seed: int = 0) -> PlanResult:
+    """Replan after an event, moving as little as possible (see ``_replan``). A pin the event made impossible
+    (its machine broke down, the step before it now ends later) is dropped and named in ``dropped_pins``, and
+    its operation planned as if unpinned: a replan never fails on a pin."""
+    started = time.monotonic()
+    dropped: list[DroppedPin] = []
+    problem = _drop(problem, dropped, _pins_off_calendar(problem))
+    while True:
+        try:
+            result = _replan(problem, previous, keep_minutes, time_limit - (time.monotonic() - started),
+                             on_progress, seed, dropped)
+        except _BrokenPins as broken:
+            problem = _drop(problem, dropped, broken.pins)
+            continue
+        return dataclasses.replace(result, elapsed=time.monotonic() - started, dropped_pins=tuple(dropped))
+
+
+class _BrokenPins(Exception):
+    def __init__(self, pins: dict[str, tuple[str, str]]):
+        super().__init__(", ".join(pins))
+        self.pins = pins
+
+
+def _replan(problem: PlanningProblem, previous: Plan, keep_minutes: int, time_limit: float,
+            on_progress: Callable[[Progress], None] | None, seed: int, dropped: list[DroppedPin]) -> PlanResult:
     """Replan after an event, moving as little as possible.
 
     Every operation of the previous plan that starts within ``keep_minutes`` and can still be done exactly
@@ -252,6 +355,10 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
             dispatching.place_fixed(state, lambda job, op: (previous_start.get(op.key, problem.horizon), job.due))
             break
         except PlacementError as error:
+            if _planner_pin(error.operation):
+                raise _BrokenPins({error.operation.key: ("taken", str(error))}) from None
+            if error.pinned is not None and _planner_pin(error.pinned):
+                raise _BrokenPins({error.pinned.key: ("precedence", str(error))}) from None
             job = reduced.job_by_key[error.operation.job]
             unplanned.append(Unplanned(job.key, job.order, _placement_reason(job, error.operation, error)))
             reduced = _without(reduced, {job.key})
@@ -295,6 +402,9 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
     checking = time.monotonic()
     violations = check_plan(reduced, plan)
     if violations:
+        broken = _pins_broken_by(reduced, violations)
+        if broken:
+            raise _BrokenPins(broken)
         raise PlanningError([str(v) for v in violations[:5]])
     repaired_seconds = time.monotonic() - started
     check_seconds = time.monotonic() - checking

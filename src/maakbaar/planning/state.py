@@ -19,8 +19,11 @@ from .timeline import Busy, Windows
 
 
 class PlacementError(RuntimeError):
-    def __init__(self, op: OperationSpec, reason: str):
+    """``op`` cannot be placed; ``pinned``: the held operation that is in its way, where one is."""
+
+    def __init__(self, op: OperationSpec, reason: str, pinned: OperationSpec | None = None):
         self.operation = op
+        self.pinned = pinned
         super().__init__(f"operation {op.key}: {reason}")
 
 

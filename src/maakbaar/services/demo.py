@@ -13,6 +13,7 @@ import json
 import random
 from importlib import resources
 
+from .. import clock
 from ..domain import (
     Break,
     Calendar,
@@ -320,7 +321,7 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
     share of orders past due or promised within days shrinks in proportion, so the load per week stays
     that of the demo. ``load`` above 1 promises the orders with a normal lead time that many times sooner
     (a busier shop: more work due each week; the lead time a shop would quote stays the minimum)."""
-    start = start or dt.date.today()
+    start = start or clock.today()
     rng = random.Random(f"maakbaar-demo-{seed}")
     materials = {m.grade: m for m in reference_materials()}
     calendars = demo_calendars(start)

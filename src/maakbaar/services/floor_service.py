@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import clock
 from ..domain import OperationStatus, OrderStatus, WorkOrder, WorkOrderOperation
 from ..floor import BookingError, Entry, OperationState, decide
 from ..store.repositories import NotFoundError, Repositories
@@ -37,7 +38,7 @@ BREAKDOWN_HOURS = 4
 
 
 def now_minute() -> dt.datetime:
-    return dt.datetime.now().replace(second=0, microsecond=0)
+    return clock.now().replace(second=0, microsecond=0)
 
 
 def new_key() -> str:

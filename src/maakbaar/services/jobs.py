@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..store.db import unit_of_work
 from ..store.tables import JobRow
 
@@ -27,7 +28,7 @@ Handler = Callable[[Session, dict, ProgressCallback], dict]
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def _plan(session: Session, parameters: dict, progress: ProgressCallback) -> dict:

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import clock
 from ..costing.model import CostError, CostTables, laser_seconds
 from ..domain import OrderStatus, StockItem, StockKind, WorkCenterType
 from ..nesting import GroupNest, NestPart, RemnantRule, SheetSpec, nest_by_material
@@ -179,7 +180,7 @@ def nest_open_orders(session: Session, material: str | None = None, thickness_mm
     def remnant_code(grade: str, thickness: float, n: int) -> str:
         while True:
             counter[0] += 1
-            code = f"R-{(now or dt.datetime.now()):%y%m%d}-{counter[0]:03d}"
+            code = f"R-{(now or clock.now()):%y%m%d}-{counter[0]:03d}"
             if code not in existing:
                 existing.add(code)
                 return code
@@ -210,7 +211,7 @@ def _store_group(session: Session, group: GroupNest, parts: dict[str, NestPart],
                  line_of, time_limit, elapsed, spacing, margin, now) -> NestRow:
     """The nest as stored; ``sheets``: the sheets of this material and thickness it was nested on, by code."""
     used_parts = {p.part for p in group.layout.placements}
-    row = NestRow(created_at=(now or dt.datetime.now()).replace(microsecond=0), material=group.material,
+    row = NestRow(created_at=(now or clock.now()).replace(microsecond=0), material=group.material,
                   thickness_mm=group.thickness_mm, status="planned", method=group.method, time_limit_s=time_limit,
                   elapsed_s=round(elapsed, 3), spacing_mm=spacing, margin_mm=margin,
                   utilisation=group.utilisation, sheet_cost=group.sheet_cost, scrap_area_mm2=group.scrap_area_mm2,

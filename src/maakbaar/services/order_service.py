@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import clock
 from ..domain import Order, OrderStatus, WorkOrder, WorkOrderOperation
 from ..store.repositories import NotFoundError, Repositories
 from ..store.tables import OrderRow, PlanJobRow, PlanRow
@@ -37,7 +38,7 @@ class OrderSummary:
 
 def order_overview(session: Session, include_closed: bool = False, today: dt.date | None = None) -> list[OrderSummary]:
     """Orders with their customer and totals, earliest due date first."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     query = (
         select(OrderRow)
         .options(selectinload(OrderRow.lines), selectinload(OrderRow.customer))
@@ -49,14 +50,21 @@ def order_overview(session: Session, include_closed: bool = False, today: dt.dat
     summaries = []
     for row in session.scalars(query):
         status = OrderStatus(row.status)
+        late = status.is_open and row.due_date < today
+        plan_entry = planned.get(row.number, {})
+        if late and not plan_entry.get("late_reason"):
+            # late by the calendar (its due date has passed), whatever the plan said when it was made
+            plan_entry = dict(plan_entry, late_reason=f"due {row.due_date:%d-%m-%Y} has passed and the order is "
+                                                      f"still {status.value}",
+                              late_reason_nl=f"levering was gepland voor {row.due_date:%d-%m-%Y}; die datum is "
+                                             "voorbij en de order is nog open")
         summaries.append(OrderSummary(
             number=row.number, customer_code=row.customer.code, customer_name=row.customer.name,
             customer_reference=row.customer_reference, order_date=row.order_date, release_date=row.release_date,
             due_date=row.due_date, status=status, priority=row.priority, line_count=len(row.lines),
             quantity=sum(line.quantity for line in row.lines),
             value=round(sum(line.quantity * (line.unit_price or 0) for line in row.lines), 2),
-            late=status.is_open and row.due_date < today, days_left=(row.due_date - today).days,
-            **planned.get(row.number, {}),
+            late=late, days_left=(row.due_date - today).days, **plan_entry,
         ))
     return summaries
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from .. import clock
 from ..store.repositories import NotFoundError, Repositories
 from ..domain import OrderStatus
 from ..planning import engine
@@ -51,7 +52,7 @@ def set_shop_objectives(session: Session, objectives) -> tuple[str, ...]:
 
 
 def default_origin(now: dt.datetime | None = None) -> dt.datetime:
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     return now.replace(second=0, microsecond=0)
 
 
@@ -70,6 +71,55 @@ def pinned_operations(session: Session, shop) -> dict[str, tuple[str, dt.datetim
     rows = session.scalars(select(PlanOperationRow).options(selectinload(PlanOperationRow.machine))
                            .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.op_key.in_(fixed)))
     return {row.op_key: (row.machine.code, row.start) for row in rows if row.machine is not None}
+
+
+def unpin_operations(session: Session, op_keys) -> list[str]:
+    """Let the planner place these operations again (pinned by a drag on the board); the keys unpinned."""
+    repos = Repositories(session)
+    by_work_order: dict[str, set[str]] = {}
+    for key in op_keys:
+        number, _, sequence = key.rpartition("/")
+        by_work_order.setdefault(number, set()).add(sequence)
+    unpinned = []
+    for number, sequences in by_work_order.items():
+        work_order = repos.work_orders.get(number)
+        if work_order is None:
+            continue
+        changed = tuple(o.model_copy(update={"fixed": False}) if str(o.sequence) in sequences and o.fixed else o
+                        for o in work_order.operations)
+        if changed != work_order.operations:
+            unpinned += [f"{number}/{o.sequence}" for o, c in zip(work_order.operations, changed) if o is not c]
+            repos.work_orders.replace(work_order.model_copy(update={"operations": changed}))
+    return unpinned
+
+
+def pinned_keys(session: Session) -> set[str]:
+    """The keys (work order/sequence) of every operation the planner pinned."""
+    from ..store.tables import WorkOrderOperationRow, WorkOrderRow
+
+    rows = session.execute(select(WorkOrderRow.number, WorkOrderOperationRow.sequence)
+                           .join(WorkOrderOperationRow, WorkOrderOperationRow.work_order_id == WorkOrderRow.id)
+                           .where(WorkOrderOperationRow.fixed.is_(True)))
+    return {f"{number}/{sequence}" for number, sequence in rows}
+
+
+def unpin_operation(session: Session, op_key: str) -> list[str]:
+    """Unpin one operation (the board's 'losmaken'); NotFoundError for an unknown one. The plan keeps it where it
+    is until the next replan, which may move it."""
+    number, _, sequence = op_key.rpartition("/")
+    work_order = Repositories(session).work_orders.get(number)
+    if work_order is None or not any(str(o.sequence) == sequence for o in work_order.operations):
+        raise NotFoundError("operation", op_key)
+    return unpin_operations(session, [op_key])
+
+
+def unpin_order(session: Session, number: str) -> list[str]:
+    """Unpin every pinned operation of an order's work orders."""
+    repos = Repositories(session)
+    if repos.orders.get(number) is None:
+        raise NotFoundError("order", number)
+    keys = [f"{w.number}/{o.sequence}" for w in repos.work_orders.for_order(number) for o in w.operations if o.fixed]
+    return unpin_operations(session, keys)
 
 
 def previous_plan(session: Session, problem) -> Plan | None:
@@ -105,6 +155,8 @@ class PlanSummary:
     # machines such orders must share (the only one for one of their steps): (machine, orders, weighted
     # minutes late that sharing it adds at least), most first
     shared_machines: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+    # pins the plan could not keep, now unpinned: (operation, order, reason code)
+    dropped_pins: tuple[tuple[str, str, str], ...] = ()
 
 
 def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: float = 10.0,
@@ -131,6 +183,7 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
     explanations = {e.job: e for e in explain_late(result.problem, result.plan, bound=result.bound)}
     shared = _shared_machines(result)
     row = _store(session, result, explanations, time_limit, shared)
+    unpin_operations(session, [d.operation for d in result.dropped_pins])
     late = {}
     for e in explanations.values():
         if e.order not in late or e.tardiness > late[e.order][1]:
@@ -141,7 +194,8 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
     return PlanSummary(row.id, result.status, sorted(late.values(), key=lambda x: -x[1]),
                        [u.reason for u in result.unplanned], result.elapsed, result.first_plan_seconds,
                        len(result.plan.operations), bottleneck(result.problem, result.plan), criteria,
-                       result.score.tardiness, None if bound is None else bound.tardiness, unavoidable, shared)
+                       result.score.tardiness, None if bound is None else bound.tardiness, unavoidable, shared,
+                       tuple((d.operation, d.order, d.reason) for d in result.dropped_pins))
 
 
 def _shared_machines(result: engine.PlanResult) -> tuple[tuple[str, tuple[str, ...], int], ...]:
@@ -161,13 +215,15 @@ def _store(session: Session, result: engine.PlanResult, explanations, time_limit
     operator_ids = dict(session.execute(select(OperatorRow.code, OperatorRow.id)).all())
     session.execute(update(PlanRow).where(PlanRow.is_current.is_(True)).values(is_current=False))
     row = PlanRow(
-        created_at=dt.datetime.now().replace(microsecond=0), origin=problem.origin, horizon_min=problem.horizon,
+        created_at=clock.now().replace(microsecond=0), origin=problem.origin, horizon_min=problem.horizon,
         status=result.status, method=plan.method or "", time_limit_s=time_limit, elapsed_s=round(result.elapsed, 3),
         first_plan_s=round(result.first_plan_seconds, 3), late_jobs=score.late_jobs, tardiness_min=score.tardiness,
         setup_min=score.setup, flow_time_min=score.flow_time, is_current=True,
         unavoidable_tardiness_min=None if result.bound is None else result.bound.tardiness,
         shared_machines=[{"machine": m, "orders": list(orders), "minutes": minutes} for m, orders, minutes in shared],
         unplanned=[{"job": u.job, "order": u.order, "reason": u.reason} for u in result.unplanned],
+        dropped_pins=[{"operation": d.operation, "order": d.order, "reason": d.reason, "detail": d.detail[:300]}
+                      for d in result.dropped_pins],
     )
     ops = problem.operation_by_key
     for p in plan.operations:

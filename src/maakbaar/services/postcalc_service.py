@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..costing.model import CostTables
 from ..floor.postcalc import Correction, OperationFigures, corrections
 from ..store.repositories import NotFoundError, Repositories
@@ -71,7 +72,7 @@ class OrderPostCalc:
 
 
 def order_postcalc(session: Session, number: str, now: dt.datetime | None = None) -> OrderPostCalc:
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     repos = Repositories(session)
     order = repos.orders.get(number)
     if order is None:
@@ -102,7 +103,7 @@ def order_postcalc(session: Session, number: str, now: dt.datetime | None = None
 def period_postcalc(session: Session, start: dt.date, end: dt.date, min_operations: int = 3,
                     now: dt.datetime | None = None) -> tuple[list[OperationFigures], list[Correction]]:
     """Operations with time booked in [start, end], and the corrections they suggest."""
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     keys = set(session.scalars(select(TimeEntryRow.op_key).where(
         TimeEntryRow.started_at >= dt.datetime.combine(start, dt.time()),
         TimeEntryRow.started_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))))

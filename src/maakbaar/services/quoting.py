@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..costing.model import CostError, CostTables, MachineLimits, MaterialInput, PartInput, PartQuote, quote_part
 from ..domain import Part, QuantityBreak, Quote, QuoteLine, QuoteStatus, RoutingStep, WorkCenterType
 from ..geometry import DxfProblem, PartGeometry, read_dxf
@@ -102,7 +103,7 @@ def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | 
         raise QuoteError(f"unknown customer '{customer}'")
     if not run.parts:
         raise QuoteError("nothing to save: no part could be quoted")
-    today = today or dt.date.today()
+    today = today or clock.today()
     number = _next_number(repos.quotes.keys(), f"OFF-{today:%y}")
     lines = []
     for index, quoted in enumerate(run.parts, 1):
@@ -169,7 +170,7 @@ def order_from_quote(session: Session, quote_number: str, quantities: dict[int, 
     quote = repos.quotes.get(quote_number)
     if quote is None:
         raise NotFoundError("quote", quote_number)
-    today = today or dt.date.today()
+    today = today or clock.today()
     lines, lead = [], 0
     for line in quote.lines:
         quantity = (quantities or {}).get(line.line_no, line.breaks[0].quantity)
@@ -218,7 +219,7 @@ def apply_plan_lead_times(session: Session, run: QuoteRun, today: dt.datetime | 
     if not items:
         return run
     moments = promise_parts(session, items, today)
-    start = (today or dt.datetime.now()).date()
+    start = (today or clock.now()).date()
     parts = list(run.parts)
     for (index, b_index), moment in zip(where, moments):
         quoted = parts[index]

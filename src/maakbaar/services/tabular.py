@@ -32,6 +32,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..domain import Order, OrderLine, OrderStatus, Part, RoutingStep, StockItem, describe_validation_error
 from ..domain.shop import ShopReferences
 from ..store.repositories import Repositories
@@ -331,7 +332,7 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
     """Check every row of every table, then store them all, or raise ImportProblem and store nothing."""
     from .order_service import create_work_orders
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     repos = Repositories(session)
     problems: list[str] = []
 
@@ -413,7 +414,8 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
         raise ImportProblem(source, problems)
 
     # everything checked: store (still one transaction; the caller commits)
-    counts = {"parts": 0, "routings": 0, "stock": 0, "orders": 0, "work_orders": 0}
+    counts = {"parts": 0, "routings": 0, "stock": 0, "orders": 0, "work_orders": 0, "parts_updated": 0,
+              "stock_updated": 0}
     for _number, part in parts:
         if part.number in routings:
             part = part.model_copy(update={"routing": routings.pop(part.number)})
@@ -425,6 +427,7 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
             if not part.routing:
                 part = part.model_copy(update={"routing": stored.routing})
             repos.parts.replace(part)
+            counts["parts_updated"] += 1
         counts["parts"] += 1
     for part_number, routing in routings.items():
         stored = repos.parts.get(part_number)
@@ -435,6 +438,7 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
             repos.stock.add(item)
         else:
             repos.stock.replace(item)
+            counts["stock_updated"] += 1
         counts["stock"] += 1
     for row_numbers, order in orders:
         repos.orders.add(order)
@@ -445,6 +449,16 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
             except ValueError as error:
                 raise ImportProblem(source, [f"orders row {row_numbers[0]}: {error}"]) from None
     return counts
+
+
+def preview_file(session: Session, path: Path, kind: str | None = None, today: dt.date | None = None) -> dict[str, int]:
+    """What importing the file would do (the counts of ``import_file``: rows added and updated per table), or
+    ImportProblem with every bad row; nothing is stored (the import runs in a savepoint rolled back after)."""
+    savepoint = session.begin_nested()
+    try:
+        return import_file(session, path, kind, today)
+    finally:
+        savepoint.rollback()
 
 
 def import_file(session: Session, path: Path, kind: str | None = None, today: dt.date | None = None) -> dict[str, int]:

@@ -14,6 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
+from ..store.repositories import NotFoundError
 from ..store.tables import UserRow
 
 ROLES = ("admin", "planner", "estimator", "operator", "viewer")
@@ -89,7 +91,7 @@ def create_user(session: Session, username: str, password: str, role: str, displ
     row = UserRow(username=username, display_name=display_name or username, role=role,
                   password_hash=hash_secret(password), active=True, language=language, badge=badge or None,
                   pin_hash=hash_secret(pin) if pin else None, operator_code=operator_code,
-                  created_at=dt.datetime.now().replace(microsecond=0))
+                  created_at=clock.now().replace(microsecond=0))
     session.add(row)
     session.flush()
     return _user(row)
@@ -122,7 +124,7 @@ def record_login(session_factory, user_id: int, password: str | None = None) -> 
             row = session.get(UserRow, user_id)
             if row is None:
                 return
-            row.last_login = dt.datetime.now().replace(microsecond=0)
+            row.last_login = clock.now().replace(microsecond=0)
             if password is not None and _hasher.check_needs_rehash(row.password_hash):
                 row.password_hash = hash_secret(password)
     except OperationalError:
@@ -141,7 +143,7 @@ def list_users(session: Session) -> list[User]:
 def update_user(session: Session, username: str, expected_version: int | None = None, **changes) -> User:
     row = session.scalar(select(UserRow).where(UserRow.username == username))
     if row is None:
-        raise LookupError(f"user '{username}' does not exist")
+        raise NotFoundError("user", username)
     if expected_version is not None and row.version != expected_version:
         from ..store.repositories import ConflictError
 

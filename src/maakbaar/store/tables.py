@@ -439,6 +439,8 @@ class PlanRow(Base):
     shared_machines: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     is_current: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     unplanned: Mapped[list] = mapped_column(JSON, default=list)
+    # pins the plan could not keep: [{operation, order, reason (a code), detail}]; those operations are unpinned
+    dropped_pins: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     operations: Mapped[list[PlanOperationRow]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanOperationRow.start"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -280,7 +281,9 @@ def build_router(session_dependency, runner) -> APIRouter:
                 "unavoidable_tardiness_min": row.unavoidable_tardiness_min,
                 # machines late orders must share, where hours would help: [{machine, orders, minutes}]
                 "shared_machines": row.shared_machines,
-                "setup_min": row.setup_min, "elapsed_s": row.elapsed_s, "unplanned": row.unplanned}
+                "setup_min": row.setup_min, "elapsed_s": row.elapsed_s, "unplanned": row.unplanned,
+                # pins this plan could not keep (now unpinned): [{operation, order, reason, detail}]
+                "dropped_pins": row.dropped_pins}
 
     @router.get("/plans/current/board", tags=["planning"])
     def board_data(start: dt.datetime | None = None, days: int = Query(default=14, ge=1, le=60),
@@ -313,6 +316,20 @@ def build_router(session_dependency, runner) -> APIRouter:
         result = board.move_operation(db, op_key, body.machine, body.start)
         db.commit()
         return result
+
+    @router.post("/plans/current/operations/{op_key:path}/unpin", tags=["planning"])
+    def unpin(op_key: str, db: Session = Depends(session_dependency), _=Depends(need("planning"))):
+        """Let the next replan place this operation again (it was pinned by a move)."""
+        unpinned = planning_service.unpin_operation(db, op_key)
+        db.commit()
+        return {"operation": op_key, "unpinned": unpinned}
+
+    @router.post("/orders/{number}/unpin", tags=["planning"])
+    def unpin_order(number: str, db: Session = Depends(session_dependency), _=Depends(need("planning"))):
+        """Unpin every pinned operation of the order."""
+        unpinned = planning_service.unpin_order(db, number)
+        db.commit()
+        return {"order": number, "unpinned": unpinned}
 
     @router.post("/machines/{code}/downtimes", tags=["planning"], status_code=201)
     def machine_down(code: str, body: DowntimeIn, db: Session = Depends(session_dependency),
@@ -427,8 +444,13 @@ def parse_quantities(text: str) -> list[int]:
     return values
 
 
+UPLOAD_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
 def upload_folder(token: str) -> Path:
-    if not token or not all(c.isalnum() or c == "-" for c in token):
+    """The folder of an earlier upload. Its name is one the server chose (``save_uploads``): 32 hex digits and
+    nothing else, so no client-given text ever becomes part of a path."""
+    if not token or not UPLOAD_TOKEN.fullmatch(token):
         raise HTTPException(400, "unknown upload")
     folder = data_dir() / "uploads" / token
     if not folder.is_dir():
@@ -437,26 +459,68 @@ def upload_folder(token: str) -> Path:
 
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_FILES = 50
+MAX_UPLOAD_TOTAL_BYTES = 50 * 1024 * 1024
 
 
 def save_uploads(files: list[UploadFile], token: str | None = None) -> Path:
-    folder = upload_folder(token) if token and not files else data_dir() / "uploads" / (token or uuid.uuid4().hex)
+    """Store uploaded DXF files in a folder the server names (32 hex digits; ``token``: an earlier upload's,
+    checked like ``upload_folder``), each under a name the server makes from the file's: letters, digits, '-'
+    and '_' only, then '.dxf' (so 'C:\\tekeningen\\../beugel 1.DXF' becomes 'beugel_1.dxf'); no client text is
+    ever a path."""
+    if len(files) > MAX_UPLOAD_FILES:
+        raise HTTPException(413, f"at most {MAX_UPLOAD_FILES} files at once")
+    folder = upload_folder(token) if token else data_dir() / "uploads" / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
+    total = sum(p.stat().st_size for p in folder.glob("*.dxf"))
+    taken: set[str] = set()
     for upload in files:
-        name = Path(upload.filename or "part.dxf").name
-        if not name.lower().endswith(".dxf"):
-            name += ".dxf"
+        name = safe_file_name(upload.filename or "", taken)  # the same name again replaces the earlier file
+        taken.add(name)
         target = folder / name
         with target.open("wb") as out:
             copied = 0
             while chunk := upload.file.read(1 << 20):
                 copied += len(chunk)
-                if copied > MAX_UPLOAD_BYTES:
+                total += len(chunk)
+                if copied > MAX_UPLOAD_BYTES or total > MAX_UPLOAD_TOTAL_BYTES:
                     out.close()
                     target.unlink(missing_ok=True)
-                    raise HTTPException(413, f"{name} is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+                    limit = (f"{name} is larger than {MAX_UPLOAD_BYTES // 2**20} MB" if copied > MAX_UPLOAD_BYTES
+                             else f"the files together are larger than {MAX_UPLOAD_TOTAL_BYTES // 2**20} MB")
+                    raise HTTPException(413, limit)
                 out.write(chunk)
     return folder
+
+
+def safe_file_name(given: str, taken: set[str]) -> str:
+    """A file name made from a client's: its last part after any / or \\, letters, digits, '-' and '_' kept, the
+    rest '_', at most 60 characters, '.dxf', and '-2', '-3' ... where ``taken`` has the name already."""
+    last = given.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = last[:-4] if last.lower().endswith(".dxf") else last
+    safe = "".join(c if (c.isascii() and c.isalnum()) or c in "-_" else "_" for c in stem).strip("_")[:60] or "part"
+    name, k = f"{safe}.dxf", 1
+    while name in taken:
+        k += 1
+        name = f"{safe}-{k}.dxf"
+    return name
+
+
+def clean_uploads(max_age_days: float = 7.0) -> int:
+    """Remove upload folders older than ``max_age_days`` (a quote keeps its own copy of what it saved)."""
+    import shutil
+    import time
+
+    root = data_dir() / "uploads"
+    removed = 0
+    if not root.is_dir():
+        return 0
+    limit = time.time() - max_age_days * 86400
+    for folder in root.iterdir():
+        if folder.is_dir() and UPLOAD_TOKEN.fullmatch(folder.name) and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def quote_answer(db: Session, folder: Path, material: str, thickness_mm: float, quantities: str, finish: str,

@@ -38,6 +38,8 @@ VENDOR = {  # URL name -> file in node_modules (installed at set-up from the npm
     "htmx.min.js": "htmx.org/dist/htmx.min.js",
     "vis-timeline.min.js": "vis-timeline/standalone/umd/vis-timeline-graph2d.min.js",
     "vis-timeline.min.css": "vis-timeline/styles/vis-timeline-graph2d.min.css",
+    "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
 }
 BAD_INPUT = (QuoteError, PlanningServiceError, PlanningError, NestingServiceError, Co2Error, FactorError, UserError,
              ReleaseError)
@@ -53,7 +55,8 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
         yield
         runner.shutdown()
 
-    app = FastAPI(title="maakbaar", lifespan=lifespan, version=__version__,
+    # /docs is served below from the locally installed swagger-ui-dist (the shop's server often has no internet)
+    app = FastAPI(title="maakbaar", lifespan=lifespan, version=__version__, docs_url=None, redoc_url=None,
                   description="Production office for metalworking job shops: orders, quotes, planning, nesting, "
                               "CO2. Log in with POST /api/login; send the CSRF token it returns as X-CSRF-Token "
                               "on every POST, PUT, PATCH and DELETE.")
@@ -81,6 +84,14 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
             raise HTTPException(404, f"{name} is not installed: run ./start.sh (it installs the front-end "
                                      "libraries from npm)")
         return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs():
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="maakbaar API",
+                                   swagger_js_url="/vendor/swagger-ui-bundle.js",
+                                   swagger_css_url="/vendor/swagger-ui.css", swagger_favicon_url="/favicon.ico")
 
     app.include_router(api.build_router(session, runner))
     app.include_router(pages.build_router(session, runner, templates))
@@ -148,10 +159,6 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
         @app.exception_handler(kind)
         async def _bad(request: Request, error: Exception):
             return _error(request, 400, str(error))
-
-    @app.exception_handler(LookupError)
-    async def _lookup(request: Request, error: LookupError):
-        return _error(request, 404, str(error).strip("'\""))
 
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(request: Request, error: RequestValidationError):

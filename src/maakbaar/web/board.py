@@ -10,6 +10,7 @@ from fastapi import HTTPException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import clock
 from ..domain import WorkCenterType
 from ..planning.checker import check_plan
 from ..planning.from_shop import build_problem
@@ -33,7 +34,7 @@ def _iso(moment: dt.datetime) -> str:
 
 def board_data(db: Session, start: dt.datetime | None = None, days: int = 14) -> dict:
     plan = planning_service.current_plan_row(db)
-    origin = plan.origin if plan is not None else dt.datetime.now()
+    origin = plan.origin if plan is not None else clock.now()
     start = start or origin.replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + dt.timedelta(days=days)
     repos = Repositories(db)
@@ -51,6 +52,7 @@ def board_data(db: Session, start: dt.datetime | None = None, days: int = 14) ->
     items = []
     if plan is not None:
         late = dict(db.execute(select(PlanJobRow.job_key, PlanJobRow.late).where(PlanJobRow.plan_id == plan.id)).all())
+        pinned = planning_service.pinned_keys(db)
         rows = db.scalars(select(PlanOperationRow).options(selectinload(PlanOperationRow.machine),
                                                           selectinload(PlanOperationRow.operator))
                           .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.end > start,
@@ -59,15 +61,19 @@ def board_data(db: Session, start: dt.datetime | None = None, days: int = 14) ->
             if row.machine is None:
                 continue
             is_late = bool(late.get(row.job_key))
+            is_pinned = row.op_key in pinned
             title = (f"<b>{row.order_number}</b> {row.label}<br>{DAY_NAMES['nl'][row.start.weekday()]} "
                      f"{row.start:%d-%m %H:%M} - {row.end:%H:%M}"
                      f"<br>{row.machine.code}" + (f", {row.operator.code}" if row.operator else "")
                      + (f"<br>omstellen {row.setup_min} min" if row.setup_min else "")
+                     + ("<br><b>vastgezet</b>" if is_pinned else "")
                      + ("<br><b>te laat</b>" if is_late else ""))
             items.append({"id": row.op_key, "group": row.machine.code, "start": _iso(row.start), "end": _iso(row.end),
-                          "content": f"{row.order_number} {row.label.split(' ')[0] if row.label else ''}",
-                          "title": title, "order": row.order_number, "late": is_late,
-                          "className": "late" if is_late else "",
+                          "content": ("📌 " if is_pinned else "")
+                          + f"{row.order_number} {row.label.split(' ')[0] if row.label else ''}",
+                          "title": title, "order": row.order_number, "late": is_late, "pinned": is_pinned,
+                          "className": " ".join(c for c in ("late" if is_late else "", "pinned" if is_pinned else "")
+                                                if c),
                           "style": f"background-color: {colour(row.order_number)};"})
             if row.setup_min:
                 setup_end = min(row.end, row.start + dt.timedelta(minutes=row.setup_min))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..services import co2_service, order_service, planning_service
 from ..store.repositories import Repositories
 from ..store.tables import MachineRow, OrderRow, PlanOperationRow
@@ -81,7 +82,7 @@ def _data_version(db: Session) -> tuple:
 
 def order_overview(db: Session, include_closed: bool = False, today: dt.date | None = None) -> list:
     """The order overview, computed once per change of the data (every page and the API share it)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return _cached(f"orders:{include_closed}", (data_version(db), today), 600,
                    lambda: order_service.order_overview(db, include_closed=include_closed, today=today))
 
@@ -111,7 +112,7 @@ def load(db: Session, days: int = 14) -> dict:
     """Planned work per work center per day against its machines' working time that day."""
     plan = planning_service.current_plan_row(db)
     repos = Repositories(db)
-    start = (plan.origin if plan else dt.datetime.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = (plan.origin if plan else clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + dt.timedelta(days=days)
     calendars = {c.code: c for c in repos.calendars.list()}
     machines = [m for m in repos.machines.list() if m.active]
@@ -169,7 +170,7 @@ def _spread(slots: list[float], origin: dt.datetime, a: dt.datetime, b: dt.datet
 
 
 def dashboard(db: Session, today: dt.date | None = None) -> dict:
-    today = today or dt.date.today()
+    today = today or clock.today()
     return _cached("dashboard", (data_version(db), today), 600, lambda: _dashboard(db, today))
 
 

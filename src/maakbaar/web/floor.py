@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from .. import clock
 from ..floor import BookingError
 from ..floor.bookings import ACTIONS, PAUSE_REASONS
 from ..services import floor_service, postcalc_service, user_service
@@ -154,7 +155,7 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
     @router.get("/postcalc", include_in_schema=False)
     def postcalc_page(request: Request, order: str = "", start: str = "", end: str = "",
                       db: Session = Depends(session_dependency), user=Depends(page("read"))):
-        today = dt.date.today()
+        today = clock.today()
         first = dt.date.fromisoformat(start) if start else today - dt.timedelta(days=30)
         last = dt.date.fromisoformat(end) if end else today
         result = postcalc_service.order_postcalc(db, order) if order else None

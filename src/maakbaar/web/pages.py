@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import uuid
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..domain import Order, OrderLine, OrderStatus, WorkCenterType
 from ..planning.problem import CRITERIA
 from ..services import co2_service, nesting_service, order_service, planning_service, shop_io, user_service
@@ -49,7 +51,7 @@ def context(request: Request, user, **values) -> dict:
         nav = [n for n in NAV if n[0] == "terminal"]
     return {"request": request, "t": translator(lang), "lang": lang, "other_lang": "en" if lang == "nl" else "nl",
             "user": user, "csrf": csrf_token(request), "nav": nav,
-            "path": request.url.path, "today": dt.date.today(), **values}
+            "path": request.url.path, "today": clock.today(), **values}
 
 
 def money(value: float | None, lang: str = "nl") -> str:
@@ -146,7 +148,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       filters={"status": status, "customer": customer, "late": late, "due_before": due_before},
                       statuses=[s.value for s in OrderStatus])
         lang = language_of(request)
-        key = (dashboard.data_version(db), lang, status, customer, late, due_before, dt.date.today())
+        key = (dashboard.data_version(db), lang, status, customer, late, due_before, clock.today())
         # the table is the heavy part of the page (hundreds of rows): rendered once per data change and filter
         values["table_html"] = dashboard._cached("orders-table", key, 600, lambda: templates.get_template(
             "_orders_table.html").render(context(request, user, **values)))
@@ -173,7 +175,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                 part, quantity = form.get(f"part_{i}", "").strip(), form.get(f"quantity_{i}", "").strip()
                 if part:
                     lines.append(OrderLine(line_no=len(lines) + 1, part=part, quantity=int(quantity or 0)))
-            today = dt.date.today()
+            today = clock.today()
             prefix = f"ORD-{today:%y}"
             numbers = [int(n[len(prefix):]) for n in repos.orders.keys()
                        if n.startswith(prefix) and n[len(prefix):].isdigit()]
@@ -342,16 +344,15 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             objectives = ",".join(planning_service.shop_objectives(db))
         except planning_service.PlanningServiceError:  # a hand-edited setting: shown as the default, fixed on save
             objectives = ",".join(CRITERIA)
-        return render(request, "planning.html", user, plan=plan, machines=[m for m in repos.machines.list()
-                                                                           if m.active],
+        return render(request, "planning.html", user, machines=[m for m in repos.machines.list() if m.active],
                       parts=_part_numbers(db), customers=repos.customers.list(), rush=rush, may_plan=user.may("planning"),
                       jobs=runner.recent(db, 5), objectives=objectives, objective_presets=OBJECTIVE_PRESETS,
-                      late_orders=None if plan is None else len(set(db.scalars(
-                          select(PlanJobRow.order_number).where(PlanJobRow.plan_id == plan.id, PlanJobRow.late)))),
-                      # late in every plan: even with the shop to themselves they end after their due date
-                      unavoidable_orders=None if plan is None or plan.unavoidable_tardiness_min is None else len(set(
-                          db.scalars(select(PlanJobRow.order_number).where(
-                              PlanJobRow.plan_id == plan.id, PlanJobRow.earliest > PlanJobRow.due)))))
+                      **_plan_meta(db))
+
+    @router.get("/planning/meta")
+    def planning_meta(request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+        """The line above the board (which plan, how many late, pins dropped), fetched again after a replan."""
+        return render(request, "_plan_meta.html", user, rush="", **_plan_meta(db))
 
     @router.post("/planning/objectives")
     def planning_objectives(objectives: str = Form(...), db: Session = Depends(session_dependency),
@@ -473,21 +474,63 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.post("/masterdata/import")
     def masterdata_import(request: Request, file: UploadFile = File(...), db: Session = Depends(session_dependency),
                           user=Depends(page("masterdata"))):
+        """Step 1: the file is kept under a name the server chooses and checked in full; the page shows what
+        would be added and updated, or every bad row. Nothing is stored yet."""
         from ..services import tabular
         from ..services.errors import ImportProblem
 
-        suffix = Path(file.filename or "import.csv").suffix.lower()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / (Path(file.filename or "import").name or f"import{suffix}")
-            path.write_bytes(file.file.read())
-            try:
-                counts = tabular.import_file(db, path)
-            except ImportProblem as error:
-                db.rollback()
-                return render(request, "import_result.html", user, status_code=422, problems=error.problems[:50],
-                              counts=None, name=path.name)
+        shown = (file.filename or "import").replace("\\", "/").rsplit("/", 1)[-1][:120]
+        suffix = Path(shown).suffix.lower()
+        if suffix not in IMPORT_SUFFIXES:
+            return render(request, "import_result.html", user, status_code=422, problems=[
+                translator(language_of(request))("import_kind", suffix=suffix or "-")], counts=None,
+                file_name=shown, token=None, stage="refused")
+        token = uuid.uuid4().hex
+        path = _import_path(token, suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = file.file.read(MAX_IMPORT_BYTES + 1)
+        if len(data) > MAX_IMPORT_BYTES:
+            raise HTTPException(413, f"{shown} is larger than {MAX_IMPORT_BYTES // 2**20} MB")
+        path.write_bytes(data)
+        kind = tabular.guess_kind(Path(shown).stem)
+        try:
+            counts = tabular.preview_file(db, path, kind)
+        except ImportProblem as error:
+            db.rollback()
+            path.unlink(missing_ok=True)
+            return render(request, "import_result.html", user, status_code=422, problems=error.problems[:200],
+                          counts=None, file_name=shown, token=None, stage="refused")
+        db.rollback()
+        (path.parent / f"{token}.name").write_text(shown, encoding="utf-8")
+        return render(request, "import_result.html", user, problems=[], counts=counts, file_name=shown,
+                      token=token, stage="preview")
+
+    @router.post("/masterdata/import/confirm")
+    def masterdata_import_confirm(request: Request, token: str = Form(...), db: Session = Depends(session_dependency),
+                                  user=Depends(page("masterdata"))):
+        """Step 2: the previewed file is imported in one transaction (checked again: the shop may have changed
+        since the preview), then removed."""
+        from ..services import tabular
+        from ..services.errors import ImportProblem
+
+        if not api.UPLOAD_TOKEN.fullmatch(token):
+            raise HTTPException(400, "unknown import")
+        path = next((p for p in (_import_path(token, s) for s in IMPORT_SUFFIXES) if p.is_file()), None)
+        if path is None:
+            raise HTTPException(404, "this import was confirmed already or has expired: upload the file again")
+        name_file = path.parent / f"{token}.name"
+        shown = name_file.read_text(encoding="utf-8") if name_file.is_file() else path.name
+        try:
+            counts = tabular.import_file(db, path, tabular.guess_kind(Path(shown).stem))
+        except ImportProblem as error:
+            db.rollback()
+            return render(request, "import_result.html", user, status_code=422, problems=error.problems[:200],
+                          counts=None, file_name=shown, token=None, stage="refused")
         db.commit()
-        return render(request, "import_result.html", user, problems=[], counts=counts, name=path.name)
+        path.unlink(missing_ok=True)
+        name_file.unlink(missing_ok=True)
+        return render(request, "import_result.html", user, problems=[], counts=counts, file_name=shown, token=None,
+                      stage="stored")
 
     @router.post("/masterdata/operators/{code}/skill")
     def operator_skill(code: str, request: Request, work_center_type: str = Form(...), level: int = Form(...),
@@ -527,6 +570,30 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return RedirectResponse("/users", status_code=303)
 
     return router
+
+
+IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def _import_path(token: str, suffix: str) -> Path:
+    """Where a previewed import waits for its confirmation: a name the server chose."""
+    from ..config import data_dir
+
+    return data_dir() / "imports" / f"{token}{suffix}"
+
+
+def _plan_meta(db: Session) -> dict:
+    plan = planning_service.current_plan_row(db)
+    if plan is None:
+        return {"plan": None, "late_orders": None, "unavoidable_orders": None}
+    return {"plan": plan,
+            "late_orders": len(set(db.scalars(select(PlanJobRow.order_number).where(PlanJobRow.plan_id == plan.id,
+                                                                                      PlanJobRow.late)))),
+            # late in every plan: even with the shop to themselves they end after their due date
+            "unavoidable_orders": None if plan.unavoidable_tardiness_min is None else len(set(db.scalars(
+                select(PlanJobRow.order_number).where(PlanJobRow.plan_id == plan.id,
+                                                      PlanJobRow.earliest > PlanJobRow.due))))}
 
 
 def _part_numbers(db: Session) -> list[str]:

@@ -67,6 +67,34 @@
         if (!item || !item.title) { detail.hidden = true; return; }
         detail.hidden = false;
         detail.innerHTML = item.title + (item.order ? ' <a href="/orders/' + encodeURIComponent(item.order) + '">→</a>' : "");
+        if (item.pinned && editable) {
+          const unpin = document.createElement("button");
+          unpin.id = "unpin"; unpin.textContent = words.unpin || "Unpin";
+          unpin.onclick = async () => {
+            try {
+              const result = await maakbaar.api("POST", "/api/plans/current/operations/" + encodeURIComponent(item.id) + "/unpin", {});
+              conflicts.hidden = false; conflicts.className = "conflicts ok";
+              conflicts.textContent = (words.unpinned || "Unpinned: {ops}.").replace("{ops}", result.unpinned.join(", ") || item.id);
+              detail.hidden = true;
+              await load();
+            } catch (error) { conflicts.hidden = false; conflicts.className = "conflicts bad"; conflicts.textContent = error.message; }
+          };
+          const unpinOrder = document.createElement("button");
+          unpinOrder.id = "unpin-order"; unpinOrder.textContent = words.unpin_order || "Unpin all of this order";
+          unpinOrder.onclick = async () => {
+            try {
+              const result = await maakbaar.api("POST", "/api/orders/" + encodeURIComponent(item.order) + "/unpin", {});
+              conflicts.hidden = false; conflicts.className = "conflicts ok";
+              conflicts.textContent = (words.unpinned || "Unpinned: {ops}.").replace("{ops}", result.unpinned.join(", "));
+              detail.hidden = true;
+              await load();
+            } catch (error) { conflicts.hidden = false; conflicts.className = "conflicts bad"; conflicts.textContent = error.message; }
+          };
+          detail.appendChild(document.createTextNode(" "));
+          detail.appendChild(unpin);
+          detail.appendChild(document.createTextNode(" "));
+          detail.appendChild(unpinOrder);
+        }
       });
     }
     window.maakbaarBoard = {timeline, items, groups, windowStart};  // for tests and for the curious
@@ -90,7 +118,7 @@
         {start: form.get("start"), end: form.get("end"), reason: form.get("reason")});
       document.getElementById("down-dialog").close();
       conflicts.hidden = false; conflicts.className = "conflicts bad";
-      conflicts.textContent = form.get("machine") + ": " + result.affected_operations.length + " operation(s) hit.";
+      conflicts.textContent = (words.hit || "{machine}: {n} operation(s) hit.").replace("{machine}", form.get("machine")).replace("{n}", result.affected_operations.length);
       await load();
       document.getElementById("replan").click();
     } catch (error) { alert(error.message); }
@@ -99,7 +127,11 @@
   document.body.addEventListener("htmx:afterSwap", (event) => {
     const job = event.target.querySelector ? event.target.querySelector(".job") : null;
     const done = (event.target.dataset && event.target.dataset.status === "done") || (job && job.dataset.status === "done");
-    if (done) load();
+    if (done) {
+      load();
+      // the line above the board names the new plan (its time, late orders, pins it had to release)
+      if (window.htmx) htmx.ajax("GET", "/planning/meta", {target: "#plan-meta", swap: "outerHTML"});
+    }
   });
   load().catch(error => { element.textContent = error.message; });
 })();
