@@ -80,6 +80,15 @@ def user_from_request(request: Request, db: Session) -> User | None:
     return user
 
 
+def _user_and_release(request: Request, db: Session) -> User | None:
+    """The logged-in user, then the connection back to the pool at once: a booking opens its own transaction,
+    and twenty terminals booking together must not hold two connections each (the pool ran dry at 20)."""
+    try:
+        return user_from_request(request, db)
+    finally:
+        db.rollback()
+
+
 async def check_csrf(request: Request) -> None:
     if request.method not in UNSAFE:
         return
@@ -99,7 +108,7 @@ def _permission(permission: str, session_dependency, not_logged_in, refused: str
 
     async def dependency(request: Request, db: Session = Depends(session_dependency)) -> User:
         # the database is asked in a worker thread: never block the event loop (it would starve the pool)
-        user = await run_in_threadpool(user_from_request, request, db)
+        user = await run_in_threadpool(_user_and_release, request, db)
         if user is None:
             raise not_logged_in(request)
         if not user.may(permission):
