@@ -39,7 +39,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: create, upgrade and inspect (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-user_app = typer.Typer(help="Users and roles: add, list, change a password.", no_args_is_help=True)
+user_app = typer.Typer(help="Users and roles: add, list, change a password, unlock.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
 console = Console(emoji=False)
@@ -790,10 +790,11 @@ def user_list() -> None:
         with unit_of_work(_engine()) as session:
             users = user_service.list_users(session)
         table = Table(title="Users")
-        for column in ("Username", "Name", "Role", "Badge", "Active"):
+        for column in ("Username", "Name", "Role", "Badge", "Active", "Locked"):
             table.add_column(column)
         for u in users:
-            table.add_row(u.username, u.display_name, u.role, u.badge or "", "yes" if u.active else "no")
+            table.add_row(u.username, u.display_name, u.role, u.badge or "", "yes" if u.active else "no",
+                          "yes" if u.locked else "")
         console.print(table)
 
     _run(action)
@@ -811,6 +812,19 @@ def user_password(
         with unit_of_work(_engine()) as session:
             user_service.update_user(session, username, password=password)
         console.print(f"Password of {username} changed.")
+
+    _run(action)
+
+
+@user_app.command("unlock")
+def user_unlock(username: Annotated[str, typer.Argument(help="Log-in name")]) -> None:
+    """Lift the lock after too many wrong passwords or PINs."""
+    from ..services import user_service
+
+    def action():
+        with unit_of_work(_engine()) as session:
+            user_service.update_user(session, username, unlock=True)
+        console.print(f"{username} may log in again.")
 
     _run(action)
 

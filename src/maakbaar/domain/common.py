@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
+
+FIRST_DATE = dt.date(1990, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    """Dates a job shop plans with: 1990 to 2100. 'No end date' exports (9999-12-31) and empty dates written
+    as 0001-01-01 are refused with this reason instead of breaking planning for the whole shop."""
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"{value} is not a date to plan with (between {FIRST_DATE} and {LAST_DATE}); "
+                         "a 'no end date' value such as 9999-12-31 needs a real due date")
+    return value
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("contains control characters (such as NUL); type the text again")
+    return value
+
+
+ShopDate = Annotated[dt.date, AfterValidator(_sane_date)]
+"""A date between 1990 and 2100."""
 
 Code = Annotated[
     str,
@@ -13,14 +38,15 @@ Code = Annotated[
 ]
 """A short human identifier: material grade, machine code, order number, ..."""
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_no_control_characters)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                 AfterValidator(_no_control_characters)]
 
 
 class DomainModel(BaseModel):
     """Immutable, validated value. Unknown fields are an error, not silently dropped."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False)
 
 
 class MaterialFamily(enum.StrEnum):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Code, DomainModel, OperationStatus, OrderStatus, QuoteStatus, Text, WorkCenterType
+from .common import Code, DomainModel, OperationStatus, OrderStatus, QuoteStatus, ShopDate, Text, WorkCenterType
 from .parts import RoutingStep, check_sequences
 
 PRIORITY_NORMAL = 3
@@ -16,8 +16,8 @@ class OrderLine(DomainModel):
     line_no: int = Field(ge=1, le=9999)
     part: Code
     quantity: int = Field(gt=0, le=10_000_000)
-    due_date: dt.date | None = Field(default=None, description="defaults to the order's due date")
-    unit_price: float | None = Field(default=None, ge=0)
+    due_date: ShopDate | None = Field(default=None, description="defaults to the order's due date")
+    unit_price: float | None = Field(default=None, ge=0, le=1e9)
 
 
 class Order(DomainModel):
@@ -26,13 +26,13 @@ class Order(DomainModel):
     number: Code
     customer: Code
     customer_reference: Text = ""
-    order_date: dt.date
-    release_date: dt.date = Field(description="earliest start: material arrives, drawings approved")
-    due_date: dt.date
+    order_date: ShopDate
+    release_date: ShopDate = Field(description="earliest start: material arrives, drawings approved")
+    due_date: ShopDate
     priority: int = Field(default=PRIORITY_NORMAL, ge=1, le=5)
     status: OrderStatus = OrderStatus.ORDERED
     notes: Text = ""
-    delivered_date: dt.date | None = Field(default=None, description="when it went to the customer")
+    delivered_date: ShopDate | None = Field(default=None, description="when it went to the customer")
     lines: tuple[OrderLine, ...] = Field(min_length=1)
 
     @field_validator("lines")
@@ -94,8 +94,8 @@ class WorkOrder(DomainModel):
     line_no: int = Field(ge=1)
     part: Code
     quantity: int = Field(gt=0, le=10_000_000)
-    release_date: dt.date
-    due_date: dt.date
+    release_date: ShopDate
+    due_date: ShopDate
     status: OrderStatus = OrderStatus.RELEASED
     operations: tuple[WorkOrderOperation, ...] = Field(min_length=1)
 
@@ -119,7 +119,7 @@ class WorkOrder(DomainModel):
 
 class QuantityBreak(DomainModel):
     quantity: int = Field(gt=0, le=10_000_000)
-    unit_price: float = Field(ge=0)
+    unit_price: float = Field(ge=0, le=1e9)
     lead_time_days: int = Field(default=10, ge=0, le=365)
 
 
@@ -140,8 +140,8 @@ class QuoteLine(DomainModel):
 class Quote(DomainModel):
     number: Code
     customer: Code
-    quote_date: dt.date
-    valid_until: dt.date
+    quote_date: ShopDate
+    valid_until: ShopDate
     status: QuoteStatus = QuoteStatus.DRAFT
     notes: Text = ""
     lines: tuple[QuoteLine, ...] = Field(min_length=1)

@@ -96,22 +96,34 @@ class BookingResult:
                 "remake": self.remake, "machine_down": self.machine_down, "repeated": self.repeated}
 
 
-def stored_result(session: Session, idempotency_key: str) -> BookingResult | None:
+def stored_result(session: Session, idempotency_key: str, op_key: str | None = None, action: str | None = None,
+                  operator: str | None = None) -> BookingResult | None:
+    """The answer stored for this idempotency key, or None. A key is bound to the operation, action and operator
+    it was first used for: the same key for another booking is refused (BookingError), never answered with the
+    old booking while the new one is silently dropped."""
     event = session.scalar(select(FloorEventRow).where(FloorEventRow.idempotency_key == idempotency_key))
     if event is None:
         return None
+    if op_key is not None and (event.op_key, event.action, event.operator_code) != (op_key, action, operator):
+        raise BookingError(f"idempotency key {idempotency_key!r} was used for {event.action} on {event.op_key} "
+                           f"by {event.operator_code}; a new booking needs a new key")
     return BookingResult(**{**event.result, "messages": tuple(event.result.get("messages", ())), "repeated": True})
 
 
 def book(session: Session, op_key: str, action: str, operator: str, idempotency_key: str, good: int = 0,
          scrap: int = 0, last: bool = False, reason: str = "", machine: str | None = None,
-         now: dt.datetime | None = None) -> BookingResult:
-    """Book ``action`` by ``operator`` on ``op_key``; the same idempotency key twice books once."""
+         now: dt.datetime | None = None, for_someone_else: bool = False) -> BookingResult:
+    """Book ``action`` by ``operator`` on ``op_key``; the same idempotency key twice books once.
+    ``for_someone_else``: a planner books for ``operator``, who must be one of the shop's operators."""
     if not idempotency_key or len(idempotency_key) > 80:
         raise BookingError("every booking needs an idempotency key (1-80 characters)")
-    repeated = stored_result(session, idempotency_key)
+    repeated = stored_result(session, idempotency_key, op_key, action, operator)
     if repeated is not None:
         return repeated
+    if for_someone_else and Repositories(session).operators.get(operator) is None:
+        raise NotFoundError("operator", operator)
+    if machine is not None and Repositories(session).machines.get(machine) is None:
+        raise NotFoundError("machine", machine)
     now = (now or now_minute()).replace(microsecond=0)
     work_order, row = _operation_row(session, op_key)
     # the event first: a concurrent twin with the same key fails here, before anything else is written
@@ -330,7 +342,7 @@ def book_committed(engine, op_key: str, action: str, operator: str, idempotency_
                 return book(session, op_key, action, operator, idempotency_key, **kwargs)
         except IntegrityError:
             with unit_of_work(engine) as session:
-                stored = stored_result(session, idempotency_key)
+                stored = stored_result(session, idempotency_key, op_key, action, operator)
             if stored is not None:
                 return stored
             if attempt == attempts - 1:

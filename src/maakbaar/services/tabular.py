@@ -111,12 +111,24 @@ def _rows(matrix: list[list[Any]], source: str, kind: str) -> list[Row]:
     return rows
 
 
+CSV_ENCODINGS = ("utf-8-sig", "cp1252", "cp1250")
+
+
+def decode_csv(raw: bytes, source: str) -> str:
+    """UTF-8 (with or without a byte order mark), or the Windows code page Excel saves 'CSV' in: cp1252 (West
+    European), else cp1250 (Central European); a file in none of them is refused, naming what was tried."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportProblem(source, ["the file is not text in UTF-8, cp1252 or cp1250: save it from Excel as "
+                                 "'CSV UTF-8' and import it again"])
+
+
 def read_csv(path: Path, kind: str) -> list[Row]:
     raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # Excel on Windows saves 'CSV' in the Windows code page
+    text = decode_csv(raw, str(path))
     first_line = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):

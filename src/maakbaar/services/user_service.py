@@ -38,6 +38,21 @@ class UserError(ValueError):
     pass
 
 
+class LoginLocked(Exception):
+    """Too many wrong passwords or PINs: no attempt is checked until ``until`` (None: until an admin lifts it)."""
+
+    def __init__(self, until: dt.datetime | None):
+        self.until = until
+        super().__init__("locked until an administrator lifts it" if until is None else f"locked until {until:%H:%M}")
+
+
+# After FIRST_WAIT wrong attempts in a row an account waits a minute, doubling with every further one (at most
+# an hour); after LOCK_AFTER only an admin can lift it (``update_user(..., unlock=True)`` or a new password).
+FIRST_WAIT = 5
+LOCK_AFTER = 10
+LOCKED_BY_ADMIN = dt.datetime(9999, 1, 1)
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -49,6 +64,8 @@ class User:
     badge: str | None
     operator_code: str | None
     version: int
+    session_version: int = 1
+    locked: bool = False
 
     def may(self, permission: str) -> bool:
         return self.active and self.role in PERMISSIONS.get(permission, set())
@@ -56,7 +73,8 @@ class User:
 
 def _user(row: UserRow) -> User:
     return User(row.id, row.username, row.display_name, row.role, row.active, row.language, row.badge,
-                row.operator_code, row.version)
+                row.operator_code, row.version, row.session_version or 1,
+                row.locked_until is not None and row.locked_until > clock.now())
 
 
 def hash_secret(secret: str) -> str:
@@ -97,21 +115,58 @@ def create_user(session: Session, username: str, password: str, role: str, displ
     return _user(row)
 
 
+def _check_lock(row: UserRow) -> None:
+    if row.locked_until is not None and row.locked_until > clock.now():
+        raise LoginLocked(None if row.locked_until >= LOCKED_BY_ADMIN else row.locked_until)
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user, or None for an unknown user or a wrong password; LoginLocked while the account waits (the
+    password is not even checked then). A read only: failures are noted by ``note_failed_login``."""
     row = session.scalar(select(UserRow).where(UserRow.username == username.strip().lower()))
     if row is None:
         _verify(_DUMMY, password)  # same work whether or not the user exists
         return None
+    _check_lock(row)
     if not row.active or not _verify(row.password_hash, password):
         return None
     return _user(row)  # a read only: many people log in at once at shift start; see record_login
 
 
 def authenticate_badge(session: Session, badge: str, pin: str) -> User | None:
+    """As ``authenticate``, with a badge and PIN (four digits are few: the same lockout guards them)."""
     row = session.scalar(select(UserRow).where(UserRow.badge == badge.strip()))
-    if row is None or not row.active or not _verify(row.pin_hash, pin):
+    if row is None:
+        _verify(_DUMMY, pin)
+        return None
+    _check_lock(row)
+    if not row.active or not _verify(row.pin_hash, pin):
         return None
     return _user(row)
+
+
+def note_failed_login(session_factory, username: str | None = None, badge: str | None = None) -> None:
+    """Count a wrong password or PIN for that user (in a short transaction of its own, as the request's is rolled
+    back), and make the account wait: a minute after FIRST_WAIT in a row, doubling up to an hour, and locked
+    for an admin to lift after LOCK_AFTER."""
+    with session_factory() as session, session.begin():
+        where = UserRow.username == username.strip().lower() if username is not None else UserRow.badge == badge
+        row = session.scalar(select(UserRow).where(where))
+        if row is None:
+            return
+        row.failed_logins = (row.failed_logins or 0) + 1
+        if row.failed_logins >= LOCK_AFTER:
+            row.locked_until = LOCKED_BY_ADMIN
+        elif row.failed_logins >= FIRST_WAIT:
+            minutes = min(60, 2 ** (row.failed_logins - FIRST_WAIT))
+            row.locked_until = clock.now().replace(microsecond=0) + dt.timedelta(minutes=minutes)
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Every session of this user ends (log-out: a copied cookie no longer works either)."""
+    row = session.get(UserRow, user_id)
+    if row is not None:
+        row.session_version = (row.session_version or 1) + 1
 
 
 def record_login(session_factory, user_id: int, password: str | None = None) -> None:
@@ -125,6 +180,8 @@ def record_login(session_factory, user_id: int, password: str | None = None) -> 
             if row is None:
                 return
             row.last_login = clock.now().replace(microsecond=0)
+            if row.failed_logins or (row.locked_until is not None and row.locked_until < LOCKED_BY_ADMIN):
+                row.failed_logins, row.locked_until = 0, None
             if password is not None and _hasher.check_needs_rehash(row.password_hash):
                 row.password_hash = hash_secret(password)
     except OperationalError:
@@ -155,6 +212,10 @@ def update_user(session: Session, username: str, expected_version: int | None = 
         if len(password) < MIN_PASSWORD:
             raise UserError(f"password: at least {MIN_PASSWORD} characters")
         row.password_hash = hash_secret(password)
+        row.session_version = (row.session_version or 1) + 1  # a new password ends every old session
+        row.failed_logins, row.locked_until = 0, None
+    if changes.pop("unlock", False):
+        row.failed_logins, row.locked_until = 0, None
     if "pin" in changes:
         pin = changes.pop("pin")
         if not (pin.isdigit() and 4 <= len(pin) <= 8):

@@ -563,6 +563,11 @@ class UserRow(Base, VersionedMixin):
     operator_code: Mapped[str | None] = mapped_column(String(CODE), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     last_login: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # wrong passwords or PINs in a row; from five on the account waits, from ten an admin must lift it
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # sessions carry it: log-out and a password change raise it, which ends every session of the user
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'planner', 'estimator', 'operator', 'viewer')", name="role_known"),
     )

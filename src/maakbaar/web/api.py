@@ -36,7 +36,17 @@ from ..domain import (
 from ..services import co2_service, nesting_service, order_service, planning_service, user_service
 from ..store.repositories import Repositories
 from . import board
-from .security import api_permission, csrf_token, log_in, log_out, user_from_request
+from .security import (
+    LoginRefused,
+    RowId,
+    api_permission,
+    checked_log_in,
+    csrf_token,
+    log_in,
+    log_out,
+    refused_text,
+    user_from_request,
+)
 
 # kind in the URL -> (repository attribute, domain model, permission to change)
 RESOURCES: dict[str, tuple[str, type, str]] = {
@@ -68,6 +78,7 @@ class UserOut(BaseModel):
     badge: str | None = None
     operator_code: str | None = None
     version: int
+    locked: bool = False
 
 
 class UserIn(BaseModel):
@@ -89,6 +100,7 @@ class UserChange(BaseModel):
     pin: str | None = None
     badge: str | None = None
     language: str | None = None
+    unlock: bool | None = Field(default=None, description="lift the lock after too many wrong passwords or PINs")
 
 
 def _objective_list(value: list[str]) -> list[str]:
@@ -169,16 +181,22 @@ def build_router(session_dependency, runner) -> APIRouter:
     # ------------------------------------------------------------------ log-in
     @router.post("/login", tags=["users"])
     def login(request: Request, body: LoginIn, db: Session = Depends(session_dependency)):
-        user = user_service.authenticate(db, body.username, body.password)
-        if user is None:
-            raise HTTPException(401, "unknown user or wrong password")
-        db.rollback()
+        try:
+            user = checked_log_in(request, db, body.username, body.password)
+        except LoginRefused as refused:
+            raise HTTPException(refused.status, refused_text(refused, "en"),
+                                headers={"Retry-After": str(refused.minutes * 60)} if refused.minutes else None) from None
         user_service.record_login(lambda: Session(db.get_bind()), user.id, body.password)
         log_in(request, user)
         return {"username": user.username, "role": user.role, "csrf_token": csrf_token(request)}
 
     @router.post("/logout", tags=["users"])
-    def logout(request: Request):
+    def logout(request: Request, db: Session = Depends(session_dependency)):
+        """Ends every session of the user (a copied cookie stops working too)."""
+        user = user_from_request(request, db)
+        if user is not None:
+            user_service.end_sessions(db, user.id)
+            db.commit()
         log_out(request)
         return {"ok": True}
 
@@ -348,7 +366,7 @@ def build_router(session_dependency, runner) -> APIRouter:
         return runner.recent(db)
 
     @router.get("/jobs/{job_id}", tags=["jobs"])
-    def job(job_id: int, db: Session = Depends(session_dependency), _=Depends(need("read"))):
+    def job(job_id: RowId, db: Session = Depends(session_dependency), _=Depends(need("read"))):
         status = runner.status(db, job_id)
         if status is None:
             raise HTTPException(404, f"job {job_id} does not exist")
@@ -360,7 +378,7 @@ def build_router(session_dependency, runner) -> APIRouter:
         return [_nest_summary(r) for r in nesting_service.nest_rows(db)]
 
     @router.get("/nests/{nest_id}", tags=["nesting"])
-    def nest(nest_id: int, db: Session = Depends(session_dependency), _=Depends(need("read"))):
+    def nest(nest_id: RowId, db: Session = Depends(session_dependency), _=Depends(need("read"))):
         row = nesting_service.nest_row(db, nest_id)
         return dict(_nest_summary(row), notes=row.notes, unplaced=row.unplaced,
                     sheets=[{"position": s.position, "stock_code": s.stock_code, "parts": s.part_count,
@@ -373,7 +391,7 @@ def build_router(session_dependency, runner) -> APIRouter:
                             "quantity": ln.quantity, "material_cost": ln.material_cost} for ln in row.lines])
 
     @router.get("/nests/{nest_id}/sheets/{position}.{fmt}", tags=["nesting"])
-    def nest_sheet(nest_id: int, position: int, fmt: str, db: Session = Depends(session_dependency),
+    def nest_sheet(nest_id: RowId, position: RowId, fmt: str, db: Session = Depends(session_dependency),
                    _=Depends(need("read"))):
         from ..nesting.output import sheet_dxf, sheet_png, sheet_svg
 

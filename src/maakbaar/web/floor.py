@@ -19,7 +19,7 @@ from ..floor.bookings import ACTIONS, PAUSE_REASONS
 from ..services import floor_service, postcalc_service, user_service
 from ..store.repositories import Repositories
 from ..store.tables import FloorEventRow, NestLineRow, NestRow, NestSheetRow, TimeEntryRow
-from .security import api_permission, check_csrf, log_in, page_permission, user_from_request
+from .security import RowId, api_permission, check_csrf, log_in, page_permission, user_from_request
 
 WORK_CENTER_COOKIE = "terminal_wc"
 
@@ -64,10 +64,13 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
     # ------------------------------------------------------------------ API
     @router.post("/api/floor/login", tags=["floor"])
     def badge_login(request: Request, body: BadgeIn, db: Session = Depends(session_dependency)):
-        user = user_service.authenticate_badge(db, body.badge, body.pin)
-        if user is None:
-            raise HTTPException(401, "unknown badge or wrong PIN")
-        db.rollback()
+        from .security import LoginRefused, checked_log_in, refused_text
+
+        try:
+            user = checked_log_in(request, db, badge=body.badge.strip(), pin=body.pin)
+        except LoginRefused as refused:
+            detail = "unknown badge or wrong PIN" if refused.reason == "wrong" else refused_text(refused, "en")
+            raise HTTPException(refused.status, detail) from None
         log_in(request, user)
         from .security import csrf_token
 
@@ -85,9 +88,11 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
                  user=Depends(need("floor"))):
         if action not in ACTIONS:
             raise HTTPException(404, f"unknown action '{action}' (known: {', '.join(ACTIONS)})")
-        result = floor_service.book_committed(engine, op_key, action, _operator(user, body.operator), idempotency_key,
+        operator = _operator(user, body.operator)
+        result = floor_service.book_committed(engine, op_key, action, operator, idempotency_key,
                                               good=body.good, scrap=body.scrap, last=body.last, reason=body.reason,
-                                              machine=body.machine)
+                                              machine=body.machine,
+                                              for_someone_else=operator != (user.operator_code or user.username.upper()))
         return result.as_dict()
 
     @router.get("/api/floor/events", tags=["floor"])
@@ -100,7 +105,7 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
                 for e in db.scalars(query)]
 
     @router.post("/api/floor/events/{event_id}/handled", tags=["floor"])
-    def handled(event_id: int, db: Session = Depends(session_dependency), _=Depends(need("planning"))):
+    def handled(event_id: RowId, db: Session = Depends(session_dependency), _=Depends(need("planning"))):
         event = db.get(FloorEventRow, event_id)
         if event is None:
             raise HTTPException(404, f"event {event_id} does not exist")
@@ -195,12 +200,15 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
     @router.post("/terminal/login", include_in_schema=False)
     async def terminal_login(request: Request, badge: str = Form(...), pin: str = Form(...),
                              db: Session = Depends(session_dependency)):
+        from .security import LoginRefused, checked_log_in, refused_text
+
         await check_csrf(request)
-        user = await run_in_threadpool(user_service.authenticate_badge, db, badge, pin)
-        if user is None:
-            return render(request, "terminal_login.html", None, status_code=401,
-                          error=context(request, None)["t"]("badge_failed"))
-        db.rollback()
+        try:
+            user = await run_in_threadpool(lambda: checked_log_in(request, db, badge=badge.strip(), pin=pin))
+        except LoginRefused as refused:
+            error = (context(request, None)["t"]("badge_failed") if refused.reason == "wrong"
+                     else refused_text(refused, language_of(request)))
+            return render(request, "terminal_login.html", None, status_code=refused.status, error=error)
         log_in(request, user)
         return RedirectResponse("/terminal", status_code=303)
 

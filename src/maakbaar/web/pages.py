@@ -24,7 +24,7 @@ from ..store.repositories import Repositories
 from ..store.tables import MaterialRow, PartRow, PlanJobRow, RoutingStepRow
 from . import api, dashboard
 from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, translator
-from .security import csrf_token, log_in, log_out, page_permission, user_from_request
+from .security import RowId, csrf_token, log_in, log_out, page_permission, user_from_request
 
 # the objective orders the planning page offers (the translation key names each); any other order set
 # through the API or the CLI is shown as it is
@@ -101,13 +101,15 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                            db: Session = Depends(session_dependency)):
         from .security import check_csrf
 
+        from .security import LoginRefused, checked_log_in, refused_text
+
         await check_csrf(request)
-        user = await run_in_threadpool(user_service.authenticate, db, username, password)
-        if user is None:
-            return render(request, "login.html", None, status_code=401, next=next,
-                          error=translator(language_of(request))("login_failed"),
+        try:
+            user = await run_in_threadpool(checked_log_in, request, db, username, password)
+        except LoginRefused as refused:
+            return render(request, "login.html", None, status_code=refused.status, next=next,
+                          error=refused_text(refused, language_of(request)),
                           demo=user_service.DEMO_USERS, demo_password=user_service.DEMO_PASSWORD)
-        db.rollback()
         await run_in_threadpool(user_service.record_login, lambda: Session(db.get_bind()), user.id, password)
         log_in(request, user)
         target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
@@ -116,10 +118,18 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return RedirectResponse(target, status_code=303)
 
     @router.post("/logout")
-    async def logout(request: Request):
+    async def logout(request: Request, db: Session = Depends(session_dependency)):
         from .security import check_csrf
 
         await check_csrf(request)
+
+        def end() -> None:
+            user = user_from_request(request, db)
+            if user is not None:  # every session of the user ends: a copied cookie stops working too
+                user_service.end_sessions(db, user.id)
+                db.commit()
+
+        await run_in_threadpool(end)
         log_out(request)
         return RedirectResponse("/login", status_code=303)
 
@@ -375,12 +385,12 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       may_nest=user.may("nesting"), jobs=[j for j in runner.recent(db, 5) if j["kind"] == "nest"])
 
     @router.get("/nests/{nest_id}")
-    def nest_page(nest_id: int, request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+    def nest_page(nest_id: RowId, request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
         return render(request, "nest_detail.html", user, n=nesting_service.nest_row(db, nest_id))
 
     # ------------------------------------------------------------------ jobs (HTMX polling)
     @router.get("/jobs/{job_id}")
-    def job_partial(job_id: int, request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+    def job_partial(job_id: RowId, request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
         status = runner.status(db, job_id)
         if status is None:
             raise HTTPException(404, f"job {job_id} does not exist")

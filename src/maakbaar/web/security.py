@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi import Path as PathParameter
 from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
@@ -59,9 +61,14 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
+# a record id in a URL: within what both databases store (PostgreSQL's integer), else a 422, never a 500
+RowId = Annotated[int, PathParameter(ge=0, le=2**31 - 1)]
+
+
 def log_in(request: Request, user: User) -> None:
     request.session.clear()  # a fresh session (and CSRF token) at every log-in
     request.session["user_id"] = user.id
+    request.session["sv"] = user.session_version
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
@@ -74,10 +81,110 @@ def user_from_request(request: Request, db: Session) -> User | None:
     if not isinstance(user_id, int):
         return None
     user = get_user(db, user_id)
-    if user is None or not user.active:
-        request.session.clear()
+    if user is None or not user.active or request.session.get("sv") != user.session_version:
+        request.session.clear()  # deactivated, logged out elsewhere, or the password changed since
         return None
     return user
+
+
+class AddressLimiter:
+    """Wrong log-ins per address (in this process): from ``first_wait`` in a row, each further attempt from that
+    address waits a growing time (a minute, doubling, at most an hour); a right one clears it."""
+
+    def __init__(self, first_wait: int = 20, size: int = 10_000):
+        import threading
+
+        self.first_wait, self.size = first_wait, size
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def wait_seconds(self, address: str) -> float:
+        import time
+
+        with self._lock:
+            count, until = self._failures.get(address, (0, 0.0))
+        return max(0.0, until - time.monotonic())
+
+    def failed(self, address: str) -> None:
+        import time
+
+        with self._lock:
+            if len(self._failures) >= self.size:
+                self._failures.pop(next(iter(self._failures)))
+            count, _until = self._failures.get(address, (0, 0.0))
+            count += 1
+            wait = 0.0 if count < self.first_wait else min(3600.0, 60.0 * 2 ** (count - self.first_wait))
+            self._failures[address] = (count, time.monotonic() + wait)
+
+    def succeeded(self, address: str) -> None:
+        with self._lock:
+            self._failures.pop(address, None)
+
+
+addresses = AddressLimiter()
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+class LoginRefused(Exception):
+    """A log-in that is not checked or failed: ``status`` 401 (wrong), 429 (wait), with a ``reason`` code for the
+    page's words: wrong, wait_address, wait_account, locked."""
+
+    def __init__(self, status: int, reason: str, minutes: int = 0):
+        super().__init__(reason)
+        self.status, self.reason, self.minutes = status, reason, minutes
+
+
+def checked_log_in(request: Request, db: Session, username: str | None = None, password: str | None = None,
+                   badge: str | None = None, pin: str | None = None) -> User:
+    """Password or badge+PIN, with the limits: a growing wait per address and per account, an account lock an
+    admin lifts. Runs in a worker thread (Argon2 and the database). Raises LoginRefused."""
+    import math
+
+    from ..services import user_service
+
+    address = client_address(request)
+    wait = addresses.wait_seconds(address)
+    if wait > 0:
+        raise LoginRefused(429, "wait_address", math.ceil(wait / 60))
+    try:
+        if badge is not None:
+            user = user_service.authenticate_badge(db, badge, pin or "")
+        else:
+            user = user_service.authenticate(db, username or "", password or "")
+    except user_service.LoginLocked as locked:
+        db.rollback()
+        if locked.until is None:
+            raise LoginRefused(429, "locked") from None
+        minutes = math.ceil((locked.until - user_service.clock.now()).total_seconds() / 60)
+        raise LoginRefused(429, "wait_account", max(1, minutes)) from None
+    db.rollback()
+    if user is None:
+        addresses.failed(address)
+        user_service.note_failed_login(lambda: Session(db.get_bind()), username=username if badge is None else None,
+                                       badge=badge)
+        raise LoginRefused(401, "wrong")
+    addresses.succeeded(address)
+    return user
+
+
+REFUSED_TEXT = {
+    "wrong": {"nl": "Onbekende gebruiker of verkeerd wachtwoord.", "en": "Unknown user or wrong password."},
+    "wait_address": {"nl": "Te veel mislukte pogingen vanaf dit apparaat; probeer het over {minutes} min opnieuw.",
+                     "en": "Too many failed attempts from this device; try again in {minutes} min."},
+    "wait_account": {"nl": "Te veel mislukte pogingen voor dit account; probeer het over {minutes} min opnieuw.",
+                     "en": "Too many failed attempts for this account; try again in {minutes} min."},
+    "locked": {"nl": "Dit account is geblokkeerd na te veel mislukte pogingen; vraag de beheerder het vrij te "
+                     "geven.",
+               "en": "This account is locked after too many failed attempts; ask an administrator to unlock it."},
+}
+
+
+def refused_text(refused: LoginRefused, language: str) -> str:
+    texts = REFUSED_TEXT[refused.reason]
+    return texts.get(language, texts["nl"]).format(minutes=refused.minutes)
 
 
 def _user_and_release(request: Request, db: Session) -> User | None:
