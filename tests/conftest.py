@@ -22,9 +22,11 @@ from maakbaar.store import migrate
 from maakbaar.store.db import make_engine
 
 POSTGRES_URL = os.environ.get("MAAKBAAR_TEST_POSTGRES_URL", "")
-# The demo shop starts on the clock's today, as ./start.sh makes it: the suite runs as of the clock, which is the
-# machine's date or MAAKBAAR_NOW (CI runs the suite a second time a year ahead). Tests that need a fixed date
-# build their own data with it.
+# The suite runs as of the clock's date (the machine's, or MAAKBAAR_NOW's: CI runs it a second time a year ahead),
+# from 08:00 on that day, the clock running on from there: a working day's morning, so that no run crosses
+# midnight between making the demo's plan and replanning it. The demo shop starts on that day, as ./start.sh
+# makes it. Tests that need a fixed date build their own data with it.
+clock.set_now(dt.datetime.combine(clock.today(), dt.time(8, 0)))
 DEMO_START = clock.today()
 DEMO_ORIGIN = clock.now().replace(second=0, microsecond=0)  # when the demo database's plan was made
 

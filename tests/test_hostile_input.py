@@ -23,9 +23,10 @@ from tests.conftest import DEMO_START
 @pytest.fixture(autouse=True)
 def _fresh_limits():
     security.addresses._failures.clear()
+    saved = clock.state()
     yield
     security.addresses._failures.clear()
-    clock.set_now(None)
+    clock.restore(saved)
 
 
 def _dxf(tmp_path: Path) -> bytes:

@@ -46,6 +46,16 @@ def set_now(moment: dt.datetime | None) -> None:
     _offset = dt.timedelta(0) if moment is None else moment - dt.datetime.now()
 
 
+def state() -> tuple[dt.timedelta, dt.datetime | None]:
+    """How the clock is set now, for ``restore`` (a test that moves the clock puts it back)."""
+    return _offset, _frozen
+
+
+def restore(saved: tuple[dt.timedelta, dt.datetime | None]) -> None:
+    global _offset, _frozen
+    _offset, _frozen = saved
+
+
 @contextmanager
 def frozen(moment: dt.datetime) -> Iterator[None]:
     """The clock stands at ``moment`` inside the block."""
