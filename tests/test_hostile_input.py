@@ -111,7 +111,7 @@ def test_a_csv_in_a_central_european_code_page_and_a_no_end_date_row(app, tmp_pa
         no_end = client.post("/masterdata/import", data={"csrf_token": csrf}, files={
             "file": ("orders.csv", b"order;customer;due_date;part;quantity\nORD-X;K1001;9999-12-31;P20001;4\n",
                      "text/csv")})
-        assert no_end.status_code == 422 and "row 2" in no_end.text and "9999-12-31" in no_end.text
+        assert no_end.status_code == 422 and "orders rij 2" in no_end.text and "9999-12-31 is geen datum" in no_end.text
 
 
 def test_an_idempotency_key_is_bound_to_its_booking_and_nobody_cannot_book(app):  # noqa: F811

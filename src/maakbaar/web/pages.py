@@ -23,7 +23,7 @@ from ..services import co2_service, nesting_service, order_service, planning_ser
 from ..store.repositories import Repositories
 from ..store.tables import MaterialRow, PartRow, PlanJobRow, RoutingStepRow
 from . import api, dashboard
-from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, translator
+from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, import_problem, translator
 from .security import RowId, csrf_token, log_in, log_out, page_permission, user_from_request
 
 # the objective orders the planning page offers (the translation key names each); any other order set
@@ -79,6 +79,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     templates.env.filters["when"] = when
     templates.env.filters["num"] = number
     templates.env.globals["urlquote"] = urlquote
+    templates.env.globals["import_problem"] = import_problem
 
     def page(permission: str = "read"):
         return page_permission(permission, session_dependency)

@@ -26,6 +26,22 @@
     document.getElementById("replan-after-move").onclick = () => document.getElementById("replan").click();
   }
 
+  // A button in the detail panel that releases pins (one operation, or all of an order) and reloads the board.
+  function unpinButton(id, label, url) {
+    const button = document.createElement("button");
+    button.id = id; button.textContent = label;
+    button.onclick = async () => {
+      try {
+        const result = await maakbaar.api("POST", url, {});
+        conflicts.hidden = false; conflicts.className = "conflicts ok";
+        conflicts.textContent = (words.unpinned || "Unpinned: {ops}.").replace("{ops}", result.unpinned.join(", ") || "-");
+        detail.hidden = true;
+        await load();
+      } catch (error) { conflicts.hidden = false; conflicts.className = "conflicts bad"; conflicts.textContent = error.message; }
+    };
+    return button;
+  }
+
   // The board opens at midnight of the first day, so that day has its label on the axis (vis-timeline labels
   // a day at its start), or two hours before the first operation when that is more than eight hours later.
   function windowStart(first) {
@@ -68,32 +84,10 @@
         detail.hidden = false;
         detail.innerHTML = item.title + (item.order ? ' <a href="/orders/' + encodeURIComponent(item.order) + '">→</a>' : "");
         if (item.pinned && editable) {
-          const unpin = document.createElement("button");
-          unpin.id = "unpin"; unpin.textContent = words.unpin || "Unpin";
-          unpin.onclick = async () => {
-            try {
-              const result = await maakbaar.api("POST", "/api/plans/current/operations/" + encodeURIComponent(item.id) + "/unpin", {});
-              conflicts.hidden = false; conflicts.className = "conflicts ok";
-              conflicts.textContent = (words.unpinned || "Unpinned: {ops}.").replace("{ops}", result.unpinned.join(", ") || item.id);
-              detail.hidden = true;
-              await load();
-            } catch (error) { conflicts.hidden = false; conflicts.className = "conflicts bad"; conflicts.textContent = error.message; }
-          };
-          const unpinOrder = document.createElement("button");
-          unpinOrder.id = "unpin-order"; unpinOrder.textContent = words.unpin_order || "Unpin all of this order";
-          unpinOrder.onclick = async () => {
-            try {
-              const result = await maakbaar.api("POST", "/api/orders/" + encodeURIComponent(item.order) + "/unpin", {});
-              conflicts.hidden = false; conflicts.className = "conflicts ok";
-              conflicts.textContent = (words.unpinned || "Unpinned: {ops}.").replace("{ops}", result.unpinned.join(", "));
-              detail.hidden = true;
-              await load();
-            } catch (error) { conflicts.hidden = false; conflicts.className = "conflicts bad"; conflicts.textContent = error.message; }
-          };
-          detail.appendChild(document.createTextNode(" "));
-          detail.appendChild(unpin);
-          detail.appendChild(document.createTextNode(" "));
-          detail.appendChild(unpinOrder);
+          detail.append(" ", unpinButton("unpin", words.unpin || "Unpin",
+                                         "/api/plans/current/operations/" + encodeURIComponent(item.id) + "/unpin"),
+                        " ", unpinButton("unpin-order", words.unpin_order || "Unpin all of this order",
+                                         "/api/orders/" + encodeURIComponent(item.order) + "/unpin"));
         }
       });
     }
