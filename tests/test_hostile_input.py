@@ -182,3 +182,40 @@ def test_log_out_and_a_new_password_end_the_session_even_for_a_copied_cookie(app
         assert admin.patch("/api/users/kijker", json={"password": "nieuw-wachtwoord"}).status_code == 200
         assert thief.get("/api/me").status_code == 401 and client.get("/api/me").status_code == 401
         assert client.post("/api/login", json={"username": "kijker", "password": "nieuw-wachtwoord"}).status_code == 200
+
+
+def test_a_shop_file_nested_ten_thousand_deep_is_a_problem_not_a_recursion_error():
+    from maakbaar.services.errors import ImportProblem
+    from maakbaar.services.shop_io import parse_shop_document
+
+    deep = '{"format": "maakbaar-shop", "version": 1, "shop": ' + "[" * 10_000 + "]" * 10_000 + "}"
+    with pytest.raises(ImportProblem) as caught:
+        parse_shop_document(deep)
+    assert caught.value.problems
+
+
+def test_old_uploads_nobody_saved_and_unconfirmed_imports_are_cleared(session, tmp_path):
+    import os
+    import time
+
+    from maakbaar.services import shop_io
+    from maakbaar.services.housekeeping import clean_data_folder
+    from tests import factories as f
+
+    kept, old, new = "a" * 32, "b" * 32, "c" * 32
+    for name in (kept, old, new):
+        (tmp_path / "uploads" / name).mkdir(parents=True)
+        (tmp_path / "uploads" / name / "plaat.dxf").write_text("0\nEOF\n")
+    (tmp_path / "uploads" / "eigen-map").mkdir()  # not a name the server made: never touched
+    (tmp_path / "imports").mkdir()
+    (tmp_path / "imports" / f"{'d' * 32}.csv").write_text("x")
+    shop = f.small_shop()
+    part = shop.parts[0].model_copy(update={"geometry_ref": str(tmp_path / "uploads" / kept / "plaat.dxf")})
+    shop_io.store_shop(session, shop.model_copy(update={"parts": (part, *shop.parts[1:])}))
+    week_ago = time.time() - 8 * 86400
+    for path in (tmp_path / "uploads" / kept, tmp_path / "uploads" / old, tmp_path / "uploads" / "eigen-map",
+                 tmp_path / "imports" / f"{'d' * 32}.csv"):
+        os.utime(path, (week_ago, week_ago))
+    removed = clean_data_folder(session, tmp_path)
+    assert removed == {"uploads": 1, "imports": 1}
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == sorted([kept, new, "eigen-map"])

@@ -97,6 +97,8 @@ def parse_shop_document(text: str, source: str = "shop file") -> Shop:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportProblem(source, [f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"])
+    except RecursionError:
+        raise ImportProblem(source, ["the JSON is nested too deeply to be a shop file"]) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportProblem(source, [f"not a maakbaar shop file: expected \"format\": \"{FORMAT}\" at the top"])
     if document.get("version") != VERSION:
@@ -105,6 +107,8 @@ def parse_shop_document(text: str, source: str = "shop file") -> Shop:
         raise ImportProblem(source, ["the file has no \"shop\" section"])
     try:
         return Shop.model_validate(document["shop"])
+    except RecursionError:
+        raise ImportProblem(source, ["the shop section is nested too deeply to be a shop"]) from None
     except ValidationError as error:
         raise ImportProblem(source, describe_validation_error(error, "shop")) from None
 

@@ -524,23 +524,6 @@ def safe_file_name(given: str, taken: set[str]) -> str:
     return name
 
 
-def clean_uploads(max_age_days: float = 7.0) -> int:
-    """Remove upload folders older than ``max_age_days`` (a quote keeps its own copy of what it saved)."""
-    import shutil
-    import time
-
-    root = data_dir() / "uploads"
-    removed = 0
-    if not root.is_dir():
-        return 0
-    limit = time.time() - max_age_days * 86400
-    for folder in root.iterdir():
-        if folder.is_dir() and UPLOAD_TOKEN.fullmatch(folder.name) and folder.stat().st_mtime < limit:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
-    return removed
-
-
 def quote_answer(db: Session, folder: Path, material: str, thickness_mm: float, quantities: str, finish: str,
                  weld_length_mm: float) -> dict[str, Any]:
     from ..costing.document import part_svg

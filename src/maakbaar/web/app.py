@@ -45,6 +45,19 @@ BAD_INPUT = (QuoteError, PlanningServiceError, PlanningError, NestingServiceErro
              ReleaseError)
 
 
+def _clean(engine: Engine) -> None:
+    """Old uploads nobody saved and imports nobody confirmed go at start-up (best effort)."""
+    from ..config import data_dir
+    from ..services.housekeeping import clean_data_folder
+    from ..store.db import unit_of_work
+
+    try:
+        with unit_of_work(engine) as session:
+            clean_data_folder(session, data_dir())
+    except OSError:
+        pass
+
+
 def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None) -> FastAPI:
     runner = JobRunner(engine)
 
@@ -52,6 +65,7 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
     async def lifespan(_app: FastAPI):
         if run_jobs:
             runner.recover()  # jobs a crash left running are failed, with the reason
+            _clean(engine)
         yield
         runner.shutdown()
 
