@@ -19,6 +19,7 @@ from ..planning.explain import explain_late, promise
 from ..planning.from_shop import build_problem, default_horizon_days
 from ..planning.plan import Plan, PlannedOperation
 from ..planning.problem import CRITERIA, objective_order
+from ..planning.state import PlacementError
 from ..store.tables import MachineRow, OperatorRow, PlanJobRow, PlanOperationRow, PlanRow
 from . import shop_io
 
@@ -281,7 +282,8 @@ def promise_order(session: Session, number: str, origin: dt.datetime | None = No
 
 def promise_parts(session: Session, items: list[tuple], origin: dt.datetime | None = None) -> list[dt.datetime]:
     """For (part, quantity) pairs not yet ordered: when each could be ready, given today's load, without
-    making other orders later. Parts need not be stored (quotes)."""
+    making other orders later. Parts need not be stored (quotes). A quantity more than the planning horizon
+    holds gets the horizon's end (it is at least that late)."""
     from ..domain import Order, OrderLine
 
     shop = shop_io.load_shop(session)
@@ -302,7 +304,11 @@ def promise_parts(session: Session, items: list[tuple], origin: dt.datetime | No
         jobs = [dataclasses.replace(j, key=f"quote:{j.key}", operations=tuple(
             dataclasses.replace(op, key=f"quote:{op.key}", job=f"quote:{j.key}") for op in j.operations))
             for j in jobs]
-        answer = promise(base.problem, base.plan, jobs)
+        try:
+            answer = promise(base.problem, base.plan, jobs)
+        except PlacementError:  # more work than the horizon holds: the promise is its end, at the earliest
+            answers.append(base.problem.to_datetime(base.problem.horizon))
+            continue
         answers.append(base.problem.to_datetime(answer.earliest_without_harm))
     return answers
 

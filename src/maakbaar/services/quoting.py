@@ -221,10 +221,19 @@ def apply_plan_lead_times(session: Session, run: QuoteRun, today: dt.datetime | 
     moments = promise_parts(session, items, today)
     start = (today or clock.now()).date()
     parts = list(run.parts)
-    for (index, b_index), moment in zip(where, moments):
-        quoted = parts[index]
+    days: dict[tuple[int, int], int] = {key: max(1, working_days_between(start, moment.date()))
+                                        for key, moment in zip(where, moments)}
+    for index, quoted in enumerate(parts):
         breaks = list(quoted.quote.breaks)
-        breaks[b_index] = dataclasses.replace(breaks[b_index], lead_time_days=max(1, working_days_between(start, moment.date())))
+        # a smaller quantity fits in the slots the larger one was promised (each step shorter, same starts), so
+        # it is never promised later; the insertion heuristic alone can say so (seen: 10 days for 1 piece and 8
+        # for 2000 on one day's load)
+        soonest = None
+        for b_index in sorted(range(len(breaks)), key=lambda k: -breaks[k].quantity):
+            if (index, b_index) not in days:
+                continue
+            soonest = days[(index, b_index)] if soonest is None else min(soonest, days[(index, b_index)])
+            breaks[b_index] = dataclasses.replace(breaks[b_index], lead_time_days=soonest)
         parts[index] = dataclasses.replace(quoted, quote=dataclasses.replace(quoted.quote, breaks=tuple(breaks)))
     return QuoteRun(parts, run.problems)
 
