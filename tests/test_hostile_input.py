@@ -219,3 +219,23 @@ def test_old_uploads_nobody_saved_and_unconfirmed_imports_are_cleared(session, t
     removed = clean_data_folder(session, tmp_path)
     assert removed == {"uploads": 1, "imports": 1}
     assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == sorted([kept, new, "eigen-map"])
+
+
+def test_the_api_documentation_needs_no_internet_and_lookup_bugs_are_not_404(app):  # noqa: F811
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = client.get("/docs").text
+        assert "/vendor/swagger-ui-bundle.js" in page and "/vendor/swagger-ui.css" in page
+        assert "cdn" not in page.lower() and "https://" not in page
+        assert client.get("/vendor/swagger-ui-bundle.js").status_code == 200
+        # a KeyError inside a route is a fault (500), not 'not found'
+        from maakbaar.web import board, dashboard
+
+        login(client, "planner")
+        original = board.board_data
+        try:
+            board.board_data = lambda *a, **k: {}["geen"]
+            dashboard._cache.clear()  # the board's data is cached per data version
+            answer = client.get("/api/plans/current/board", params={"days": 13})
+            assert answer.status_code == 500
+        finally:
+            board.board_data = original
