@@ -136,6 +136,12 @@ def web(args) -> str:
     return run_web(sizes, args.users, args.seconds)
 
 
+def bookings(args) -> str:
+    from benchmarks.bookings import run as run_bookings
+
+    return run_bookings(args.bookings, args.readers)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="suite", required=True)
@@ -165,9 +171,13 @@ def main() -> None:
     w.add_argument("--sizes", type=int, nargs="*", default=[0, 500], help="0 = the demo shop")
     w.add_argument("--users", type=int, default=20)
     w.add_argument("--seconds", type=int, default=30)
+    b = sub.add_parser("bookings", help="shift start: many terminals book at once while office screens read")
+    b.add_argument("--bookings", type=int, default=50)
+    b.add_argument("--readers", type=int, default=20)
     args = parser.parse_args()
     started = time.monotonic()
-    table = {"classic": classic, "shop": shop, "quoting": quoting, "esicup": esicup, "sheets": sheets, "web": web}[args.suite](args)
+    table = {"classic": classic, "shop": shop, "quoting": quoting, "esicup": esicup, "sheets": sheets, "web": web,
+             "bookings": bookings}[args.suite](args)
     command = "benchmarks/run.sh " + " ".join(sys.argv[1:])
     header = (f"### {args.suite} ({dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
               f"{time.monotonic() - started:.0f} s)\n\nCommand: `{command}`\n\n")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for the benchmarks: benchmarks/run.sh classic|shop|quoting|esicup|sheets|web [options]  (--help for more)
+# One command for the benchmarks: benchmarks/run.sh classic|shop|quoting|esicup|sheets|web|bookings [options]  (--help for more)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh

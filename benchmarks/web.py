@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,24 +44,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serving(folder: Path):
+    """A maakbaar server on a free loopback port over the database in ``folder``; yields its address."""
+    port = _free_port()
+    env = {**os.environ, "MAAKBAAR_DATA_DIR": str(folder)}
+    server_log = open(folder / "server.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "maakbaar.cli.main", "serve", "--port", str(port)], env=env,
+                              stdout=server_log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start: " + (folder / "server.log").read_text()[-2000:])
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def measure(orders: int | None, users: int, seconds: int) -> dict[str, dict]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         _prepare(folder, orders)
-        port = _free_port()
-        env = {**os.environ, "MAAKBAAR_DATA_DIR": str(folder)}
-        server_log = open(folder / "server.log", "w")
-        server = subprocess.Popen([sys.executable, "-m", "maakbaar.cli.main", "serve", "--port", str(port)], env=env,
-                                  stdout=server_log, stderr=subprocess.STDOUT)
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            else:
-                raise RuntimeError("the server did not start: " + (folder / "server.log").read_text()[-2000:])
+        with serving(folder) as url:
+            port = int(url.rsplit(":", 1)[1])
             stem = folder / "stats"
             subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "web_locustfile.py"), "--headless",
                             "-u", str(users + 1), "-r", str(users + 1), "-t", f"{seconds}s", "--host",
@@ -76,13 +92,6 @@ def measure(orders: int | None, users: int, seconds: int) -> dict[str, dict]:
                     rows[row["Name"]] = {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
                                          "p50": float(row["50%"]), "p95": float(row["95%"])}
             return rows
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 def run(sizes: list[int | None], users: int, seconds: int) -> str:
