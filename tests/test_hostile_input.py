@@ -51,6 +51,9 @@ def test_no_upload_path_leaves_the_data_folder(app, tmp_path, monkeypatch):  # n
             assert page.status_code == 400, (token, page.status_code)
             saved = client.post("/api/quotes/from-upload", data=dict(form, upload=token, customer="K1001"))
             assert saved.status_code == 400, (token, saved.status_code)
+            saved_page = client.post("/quote/save", data=dict(form, upload=token, customer="K1001",
+                                                              csrf_token=client.headers["X-CSRF-Token"]))
+            assert saved_page.status_code == 400, (token, saved_page.status_code)
         assert not outside.exists()
         # a file name with a path in it is stored inside a fresh upload folder, under a name the server made
         answer = client.post("/api/quotes/calculate", data=form,
@@ -239,3 +242,16 @@ def test_the_api_documentation_needs_no_internet_and_lookup_bugs_are_not_404(app
             assert answer.status_code == 500
         finally:
             board.board_data = original
+
+
+def test_a_bad_thickness_names_the_thickness_not_an_internal_field(app, tmp_path):  # noqa: F811
+    with TestClient(app) as client:
+        login(client, "calculator")
+        dxf = _dxf(tmp_path)
+        for thickness in ("0", "-3", "1e9", "nan", "inf"):
+            answer = client.post("/api/quotes/calculate", data={"material": "S235JR", "thickness_mm": thickness},
+                                 files=[("files", ("plaat.dxf", dxf, "application/dxf"))])
+            assert answer.status_code == 422, (thickness, answer.status_code)
+            fields = [e["loc"][-1] for e in answer.json()["detail"]]
+            assert fields == ["thickness_mm"], (thickness, answer.text[:300])
+            assert "run_min_per_piece" not in answer.text

@@ -414,16 +414,16 @@ def build_router(session_dependency, runner) -> APIRouter:
 
     # ------------------------------------------------------------------ quoting
     @router.post("/quotes/calculate", tags=["quotes"])
-    def calculate(files: list[UploadFile] = File(...), material: str = Form(...), thickness_mm: float = Form(...),
-                  quantities: str = Form("1,10,50"), finish: str = Form("none"), weld_length_mm: float = Form(0),
+    def calculate(files: list[UploadFile] = File(...), material: str = Form(...), thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM),
+                  quantities: str = Form("1,10,50"), finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
                   upload: str | None = Form(None), db: Session = Depends(session_dependency),
                   _=Depends(need("quotes"))):
         folder = save_uploads(files, upload)
         return quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm)
 
     @router.post("/quotes/from-upload", tags=["quotes"], status_code=201)
-    def save_quote(upload: str = Form(...), material: str = Form(...), thickness_mm: float = Form(...),
-                   quantities: str = Form("1,10,50"), finish: str = Form("none"), weld_length_mm: float = Form(0),
+    def save_quote(upload: str = Form(...), material: str = Form(...), thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM),
+                   quantities: str = Form("1,10,50"), finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
                    customer: str = Form(...), db: Session = Depends(session_dependency), _=Depends(need("quotes"))):
         from ..services import quoting
 
@@ -477,6 +477,7 @@ def upload_folder(token: str) -> Path:
 
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+THICKEST_SHEET_MM = 100.0  # a quote's sheet thickness: above zero and at most this (else 422 naming the field)
 MAX_UPLOAD_FILES = 50
 MAX_UPLOAD_TOTAL_BYTES = 50 * 1024 * 1024
 

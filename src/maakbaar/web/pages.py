@@ -23,6 +23,7 @@ from ..services import co2_service, nesting_service, order_service, planning_ser
 from ..store.repositories import Repositories
 from ..store.tables import MaterialRow, PartRow, PlanJobRow, RoutingStepRow
 from . import api, dashboard
+from .api import THICKEST_SHEET_MM
 from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, import_problem, translator
 from .security import RowId, csrf_token, log_in, log_out, page_permission, user_from_request
 
@@ -268,8 +269,8 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
 
     @router.post("/quote/calculate")
     def quote_calculate(request: Request, files: list[UploadFile] = File(default=[]), material: str = Form(...),
-                        thickness_mm: float = Form(...), quantities: str = Form("1,10,50"),
-                        finish: str = Form("none"), weld_length_mm: float = Form(0), upload: str = Form(""),
+                        thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM), quantities: str = Form("1,10,50"),
+                        finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6), upload: str = Form(""),
                         db: Session = Depends(session_dependency), user=Depends(page("quotes"))):
         files = [f for f in files if f.filename]
         if not files and not upload:
@@ -284,8 +285,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                                   finish=finish, weld_length_mm=weld_length_mm))
 
     @router.post("/quote/save")
-    def quote_save(upload: str = Form(...), material: str = Form(...), thickness_mm: float = Form(...),
-                   quantities: str = Form(...), finish: str = Form("none"), weld_length_mm: float = Form(0),
+    def quote_save(upload: str = Form(...), material: str = Form(...),
+                   thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM), quantities: str = Form(...),
+                   finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
                    customer: str = Form(...), db: Session = Depends(session_dependency),
                    user=Depends(page("quotes"))):
         from ..services import quoting
