@@ -167,7 +167,7 @@ def _drop(problem: PlanningProblem, dropped: list[DroppedPin], pins: dict[str, t
     return _unpin(problem, set(pins))
 
 
-def _pins_off_calendar(problem: PlanningProblem) -> dict[str, tuple[str, str]]:
+def _impossible_pins(problem: PlanningProblem) -> dict[str, tuple[str, str]]:
     """Pins at a time that has passed (the operation was not started then), or when their machine does not work
     (a breakdown or a changed calendar since the drag)."""
     out = {}
@@ -179,6 +179,17 @@ def _pins_off_calendar(problem: PlanningProblem) -> dict[str, tuple[str, str]]:
                 if problem.machine_by_code[op.fixed_machine].calendar.index_at(op.fixed_start) is None:
                     out[op.key] = ("off_calendar", f"{op.fixed_machine} does not work at minute {op.fixed_start}")
     return out
+
+
+def _pin_in_the_way(error: PlacementError) -> dict[str, tuple[str, str]]:
+    """The planner pin a placement failed on, as {key: (reason code, detail)}: the pinned operation itself
+    (``taken``: machine or operator held by other pinned or started work) or the pinned step after the one that
+    could not end in time (``precedence``); empty when no planner pin is to blame."""
+    if _planner_pin(error.operation):
+        return {error.operation.key: ("taken", str(error))}
+    if error.pinned is not None and _planner_pin(error.pinned):
+        return {error.pinned.key: ("precedence", str(error))}
+    return {}
 
 
 def _pins_broken_by(problem: PlanningProblem, violations: list[Violation]) -> dict[str, tuple[str, str]]:
@@ -203,20 +214,18 @@ def first_plan(problem: PlanningProblem, rules: tuple[str, ...] = ("edd",),
     """A dispatching plan as fast as possible (one rule by default), leaving out (and reporting) jobs that
     cannot be planned. A pin the plan cannot keep is dropped (recorded in ``dropped``), never a failed plan."""
     dropped = [] if dropped is None else dropped
-    problem = _drop(problem, dropped, _pins_off_calendar(problem))
+    problem = _drop(problem, dropped, _impossible_pins(problem))
     unplanned = [Unplanned(k, problem.job_by_key[k].order, r) for k, r in diagnose(problem).items()]
     reduced = _without(problem, {u.job for u in unplanned})
     for _attempt in range(sum(len(j.operations) for j in reduced.jobs) + len(reduced.jobs) + 1):
         try:
             plan = dispatching.dispatch(reduced, rules=rules)
         except PlacementError as error:
+            pin = _pin_in_the_way(error)
+            if pin:
+                reduced = _drop(reduced, dropped, pin)
+                continue
             op = error.operation
-            if _planner_pin(op):
-                reduced = _drop(reduced, dropped, {op.key: ("taken", str(error))})
-                continue
-            if error.pinned is not None and _planner_pin(error.pinned):
-                reduced = _drop(reduced, dropped, {error.pinned.key: ("precedence", str(error))})
-                continue
             job = reduced.job_by_key[op.job]
             unplanned.append(Unplanned(job.key, job.order, _placement_reason(job, op, error)))
             reduced = _without(reduced, {job.key})
@@ -316,7 +325,7 @@ def replan(problem: PlanningProblem, previous: Plan, keep_minutes: int = 2 * 144
     its operation planned as if unpinned: a replan never fails on a pin."""
     started = time.monotonic()
     dropped: list[DroppedPin] = []
-    problem = _drop(problem, dropped, _pins_off_calendar(problem))
+    problem = _drop(problem, dropped, _impossible_pins(problem))
     while True:
         try:
             result = _replan(problem, previous, keep_minutes, time_limit - (time.monotonic() - started),
@@ -355,10 +364,9 @@ def _replan(problem: PlanningProblem, previous: Plan, keep_minutes: int, time_li
             dispatching.place_fixed(state, lambda job, op: (previous_start.get(op.key, problem.horizon), job.due))
             break
         except PlacementError as error:
-            if _planner_pin(error.operation):
-                raise _BrokenPins({error.operation.key: ("taken", str(error))}) from None
-            if error.pinned is not None and _planner_pin(error.pinned):
-                raise _BrokenPins({error.pinned.key: ("precedence", str(error))}) from None
+            pin = _pin_in_the_way(error)
+            if pin:
+                raise _BrokenPins(pin) from None
             job = reduced.job_by_key[error.operation.job]
             unplanned.append(Unplanned(job.key, job.order, _placement_reason(job, error.operation, error)))
             reduced = _without(reduced, {job.key})

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..store.tables import PartRow
 
-TOKEN = re.compile(r"[0-9a-f]{32}")
+TOKEN = re.compile(r"[0-9a-f]{32}")  # the names the server gives uploads and imports (uuid4 hex)
 
 
 def clean_data_folder(session: Session, root: Path, upload_days: float = 7.0, import_hours: float = 24.0,

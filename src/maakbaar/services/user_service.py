@@ -53,6 +53,16 @@ LOCK_AFTER = 10
 LOCKED_BY_ADMIN = dt.datetime(9999, 1, 1)
 
 
+def wait_minutes(failures: int, first_wait: int) -> int:
+    """How long the next attempt waits after ``failures`` wrong ones in a row: none before ``first_wait``, then a
+    minute, doubling with each further one, at most an hour (accounts and addresses alike)."""
+    return 0 if failures < first_wait else min(60, 2 ** (failures - first_wait))
+
+
+def _clear_failures(row: UserRow) -> None:
+    row.failed_logins, row.locked_until = 0, None
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -158,8 +168,8 @@ def note_failed_login(session_factory, username: str | None = None, badge: str |
         if row.failed_logins >= LOCK_AFTER:
             row.locked_until = LOCKED_BY_ADMIN
         elif row.failed_logins >= FIRST_WAIT:
-            minutes = min(60, 2 ** (row.failed_logins - FIRST_WAIT))
-            row.locked_until = clock.now().replace(microsecond=0) + dt.timedelta(minutes=minutes)
+            row.locked_until = clock.now().replace(microsecond=0) + dt.timedelta(
+                minutes=wait_minutes(row.failed_logins, FIRST_WAIT))
 
 
 def end_sessions(session: Session, user_id: int) -> None:
@@ -181,7 +191,7 @@ def record_login(session_factory, user_id: int, password: str | None = None) -> 
                 return
             row.last_login = clock.now().replace(microsecond=0)
             if row.failed_logins or (row.locked_until is not None and row.locked_until < LOCKED_BY_ADMIN):
-                row.failed_logins, row.locked_until = 0, None
+                _clear_failures(row)
             if password is not None and _hasher.check_needs_rehash(row.password_hash):
                 row.password_hash = hash_secret(password)
     except OperationalError:
@@ -213,9 +223,9 @@ def update_user(session: Session, username: str, expected_version: int | None = 
             raise UserError(f"password: at least {MIN_PASSWORD} characters")
         row.password_hash = hash_secret(password)
         row.session_version = (row.session_version or 1) + 1  # a new password ends every old session
-        row.failed_logins, row.locked_until = 0, None
+        _clear_failures(row)
     if changes.pop("unlock", False):
-        row.failed_logins, row.locked_until = 0, None
+        _clear_failures(row)
     if "pin" in changes:
         pin = changes.pop("pin")
         if not (pin.isdigit() and 4 <= len(pin) <= 8):

@@ -17,22 +17,19 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = url or config.database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         if parsed.database and parsed.database != ":memory:":  # an in-memory database has one connection
-            kwargs = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": 60} | kwargs
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs = POOL | kwargs
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _make_sqlite_strict(engine)
         return engine
-    kwargs = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": 60} | kwargs
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **(POOL | kwargs))
 
 
 # Connections: every request uses one at a time (the user lookup gives its own back before a booking opens a
 # transaction), and the server runs at most 40 requests at once (the thread pool). Sized for a shop with a
 # few dozen terminals and office screens; PostgreSQL's default of 100 connections leaves room for the CLI.
-POOL_SIZE = 10
-POOL_OVERFLOW = 30
+POOL = {"pool_size": 10, "max_overflow": 30, "pool_timeout": 60}
 
 
 def _make_sqlite_strict(engine: Engine) -> None:

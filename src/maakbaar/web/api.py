@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,6 +33,7 @@ from ..domain import (
     WorkOrder,
 )
 from ..services import co2_service, nesting_service, order_service, planning_service, user_service
+from ..services.housekeeping import TOKEN
 from ..store.repositories import Repositories
 from . import board
 from .security import (
@@ -43,7 +43,7 @@ from .security import (
     checked_log_in,
     csrf_token,
     log_in,
-    log_out,
+    log_out_everywhere,
     refused_text,
     user_from_request,
 )
@@ -184,8 +184,8 @@ def build_router(session_dependency, runner) -> APIRouter:
         try:
             user = checked_log_in(request, db, body.username, body.password)
         except LoginRefused as refused:
-            raise HTTPException(refused.status, refused_text(refused, "en"),
-                                headers={"Retry-After": str(refused.minutes * 60)} if refused.minutes else None) from None
+            wait = {"Retry-After": str(refused.minutes * 60)} if refused.minutes else None
+            raise HTTPException(refused.status, refused_text(refused, "en"), headers=wait) from None
         user_service.record_login(lambda: Session(db.get_bind()), user.id, body.password)
         log_in(request, user)
         return {"username": user.username, "role": user.role, "csrf_token": csrf_token(request)}
@@ -193,11 +193,7 @@ def build_router(session_dependency, runner) -> APIRouter:
     @router.post("/logout", tags=["users"])
     def logout(request: Request, db: Session = Depends(session_dependency)):
         """Ends every session of the user (a copied cookie stops working too)."""
-        user = user_from_request(request, db)
-        if user is not None:
-            user_service.end_sessions(db, user.id)
-            db.commit()
-        log_out(request)
+        log_out_everywhere(request, db)
         return {"ok": True}
 
     @router.get("/me", tags=["users"])
@@ -414,16 +410,18 @@ def build_router(session_dependency, runner) -> APIRouter:
 
     # ------------------------------------------------------------------ quoting
     @router.post("/quotes/calculate", tags=["quotes"])
-    def calculate(files: list[UploadFile] = File(...), material: str = Form(...), thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM),
-                  quantities: str = Form("1,10,50"), finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
+    def calculate(files: list[UploadFile] = File(...), material: str = Form(...),
+                  thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM), quantities: str = Form("1,10,50"),
+                  finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
                   upload: str | None = Form(None), db: Session = Depends(session_dependency),
                   _=Depends(need("quotes"))):
         folder = save_uploads(files, upload)
         return quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm)
 
     @router.post("/quotes/from-upload", tags=["quotes"], status_code=201)
-    def save_quote(upload: str = Form(...), material: str = Form(...), thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM),
-                   quantities: str = Form("1,10,50"), finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
+    def save_quote(upload: str = Form(...), material: str = Form(...),
+                   thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM), quantities: str = Form("1,10,50"),
+                   finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
                    customer: str = Form(...), db: Session = Depends(session_dependency), _=Depends(need("quotes"))):
         from ..services import quoting
 
@@ -462,13 +460,10 @@ def parse_quantities(text: str) -> list[int]:
     return values
 
 
-UPLOAD_TOKEN = re.compile(r"[0-9a-f]{32}")
-
-
 def upload_folder(token: str) -> Path:
     """The folder of an earlier upload. Its name is one the server chose (``save_uploads``): 32 hex digits and
     nothing else, so no client-given text ever becomes part of a path."""
-    if not token or not UPLOAD_TOKEN.fullmatch(token):
+    if not token or not TOKEN.fullmatch(token):
         raise HTTPException(400, "unknown upload")
     folder = data_dir() / "uploads" / token
     if not folder.is_dir():
@@ -512,10 +507,15 @@ def save_uploads(files: list[UploadFile], token: str | None = None) -> Path:
     return folder
 
 
+def shown_name(given: str) -> str:
+    """A client's file name as the user knows it: its last part after any / or \\ (a path never comes along)."""
+    return given.replace("\\", "/").rsplit("/", 1)[-1][:120]
+
+
 def safe_file_name(given: str, taken: set[str]) -> str:
     """A file name made from a client's: its last part after any / or \\, letters, digits, '-' and '_' kept, the
     rest '_', at most 60 characters, '.dxf', and '-2', '-3' ... where ``taken`` has the name already."""
-    last = given.replace("\\", "/").rsplit("/", 1)[-1]
+    last = shown_name(given)
     stem = last[:-4] if last.lower().endswith(".dxf") else last
     safe = "".join(c if (c.isascii() and c.isalnum()) or c in "-_" else "_" for c in stem).strip("_")[:60] or "part"
     name, k = f"{safe}.dxf", 1

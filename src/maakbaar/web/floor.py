@@ -44,12 +44,17 @@ class CorrectionIn(BaseModel):
     factor: float = Field(gt=0)
 
 
+def _own_code(user) -> str:
+    """Whom a booking is for when nobody else is named: the user's operator code, else the user name."""
+    return user.operator_code or user.username.upper()
+
+
 def _operator(user, requested: str | None = None) -> str:
     if requested and requested != (user.operator_code or user.username):
         if not user.may("planning"):
             raise HTTPException(403, "only a planner may book for someone else")
         return requested
-    return user.operator_code or user.username.upper()
+    return _own_code(user)
 
 
 def build_router(session_dependency, templates, engine, context, language_of) -> APIRouter:
@@ -92,7 +97,7 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
         result = floor_service.book_committed(engine, op_key, action, operator, idempotency_key,
                                               good=body.good, scrap=body.scrap, last=body.last, reason=body.reason,
                                               machine=body.machine,
-                                              for_someone_else=operator != (user.operator_code or user.username.upper()))
+                                              for_someone_else=operator != _own_code(user))
         return result.as_dict()
 
     @router.get("/api/floor/events", tags=["floor"])

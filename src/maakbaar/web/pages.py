@@ -20,12 +20,13 @@ from .. import clock
 from ..domain import Order, OrderLine, OrderStatus, WorkCenterType
 from ..planning.problem import CRITERIA
 from ..services import co2_service, nesting_service, order_service, planning_service, shop_io, user_service
+from ..services.housekeeping import TOKEN
 from ..store.repositories import Repositories
 from ..store.tables import MaterialRow, PartRow, PlanJobRow, RoutingStepRow
 from . import api, dashboard
 from .api import THICKEST_SHEET_MM
 from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, import_problem, translator
-from .security import RowId, csrf_token, log_in, log_out, page_permission, user_from_request
+from .security import RowId, csrf_token, log_in, log_out_everywhere, page_permission, user_from_request
 
 # the objective orders the planning page offers (the translation key names each); any other order set
 # through the API or the CLI is shown as it is
@@ -124,15 +125,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         from .security import check_csrf
 
         await check_csrf(request)
-
-        def end() -> None:
-            user = user_from_request(request, db)
-            if user is not None:  # every session of the user ends: a copied cookie stops working too
-                user_service.end_sessions(db, user.id)
-                db.commit()
-
-        await run_in_threadpool(end)
-        log_out(request)
+        await run_in_threadpool(log_out_everywhere, request, db)
         return RedirectResponse("/login", status_code=303)
 
     @router.get("/")
@@ -269,8 +262,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
 
     @router.post("/quote/calculate")
     def quote_calculate(request: Request, files: list[UploadFile] = File(default=[]), material: str = Form(...),
-                        thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM), quantities: str = Form("1,10,50"),
-                        finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6), upload: str = Form(""),
+                        thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM),
+                        quantities: str = Form("1,10,50"), finish: str = Form("none"),
+                        weld_length_mm: float = Form(0, ge=0, le=1e6), upload: str = Form(""),
                         db: Session = Depends(session_dependency), user=Depends(page("quotes"))):
         files = [f for f in files if f.filename]
         if not files and not upload:
@@ -492,7 +486,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         from ..services import tabular
         from ..services.errors import ImportProblem
 
-        shown = (file.filename or "import").replace("\\", "/").rsplit("/", 1)[-1][:120]
+        shown = api.shown_name(file.filename or "import")
         suffix = Path(shown).suffix.lower()
         if suffix not in IMPORT_SUFFIXES:
             return render(request, "import_result.html", user, status_code=422, problems=[
@@ -526,7 +520,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         from ..services import tabular
         from ..services.errors import ImportProblem
 
-        if not api.UPLOAD_TOKEN.fullmatch(token):
+        if not TOKEN.fullmatch(token):
             raise HTTPException(400, "unknown import")
         path = next((p for p in (_import_path(token, s) for s in IMPORT_SUFFIXES) if p.is_file()), None)
         if path is None:

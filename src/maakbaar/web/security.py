@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from ..config import data_dir
-from ..services.user_service import User, get_user
+from ..services.user_service import User, end_sessions, get_user, wait_minutes
 
 SESSION_COOKIE = "maakbaar_session"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -76,6 +76,15 @@ def log_out(request: Request) -> None:
     request.session.clear()
 
 
+def log_out_everywhere(request: Request, db: Session) -> None:
+    """Log out, ending every session of the user (a copied cookie stops working too); commits."""
+    user = user_from_request(request, db)
+    if user is not None:
+        end_sessions(db, user.id)
+        db.commit()
+    log_out(request)
+
+
 def user_from_request(request: Request, db: Session) -> User | None:
     user_id = request.session.get("user_id")
     if not isinstance(user_id, int):
@@ -113,8 +122,7 @@ class AddressLimiter:
                 self._failures.pop(next(iter(self._failures)))
             count, _until = self._failures.get(address, (0, 0.0))
             count += 1
-            wait = 0.0 if count < self.first_wait else min(3600.0, 60.0 * 2 ** (count - self.first_wait))
-            self._failures[address] = (count, time.monotonic() + wait)
+            self._failures[address] = (count, time.monotonic() + 60.0 * wait_minutes(count, self.first_wait))
 
     def succeeded(self, address: str) -> None:
         with self._lock:
