@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Finds a Python >= 3.12, creates .venv and installs maakbaar with its dependencies.
-# Sourced by start.sh and test.sh; re-installs only when pyproject.toml changed.
+# Sourced by start.sh and test.sh; installs the exact versions in requirements.lock (refresh it with
+# scripts/lock.sh) and re-installs only when pyproject.toml or the lock changed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,11 +22,13 @@ if [[ ! -x "$VENV/bin/python" ]] || ! python_is_recent "$VENV/bin/python"; then
     "$PYTHON" -m venv "$VENV"
 fi
 
-STAMP="$VENV/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+if [[ -n "${MAAKBAAR_NO_INSTALL:-}" ]]; then return 0; fi  # scripts/lock.sh needs only the venv
+STAMP="$VENV/.installed-$(cat "$ROOT/pyproject.toml" "$ROOT/requirements.lock" | sha256sum | cut -c1-16)"
 if [[ ! -f "$STAMP" ]]; then
-    echo "Installing maakbaar and its dependencies into .venv ..."
+    echo "Installing maakbaar and the locked versions of its dependencies (requirements.lock) into .venv ..."
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[dev]"
+    "$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements.lock"
+    "$VENV/bin/python" -m pip install --quiet --no-deps -e "$ROOT"
     rm -f "$VENV"/.installed-*
     touch "$STAMP"
 fi
