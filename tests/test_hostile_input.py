@@ -231,13 +231,14 @@ def test_the_api_documentation_needs_no_internet_and_lookup_bugs_are_not_404(app
         assert "cdn" not in page.lower() and "https://" not in page
         assert client.get("/vendor/swagger-ui-bundle.js").status_code == 200
         # a KeyError inside a route is a fault (500), not 'not found'
-        from maakbaar.web import board, dashboard
+        from maakbaar.services import cache
+        from maakbaar.web import board
 
         login(client, "planner")
         original = board.board_data
         try:
             board.board_data = lambda *a, **k: {}["geen"]
-            dashboard._cache.clear()  # the board's data is cached per data version
+            cache.clear()  # the board's data is cached per data version
             answer = client.get("/api/plans/current/board", params={"days": 13})
             assert answer.status_code == 500
         finally:

@@ -456,7 +456,7 @@ def test_every_page_renders_in_both_languages(app):
 
 
 def test_dashboard_numbers_match_the_data(app, demo_shop):
-    from maakbaar.web import dashboard
+    from maakbaar.services import dashboard_service as dashboard
 
     with unit_of_work(app.state.engine) as session:
         data = dashboard.dashboard(session, today=DEMO_START)

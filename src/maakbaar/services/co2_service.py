@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .errors import InvalidInput
 from ..co2.compare import Comparison, Option, compare
 from ..co2.factors import Factor, FactorSet
 from ..co2.footprint import Footprint, FootprintLine, Leg, OperationEnergy, order_footprint
@@ -29,7 +30,7 @@ GRID_SETTING, DISTANCE_SETTING, MODE_SETTING = "co2.grid", "co2.outbound_km", "c
 DEFAULTS = {GRID_SETTING: "NL-2024", DISTANCE_SETTING: "75", MODE_SETTING: "road_truck"}
 
 
-class Co2Error(ValueError):
+class Co2Error(InvalidInput):
     pass
 
 

@@ -1,9 +1,94 @@
-"""Errors a user can act on: each says what is wrong and where."""
+"""One error hierarchy for every use case: each error says what is wrong and where.
+
+Four kinds, each mapped once to an HTTP status (``web/errors.py``) and once to a CLI exit code (``cli/common.py``):
+
+- ``NotFound``: the thing asked for does not exist (404, exit 3);
+- ``Conflict``: it exists but the request clashes with its state (changed by someone else, a duplicate, still in
+  use, a refused booking) (409, exit 4);
+- ``InvalidInput``: the input itself is wrong; nothing was stored (400, or 422 for a refused import, exit 2);
+- ``NotAllowed``: the user may not do this (403, exit 5).
+
+Engines stay pure and raise their own errors (a DXF that cannot be read, a problem that cannot be planned);
+``kind_of`` sorts those, and the database's own refusals, into the same four kinds.
+"""
 
 from __future__ import annotations
 
+from enum import Enum
 
-class ImportProblem(ValueError):
+
+class Kind(str, Enum):
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    INVALID_INPUT = "invalid_input"
+    NOT_ALLOWED = "not_allowed"
+    BUSY = "busy"  # the database was held by another writer; nothing was stored, try again
+
+
+class ServiceError(Exception):
+    """Base of every error a use case raises on purpose."""
+
+    kind: Kind = Kind.INVALID_INPUT
+
+    @property
+    def detail(self) -> str | list:
+        """What the web answers in ``detail`` (a sentence, or a list of problems)."""
+        return str(self)
+
+
+class NotFound(ServiceError, LookupError):
+    kind = Kind.NOT_FOUND
+
+
+class Conflict(ServiceError):
+    kind = Kind.CONFLICT
+
+
+class InvalidInput(ServiceError, ValueError):
+    """``field``: the input field at fault, when there is one (the web answers 422 naming it)."""
+
+    kind = Kind.INVALID_INPUT
+
+    def __init__(self, message: str = "", field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def detail(self) -> str | list:
+        if self.field is None:
+            return str(self)
+        return [{"loc": ["body", self.field], "msg": str(self), "type": "value_error"}]
+
+
+class TooLarge(InvalidInput):
+    """An upload is larger than the shop's server accepts."""
+
+
+class NotAllowed(ServiceError, PermissionError):
+    kind = Kind.NOT_ALLOWED
+
+
+class NotFoundError(NotFound):
+    def __init__(self, what: str, key: object):
+        self.what, self.key = what, key
+        super().__init__(f"unknown {what} '{key}'")
+
+
+class DuplicateError(Conflict, ValueError):
+    def __init__(self, what: str, key: object):
+        self.what, self.key = what, key
+        super().__init__(f"{what} '{key}' already exists")
+
+
+class ConflictError(Conflict):
+    """Someone changed the record since it was read (optimistic locking on the version column)."""
+
+    def __init__(self, what: str, key: object, expected: int, actual: int):
+        self.what, self.key, self.expected, self.actual = what, key, expected, actual
+        super().__init__(f"{what} '{key}' was changed by someone else (version {actual}, you edited {expected})")
+
+
+class ImportProblem(InvalidInput):
     """An import was refused; ``problems`` lists every reason with its row or field. Nothing was stored."""
 
     def __init__(self, source: str, problems: list[str]):
@@ -13,6 +98,65 @@ class ImportProblem(ValueError):
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{source}: {len(problems)} problem(s), nothing was imported:\n{shown}{more}")
 
+    @property
+    def detail(self) -> list[str]:
+        return self.problems[:100]
 
-class NotEmptyError(RuntimeError):
-    pass
+
+class NotEmptyError(Conflict):
+    """The database already holds what an import would create."""
+
+
+def _engine_kinds() -> dict[type[BaseException], Kind]:
+    """The engines' own errors: pure code that knows nothing of services raises these."""
+    from ..co2.factors import FactorError
+    from ..costing.model import CostError
+    from ..domain.common import DomainError
+    from ..floor.bookings import BookingError
+    from ..geometry.dxf import DxfProblem
+    from ..planning.engine import PlanningError
+    from ..planning.problem import ProblemError
+    from ..planning.state import PlacementError
+
+    return {BookingError: Kind.CONFLICT, PlacementError: Kind.CONFLICT, PlanningError: Kind.INVALID_INPUT,
+            ProblemError: Kind.INVALID_INPUT, DxfProblem: Kind.INVALID_INPUT, CostError: Kind.INVALID_INPUT,
+            FactorError: Kind.INVALID_INPUT, DomainError: Kind.INVALID_INPUT}
+
+
+def expected_error_classes() -> tuple[type[BaseException], ...]:
+    """The classes ``kind_of`` may sort (for frameworks that register handlers per class)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    return (ServiceError, *_engine_kinds(), OperationalError, IntegrityError)
+
+
+def kind_of(error: BaseException) -> Kind | None:
+    """The kind of an expected failure, or None for a bug (which must not be dressed up as the user's fault)."""
+    if isinstance(error, ServiceError):
+        return error.kind
+    for kind_class, kind in _engine_kinds().items():
+        if isinstance(error, kind_class):
+            return kind
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    if isinstance(error, OperationalError):
+        text = str(error.orig).lower()
+        if any(word in text for word in ("locked", "busy", "could not serialize", "deadlock")):
+            return Kind.BUSY
+    if isinstance(error, IntegrityError):
+        return Kind.CONFLICT
+    return None
+
+
+def message_of(error: BaseException) -> str | list:
+    """What to tell the user about an expected failure."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    if isinstance(error, ServiceError):
+        return error.detail
+    if isinstance(error, OperationalError):
+        return "the database is busy with another change; nothing was stored, try again in a moment"
+    if isinstance(error, IntegrityError):
+        return ("refused by the database (still in use elsewhere, or a duplicate): "
+                + str(error.orig).splitlines()[0][:300])
+    return str(error)

@@ -354,3 +354,90 @@ def book_committed(engine, op_key: str, action: str, operator: str, idempotency_
                 raise BookingError(f"{op_key}: the database stayed busy; try again") from None
         time.sleep(0.05 * (attempt + 1))
     raise BookingError(f"{op_key}: booking failed")
+
+
+def floor_events(session: Session, unhandled: bool = False, limit: int = 200) -> list[dict]:
+    """What happened on the floor that the planner should see (breakdowns, scrap, remakes), newest first."""
+    from ..store.tables import FloorEventRow
+
+    query = select(FloorEventRow).order_by(FloorEventRow.id.desc()).limit(limit)
+    if unhandled:
+        query = query.where(FloorEventRow.handled.is_(False))
+    return [{"id": e.id, "created_at": e.created_at, "operator": e.operator_code, "op_key": e.op_key,
+             "action": e.action, "payload": e.payload, "result": e.result, "handled": e.handled}
+            for e in session.scalars(query)]
+
+
+def mark_handled(session: Session, event_id: int) -> None:
+    from ..store.tables import FloorEventRow
+
+    event = session.get(FloorEventRow, event_id)
+    if event is None:
+        raise NotFoundError("floor event", event_id)
+    event.handled = True
+
+
+def operation_card(session: Session, op_key: str, operator: str) -> dict:
+    """What the terminal shows for one operation: the work order, the step, the part and order, who is booked on
+    it (``mine``: this operator's open booking) and the nested sheets its parts are on."""
+    from ..store.tables import NestLineRow, NestRow, NestSheetRow
+
+    repos = Repositories(session)
+    number, _, sequence = op_key.rpartition("/")
+    work_order = repos.work_orders.get(number)
+    op = None if work_order is None or not sequence.isdigit() else next(
+        (o for o in work_order.operations if o.sequence == int(sequence)), None)
+    if op is None:
+        raise NotFoundError("operation", op_key)
+    entries = session.scalars(select(TimeEntryRow).where(TimeEntryRow.op_key == op_key)
+                              .order_by(TimeEntryRow.id)).all()
+    name = f"{work_order.order}/{work_order.line_no}"
+    sheet_rows = session.scalars(select(NestSheetRow).join(NestRow, NestRow.id == NestSheetRow.nest_id)
+                                 .join(NestLineRow, NestLineRow.nest_id == NestRow.id)
+                                 .where(NestLineRow.order_number == work_order.order,
+                                        NestLineRow.line_no == work_order.line_no,
+                                        NestRow.status != "cancelled")).all()
+    return {"wo": work_order, "op": op, "part": repos.parts.get(work_order.part),
+            "order": repos.orders.get(work_order.order), "entries": entries, "operator": operator,
+            "mine": next((e for e in entries if e.ended_at is None and e.operator_code == operator), None),
+            "nest_sheets": [(s.nest_id, s.position, s.stock_code) for s in sheet_rows
+                            if any(p["part"] == name for p in s.placements)],
+            "op_key": op_key, "others": [e for e in entries if e.ended_at is None and e.operator_code != operator]}
+
+
+def work_order_sheet(session: Session, number: str) -> dict:
+    """The printed work order's content: order, customer, part, material, each step with its planned start, and
+    the nests its parts are cut in."""
+    from ..store.tables import MachineRow, NestLineRow, NestRow, PlanOperationRow
+    from .planning_service import current_plan_row
+
+    repos = Repositories(session)
+    work_order = repos.work_orders.get(number)
+    if work_order is None:
+        raise NotFoundError("work order", number)
+    part = repos.parts.get(work_order.part)
+    order = repos.orders.get(work_order.order)
+    customer = repos.customers.get(order.customer) if order else None
+    plan = current_plan_row(session)
+    planned = {}
+    if plan is not None:
+        for key, start, code in session.execute(
+                select(PlanOperationRow.op_key, PlanOperationRow.start, MachineRow.code)
+                .outerjoin(MachineRow, MachineRow.id == PlanOperationRow.machine_id)
+                .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.op_key.like(f"{number}/%"))):
+            planned[key] = f"{start:%d-%m %H:%M} {code or ''}".strip()
+    nests = session.execute(select(NestRow.id, NestRow.material, NestRow.thickness_mm)
+                            .join(NestLineRow, NestLineRow.nest_id == NestRow.id)
+                            .where(NestLineRow.order_number == work_order.order,
+                                   NestLineRow.line_no == work_order.line_no, NestRow.status != "cancelled")).all()
+    return {"number": number, "order": work_order.order, "customer": customer.name if customer else "",
+            "part": work_order.part, "part_name": part.name if part else "", "quantity": work_order.quantity,
+            "due_date": work_order.due_date.strftime("%d-%m-%Y"),
+            "material": f"{part.material} {part.thickness_mm:g} mm" if part else "",
+            "notes": order.notes if order else "",
+            "operations": [{"sequence": o.sequence, "description": o.description or o.work_center_type.value,
+                            "machines": list(o.eligible_machines) or ["uitbesteed"], "setup_min": o.setup_min,
+                            "run_min_per_piece": o.run_min_per_piece,
+                            "planned_start": planned.get(f"{number}/{o.sequence}"),
+                            "quantity_done": o.quantity_done, "status": o.status.value} for o in work_order.operations],
+            "nests": [f"Nest {n} ({m} {t:g} mm)" for n, m, t in nests]}

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from .errors import InvalidInput
 from .. import clock
 from ..costing.model import CostError, CostTables, laser_seconds
 from ..domain import OrderStatus, StockItem, StockKind, WorkCenterType
@@ -28,7 +29,7 @@ BUY_PREFIX = "KOOP-"  # sheets the nest needs beyond the stock: to be ordered
 NESTABLE_STATUSES = (OrderStatus.ORDERED, OrderStatus.RELEASED, OrderStatus.IN_PROGRESS)
 
 
-class NestingServiceError(ValueError):
+class NestingServiceError(InvalidInput):
     pass
 
 
@@ -272,6 +273,20 @@ def _update_stock(session: Session, group: GroupNest) -> None:
                             certificate_ref=source.certificate_ref if source else "",
                             location=source.location if source else "",
                             price_per_sheet=round(cut.spec.cost, 2)))
+
+
+def waiting_by_material(session: Session) -> list[tuple[tuple[str, float], int]]:
+    """Pieces of open laser lines not yet nested, per (material, thickness), for the nesting page."""
+    from ..store.tables import MaterialRow, PartRow
+
+    blanks = {number: (material, thickness) for number, material, thickness in session.execute(
+        select(PartRow.number, MaterialRow.grade, PartRow.thickness_mm)
+        .join(MaterialRow, MaterialRow.id == PartRow.material_id))}
+    groups: dict[tuple[str, float], int] = {}
+    for line in open_laser_lines(session):
+        key = blanks[line.part_number]
+        groups[key] = groups.get(key, 0) + line.quantity
+    return sorted(groups.items())
 
 
 def nest_rows(session: Session, limit: int = 50) -> list[NestRow]:

@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from .errors import InvalidInput
 from .. import clock
-from ..domain import Order, OrderStatus, WorkOrder, WorkOrderOperation
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain import Order, OrderLine, OrderStatus, WorkOrder, WorkOrderOperation
+from ..domain.common import ShopDate
+from ..domain.orders import PRIORITY_NORMAL
 from ..store.repositories import NotFoundError, Repositories
 from ..store.tables import OrderRow, PlanJobRow, PlanRow
 
@@ -86,8 +91,78 @@ def _planned_completion(session: Session) -> dict[str, dict]:
     return out
 
 
-class ReleaseError(ValueError):
+class ReleaseError(InvalidInput):
     pass
+
+
+class DraftLine(BaseModel):
+    """An order line as a person gives it: the part and how many; the number follows the order of the lines."""
+
+    model_config = ConfigDict(extra="forbid")
+    part: str
+    quantity: int
+    unit_price: float | None = None
+    line_no: int | None = None
+    due_date: ShopDate | None = None
+
+
+class OrderDraft(BaseModel):
+    """What it takes to make an order; the service gives it a number (``ORD-<yy><nnnn>``) and today's date
+    unless they are given. The same draft from the page, the API and the CLI stores the same order."""
+
+    model_config = ConfigDict(extra="forbid")
+    customer: str
+    due_date: ShopDate
+    lines: list[DraftLine] = Field(min_length=1)
+    number: str | None = None
+    customer_reference: str = ""
+    order_date: ShopDate | None = None
+    release_date: ShopDate | None = None
+    priority: int = PRIORITY_NORMAL
+    status: OrderStatus = OrderStatus.ORDERED
+    notes: str = ""
+    delivered_date: ShopDate | None = None
+
+
+def next_order_number(session: Session, today: dt.date | None = None) -> str:
+    """The next free order number of the year: ORD-260001, ORD-260002, ..."""
+    prefix = f"ORD-{(today or clock.today()):%y}"
+    numbers = [int(n[len(prefix):]) for n in Repositories(session).orders.keys()
+               if n.startswith(prefix) and n[len(prefix):].isdigit()]
+    return f"{prefix}{(max(numbers) + 1) if numbers else 1:04d}"
+
+
+def create_order(session: Session, draft: OrderDraft) -> Order:
+    """Store a new order (checked in full: customer and parts known, dates in order)."""
+    today = draft.order_date or clock.today()
+    lines, used = [], set()
+    for line in draft.lines:
+        line_no = line.line_no or max(used | {0}) + 1
+        used.add(line_no)
+        lines.append(OrderLine(line_no=line_no, part=line.part, quantity=line.quantity, unit_price=line.unit_price,
+                               due_date=line.due_date))
+    order = Order(number=(draft.number or "").strip() or next_order_number(session, today), customer=draft.customer,
+                  customer_reference=draft.customer_reference, order_date=today,
+                  release_date=draft.release_date or today, due_date=draft.due_date, priority=draft.priority,
+                  status=draft.status, notes=draft.notes, delivered_date=draft.delivered_date, lines=tuple(lines))
+    Repositories(session).orders.add(order)
+    return order
+
+
+def edit_order(session: Session, number: str, version: int | None, **changes) -> Order:
+    """Change an order's due date, priority, notes, reference or status (``version``: the one the user read;
+    someone else's change in between is refused)."""
+    repos = Repositories(session)
+    order = repos.orders.get(number)
+    if order is None:
+        raise NotFoundError("order", number)
+    allowed = {"due_date", "priority", "notes", "customer_reference", "status", "release_date", "delivered_date"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(f"an order's {', '.join(sorted(unknown))} cannot be changed here")
+    changed = Order.model_validate(order.model_dump() | {k: v for k, v in changes.items() if v is not None})
+    repos.orders.replace(changed, version)
+    return changed
 
 
 def release_order(session: Session, number: str) -> list[WorkOrder]:

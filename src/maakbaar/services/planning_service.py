@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from .errors import Conflict, InvalidInput, NotFound
 from .. import clock
 from ..store.repositories import NotFoundError, Repositories
 from ..domain import OrderStatus
@@ -24,7 +25,7 @@ from ..store.tables import MachineRow, OperatorRow, PlanJobRow, PlanOperationRow
 from . import shop_io
 
 
-class PlanningServiceError(ValueError):
+class PlanningServiceError(InvalidInput):
     pass
 
 
@@ -324,3 +325,83 @@ def add_downtime(session: Session, machine: str, start: dt.datetime, end: dt.dat
         raise NotFoundError("machine", machine)
     closure = Closure(start=start, end=end, reason=reason[:200])
     repos.machines.replace(stored.model_copy(update={"downtimes": (*stored.downtimes, closure)}))
+
+
+class MoveRefused(Conflict):
+    """A hand move the plan cannot take (not eligible, already on the floor, not released)."""
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    operation: str
+    machine: str
+    start: dt.datetime
+    end: dt.datetime
+    violations: list  # planning.checker.Violation, in the plan's minutes
+    problem: object  # the PlanningProblem the check ran on (to turn minutes into dates)
+    late_orders: int  # orders late in the plan after the move
+    order_late: bool  # whether the moved operation's order is late now
+
+
+def move_operation(session: Session, op_key: str, machine: str, start: dt.datetime) -> MoveResult:
+    """Put an operation on another time and/or eligible machine, pin it there, check the whole plan and bring
+    the plan's late flags, tardiness and score up to date (the board and the dashboard read them)."""
+    from ..planning.checker import check_plan
+
+    plan = current_plan_row(session)
+    if plan is None:
+        raise NotFoundError("plan", "current")
+    row = session.scalar(select(PlanOperationRow).where(PlanOperationRow.plan_id == plan.id,
+                                                        PlanOperationRow.op_key == op_key))
+    if row is None:
+        raise NotFound(f"operation {op_key} is not in the current plan")
+    work_order_number, _, sequence = op_key.rpartition("/")
+    repos = Repositories(session)
+    work_order = repos.work_orders.get(work_order_number)
+    if work_order is None:
+        raise MoveRefused(f"order {row.order_number} is not released yet: release it (it gets work orders) before "
+                          "fixing its operations by hand")
+    operation = next((o for o in work_order.operations if str(o.sequence) == sequence), None)
+    if operation is None:
+        raise NotFound(f"operation {op_key} does not exist")
+    if machine not in operation.eligible_machines:
+        raise MoveRefused(f"{machine} cannot do {op_key} (eligible: {', '.join(operation.eligible_machines)})")
+    if operation.status.value in ("started", "done"):
+        raise MoveRefused(f"{op_key} is {operation.status.value} on the floor and stays where it is")
+    machine_id = session.scalar(select(MachineRow.id).where(MachineRow.code == machine))
+    start = start.replace(second=0, microsecond=0, tzinfo=None)
+    duration = row.end - row.start
+    row.machine_id, row.start, row.end = machine_id, start, start + duration
+    operations = tuple(o.model_copy(update={"fixed": True, "assigned_machine": machine}) if o is operation else o
+                       for o in work_order.operations)
+    repos.work_orders.replace(work_order.model_copy(update={"operations": operations}))
+    session.flush()
+    shop = shop_io.load_shop(session)
+    problem = build_problem(shop, plan.origin, pinned=pinned_operations(session, shop))
+    stored = previous_plan(session, problem)
+    violations = check_plan(problem, stored) if stored is not None else []
+    late_orders, order_late = _refresh_outcomes(session, plan, problem, stored, row.order_number)
+    return MoveResult(op_key, machine, row.start, row.end, violations, problem, late_orders, order_late)
+
+
+def _refresh_outcomes(session: Session, plan: PlanRow, problem, stored: Plan | None, order: str) -> tuple[int, bool]:
+    """After a hand edit: each job's completion, tardiness and late flag, and the plan's score, from the plan as
+    it now stands. Returns (late orders, whether ``order`` is late)."""
+    if stored is None:
+        return 0, False
+    outcomes = {o.key: o for o in stored.outcomes(problem)}
+    jobs = session.scalars(select(PlanJobRow).where(PlanJobRow.plan_id == plan.id)).all()
+    for job in jobs:
+        outcome = outcomes.get(job.job_key)
+        if outcome is None:
+            continue
+        job.completion = problem.to_datetime(outcome.completion)
+        job.tardiness_min, job.late = outcome.tardiness, outcome.late
+        if not outcome.late:
+            job.explanation = job.explanation_nl = ""
+    score = stored.score(problem)
+    plan.late_jobs, plan.tardiness_min = score.late_jobs, score.tardiness
+    plan.setup_min, plan.flow_time_min = score.setup, score.flow_time
+    session.flush()
+    late = {job.order_number for job in jobs if job.late}
+    return len(late), order in late

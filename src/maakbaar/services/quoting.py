@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from .errors import InvalidInput
 from .. import clock
 from ..costing.model import CostError, CostTables, MachineLimits, MaterialInput, PartInput, PartQuote, quote_part
 from ..domain import Part, QuantityBreak, Quote, QuoteLine, QuoteStatus, RoutingStep, WorkCenterType
@@ -16,7 +17,7 @@ from ..geometry import DxfProblem, PartGeometry, read_dxf
 from ..store.repositories import NotFoundError, Repositories
 
 
-class QuoteError(ValueError):
+class QuoteError(InvalidInput):
     pass
 
 
@@ -29,6 +30,7 @@ class QuotedPart:
     thickness_mm: float
     finish: str
     weld_length_mm: float
+    path: Path | None = None  # the drawing it came from (kept on the part, so nesting uses the real shape)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ def quote_files(session: Session, files: list[Path], material: str, thickness_mm
                     rapid_mm=geometry.rapid_mm, engrave_mm=geometry.engrave_length_mm, bends=geometry.bends,
                     bend_length_mm=geometry.bend_length_mm, weld_length_mm=weld_length_mm, finish=finish)
                 quote = quote_part(part_input, quantities, tables, laser, brakes)
-                parts.append(QuotedPart(name, geometry, quote, material, thickness_mm, finish, weld_length_mm))
+                parts.append(QuotedPart(name, geometry, quote, material, thickness_mm, finish, weld_length_mm,
+                                        path.resolve()))
         except DxfProblem as error:
             problems.append(f"{path.name}: " + "; ".join(error.problems))
         except CostError as error:
@@ -95,8 +98,80 @@ def customer_name(session: Session, code: str) -> str:
     return f"{customer.name}, {customer.city}" if customer else code
 
 
+def quote_document_html(session: Session, number: str, language: str) -> str:
+    """The print-ready quote (HTML) of a stored quote, with each part's drawing where its DXF is still there."""
+    from ..costing.document import DocumentLine, quote_html
+    from .shop_io import load_shop_name
+
+    repos = Repositories(session)
+    quote = repos.quotes.get(number)
+    if quote is None:
+        raise NotFoundError("quote", number)
+    lines = []
+    for line in quote.lines:
+        part = repos.parts.get(line.part)
+        geometry = None
+        if part and part.geometry_ref and Path(part.geometry_ref).is_file():
+            try:
+                geometry = read_dxf(Path(part.geometry_ref))[0]
+            except DxfProblem:
+                geometry = None
+        lines.append(DocumentLine(part.name if part else line.part, geometry, part.material if part else "",
+                                  part.thickness_mm if part else 0, "none",
+                                  [(b.quantity, b.unit_price, b.lead_time_days) for b in line.breaks]))
+    return quote_html(load_shop_name(session), customer_name(session, quote.customer), number, lines, language,
+                      quote.quote_date)
+
+
+def run_document_html(session: Session, run: QuoteRun, saved: Quote | None, language: str) -> str:
+    """The print-ready quote of a run just made (saved or as a draft, 'concept')."""
+    from ..costing.document import DocumentLine, quote_html
+    from .shop_io import load_shop_name
+
+    lines = [DocumentLine(p.source, p.geometry, p.material, p.thickness_mm, p.finish,
+                          [(b.quantity, b.unit_price, b.lead_time_days) for b in p.quote.breaks]) for p in run.parts]
+    return quote_html(load_shop_name(session), customer_name(session, saved.customer) if saved else "",
+                      saved.number if saved else "concept", lines, language,
+                      saved.quote_date if saved else clock.today())
+
+
+def parse_quantities(text: str) -> list[int]:
+    """Quantity breaks as people type them: '1,10,50', '1; 10; 50', '50,10,1,10' (sorted, each once)."""
+    try:
+        values = sorted({int(v) for v in str(text).replace(";", ",").split(",") if v.strip()})
+    except ValueError:
+        raise QuoteError(f"'{text}' is not a list of whole numbers like 1,10,50", field="quantities") from None
+    if not values or values[0] <= 0:
+        raise QuoteError("quantities must be above zero, like 1,10,50", field="quantities")
+    return values
+
+
+def quote_drawings(session: Session, files: list[Path], material: str, thickness_mm: float,
+                   quantities: list[int] | str, finish: str = "none", weld_length_mm: float = 0.0,
+                   standard_lead_time: bool = False, on_file: Callable[[Path], None] | None = None) -> QuoteRun:
+    """The use case behind every quote (page, API and CLI): price the drawings and, when a plan exists, give
+    lead times from the shop's load (``standard_lead_time`` keeps the standard ones)."""
+    from .planning_service import current_plan_row
+
+    if isinstance(quantities, str):
+        quantities = parse_quantities(quantities)
+    run = quote_files(session, files, material, thickness_mm, quantities, finish, weld_length_mm, on_file=on_file)
+    if run.parts and not standard_lead_time and current_plan_row(session) is not None:
+        run = apply_plan_lead_times(session, run)
+    return run
+
+
+def quote_and_save(session: Session, files: list[Path], material: str, thickness_mm: float,
+                   quantities: list[int] | str, customer: str, finish: str = "none", weld_length_mm: float = 0.0,
+                   standard_lead_time: bool = False) -> tuple[QuoteRun, Quote]:
+    """Quote the drawings and store the parts and the quote for ``customer`` (one home for page, API, CLI)."""
+    run = quote_drawings(session, files, material, thickness_mm, quantities, finish, weld_length_mm,
+                         standard_lead_time)
+    return run, save_quote(session, run, customer)
+
+
 def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | None = None,
-               valid_days: int = 30, geometry_dir: Path | None = None) -> Quote:
+               valid_days: int = 30) -> Quote:
     """Store the quoted parts (with a routing from their figures) and a quote with its quantity breaks."""
     repos = Repositories(session)
     if repos.customers.get(customer) is None:
@@ -109,8 +184,8 @@ def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | 
     for index, quoted in enumerate(run.parts, 1):
         part_number = f"{number}-{index}"
         part = _part_from_quote(session, quoted, part_number, customer)
-        if geometry_dir is not None:  # keep where the DXF lies, so nesting can use the real shape
-            part = part.model_copy(update={"geometry_ref": str(geometry_dir / quoted.source.split(" #")[0])})
+        if quoted.path is not None:  # keep where the DXF lies, so nesting can use the real shape
+            part = part.model_copy(update={"geometry_ref": str(quoted.path)})
         repos.parts.add(part)
         lines.append(QuoteLine(line_no=index, part=part_number, breaks=tuple(
             QuantityBreak(quantity=b.quantity, unit_price=b.unit_price, lead_time_days=b.lead_time_days)
@@ -186,7 +261,9 @@ def order_from_quote(session: Session, quote_number: str, quantities: dict[int, 
             due_date += dt.timedelta(days=1)
             if due_date.weekday() < 5:
                 counted += 1
-    number = _next_number(repos.orders.keys(), f"ORD-{today:%y}")
+    from .order_service import next_order_number
+
+    number = next_order_number(session, today)
     order = Order(number=number, customer=quote.customer, customer_reference=f"offerte {quote_number}",
                   order_date=today, release_date=today, due_date=due_date, priority=priority,
                   status=OrderStatus.ORDERED, lines=tuple(lines))

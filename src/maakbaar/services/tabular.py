@@ -525,3 +525,28 @@ def export_xlsx(session: Session, path: Path) -> dict[str, int]:
         counts[kind] = len(rows) - 1
     workbook.save(path)
     return counts
+
+
+def preview_upload(session, given_name: str, stream) -> tuple[str, str, dict]:
+    """Step 1 of an import from the web: keep the file under a name the server chooses and check it in full.
+    Returns (token to confirm with, the name the user knows, what would be added and updated). Nothing is
+    stored in the database (the caller rolls back); a refused file is not kept."""
+    from . import uploads
+
+    token, path, shown = uploads.keep_import(given_name, stream)
+    try:
+        counts = preview_file(session, path, guess_kind(Path(shown).stem))
+    except ImportProblem:
+        uploads.forget_import(path)
+        raise
+    return token, shown, counts
+
+
+def confirm_upload(session, token: str) -> tuple[str, dict]:
+    """Step 2: import the previewed file in the caller's transaction (checked again: the shop may have changed
+    since the preview). Returns (the name the user knows, what was added and updated); the caller commits
+    and then calls ``uploads.forget_import``."""
+    from . import uploads
+
+    path, shown = uploads.kept_import(token)
+    return shown, import_file(session, path, guess_kind(Path(shown).stem))

@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .errors import InvalidInput
 from .. import clock
 from ..store.repositories import NotFoundError
 from ..store.tables import UserRow
@@ -34,7 +35,7 @@ MIN_PASSWORD = 8
 _hasher = PasswordHasher()
 
 
-class UserError(ValueError):
+class UserError(InvalidInput):
     pass
 
 
@@ -177,6 +178,12 @@ def end_sessions(session: Session, user_id: int) -> None:
     row = session.get(UserRow, user_id)
     if row is not None:
         row.session_version = (row.session_version or 1) + 1
+
+
+def separate_sessions(session: Session):
+    """Sessions on the same database as ``session`` but in transactions of their own (what a log-in notes must
+    stay even when the request's own transaction is rolled back)."""
+    return lambda: Session(session.get_bind())
 
 
 def record_login(session_factory, user_id: int, password: str | None = None) -> None:

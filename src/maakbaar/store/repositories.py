@@ -33,6 +33,7 @@ from ..domain import (
     WorkOrder,
     WorkOrderOperation,
 )
+from ..services.errors import ConflictError, DuplicateError, NotFoundError  # noqa: F401  (raised here)
 from .tables import (
     CalendarRow,
     ClosureRow,
@@ -59,26 +60,6 @@ from .tables import (
     WorkOrderOperationRow,
     WorkOrderRow,
 )
-
-
-class NotFoundError(LookupError):
-    def __init__(self, what: str, key: object):
-        self.what, self.key = what, key
-        super().__init__(f"unknown {what} '{key}'")
-
-
-class DuplicateError(ValueError):
-    def __init__(self, what: str, key: object):
-        self.what, self.key = what, key
-        super().__init__(f"{what} '{key}' already exists")
-
-
-class ConflictError(RuntimeError):
-    """Someone changed the record since it was read (optimistic locking on the version column)."""
-
-    def __init__(self, what: str, key: object, expected: int, actual: int):
-        self.what, self.key, self.expected, self.actual = what, key, expected, actual
-        super().__init__(f"{what} '{key}' was changed by someone else (version {actual}, you edited {expected})")
 
 
 Item = TypeVar("Item")
@@ -121,6 +102,11 @@ class Repository(Generic[Item]):
 
     def version(self, key: str) -> int:
         return self.row(key).version
+
+    def versions(self) -> dict[str, int]:
+        """Every record's version by its key, in one query (for lists that show them)."""
+        key = getattr(self.row_class, self.key_attr)
+        return dict(self.session.execute(select(key, self.row_class.version)).all())
 
     def list(self) -> list[Item]:
         column = getattr(self.row_class, self.key_attr)
@@ -339,6 +325,11 @@ class PartRepository(Repository[Part]):
     what = "part"
     plain = ("number", "revision", "name", "thickness_mm", "geometry_ref", "length_mm", "width_mm", "net_area_mm2",
              "cut_length_mm", "pierces", "bends", "bend_length_mm", "weld_length_mm", "coated_area_m2")
+
+    def numbers_with_routing(self) -> list[str]:
+        """Parts that have a routing (can be ordered and planned), without loading every routing."""
+        return list(self.session.scalars(select(PartRow.number).where(PartRow.id.in_(select(RoutingStepRow.part_id)))
+                                         .order_by(PartRow.number)))
 
     def to_domain(self, row: PartRow) -> Part:
         return Part(

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import AfterValidator, BaseModel, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ..config import data_dir
 from ..domain import (
     Calendar,
     Customer,
@@ -32,10 +27,14 @@ from ..domain import (
     WorkCenter,
     WorkOrder,
 )
-from ..services import co2_service, nesting_service, order_service, planning_service, user_service
-from ..services.housekeeping import TOKEN
+from ..services import (cache, co2_service, dashboard_service, nesting_service, order_service, planning_board,
+                        planning_service, quoting, uploads, user_service)
+from ..services.errors import InvalidInput
+from ..services.order_service import OrderDraft
+from ..store.db import Session
 from ..store.repositories import Repositories
 from . import board
+from .uploads import THICKEST_SHEET_MM, quote_answer, stored_uploads
 from .security import (
     LoginRefused,
     RowId,
@@ -143,6 +142,12 @@ class DowntimeIn(BaseModel):
     reason: str = Field(default="storing", max_length=200)
 
 
+class QuoteOrderIn(BaseModel):
+    quantities: dict[int, int] = Field(default_factory=dict, description="quote line number -> quantity ordered")
+    due_date: dt.date | None = None
+    priority: int = Field(default=3, ge=1, le=5)
+
+
 class LegIn(BaseModel):
     mode: str
     distance_km: float = Field(gt=0, le=50000)
@@ -168,7 +173,7 @@ def _version(if_match: str | None, version: int | None) -> int | None:
         try:
             return int(if_match.strip('"W/ '))
         except ValueError:
-            raise HTTPException(400, f"If-Match must be the version number you read, not {if_match!r}") from None
+            raise InvalidInput(f"If-Match must be the version number you read, not {if_match!r}") from None
     return None
 
 
@@ -186,7 +191,7 @@ def build_router(session_dependency, runner) -> APIRouter:
         except LoginRefused as refused:
             wait = {"Retry-After": str(refused.minutes * 60)} if refused.minutes else None
             raise HTTPException(refused.status, refused_text(refused, "en"), headers=wait) from None
-        user_service.record_login(lambda: Session(db.get_bind()), user.id, body.password)
+        user_service.record_login(user_service.separate_sessions(db), user.id, body.password)
         log_in(request, user)
         return {"username": user.username, "role": user.role, "csrf_token": csrf_token(request)}
 
@@ -237,9 +242,7 @@ def build_router(session_dependency, runner) -> APIRouter:
     def orders_overview(status: str | None = None, customer: str | None = None, late: bool | None = None,
                         due_before: dt.date | None = None, include_closed: bool = False,
                         db: Session = Depends(session_dependency), _=Depends(need("read"))):
-        from . import dashboard
-
-        rows = dashboard.order_overview(db, include_closed=include_closed or bool(status))
+        rows = dashboard_service.order_overview(db, include_closed=include_closed or bool(status))
         data = [dict(vars(o), status=o.status.value)
                 for o in order_service.filter_orders(rows, status, customer, late, due_before)]
         return Response(json.dumps(data, default=str), media_type="application/json")
@@ -302,9 +305,7 @@ def build_router(session_dependency, runner) -> APIRouter:
     @router.get("/plans/current/board", tags=["planning"])
     def board_data(start: dt.datetime | None = None, days: int = Query(default=14, ge=1, le=60),
                    db: Session = Depends(session_dependency), _=Depends(need("read"))):
-        from . import dashboard
-
-        content = dashboard._cached("board", (dashboard.data_version(db), start, days), 600,
+        content = cache.cached("board", (cache.data_version(db), start, days), 600,
                                     lambda: json.dumps(board.board_data(db, start, days), default=str))
         return Response(content, media_type="application/json")
 
@@ -352,7 +353,7 @@ def build_router(session_dependency, runner) -> APIRouter:
             raise HTTPException(422, [{"loc": ["body", "end"], "msg": "end must be after start",
                                        "type": "value_error"}])
         planning_service.add_downtime(db, code, body.start, body.end, body.reason)
-        affected = board.operations_in(db, code, body.start, body.end)
+        affected = planning_board.operations_in(db, code, body.start, body.end)
         db.commit()
         return {"machine": code, "start": body.start, "end": body.end, "affected_operations": affected}
 
@@ -415,7 +416,7 @@ def build_router(session_dependency, runner) -> APIRouter:
                   finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
                   upload: str | None = Form(None), db: Session = Depends(session_dependency),
                   _=Depends(need("quotes"))):
-        folder = save_uploads(files, upload)
+        folder = stored_uploads(files, upload)
         return quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm)
 
     @router.post("/quotes/from-upload", tags=["quotes"], status_code=201)
@@ -423,20 +424,18 @@ def build_router(session_dependency, runner) -> APIRouter:
                    thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM), quantities: str = Form("1,10,50"),
                    finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
                    customer: str = Form(...), db: Session = Depends(session_dependency), _=Depends(need("quotes"))):
-        from ..services import quoting
-
-        folder = upload_folder(upload)
-        run = quoting.quote_files(db, sorted(folder.glob("*.dxf")), material, thickness_mm, parse_quantities(quantities),
-                                  finish, weld_length_mm)
-        quote = quoting.save_quote(db, run, customer, geometry_dir=folder)
+        folder = uploads.upload_folder(upload)
+        _, quote = quoting.quote_and_save(db, uploads.drawings_in(folder), material, thickness_mm, quantities,
+                                          customer, finish, weld_length_mm)
         db.commit()
         return {"quote": quote.number, "parts": [line.part for line in quote.lines]}
 
     @router.post("/quotes/{number}/order", tags=["quotes"], status_code=201)
-    def quote_to_order(number: str, db: Session = Depends(session_dependency), _=Depends(need("orders"))):
-        from ..services import quoting
-
-        order = quoting.order_from_quote(db, number)
+    def quote_to_order(number: str, body: QuoteOrderIn = Body(default=QuoteOrderIn()),
+                       db: Session = Depends(session_dependency), _=Depends(need("orders"))):
+        """The order the customer gave on a quote: per quote line the quantity ordered (default: the first
+        break), priced at the largest break not above it; the due date from the lead time unless given."""
+        order = quoting.order_from_quote(db, number, body.quantities or None, body.due_date, priority=body.priority)
         db.commit()
         return {"order": order.number, "due_date": order.due_date}
 
@@ -446,98 +445,6 @@ def build_router(session_dependency, runner) -> APIRouter:
         _crud(router, kind, attribute, model, permission, session_dependency, need)
 
     return router
-
-
-def parse_quantities(text: str) -> list[int]:
-    try:
-        values = sorted({int(v) for v in text.replace(";", ",").split(",") if v.strip()})
-    except ValueError:
-        raise HTTPException(422, [{"loc": ["body", "quantities"], "msg": f"'{text}' is not a list like 1,10,50",
-                                   "type": "value_error"}]) from None
-    if not values or values[0] <= 0:
-        raise HTTPException(422, [{"loc": ["body", "quantities"], "msg": "quantities must be above zero",
-                                   "type": "value_error"}])
-    return values
-
-
-def upload_folder(token: str) -> Path:
-    """The folder of an earlier upload. Its name is one the server chose (``save_uploads``): 32 hex digits and
-    nothing else, so no client-given text ever becomes part of a path."""
-    if not token or not TOKEN.fullmatch(token):
-        raise HTTPException(400, "unknown upload")
-    folder = data_dir() / "uploads" / token
-    if not folder.is_dir():
-        raise HTTPException(404, "upload not found (upload the DXF files again)")
-    return folder
-
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-THICKEST_SHEET_MM = 100.0  # a quote's sheet thickness: above zero and at most this (else 422 naming the field)
-MAX_UPLOAD_FILES = 50
-MAX_UPLOAD_TOTAL_BYTES = 50 * 1024 * 1024
-
-
-def save_uploads(files: list[UploadFile], token: str | None = None) -> Path:
-    """Store uploaded DXF files in a folder the server names (32 hex digits; ``token``: an earlier upload's,
-    checked like ``upload_folder``), each under a name the server makes from the file's: letters, digits, '-'
-    and '_' only, then '.dxf' (so 'C:\\tekeningen\\../beugel 1.DXF' becomes 'beugel_1.dxf'); no client text is
-    ever a path."""
-    if len(files) > MAX_UPLOAD_FILES:
-        raise HTTPException(413, f"at most {MAX_UPLOAD_FILES} files at once")
-    folder = upload_folder(token) if token else data_dir() / "uploads" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    total = sum(p.stat().st_size for p in folder.glob("*.dxf"))
-    taken: set[str] = set()
-    for upload in files:
-        name = safe_file_name(upload.filename or "", taken)  # the same name again replaces the earlier file
-        taken.add(name)
-        target = folder / name
-        with target.open("wb") as out:
-            copied = 0
-            while chunk := upload.file.read(1 << 20):
-                copied += len(chunk)
-                total += len(chunk)
-                if copied > MAX_UPLOAD_BYTES or total > MAX_UPLOAD_TOTAL_BYTES:
-                    out.close()
-                    target.unlink(missing_ok=True)
-                    limit = (f"{name} is larger than {MAX_UPLOAD_BYTES // 2**20} MB" if copied > MAX_UPLOAD_BYTES
-                             else f"the files together are larger than {MAX_UPLOAD_TOTAL_BYTES // 2**20} MB")
-                    raise HTTPException(413, limit)
-                out.write(chunk)
-    return folder
-
-
-def shown_name(given: str) -> str:
-    """A client's file name as the user knows it: its last part after any / or \\ (a path never comes along)."""
-    return given.replace("\\", "/").rsplit("/", 1)[-1][:120]
-
-
-def safe_file_name(given: str, taken: set[str]) -> str:
-    """A file name made from a client's: its last part after any / or \\, letters, digits, '-' and '_' kept, the
-    rest '_', at most 60 characters, '.dxf', and '-2', '-3' ... where ``taken`` has the name already."""
-    last = shown_name(given)
-    stem = last[:-4] if last.lower().endswith(".dxf") else last
-    safe = "".join(c if (c.isascii() and c.isalnum()) or c in "-_" else "_" for c in stem).strip("_")[:60] or "part"
-    name, k = f"{safe}.dxf", 1
-    while name in taken:
-        k += 1
-        name = f"{safe}-{k}.dxf"
-    return name
-
-
-def quote_answer(db: Session, folder: Path, material: str, thickness_mm: float, quantities: str, finish: str,
-                 weld_length_mm: float) -> dict[str, Any]:
-    from ..costing.document import part_svg
-    from ..services import quoting
-
-    run = quoting.quote_files(db, sorted(folder.glob("*.dxf")), material, thickness_mm, parse_quantities(quantities),
-                              finish, weld_length_mm)
-    if planning_service.current_plan_row(db) is not None and run.parts:
-        run = quoting.apply_plan_lead_times(db, run)
-    answer = quoting.run_as_dict(run)
-    answer["upload"] = folder.name
-    answer["previews"] = [part_svg(q.geometry) for q in run.parts]
-    return answer
 
 
 def _nest_summary(row) -> dict:
@@ -553,17 +460,12 @@ def _crud(router: APIRouter, kind: str, attribute: str, model: type, permission:
     def repo(db: Session):
         return getattr(Repositories(db), attribute)
 
-    def versions(db: Session) -> dict[str, int]:
-        r = repo(db)
-        key = getattr(r.row_class, r.key_attr)
-        return dict(db.execute(select(key, r.row_class.version)).all())
-
     def out(item, version: int) -> dict:
         return item.model_dump(mode="json") | {"version": version}
 
     def list_items(db: Session = Depends(session_dependency), _=Depends(need("read"))):
         r = repo(db)
-        known = versions(db)
+        known = r.versions()
         return [out(item, known.get(r.key_of(item), 1)) for item in r.list()]
 
     def get_item(key: str, db: Session = Depends(session_dependency), _=Depends(need("read"))):
@@ -574,8 +476,10 @@ def _crud(router: APIRouter, kind: str, attribute: str, model: type, permission:
         return out(item, r.version(key))
 
     def add_item(item=Body(...), db: Session = Depends(session_dependency), _=Depends(need(permission))):
-        r = repo(db)
-        r.add(item)
+        if isinstance(item, OrderDraft):  # an order is numbered and dated by its service, as on the page
+            item = order_service.create_order(db, item)
+        else:
+            repo(db).add(item)
         db.commit()
         return out(item, 1)
 
@@ -596,7 +500,7 @@ def _crud(router: APIRouter, kind: str, attribute: str, model: type, permission:
         return Response(status_code=204)
 
     # the body's type is the domain model itself: FastAPI validates it (422 with the field) and documents it
-    add_item.__annotations__["item"] = model
+    add_item.__annotations__["item"] = OrderDraft if model is Order else model
     replace_item.__annotations__["item"] = model
     router.add_api_route(f"/{kind}", list_items, methods=["GET"], tags=[tag], summary=f"List {kind}")
     router.add_api_route(f"/{kind}/{{key}}", get_item, methods=["GET"], tags=[tag], summary=f"One of {kind}")

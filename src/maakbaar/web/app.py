@@ -6,31 +6,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from ..store.db import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
-from ..co2.factors import FactorError
-from ..planning.engine import PlanningError
-from ..services.co2_service import Co2Error
-from ..services.errors import ImportProblem
 from ..services.jobs import JobRunner
-from ..services.nesting_service import NestingServiceError
-from ..services.order_service import ReleaseError
-from ..services.planning_service import PlanningServiceError
-from ..services.quoting import QuoteError
-from ..services.user_service import UserError
 from ..store.db import session_factory
-from ..store.repositories import ConflictError, DuplicateError, NotFoundError
-from ..floor import BookingError
-from . import api, floor, pages
+from . import api, errors, floor, pages
 from .security import SESSION_COOKIE, LoginRequired, secure_cookies, session_secret
 
 HERE = Path(__file__).parent
@@ -41,8 +27,6 @@ VENDOR = {  # URL name -> file in node_modules (installed at set-up from the npm
     "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
 }
-BAD_INPUT = (QuoteError, PlanningServiceError, PlanningError, NestingServiceError, Co2Error, FactorError, UserError,
-             ReleaseError)
 
 
 def _clean(engine: Engine) -> None:
@@ -128,55 +112,6 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
     async def _login(request: Request, error: LoginRequired):
         return RedirectResponse(f"/login?next={error.next_url}", status_code=303)
 
-    @app.exception_handler(NotFoundError)
-    async def _not_found(request: Request, error: NotFoundError):
-        return _error(request, 404, str(error))
-
-    @app.exception_handler(DuplicateError)
-    async def _duplicate(request: Request, error: DuplicateError):
-        return _error(request, 409, str(error))
-
-    @app.exception_handler(ConflictError)
-    async def _conflict(request: Request, error: ConflictError):
-        return _error(request, 409, str(error))
-
-    @app.exception_handler(OperationalError)
-    async def _busy(request: Request, error: OperationalError):
-        text = str(error.orig).lower()
-        if "locked" in text or "busy" in text or "could not serialize" in text or "deadlock" in text:
-            # another writer held the database (SQLite has one at a time): nothing was stored; try again
-            response = _error(request, 503, "the database is busy with another change; nothing was stored, "
-                                            "try again in a moment")
-            response.headers["Retry-After"] = "1"
-            return response
-        raise error
-
-    @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, error: IntegrityError):
-        return _error(request, 409, "refused by the database (still in use elsewhere, or a duplicate): "
-                                    + str(error.orig).splitlines()[0][:300])
-
-    @app.exception_handler(ValidationError)
-    async def _invalid(request: Request, error: ValidationError):
-        return _error(request, 422, [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
-                                     for e in error.errors()])
-
-    @app.exception_handler(ImportProblem)
-    async def _import(request: Request, error: ImportProblem):
-        return _error(request, 422, error.problems[:100])
-
-    @app.exception_handler(BookingError)
-    async def _booking(request: Request, error: BookingError):
-        return _error(request, 409, str(error))
-
-    for kind in BAD_INPUT:
-        @app.exception_handler(kind)
-        async def _bad(request: Request, error: Exception):
-            return _error(request, 400, str(error))
-
-    @app.exception_handler(RequestValidationError)
-    async def _request_invalid(request: Request, error: RequestValidationError):
-        return _error(request, 422, [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
-                                     for e in error.errors()])
+    errors.install(app, _error)
 
     return app

@@ -9,16 +9,14 @@ from urllib.parse import quote as urlquote
 from fastapi import APIRouter, Body, Depends, Form, Header, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from .. import clock
 from ..floor import BookingError
 from ..floor.bookings import ACTIONS, PAUSE_REASONS
-from ..services import floor_service, postcalc_service, user_service
+from ..services import floor_service, postcalc_service
 from ..store.repositories import Repositories
-from ..store.tables import FloorEventRow, NestLineRow, NestRow, NestSheetRow, TimeEntryRow
+from ..store.db import Session
 from .security import RowId, api_permission, check_csrf, log_in, page_permission, user_from_request
 
 WORK_CENTER_COOKIE = "terminal_wc"
@@ -102,19 +100,11 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
 
     @router.get("/api/floor/events", tags=["floor"])
     def events(unhandled: bool = False, db: Session = Depends(session_dependency), _=Depends(need("read"))):
-        query = select(FloorEventRow).order_by(FloorEventRow.id.desc()).limit(200)
-        if unhandled:
-            query = query.where(FloorEventRow.handled.is_(False))
-        return [{"id": e.id, "created_at": e.created_at, "operator": e.operator_code, "op_key": e.op_key,
-                 "action": e.action, "payload": e.payload, "result": e.result, "handled": e.handled}
-                for e in db.scalars(query)]
+        return floor_service.floor_events(db, unhandled)
 
     @router.post("/api/floor/events/{event_id}/handled", tags=["floor"])
     def handled(event_id: RowId, db: Session = Depends(session_dependency), _=Depends(need("planning"))):
-        event = db.get(FloorEventRow, event_id)
-        if event is None:
-            raise HTTPException(404, f"event {event_id} does not exist")
-        event.handled = True
+        floor_service.mark_handled(db, event_id)
         db.commit()
         return {"id": event_id, "handled": True}
 
@@ -250,86 +240,35 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
 
 
 def _card(db: Session, op_key: str, user) -> dict:
+    import uuid
+
+    card = floor_service.operation_card(db, op_key, user.operator_code or user.username.upper())
+    return card | {"drawing": _drawing(card["part"]), "key": uuid.uuid4().hex, "reasons": PAUSE_REASONS}
+
+
+def _drawing(part) -> str | None:
+    """The part as the operator sees it on the card: its DXF, or the flat blank with its size."""
     from pathlib import Path
 
     from ..costing.document import part_svg
     from ..geometry import DxfProblem, read_dxf
 
-    repos = Repositories(db)
-    number, _, sequence = op_key.rpartition("/")
-    work_order = repos.work_orders.get(number)
-    if work_order is None or not sequence.isdigit():
-        raise HTTPException(404, f"unknown operation '{op_key}'")
-    op = next((o for o in work_order.operations if o.sequence == int(sequence)), None)
-    if op is None:
-        raise HTTPException(404, f"unknown operation '{op_key}'")
-    part = repos.parts.get(work_order.part)
-    order = repos.orders.get(work_order.order)
-    drawing = None
     if part and part.geometry_ref and Path(part.geometry_ref).is_file():
         try:
-            drawing = part_svg(read_dxf(Path(part.geometry_ref))[0], size=260)
+            return part_svg(read_dxf(Path(part.geometry_ref))[0], size=260)
         except DxfProblem:
-            drawing = None
-    if drawing is None and part and part.length_mm and part.width_mm:  # no DXF: the flat blank with its size
+            pass
+    if part and part.length_mm and part.width_mm:
         w, h = 260, max(30, round(260 * part.width_mm / part.length_mm))
-        drawing = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w + 20}" height="{h + 40}">'
-                   f'<rect x="10" y="10" width="{w}" height="{h}" fill="#c9d3dd" stroke="#1d2430"/>'
-                   f'<text x="{10 + w / 2}" y="{h + 32}" text-anchor="middle" font-size="14" font-family="sans-serif">'
-                   f'{part.length_mm:g} x {part.width_mm:g} mm</text></svg>')
-    operator = user.operator_code or user.username.upper()
-    entries = db.scalars(select(TimeEntryRow).where(TimeEntryRow.op_key == op_key).order_by(TimeEntryRow.id)).all()
-    mine = next((e for e in entries if e.ended_at is None and e.operator_code == operator), None)
-    name = f"{work_order.order}/{work_order.line_no}"
-    sheet_rows = db.scalars(select(NestSheetRow).join(NestRow, NestRow.id == NestSheetRow.nest_id)
-                            .join(NestLineRow, NestLineRow.nest_id == NestRow.id)
-                            .where(NestLineRow.order_number == work_order.order,
-                                   NestLineRow.line_no == work_order.line_no, NestRow.status != "cancelled")).all()
-    sheets = [(s.nest_id, s.position, s.stock_code) for s in sheet_rows
-              if any(p["part"] == name for p in s.placements)]
-    import uuid
-
-    return {"wo": work_order, "op": op, "part": part, "order": order, "drawing": drawing, "entries": entries,
-            "mine": mine, "operator": operator, "nest_sheets": sheets, "key": uuid.uuid4().hex,
-            "op_key": op_key, "reasons": PAUSE_REASONS,
-            "others": [e for e in entries if e.ended_at is None and e.operator_code != operator]}
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w + 20}" height="{h + 40}">'
+                f'<rect x="10" y="10" width="{w}" height="{h}" fill="#c9d3dd" stroke="#1d2430"/>'
+                f'<text x="{10 + w / 2}" y="{h + 32}" text-anchor="middle" font-size="14" font-family="sans-serif">'
+                f'{part.length_mm:g} x {part.width_mm:g} mm</text></svg>')
+    return None
 
 
 def _work_order_data(db: Session, number: str) -> dict:
-    from ..store.repositories import NotFoundError
-    from ..store.tables import MachineRow, PlanOperationRow
-    from ..services.planning_service import current_plan_row
-
-    repos = Repositories(db)
-    work_order = repos.work_orders.get(number)
-    if work_order is None:
-        raise NotFoundError("work order", number)
-    part = repos.parts.get(work_order.part)
-    order = repos.orders.get(work_order.order)
-    customer = repos.customers.get(order.customer) if order else None
-    plan = current_plan_row(db)
-    planned = {}
-    if plan is not None:
-        for key, start, code in db.execute(select(PlanOperationRow.op_key, PlanOperationRow.start, MachineRow.code)
-                                           .outerjoin(MachineRow, MachineRow.id == PlanOperationRow.machine_id)
-                                           .where(PlanOperationRow.plan_id == plan.id,
-                                                  PlanOperationRow.op_key.like(f"{number}/%"))):
-            planned[key] = f"{start:%d-%m %H:%M} {code or ''}".strip()
-    nests = db.execute(select(NestRow.id, NestRow.material, NestRow.thickness_mm)
-                       .join(NestLineRow, NestLineRow.nest_id == NestRow.id)
-                       .where(NestLineRow.order_number == work_order.order, NestLineRow.line_no == work_order.line_no,
-                              NestRow.status != "cancelled")).all()
-    return {"number": number, "order": work_order.order, "customer": customer.name if customer else "",
-            "part": work_order.part, "part_name": part.name if part else "", "quantity": work_order.quantity,
-            "due_date": work_order.due_date.strftime("%d-%m-%Y"),
-            "material": f"{part.material} {part.thickness_mm:g} mm" if part else "",
-            "notes": order.notes if order else "",
-            "operations": [{"sequence": o.sequence, "description": o.description or o.work_center_type.value,
-                            "machines": list(o.eligible_machines) or ["uitbesteed"], "setup_min": o.setup_min,
-                            "run_min_per_piece": o.run_min_per_piece,
-                            "planned_start": planned.get(f"{number}/{o.sequence}"),
-                            "quantity_done": o.quantity_done, "status": o.status.value} for o in work_order.operations],
-            "nests": [f"Nest {n} ({m} {t:g} mm)" for n, m, t in nests]}
+    return floor_service.work_order_sheet(db, number)
 
 
 def _figure_json(f) -> dict:

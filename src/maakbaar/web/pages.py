@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import uuid
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
@@ -13,18 +12,17 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from .. import clock
-from ..domain import Order, OrderLine, OrderStatus, WorkCenterType
+from ..domain import OrderStatus, WorkCenterType
 from ..planning.problem import CRITERIA
-from ..services import co2_service, nesting_service, order_service, planning_service, shop_io, user_service
-from ..services.housekeeping import TOKEN
+from ..services import (cache, co2_service, dashboard_service, nesting_service, order_service, planning_board,
+                        planning_service, quoting, tabular, uploads, user_service)
+from ..services.errors import ImportProblem, InvalidInput, NotFound
+from ..services.order_service import DraftLine, OrderDraft
+from ..store.db import Session
 from ..store.repositories import Repositories
-from ..store.tables import MaterialRow, PartRow, PlanJobRow, RoutingStepRow
-from . import api, dashboard
-from .api import THICKEST_SHEET_MM
+from .uploads import THICKEST_SHEET_MM, quote_answer, stored_uploads
 from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, import_problem, translator
 from .security import RowId, csrf_token, log_in, log_out_everywhere, page_permission, user_from_request
 
@@ -113,7 +111,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             return render(request, "login.html", None, status_code=refused.status, next=next,
                           error=refused_text(refused, language_of(request)),
                           demo=user_service.DEMO_USERS, demo_password=user_service.DEMO_PASSWORD)
-        await run_in_threadpool(user_service.record_login, lambda: Session(db.get_bind()), user.id, password)
+        await run_in_threadpool(user_service.record_login, user_service.separate_sessions(db), user.id, password)
         log_in(request, user)
         target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
         if user.role == "operator" and target == "/dashboard":
@@ -135,13 +133,13 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     # ------------------------------------------------------------------ dashboard
     @router.get("/dashboard")
     def dashboard_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
-        return render(request, "dashboard.html", user, d=dashboard.dashboard(db))
+        return render(request, "dashboard.html", user, d=dashboard_service.dashboard(db))
 
     # ------------------------------------------------------------------ orders
     @router.get("/orders")
     def orders_page(request: Request, status: str = "", customer: str = "", late: str = "", due_before: str = "",
                     db: Session = Depends(session_dependency), user=Depends(page())):
-        rows = dashboard.order_overview(db, include_closed=bool(status))
+        rows = dashboard_service.order_overview(db, include_closed=bool(status))
         late_filter = {"yes": True, "no": False}.get(late)
         try:
             due = dt.date.fromisoformat(due_before) if due_before else None
@@ -153,9 +151,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       filters={"status": status, "customer": customer, "late": late, "due_before": due_before},
                       statuses=[s.value for s in OrderStatus])
         lang = language_of(request)
-        key = (dashboard.data_version(db), lang, status, customer, late, due_before, clock.today())
+        key = (cache.data_version(db), lang, status, customer, late, due_before, clock.today())
         # the table is the heavy part of the page (hundreds of rows): rendered once per data change and filter
-        values["table_html"] = dashboard._cached("orders-table", key, 600, lambda: templates.get_template(
+        values["table_html"] = cache.cached("orders-table", key, 600, lambda: templates.get_template(
             "_orders_table.html").render(context(request, user, **values)))
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "orders-table":
             return HTMLResponse(values["table_html"])
@@ -172,28 +170,19 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return await run_in_threadpool(_create_order, request, dict(form), db, user)
 
     def _create_order(request: Request, form: dict, db: Session, user):
-        repos = Repositories(db)
         errors = []
         try:
-            lines = []
-            for i in range(1, 6):
-                part, quantity = form.get(f"part_{i}", "").strip(), form.get(f"quantity_{i}", "").strip()
-                if part:
-                    lines.append(OrderLine(line_no=len(lines) + 1, part=part, quantity=int(quantity or 0)))
-            today = clock.today()
-            prefix = f"ORD-{today:%y}"
-            numbers = [int(n[len(prefix):]) for n in repos.orders.keys()
-                       if n.startswith(prefix) and n[len(prefix):].isdigit()]
-            order = Order(number=form.get("number") or f"{prefix}{(max(numbers) + 1) if numbers else 1:04d}",
-                          customer=form.get("customer", ""), customer_reference=form.get("reference", ""),
-                          order_date=today, release_date=dt.date.fromisoformat(form.get("release_date") or str(today)),
-                          due_date=dt.date.fromisoformat(form.get("due_date", "")),
-                          priority=int(form.get("priority") or 3), notes=form.get("notes", ""), lines=tuple(lines))
-            repos.orders.add(order)
+            lines = [DraftLine(part=form.get(f"part_{i}", "").strip(), quantity=form.get(f"quantity_{i}", "").strip() or 0)
+                     for i in range(1, 6) if form.get(f"part_{i}", "").strip()]
+            order = order_service.create_order(db, OrderDraft(
+                number=form.get("number") or None, customer=form.get("customer", ""),
+                customer_reference=form.get("reference", ""), release_date=form.get("release_date") or None,
+                due_date=form.get("due_date", ""), priority=form.get("priority") or 3, notes=form.get("notes", ""),
+                lines=lines))
             db.commit()
         except ValidationError as error:
             errors = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in error.errors()]
-        except (ValueError, LookupError) as error:
+        except (InvalidInput, NotFound, ValueError, LookupError) as error:
             errors = [str(error)]
         if errors:
             db.rollback()
@@ -221,15 +210,14 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return await run_in_threadpool(_edit_order, number, form, db)
 
     def _edit_order(number: str, form: dict, db: Session):
-        repos = Repositories(db)
-        order = repos.orders.get(number)
-        if order is None:
-            raise HTTPException(404, f"unknown order '{number}'")
-        changes = {"due_date": dt.date.fromisoformat(form["due_date"]), "priority": int(form["priority"]),
-                   "notes": form.get("notes", ""), "customer_reference": form.get("reference", "")}
-        if form.get("status"):
-            changes["status"] = OrderStatus(form["status"])
-        repos.orders.replace(Order.model_validate(order.model_dump() | changes), int(form["version"]))
+        try:
+            changes = {"due_date": dt.date.fromisoformat(form["due_date"]), "priority": int(form["priority"]),
+                       "notes": form.get("notes", ""), "customer_reference": form.get("reference", ""),
+                       "status": OrderStatus(form["status"]) if form.get("status") else None}
+            version = int(form["version"])
+        except (KeyError, ValueError) as error:
+            raise InvalidInput(f"the order form is incomplete or wrong: {error}") from None
+        order_service.edit_order(db, number, version, **changes)
         db.commit()
         return RedirectResponse(f"/orders/{urlquote(number)}", status_code=303)
 
@@ -270,8 +258,8 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         if not files and not upload:
             return render(request, "_quote_result.html", user, answer=None,
                           error=translator(language_of(request))("choose_files"))
-        folder = api.save_uploads(files, upload or None) if files else api.upload_folder(upload)
-        answer = api.quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm)
+        folder = stored_uploads(files, upload or None)
+        answer = quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm)
         repos = Repositories(db)
         return render(request, "_quote_result.html", user, answer=answer, error=None,
                       customers=repos.customers.list(),
@@ -284,14 +272,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                    finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
                    customer: str = Form(...), db: Session = Depends(session_dependency),
                    user=Depends(page("quotes"))):
-        from ..services import quoting
-
-        folder = api.upload_folder(upload)
-        run = quoting.quote_files(db, sorted(folder.glob("*.dxf")), material, thickness_mm,
-                                  api.parse_quantities(quantities), finish, weld_length_mm)
-        if planning_service.current_plan_row(db) is not None and run.parts:
-            run = quoting.apply_plan_lead_times(db, run)
-        quote = quoting.save_quote(db, run, customer, geometry_dir=folder)
+        folder = uploads.upload_folder(upload)
+        _, quote = quoting.quote_and_save(db, uploads.drawings_in(folder), material, thickness_mm, quantities,
+                                          customer, finish, weld_length_mm)
         db.commit()
         return RedirectResponse(f"/quotes/{urlquote(quote.number)}", status_code=303)
 
@@ -309,35 +292,23 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.get("/quotes/{number}/document")
     def quote_document(number: str, request: Request, db: Session = Depends(session_dependency),
                        user=Depends(page("read"))):
-        from ..costing.document import DocumentLine, quote_html
-        from ..geometry import DxfProblem, read_dxf
-        from ..services import quoting
-
-        repos = Repositories(db)
-        quote = repos.quotes.get(number)
-        if quote is None:
-            raise HTTPException(404, f"unknown quote '{number}'")
-        lines = []
-        for line in quote.lines:
-            part = repos.parts.get(line.part)
-            geometry = None
-            if part and part.geometry_ref and Path(part.geometry_ref).is_file():
-                try:
-                    geometry = read_dxf(Path(part.geometry_ref))[0]
-                except DxfProblem:
-                    geometry = None
-            lines.append(DocumentLine(part.name if part else line.part, geometry, part.material if part else "",
-                                      part.thickness_mm if part else 0, "none",
-                                      [(b.quantity, b.unit_price, b.lead_time_days) for b in line.breaks]))
-        html = quote_html(shop_io.load_shop_name(db), quoting.customer_name(db, quote.customer), number, lines,
-                          language_of(request), quote.quote_date)
+        html = quoting.quote_document_html(db, number, language_of(request))
         return HTMLResponse(html)
 
     @router.post("/quotes/{number}/order")
-    def quote_order(number: str, db: Session = Depends(session_dependency), user=Depends(page("orders"))):
-        from ..services import quoting
+    async def quote_order(number: str, request: Request, db: Session = Depends(session_dependency),
+                          user=Depends(page("orders"))):
+        form = dict(await request.form())
+        return await run_in_threadpool(_quote_order, number, form, db)
 
-        order = quoting.order_from_quote(db, number)
+    def _quote_order(number: str, form: dict, db: Session):
+        """The quantity per line the customer ordered (fields ``quantity_<line>``; empty: the first break)."""
+        try:
+            quantities = {int(k.removeprefix("quantity_")): int(v) for k, v in form.items()
+                          if k.startswith("quantity_") and str(v).strip()}
+        except ValueError:
+            raise InvalidInput("a quantity must be a whole number", field="quantity") from None
+        order = quoting.order_from_quote(db, number, quantities or None)
         db.commit()
         return RedirectResponse(f"/orders/{urlquote(order.number)}", status_code=303)
 
@@ -346,13 +317,12 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     def planning_page(request: Request, rush: str = "", db: Session = Depends(session_dependency),
                       user=Depends(page())):
         repos = Repositories(db)
-        plan = planning_service.current_plan_row(db)
         try:
             objectives = ",".join(planning_service.shop_objectives(db))
         except planning_service.PlanningServiceError:  # a hand-edited setting: shown as the default, fixed on save
             objectives = ",".join(CRITERIA)
         return render(request, "planning.html", user, machines=[m for m in repos.machines.list() if m.active],
-                      parts=_part_numbers(db), customers=repos.customers.list(), rush=rush, may_plan=user.may("planning"),
+                      parts=Repositories(db).parts.numbers_with_routing(), customers=repos.customers.list(), rush=rush, may_plan=user.may("planning"),
                       jobs=runner.recent(db, 5), objectives=objectives, objective_presets=OBJECTIVE_PRESETS,
                       **_plan_meta(db))
 
@@ -371,14 +341,8 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     # ------------------------------------------------------------------ nesting
     @router.get("/nests")
     def nests_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
-        groups = {}
-        blanks = dict(((number, (material, thickness)) for number, material, thickness in db.execute(
-            select(PartRow.number, MaterialRow.grade, PartRow.thickness_mm)
-            .join(MaterialRow, MaterialRow.id == PartRow.material_id))))
-        for line in nesting_service.open_laser_lines(db):
-            key = blanks[line.part_number]
-            groups[key] = groups.get(key, 0) + line.quantity
-        return render(request, "nests.html", user, nests=nesting_service.nest_rows(db), waiting=sorted(groups.items()),
+        return render(request, "nests.html", user, nests=nesting_service.nest_rows(db),
+                      waiting=nesting_service.waiting_by_material(db),
                       may_nest=user.may("nesting"), jobs=[j for j in runner.recent(db, 5) if j["kind"] == "nest"])
 
     @router.get("/nests/{nest_id}")
@@ -417,7 +381,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         factors = co2_service.shop_factors()
         footprint = co2_service.footprint_of_order(db, order, factors) if order else None
         orders = order_service.order_overview(db)
-        return render(request, "co2.html", user, months=dashboard.co2_months(db), footprint=footprint,
+        return render(request, "co2.html", user, months=dashboard_service.co2_months(db), footprint=footprint,
                       order=order, orders=orders, factors=factors,
                       transport_modes=factors.keys("transport_kg_co2_per_tkm"),
                       labels={k: v.get("label", k) for section in ("transport_kg_co2_per_tkm", "grid_kg_co2_per_kwh",
@@ -469,8 +433,6 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
 
     @router.get("/masterdata/export.xlsx")
     def masterdata_export(db: Session = Depends(session_dependency), user=Depends(page())):
-        from ..services import tabular
-
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "maakbaar-export.xlsx"
             tabular.export_xlsx(db, path)
@@ -483,32 +445,20 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                           user=Depends(page("masterdata"))):
         """Step 1: the file is kept under a name the server chooses and checked in full; the page shows what
         would be added and updated, or every bad row. Nothing is stored yet."""
-        from ..services import tabular
-        from ..services.errors import ImportProblem
-
-        shown = api.shown_name(file.filename or "import")
-        suffix = Path(shown).suffix.lower()
-        if suffix not in IMPORT_SUFFIXES:
-            return render(request, "import_result.html", user, status_code=422, problems=[
-                translator(language_of(request))("import_kind", suffix=suffix or "-")], counts=None,
-                file_name=shown, token=None, stage="refused")
-        token = uuid.uuid4().hex
-        path = _import_path(token, suffix)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = file.file.read(MAX_IMPORT_BYTES + 1)
-        if len(data) > MAX_IMPORT_BYTES:
-            raise HTTPException(413, f"{shown} is larger than {MAX_IMPORT_BYTES // 2**20} MB")
-        path.write_bytes(data)
-        kind = tabular.guess_kind(Path(shown).stem)
+        shown = uploads.shown_name(file.filename or "import")
         try:
-            counts = tabular.preview_file(db, path, kind)
+            token, shown, counts = tabular.preview_upload(db, file.filename or "import", file.file)
         except ImportProblem as error:
             db.rollback()
-            path.unlink(missing_ok=True)
             return render(request, "import_result.html", user, status_code=422, problems=error.problems[:200],
                           counts=None, file_name=shown, token=None, stage="refused")
-        db.rollback()
-        (path.parent / f"{token}.name").write_text(shown, encoding="utf-8")
+        except InvalidInput as error:
+            if not str(error).startswith("import_kind:"):
+                raise
+            return render(request, "import_result.html", user, status_code=422, problems=[
+                translator(language_of(request))("import_kind", suffix=str(error).split(":", 1)[1])], counts=None,
+                file_name=shown, token=None, stage="refused")
+        db.rollback()  # the preview stores nothing
         return render(request, "import_result.html", user, problems=[], counts=counts, file_name=shown,
                       token=token, stage="preview")
 
@@ -517,25 +467,15 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                                   user=Depends(page("masterdata"))):
         """Step 2: the previewed file is imported in one transaction (checked again: the shop may have changed
         since the preview), then removed."""
-        from ..services import tabular
-        from ..services.errors import ImportProblem
-
-        if not TOKEN.fullmatch(token):
-            raise HTTPException(400, "unknown import")
-        path = next((p for p in (_import_path(token, s) for s in IMPORT_SUFFIXES) if p.is_file()), None)
-        if path is None:
-            raise HTTPException(404, "this import was confirmed already or has expired: upload the file again")
-        name_file = path.parent / f"{token}.name"
-        shown = name_file.read_text(encoding="utf-8") if name_file.is_file() else path.name
+        path, shown = uploads.kept_import(token)
         try:
-            counts = tabular.import_file(db, path, tabular.guess_kind(Path(shown).stem))
+            shown, counts = tabular.confirm_upload(db, token)
         except ImportProblem as error:
             db.rollback()
             return render(request, "import_result.html", user, status_code=422, problems=error.problems[:200],
                           counts=None, file_name=shown, token=None, stage="refused")
         db.commit()
-        path.unlink(missing_ok=True)
-        name_file.unlink(missing_ok=True)
+        uploads.forget_import(path)
         return render(request, "import_result.html", user, problems=[], counts=counts, file_name=shown, token=None,
                       stage="stored")
 
@@ -579,35 +519,14 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     return router
 
 
-IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm")
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
-
-def _import_path(token: str, suffix: str) -> Path:
-    """Where a previewed import waits for its confirmation: a name the server chose."""
-    from ..config import data_dir
-
-    return data_dir() / "imports" / f"{token}{suffix}"
-
-
 def _plan_meta(db: Session) -> dict:
     plan = planning_service.current_plan_row(db)
     if plan is None:
         return {"plan": None, "late_orders": None, "unavoidable_orders": None}
-    return {"plan": plan,
-            "late_orders": len(set(db.scalars(select(PlanJobRow.order_number).where(PlanJobRow.plan_id == plan.id,
-                                                                                      PlanJobRow.late)))),
-            # late in every plan: even with the shop to themselves they end after their due date
-            "unavoidable_orders": None if plan.unavoidable_tardiness_min is None else len(set(db.scalars(
-                select(PlanJobRow.order_number).where(PlanJobRow.plan_id == plan.id,
-                                                      PlanJobRow.earliest > PlanJobRow.due))))}
-
-
-def _part_numbers(db: Session) -> list[str]:
-    """Parts that have a routing (can be ordered and planned), without loading every routing."""
-    return list(db.scalars(select(PartRow.number).where(PartRow.id.in_(select(RoutingStepRow.part_id)))
-                           .order_by(PartRow.number)))
+    # unavoidable: late in every plan, even with the shop to themselves they end after their due date
+    late, unavoidable = planning_board.late_order_counts(db, plan)
+    return {"plan": plan, "late_orders": late, "unavoidable_orders": unavoidable}
 
 
 def _order_form_values(db: Session) -> dict:
-    return {"customers": Repositories(db).customers.list(), "parts": _part_numbers(db)}
+    return {"customers": Repositories(db).customers.list(), "parts": Repositories(db).parts.numbers_with_routing()}

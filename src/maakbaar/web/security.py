@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi import Path as PathParameter
 from starlette.concurrency import run_in_threadpool
-from sqlalchemy.orm import Session
+from ..store.db import Session
 
 from ..config import data_dir
 from ..services.user_service import User, end_sessions, get_user, wait_minutes
@@ -171,7 +171,7 @@ def checked_log_in(request: Request, db: Session, username: str | None = None, p
     db.rollback()
     if user is None:
         addresses.failed(address)
-        user_service.note_failed_login(lambda: Session(db.get_bind()), username=username if badge is None else None,
+        user_service.note_failed_login(user_service.separate_sessions(db), username=username if badge is None else None,
                                        badge=badge)
         raise LoginRefused(401, "wrong")
     addresses.succeeded(address)
