@@ -159,7 +159,7 @@ def test_plan_and_promise_commands(workdir):
     assert result.exit_code == 0, result.output
     assert "ORD-260001: can be ready on" in result.output
     result = run("promise", "NOPE")
-    assert result.exit_code == 1 and "unknown order 'NOPE'" in result.output
+    assert result.exit_code == 3 and "unknown order 'NOPE'" in result.output
 
 
 def test_plan_objectives_option(workdir):

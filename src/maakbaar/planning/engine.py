@@ -240,9 +240,12 @@ def first_plan(problem: PlanningProblem, rules: tuple[str, ...] = ("edd",),
 
 
 def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Callable[[Progress], None] | None = None,
-          workers: int = 2, seed: int = 0, use_cpsat: bool | None = None, with_bound: bool = True) -> PlanResult:
+          workers: int = 2, seed: int = 0, use_cpsat: bool | None = None, with_bound: bool = True,
+          search: bool = True) -> PlanResult:
     """The best plan found within ``time_limit`` seconds. ``with_bound=False`` leaves out the lower bound
-    (a second at 500 busy orders), for callers that only need the plan, such as a promise date."""
+    (a second at 500 busy orders), for callers that only need the plan, such as a promise date.
+    ``search=False`` gives the best of the dispatching rules only, every rule tried whatever the time: the same
+    book gives the same plan on any machine (a promise or a quoted lead time must not change between two asks)."""
     started = time.monotonic()
     history: list[tuple[float, Score, str]] = []
     bound: Bound | None = None
@@ -262,7 +265,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     best_order = dispatching.order_edd(reduced)
     build_seconds = first_seconds  # what a rebuild of the whole plan takes (the longest one timed)
     for rule in dispatching.RULES:  # the other rules, as the first improvement
-        if rule == "edd" or time.monotonic() - started > time_limit / 2:
+        if rule == "edd" or (search and time.monotonic() - started > time_limit / 2):
             continue
         order = dispatching.RULES[rule](reduced)
         began = time.monotonic()
@@ -277,7 +280,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
             report("dispatch", best)
     # then late jobs moved forward in the best rule's order, each try a rebuild, for up to ORDER_SHARE of the
     # time left (it stops sooner when no move helps)
-    if reduced.jobs:
+    if reduced.jobs and search:
         share = (time_limit - (time.monotonic() - started)) * ORDER_SHARE
         best, best_order = dispatching.improve_order(reduced, best, best_order, share,
                                                      on_plan=lambda plan: report("dispatch", plan),
@@ -287,6 +290,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     n_ops = sum(len(j.operations) for j in reduced.jobs)
     if use_cpsat is None:
         use_cpsat = n_ops <= CPSAT_MAX_OPERATIONS
+    use_cpsat = use_cpsat and search
     if use_cpsat and remaining > 0.5 and n_ops:
         unit = max(1, reduced.horizon // 40000)
         budget = remaining if n_ops <= CPSAT_MAX_OPERATIONS else remaining / 2
@@ -305,7 +309,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     check_plan(reduced, best)  # what the final check will cost, to leave time for it
     # the final check and scoring, with room for the last step of the search and a busy machine
     remaining = time_limit - (time.monotonic() - started) - 3 * (time.monotonic() - checking) - 0.1
-    if remaining > 0.05 and status != "optimal" and n_ops:
+    if remaining > 0.05 and status != "optimal" and n_ops and search:
         best, _steps = lns.improve(reduced, best, remaining, seed=seed, on_plan=lambda plan: report("search", plan),
                                    rebuild_seconds=build_seconds)
     violations = check_plan(reduced, best)

@@ -160,3 +160,12 @@ def message_of(error: BaseException) -> str | list:
         return ("refused by the database (still in use elsewhere, or a duplicate): "
                 + str(error.orig).splitlines()[0][:300])
     return str(error)
+
+
+def database_failure(error: BaseException) -> str | None:
+    """For a database error no use case expected: what to tell the user (nothing was stored), else None."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if not isinstance(error, SQLAlchemyError):
+        return None
+    return f"database error, nothing was changed: {error.__class__.__name__}: {str(error).splitlines()[0]}"

@@ -316,3 +316,59 @@ def layout_of(row: NestRow, position: int) -> tuple[Layout, dict[str, NestPart],
                                     p["angle"], p["mirrored"]) for p in sheet_row.placements))
     cut = (sheet_row.offcut["axis"], sheet_row.offcut["cut_at"]) if sheet_row.offcut else None
     return layout, parts, sheet, cut
+
+
+@dataclass(frozen=True)
+class DrawingNest:
+    """DXF files nested on sheets (not stored: a trial nest for a quote or a check)."""
+
+    group: GroupNest
+    parts: dict[str, NestPart]  # by name, for drawing the sheets
+    sheets: dict[str, SheetSpec]  # by code
+    problems: list[str]  # drawings that could not be read, each with the reason
+
+
+def nest_drawings(session: Session | None, drawings: list[tuple[Path, int]], sheet: tuple[float, float] = (3000, 1500),
+                  sheets: int = 20, material: str | None = None, thickness_mm: float | None = None,
+                  spacing: float = 5.0, margin: float = 10.0, time_limit: float = 10.0) -> DrawingNest:
+    """Nest the parts of DXF files (a folder stands for every DXF file in it), each ``quantity`` times, on
+    ``sheets`` sheets of ``sheet`` (length, width) or, given ``material`` and ``thickness_mm``, on the stock.
+    A drawing that cannot be read is named in ``problems``; the rest is still nested."""
+    from ..geometry import DxfProblem, read_dxf
+    from ..nesting import nest_group
+
+    parts, problems, expanded = [], [], []
+    for path, quantity in drawings:
+        if quantity <= 0:
+            raise NestingServiceError(f"{path}: the quantity must be above zero")
+        if path.is_dir():
+            found = sorted(path.glob("*.dxf")) + sorted(path.glob("*.DXF"))
+            if not found:
+                problems.append(f"{path}: no DXF files in this folder")
+            expanded += [(f, quantity) for f in found]
+        else:
+            expanded.append((path, quantity))
+    for path, quantity in expanded:
+        try:
+            geometries = read_dxf(path)
+        except DxfProblem as error:
+            problems.append(f"{path.name}: " + "; ".join(error.problems))
+            continue
+        for k, g in enumerate(geometries, 1):
+            label = path.stem if len(geometries) == 1 else f"{path.stem}-{k}"
+            parts.append(NestPart(label, g.outer.points, tuple(h.points for h in g.holes), quantity=quantity))
+    if material or thickness_mm:
+        if not (material and thickness_mm) or session is None:
+            raise NestingServiceError("give the material and the thickness together to nest on stock")
+        specs = sheets_in_stock(session, material, thickness_mm)
+        if not specs:
+            raise NestingServiceError(f"no {material} {thickness_mm:g} mm sheets or remnants in stock")
+    else:
+        length, width = sheet
+        if length <= 0 or width <= 0:
+            raise NestingServiceError("a sheet needs a length and a width above zero")
+        specs = [SheetSpec(f"{length:g}x{width:g}", max(length, width), min(length, width), sheets)]
+    if not parts:
+        raise NestingServiceError("no part to nest" + (": " + "; ".join(problems) if problems else ""))
+    group = nest_group(parts, specs, spacing, margin, time_limit)
+    return DrawingNest(group, {p.name: p for p in parts}, {s.code: s for s in specs}, problems)

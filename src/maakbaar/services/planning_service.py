@@ -275,7 +275,7 @@ def promise_order(session: Session, number: str, origin: dt.datetime | None = No
     if not new_jobs:
         raise PlanningServiceError(f"order {number} has nothing left to plan")
     problem = dataclasses.replace(with_order, jobs=tuple(j for j in with_order.jobs if j.order != number))
-    base = engine.solve(problem, time_limit=1.0, use_cpsat=False, with_bound=False)  # no late orders named
+    base = engine.solve(problem, time_limit=1.0, use_cpsat=False, with_bound=False, search=False)  # see promise_parts
     answer = promise(base.problem, base.plan, new_jobs)
     return PromiseAnswer(number, problem.to_datetime(answer.earliest_without_harm),
                          problem.to_datetime(answer.earliest_top_priority), list(answer.slipping))
@@ -290,8 +290,10 @@ def promise_parts(session: Session, items: list[tuple], origin: dt.datetime | No
     shop = shop_io.load_shop(session)
     origin = default_origin(origin)
     horizon_days = default_horizon_days(shop, origin) + 30
+    # the load as the dispatching rules place it: the same answer every time it is asked (a re-solve against
+    # the clock gave lead times up to four working days apart for the same drawing)
     base = engine.solve(build_problem(shop, origin, horizon_days=horizon_days), time_limit=1.0, use_cpsat=False,
-                        with_bound=False)
+                        with_bound=False, search=False)
     customer = shop.customers[0].code if shop.customers else None
     if customer is None:
         raise PlanningServiceError("the shop has no customers yet")

@@ -1,0 +1,160 @@
+"""CO2 per order and per month, and local production against an import alternative."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..store.db import unit_of_work
+from .app import app
+from .common import UserError, console, database, run
+
+
+@app.command()
+def co2(
+    order: Annotated[str | None, typer.Argument(help="Order number; without it: totals per month.")] = None,
+    grid: Annotated[str | None, typer.Option(help="Grid factor key, e.g. NL-2024 or NL-GREEN-GO (default: the "
+                                                  "shop's setting co2.grid).")] = None,
+    distance: Annotated[float | None, typer.Option(help="Outbound transport distance in km.")] = None,
+    factors: Annotated[Path | None, typer.Option(help="Factor file (default: data/co2_factors.json if present, "
+                                                      "else maakbaar's indicative set).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """CO2 footprint of an order, component by component (material, cutting scrap, process energy,
+    transport), or the totals per month and per kg of product."""
+    from ..services import co2_service
+
+    def action():
+        factor_set = co2_service.shop_factors(factors)
+        with unit_of_work(database()) as session:
+            if order is None:
+                months = co2_service.footprint_per_month(session, factor_set)
+                if as_json:
+                    console.print_json(json.dumps([{"month": m.month, "orders": m.orders, "product_kg": m.product_kg,
+                                                    "co2_kg": m.co2_kg, "per_kg": m.per_kg,
+                                                    "by_component": m.by_component} for m in months]))
+                    return
+                table = Table(title=f"CO2 per month (by due date) - {factor_set.name}")
+                for column in ("Month", "Orders", "Product kg", "CO2 kg", "kg CO2/kg", "Material", "Scrap",
+                               "Process", "Transport"):
+                    table.add_column(column, justify="left" if column == "Month" else "right")
+                for m in months:
+                    c = m.by_component
+                    table.add_row(m.month, str(m.orders), f"{m.product_kg:,.0f}", f"{m.co2_kg:,.0f}",
+                                  f"{m.per_kg:.2f}", *(f"{c.get(k, 0):,.0f}" for k in
+                                                       ("material", "scrap", "process", "transport")))
+                console.print(table)
+                return
+            result = co2_service.footprint_of_order(session, order, factor_set, grid, distance)
+        fp = result.footprint
+        if as_json:
+            console.print_json(json.dumps({
+                "order": order, "factor_set": result.factor_set, "factor_file": result.factor_path,
+                "product_kg": fp.product_mass_kg, "energy_kwh": fp.energy_kwh, "co2_kg": fp.total_kg,
+                "per_kg": fp.per_kg_product, "by_component": fp.by_key(),
+                "components": [{"key": c.key, "label": c.label, "kg_co2": c.kg_co2, "detail": c.detail}
+                               for c in fp.components],
+                "factors": [{"key": f.key, "value": f.value, "unit": f.unit, "source": f.source, "year": f.year}
+                            for f in fp.factors]}))
+            return
+        table = Table(title=f"CO2 of order {order}")
+        for column in ("Component", "kg CO2e", "How"):
+            table.add_column(column, justify="right" if column == "kg CO2e" else "left")
+        for c in fp.components:
+            table.add_row(c.label, f"{c.kg_co2:,.2f}", c.detail)
+        console.print(table)
+        parts = ", ".join(f"{k} {v:,.1f}" for k, v in fp.by_key().items())
+        console.print(f"Total {fp.total_kg:,.1f} kg CO2e for {fp.product_mass_kg:,.1f} kg of product "
+                      f"({fp.per_kg_product:.2f} kg CO2e per kg; {fp.energy_kwh:,.1f} kWh): {parts}.")
+        console.print(f"Factors: {result.factor_set} ({result.factor_path}); grid {result.grid.cite()}.",
+                      highlight=False)
+
+    run(action)
+
+
+def _parse_leg(text: str) -> tuple[str, float, bool, bool]:
+    mode, _, rest = text.partition(":")
+    bits = rest.split(":")
+    try:
+        distance = float(bits[0])
+    except ValueError:
+        raise UserError(f"--leg {text}: write MODE:KM[:dedicated][:ballast], e.g. sea_container:19500") from None
+    flags = {b.lower() for b in bits[1:]}
+    unknown = flags - {"dedicated", "ballast"}
+    if unknown:
+        raise UserError(f"--leg {text}: unknown flag(s) {', '.join(sorted(unknown))} (dedicated, ballast)")
+    return mode, distance, "dedicated" in flags, "ballast" in flags
+
+
+@app.command()
+def compare(
+    order: Annotated[str | None, typer.Option(help="Compare this order as the shop makes it ...")] = None,
+    country: Annotated[str, typer.Option(help="... against it made in this country (code).")] = "CN",
+    route: Annotated[str, typer.Option(help="Material route abroad, e.g. steel_blast_furnace.")] = "steel_blast_furnace",
+    grid: Annotated[str, typer.Option(help="Grid factor abroad, e.g. CN-2023.")] = "CN-2023",
+    leg: Annotated[list[str] | None, typer.Option(help="Transport leg MODE:KM[:dedicated][:ballast]; repeat.")] = None,
+    local_price: Annotated[float | None, typer.Option(help="The shop's bid price, EUR.")] = None,
+    import_price: Annotated[float | None, typer.Option(help="The import bid price, EUR.")] = None,
+    local_ladder: Annotated[int, typer.Option(help="The shop's CO2-Prestatieladder level (0-5).")] = 0,
+    import_ladder: Annotated[int, typer.Option(help="The importer's CO2-Prestatieladder level (0-5).")] = 0,
+    scenario: Annotated[str | None, typer.Option(help="A scenario file instead of an order; 'sluisdeuren' for "
+                                                      "the IJmuiden lock doors example.")] = None,
+    factors: Annotated[Path | None, typer.Option(help="Factor file.")] = None,
+    pdf: Annotated[Path | None, typer.Option(help="Write the tender report (PDF) here.")] = None,
+    lang: Annotated[str, typer.Option(help="Report language: nl or en.")] = "nl",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Local production against an import alternative: CO2 of both, the difference, its value in a tender
+    (MKI, CO2-Prestatieladder) and the highest local price that still wins; optionally as a PDF report."""
+    from ..co2 import scenario_from_file
+    from ..co2.report import comparison_pdf
+    from ..services import co2_service
+
+    def action():
+        factor_set = co2_service.shop_factors(factors)
+        if scenario:
+            path = Path(scenario)
+            if scenario == "sluisdeuren":
+                from importlib import resources
+
+                path = Path(str(resources.files("maakbaar.data").joinpath("scenarios/sluisdeuren-ijmuiden.json")))
+            if not path.is_file():
+                raise UserError(f"scenario file {scenario} not found")
+            result = scenario_from_file(path, factor_set)
+        elif order:
+            legs = [_parse_leg(text) for text in (leg or ["sea_container:19500", "road_truck:150"])]
+            with unit_of_work(database()) as session:
+                result = co2_service.compare_order(session, order, country, route, grid, legs, factor_set,
+                                                   local_price, import_price, local_ladder, import_ladder)
+        else:
+            raise UserError("give --order ORDER or --scenario FILE (or --scenario sluisdeuren)")
+        if as_json:
+            console.print_json(json.dumps(co2_service.comparison_as_dict(result)))
+        else:
+            _print_comparison(result)
+        if pdf:
+            pdf.write_bytes(comparison_pdf(result, lang))
+            console.print(f"Report written to {pdf}")
+
+    run(action)
+
+
+def _print_comparison(result) -> None:
+    table = Table(title=result.title)
+    table.add_column("Component")
+    table.add_column(result.local.option.name, justify="right")
+    table.add_column(result.alternative.option.name, justify="right")
+    for key in ("material", "scrap", "process", "transport"):
+        table.add_row(key, f"{result.local.part(key) / 1000:,.3f} t", f"{result.alternative.part(key) / 1000:,.3f} t")
+    table.add_row("total", f"{result.local.total_kg / 1000:,.3f} t", f"{result.alternative.total_kg / 1000:,.3f} t")
+    console.print(table)
+    console.print(f"Local saves {result.difference_kg / 1000:,.3f} t CO2e; MKI value EUR {result.mki_value_eur:,.0f} "
+                  f"at {result.mki_eur_per_kg.value:g} EUR/kg.")
+    if result.max_local_price_eur is not None:
+        console.print(f"Highest local price that still wins: EUR {result.max_local_price_eur:,.0f} "
+                      f"(CO2-Prestatieladder discount {result.local_discount:.0%}).")
+    console.print(f"Factors: {result.factor_set} ({result.factor_path}).", highlight=False)

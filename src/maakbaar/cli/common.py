@@ -1,0 +1,96 @@
+"""What every command shares: the consoles, the database check, and one mapping from the services' errors to
+a message and an exit code (``EXIT``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+from .. import config
+from ..domain import describe_validation_error
+from ..services.errors import ImportProblem, InvalidInput, Kind, database_failure, kind_of, message_of
+from ..store import migrate
+from ..store.db import make_engine
+
+console = Console(emoji=False)
+errors = Console(stderr=True, emoji=False)
+
+# exit codes, documented in docs/cli.md: 0 done, 1 invalid input (and a usage error of a command's own
+# options), 2 a usage error Typer finds (unknown option), 3 not found, 4 conflict, 5 not allowed, 6 busy
+EXIT = {Kind.INVALID_INPUT: 1, Kind.NOT_FOUND: 3, Kind.CONFLICT: 4, Kind.NOT_ALLOWED: 5, Kind.BUSY: 6}
+
+
+class UserError(InvalidInput):
+    """Something the user can fix in the command line; printed without a stack trace."""
+
+
+def database(require_current: bool = True):
+    made = make_engine()
+    if require_current:
+        current = migrate.current_revision(made)
+        if current != migrate.head_revision():
+            made.dispose()
+            where = config.database_url()
+            state = "has no maakbaar schema yet" if current is None else f"is at schema {current}"
+            raise UserError(f"The database {where} {state}. Run `maakbaar db upgrade` (or `maakbaar init`) first.")
+    return made
+
+
+def fail(message: str, code: int = 1) -> None:
+    errors.print("[bold red]Error:[/] " + escape(message), highlight=False)
+    raise typer.Exit(code=code)
+
+
+def run(action):
+    """Run a use case and turn every expected failure into a clear message and its exit code."""
+    try:
+        return action()
+    except ImportProblem as error:
+        errors.print(f"[bold red]Import refused[/] {error.source}: {len(error.problems)} problem(s); "
+                     "nothing was stored.", highlight=False)
+        for problem in error.problems[:100]:
+            errors.print(f"  - {problem}", highlight=False, markup=False)
+        raise typer.Exit(code=EXIT[Kind.INVALID_INPUT]) from None
+    except ValidationError as error:
+        fail("\n".join(describe_validation_error(error)), EXIT[Kind.INVALID_INPUT])
+    except FileNotFoundError as error:
+        fail(str(error), EXIT[Kind.NOT_FOUND])
+    except Exception as error:  # noqa: BLE001 - sorted below; a bug is raised again with its trace
+        kind = kind_of(error)
+        if kind is not None:
+            message = message_of(error)
+            fail(message if isinstance(message, str) else str(error), EXIT[kind])
+        failure = database_failure(error)
+        if failure is not None:
+            fail(failure)
+        raise
+
+
+def progress_bar() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), console=console, transient=True)
+
+
+def parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{option}: '{text}' is not a date as YYYY-MM-DD") from None
+
+
+def parse_moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--start: '{text}' is not a date or date and time (YYYY-MM-DDTHH:MM)") from None
+
+
+def duration(minutes: int) -> str:
+    from ..planning.explain import format_minutes
+
+    return format_minutes(minutes)

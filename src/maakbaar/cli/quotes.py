@@ -1,0 +1,124 @@
+"""Quote parts from their DXF flat patterns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..store.db import unit_of_work
+from .app import app
+from .common import UserError, console, database, errors, progress_bar, run
+
+
+@app.command()
+def quote(
+    files: Annotated[list[Path], typer.Argument(help="DXF flat patterns (one part each, or several side by side).")],
+    material: Annotated[str, typer.Option(help="Material grade as in the shop's materials, e.g. S235JR.")],
+    thickness: Annotated[float, typer.Option(help="Sheet thickness in mm.")],
+    qty: Annotated[str, typer.Option(help="Quantity breaks, e.g. 1,10,50,250.")] = "1,10,50",
+    finish: Annotated[str, typer.Option(help="none, powder (powder coating) or galvanise.")] = "none",
+    weld_mm: Annotated[float, typer.Option("--weld-mm", help="Weld length per part in mm.")] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    summary: Annotated[Path | None, typer.Option(help="Write a summary of all parts to .csv or .xlsx.")] = None,
+    save: Annotated[str | None, typer.Option("--save", metavar="CUSTOMER",
+                                             help="Store the parts and a quote for this customer code.")] = None,
+    document: Annotated[Path | None, typer.Option(help="Write a print-ready quote (HTML) to this file.")] = None,
+    standard_lead_time: Annotated[bool, typer.Option(
+        "--standard-lead-time", help="Use the standard lead times even when a plan exists.")] = False,
+    language: Annotated[str, typer.Option("--lang", help="Language of the quote document: nl or en.")] = "nl",
+) -> None:
+    """Price parts from their DXF flat pattern: material, laser, bending, welding, finishing, per quantity.
+
+    A file that cannot be read is reported with the reason; the other files are still quoted.
+    """
+    from ..services import quoting
+
+    def action():
+        try:
+            quantities = quoting.parse_quantities(qty)
+        except quoting.QuoteError as error:
+            raise UserError(f"--qty: {error}") from None
+        with unit_of_work(database()) as session:
+            if len(files) > 1 and not as_json:
+                with progress_bar() as progress:
+                    task = progress.add_task("Quoting", total=len(files))
+                    quoted = quoting.quote_drawings(session, files, material, thickness, quantities, finish, weld_mm,
+                                                    standard_lead_time, on_file=lambda _p: progress.advance(task))
+            else:
+                quoted = quoting.quote_drawings(session, files, material, thickness, quantities, finish, weld_mm,
+                                                standard_lead_time)
+            saved = quoting.save_quote(session, quoted, save) if save else None
+            page = quoting.run_document_html(session, quoted, saved, language) if document and quoted.parts else None
+        run = quoted
+        if as_json:
+            console.print_json(data=quoting.run_as_dict(run), highlight=False)
+        else:
+            for quoted in run.parts:
+                _print_quote(quoted)
+        for problem in run.problems:
+            errors.print(f"[bold red]Not quoted:[/] {problem}", highlight=False)
+        if summary:
+            _write_summary(summary, run)
+            console.print(f"Summary written to {summary}")
+        if saved:
+            console.print(f"Quote {saved.number} stored for {saved.customer} with {len(saved.lines)} line(s).")
+        if page is not None:
+            document.write_text(page, encoding="utf-8")
+            console.print(f"Quote document written to {document}")
+        if run.problems and not run.parts:
+            raise typer.Exit(code=1)
+
+    run(action)
+
+
+def _print_quote(quoted) -> None:
+    g, q = quoted.geometry, quoted.quote
+    console.print(f"\n[bold]{quoted.source}[/]  {quoted.material} {quoted.thickness_mm:g} mm, "
+                  f"{g.length_mm:.1f} x {g.width_mm:.1f} mm, {q.mass_kg:.3f} kg; cut {g.cut_length_mm:.1f} mm, "
+                  f"{g.pierces} pierces, {g.bends} bends", highlight=False)
+    table = Table(show_header=True)
+    table.add_column("EUR per piece")
+    for b in q.breaks:
+        table.add_column(f"{b.quantity} st", justify="right")
+    keys = []
+    for b in q.breaks:
+        for line in b.lines:
+            if (line.key, line.label) not in keys:
+                keys.append((line.key, line.label))
+    for key, label in keys:
+        table.add_row(label, *[f"{sum(l.amount for l in b.lines if l.key == key):.2f}" for b in q.breaks])
+    table.add_row("[bold]Price per piece[/]", *[f"[bold]{b.unit_price:.2f}[/]" for b in q.breaks])
+    table.add_row("Total", *[f"{b.total_price:.2f}" for b in q.breaks])
+    table.add_row("Lead time (working days)", *[str(b.lead_time_days) for b in q.breaks])
+    console.print(table)
+    times = ", ".join(f"{k} {v:.2f} min" for k, v in q.minutes_per_piece.items())
+    console.print(f"Time per piece: {times}. Energy {q.energy_kwh:.3f} kWh, CO2 {q.co2_process_kg:.3f} kg "
+                  f"(electricity) + {q.co2_material_kg:.2f} kg (material) per piece.", highlight=False)
+
+
+def _write_summary(path: Path, run) -> None:
+    rows = [["part", "material", "thickness_mm", "quantity", "unit_price", "total_price", "lead_time_days",
+             "cut_length_mm", "pierces", "net_area_mm2", "mass_kg", "co2_kg"]]
+    for quoted in run.parts:
+        for b in quoted.quote.breaks:
+            rows.append([quoted.source, quoted.material, quoted.thickness_mm, b.quantity, b.unit_price, b.total_price,
+                         b.lead_time_days, round(quoted.geometry.cut_length_mm, 2), quoted.geometry.pierces,
+                         round(quoted.geometry.net_area_mm2, 2), round(quoted.quote.mass_kg, 4),
+                         round(quoted.quote.co2_kg, 4)])
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "quotes"
+        for row in rows:
+            sheet.append(row)
+        workbook.save(path)
+    else:
+        import csv
+
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)

@@ -1,0 +1,29 @@
+"""Serve the web app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import config
+from .app import app
+from .common import console, database, run
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web app (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    from ..web.app import create_app
+
+    def action():
+        engine = database()
+        console.print(f"maakbaar on http://{host}:{port}  (database {config.database_url()}; Ctrl+C stops)")
+        uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
+
+    run(action)

@@ -1,0 +1,156 @@
+"""Set up the database, load the demo shop, import and export the shop's data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import clock, config
+from ..store import migrate
+from ..store.db import make_engine, unit_of_work
+from .app import app, db_app
+from .common import UserError, console, database, parse_date, progress_bar, run
+
+
+@app.command()
+def init() -> None:
+    """Create the data folder and the database with the current schema. Safe to run again."""
+
+    def action():
+        engine = make_engine()
+        migrate.upgrade(engine)
+        console.print(f"Database ready at [bold]{config.database_url()}[/] (schema {migrate.current_revision(engine)}).")
+
+    run(action)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Bring the database schema up to date (creates it when empty)."""
+
+    def action():
+        engine = make_engine()
+        before = migrate.current_revision(engine)
+        migrate.upgrade(engine, revision)
+        after = migrate.current_revision(engine)
+        console.print(f"Schema {before or 'empty'} -> {after} on {config.database_url()}")
+
+    run(action)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, 'base' removes everything")]) -> None:
+    """Step the schema back to REVISION. 'base' drops every maakbaar table (and its data)."""
+    run(lambda: (migrate.downgrade(make_engine(), revision), console.print(f"Schema now at {revision}.")))
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's schema revision and the newest one this version knows."""
+
+    def action():
+        engine = make_engine()
+        console.print(f"database: {config.database_url()}\ncurrent:  {migrate.current_revision(engine) or 'empty'}\n"
+                      f"head:     {migrate.head_revision()}")
+
+    run(action)
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Same seed and start date, same shop.")] = 1,
+    start: Annotated[str | None, typer.Option(help="The shop's 'today' as YYYY-MM-DD (default: today).")] = None,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when the database already has a shop.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Delete the stored shop first.")] = False,
+) -> None:
+    """Fill an empty database with the demo shop: a Dutch job shop with 60-80 open orders."""
+    from ..services import demo as demo_service
+    from ..services import shop_io
+
+    def action():
+        start_date = parse_date(start, "--start") if start else clock.today()
+        engine = database()
+        with unit_of_work(engine) as session:
+            if not shop_io.is_empty(session):
+                if if_empty:
+                    console.print("The database already holds a shop; demo not loaded.")
+                    return
+                if not replace:
+                    raise UserError("The database already holds a shop. Use --replace to overwrite it with the demo.")
+                shop_io.clear_shop(session)
+            shop = demo_service.build_demo_shop(seed, start_date)
+            with progress_bar() as progress:
+                task = progress.add_task("Storing the demo shop", total=shop_io.count_items(shop))
+                counts = shop_io.store_shop(session, shop, on_item=lambda: progress.advance(task))
+            from ..services import user_service
+
+            users = user_service.add_demo_users(session, [o.code for o in shop.operators])
+        console.print(f"Demo shop '{shop.name}' (seed {seed}, today {start_date}) loaded: "
+                      + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+        if users:
+            console.print(f"Demo users (password {user_service.DEMO_PASSWORD}): "
+                          + ", ".join(f"{u.username} ({u.role})" for u in users), highlight=False)
+
+    run(action)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(exists=False, help="A .json shop file, a .csv file or an .xlsx workbook.")],
+    kind: Annotated[str | None, typer.Option(help="For CSV: orders, parts, routings or stock (default: from the file name).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="JSON only: replace the whole stored shop.")] = False,
+) -> None:
+    """Import a whole shop (JSON) or orders, parts, routings and stock (CSV or Excel).
+
+    A file is imported whole or not at all: every bad row is reported with its row number and reason.
+    """
+    from ..services import shop_io, tabular
+
+    def action():
+        if not file.exists():
+            raise UserError(f"{file}: no such file")
+        engine = database()
+        with unit_of_work(engine) as session:
+            suffix = file.suffix.lower()
+            if suffix == ".json":
+                counts = shop_io.import_json(session, file, replace=replace)
+            elif suffix in (".csv", ".xlsx", ".xlsm"):
+                if replace:
+                    raise UserError("--replace is for whole-shop JSON files only")
+                counts = tabular.import_file(session, file, kind=kind)
+            else:
+                raise UserError(f"{file}: unknown file type '{suffix}' (use .json, .csv or .xlsx)")
+        console.print(f"Imported {file}: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n))
+
+    run(action)
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(help="Where to write: .json (the whole shop) or .xlsx (orders, parts, routings, stock).")],
+    schema: Annotated[bool, typer.Option("--schema", help="Write the JSON Schema of the shop file instead.")] = False,
+) -> None:
+    """Export the whole shop (master data, stock, parts and orders) to one JSON file, or to Excel."""
+    from ..services import shop_io, tabular
+
+    def action():
+        if schema:
+            file.write_text(json.dumps(shop_io.shop_json_schema(), indent=2) + "\n", encoding="utf-8")
+            console.print(f"JSON Schema written to {file}")
+            return
+        engine = database()
+        with unit_of_work(engine) as session:
+            if file.suffix.lower() == ".xlsx":
+                counts = tabular.export_xlsx(session, file)
+                console.print(f"Exported to {file}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+                return
+            if file.suffix.lower() != ".json":
+                raise UserError(f"{file}: export writes .json or .xlsx")
+            shop = shop_io.export_json(session, file)
+        console.print(f"Exported '{shop.name}' to {file}: {len(shop.orders)} orders, {len(shop.parts)} parts, "
+                      f"{len(shop.machines)} machines, {len(shop.stock)} stock items.")
+
+    run(action)
