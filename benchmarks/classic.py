@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from maakbaar.planning.jobshop import JobShop, Solution, WholeModel, solve
+from benchmarks.jobshop import JobShop, Solution, WholeModel, solve
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "scheduling"
 

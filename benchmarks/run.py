@@ -34,7 +34,7 @@ def fmt(value, digits: int = 1) -> str:
 
 def classic(args) -> str:
     from benchmarks.classic import SHARED, best_known, read_brandimarte, read_taillard, solve_ours, solve_plain
-    from maakbaar.planning.jobshop import check, greedy, makespan
+    from benchmarks.jobshop import check, greedy, makespan
 
     names = args.instances or (BRANDIMARTE + TAILLARD)
     lines = [f"| instance | best known | greedy | plain CP-SAT {args.seconds:g}s | ours {args.seconds:g}s | "

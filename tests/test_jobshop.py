@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from maakbaar.planning import jobshop
-from maakbaar.planning.jobshop import JobShop
+from benchmarks import jobshop
+from benchmarks.jobshop import JobShop
 
 # Fisher and Thompson's 6 x 6 instance (1963): per job (machine, duration) in order; optimum 55.
 FT06 = [

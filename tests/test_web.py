@@ -232,7 +232,7 @@ def test_the_shop_objective_order_is_set_once_and_used_by_every_later_plan(plann
 def test_a_running_plan_shows_its_progress_in_the_pages_language(planner, app, monkeypatch):
     """The engine reports each better plan (phase, seconds, weighted late orders, minutes late); the job's
     fragment says it in the reader's language while the job runs, and the result alone once it is done."""
-    from maakbaar.planning.cpsat import Progress
+    from maakbaar.planning.progress import Progress
     from maakbaar.services import jobs, planning_service
     from maakbaar.store.tables import JobRow
 

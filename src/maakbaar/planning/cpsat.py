@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
+from .progress import Progress  # noqa: F401  (reported from here)
 from pyjobshop import Model
 from pyjobshop.solvers.ortools import CPModel
 
@@ -24,17 +25,6 @@ from .plan import Plan
 from .problem import OperationSpec, PlanningProblem
 from .state import PlacementError, ShopState
 from .timeline import Windows
-
-
-@dataclass(frozen=True)
-class Progress:
-    phase: str
-    elapsed: float
-    objective: float | None = None
-    bound: float | None = None
-    message: str = ""
-    late_jobs: int | None = None  # the plan's weighted late orders and minutes late, where a plan is behind it
-    tardiness: int | None = None
 
 
 def _breaks(windows: Windows, horizon_units: int, unit: int) -> list[tuple[int, int]]:

@@ -21,7 +21,8 @@ from . import dispatch as dispatching
 from . import lns
 from .bounds import Bound, lower_bound
 from .checker import Violation, check_plan
-from .cpsat import CpsatImprover, Progress
+from .cpsat import CpsatImprover
+from .progress import Progress
 from .plan import Plan, Score
 from .problem import JobSpec, OperationSpec, PlanningProblem
 from .state import PlacementError, ShopState

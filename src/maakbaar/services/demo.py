@@ -14,6 +14,7 @@ import random
 from importlib import resources
 
 from .. import clock
+from ..costing.model import CostTables, MaterialInput, PartInput, laser_seconds, quote_part
 from ..domain import (
     Break,
     Calendar,
@@ -154,21 +155,9 @@ STREETS = ["Industrieweg", "Ambachtsstraat", "Nijverheidsweg", "Havenstraat", "E
 
 # ---------------------------------------------------------------- parts
 
-# Fiber laser 6 kW cutting speed in m/min by thickness, mild steel; stainless/alu with nitrogen
-# (shared/reference/metal-shop.md s3, middle of the ranges). Only used to give demo parts believable times.
-LASER_SPEED = {
-    MaterialFamily.STEEL: {1: 38, 1.5: 20, 2: 7, 3: 5, 4: 4.2, 5: 3.7, 6: 3.4, 8: 2.7, 10: 2.1, 12: 1.6, 15: 1.2, 20: 0.75},
-    MaterialFamily.STAINLESS: {1: 35, 1.5: 25, 2: 19, 3: 11.5, 4: 8, 5: 5.5, 6: 4, 8: 2.2},
-    MaterialFamily.ALUMINIUM: {1: 35, 1.5: 24, 2: 17, 3: 10.5, 4: 7, 5: 4.5, 6: 3.5, 8: 1.7},
-}
-LASER_SPEED[MaterialFamily.GALVANISED] = LASER_SPEED[MaterialFamily.STEEL]
-
-
 def _laser_minutes(family: MaterialFamily, thickness: float, cut_length_mm: float, pierces: int) -> float:
-    table = LASER_SPEED[family]
-    speed = table[min(table, key=lambda t: abs(t - thickness))]
-    pierce_s = 0.5 + 0.3 * thickness
-    return cut_length_mm / 1000 / speed + pierces * pierce_s / 60 + 0.3  # 0.3 min handling
+    """The laser time a quote would give (``costing``, from the shipped cutting speeds)."""
+    return laser_seconds(CostTables.default(), family.value, thickness, cut_length_mm, pierces) / 60
 
 
 PART_KINDS = [
@@ -266,17 +255,19 @@ def make_part(rng: random.Random, number: str, customer: str, materials: dict[st
     )
 
 
-def rough_unit_price(part: Part, material: Material, quantity: int, rates: dict[str, float]) -> float:
-    """A rough demo price: material at 75% utilisation plus machine time, setup spread, overhead and margin."""
-    kg = part.net_area_mm2 / 0.75 * part.thickness_mm * 1e-9 * material.density_kg_m3
-    cost = kg * material.price_per_kg
-    for step in part.routing:
-        if step.is_subcontracted:
-            cost += max(2.5, part.coated_area_m2 * 25) if "coat" in step.description.lower() else kg * 1.2 + 1.5
-            continue
-        rate = max(rates[m] for m in step.eligible_machines)
-        cost += (step.setup_min / quantity + step.run_min_per_piece) * rate / 60
-    return round(cost * 1.12 * 1.15, 2)
+def rough_unit_price(part: Part, material: Material, quantity: int, rates: dict[str, float] | None = None) -> float:
+    """The price per piece a quote for this part would give (``costing.quote_part``, the shop's reference
+    tables), so the demo's order values and its quotes agree. ``rates`` is no longer used (kept for callers)."""
+    subcontracted = " ".join(step.description.lower() for step in part.routing if step.is_subcontracted)
+    finish = "powder" if "poeder" in subcontracted else "galvanise" if "verzink" in subcontracted else "none"
+    quoted = quote_part(PartInput(
+        name=part.number, material=MaterialInput(material.grade, material.family.value, material.density_kg_m3,
+                                                 material.price_per_kg, material.co2_per_kg),
+        thickness_mm=part.thickness_mm, cut_length_mm=part.cut_length_mm, pierces=part.pierces,
+        net_area_mm2=part.net_area_mm2, length_mm=part.length_mm, width_mm=part.width_mm, bends=part.bends,
+        bend_length_mm=part.bend_length_mm, weld_length_mm=part.weld_length_mm, finish=finish,
+        coated_area_m2=part.coated_area_m2 or None), [quantity])
+    return quoted.breaks[0].unit_price
 
 
 # ---------------------------------------------------------------- orders

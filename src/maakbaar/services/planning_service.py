@@ -15,7 +15,7 @@ from .. import clock
 from ..store.repositories import NotFoundError, Repositories
 from ..domain import OrderStatus
 from ..planning import engine
-from ..planning.cpsat import Progress
+from ..planning.progress import Progress
 from ..planning.explain import explain_late, promise
 from ..planning.from_shop import build_problem, default_horizon_days
 from ..planning.plan import Plan, PlannedOperation
