@@ -3,7 +3,7 @@
 Three methods, measured in one run at the same time limit and number of workers:
 - ``greedy``: a list scheduler (most work remaining first, earliest finishing machine);
 - ``plain``: plain CP-SAT on PyJobShop's model of the whole instance (PyJobShop defaults, no hint);
-- ``ours``: ``maakbaar.planning.jobshop.solve``: CP-SAT on the whole model for an opening share of the
+- ``ours``: ``benchmarks.jobshop.solve``: CP-SAT on the whole model for an opening share of the
   time, then tabu search on critical blocks (plain job shops) or CP-SAT neighbourhoods (flexible ones).
 Every solution goes through the independent checker (``jobshop.check``) before it is reported.
 """
