@@ -222,6 +222,7 @@ WORDS: dict[str, dict[str, str]] = {
     'machine': {"nl": 'Machine', "en": 'Machine'},
     'machine_down': {"nl": 'Machine in storing', "en": 'Machine down'},
     'make_order': {"nl": 'Order maken', "en": 'Make order'},
+    'quantity_ordered': {"nl": 'Aantal besteld', "en": 'Quantity ordered'},
     'make_report': {"nl": 'Rapport maken', "en": 'Make report'},
     'material': {"nl": 'Materiaal', "en": 'Material'},
     'material_cost': {"nl": 'Materiaalkosten', "en": 'Material cost'},
