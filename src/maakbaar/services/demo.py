@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from functools import cache
 from importlib import resources
 
 from .. import clock
@@ -155,9 +156,15 @@ STREETS = ["Industrieweg", "Ambachtsstraat", "Nijverheidsweg", "Havenstraat", "E
 
 # ---------------------------------------------------------------- parts
 
+@cache
+def _tables() -> CostTables:
+    """The shipped cost tables, read once per process (the demo prices hundreds of lines)."""
+    return CostTables.default()
+
+
 def _laser_minutes(family: MaterialFamily, thickness: float, cut_length_mm: float, pierces: int) -> float:
     """The laser time a quote would give (``costing``, from the shipped cutting speeds)."""
-    return laser_seconds(CostTables.default(), family.value, thickness, cut_length_mm, pierces) / 60
+    return laser_seconds(_tables(), family.value, thickness, cut_length_mm, pierces) / 60
 
 
 PART_KINDS = [
@@ -255,9 +262,9 @@ def make_part(rng: random.Random, number: str, customer: str, materials: dict[st
     )
 
 
-def rough_unit_price(part: Part, material: Material, quantity: int, rates: dict[str, float] | None = None) -> float:
-    """The price per piece a quote for this part would give (``costing.quote_part``, the shop's reference
-    tables), so the demo's order values and its quotes agree. ``rates`` is no longer used (kept for callers)."""
+def quoted_unit_price(part: Part, material: Material, quantity: int) -> float:
+    """The price per piece a quote for this part would give (``costing.quote_part``, the shipped reference
+    tables), so the demo's order values and its quotes agree."""
     subcontracted = " ".join(step.description.lower() for step in part.routing if step.is_subcontracted)
     finish = "powder" if "poeder" in subcontracted else "galvanise" if "verzink" in subcontracted else "none"
     quoted = quote_part(PartInput(
@@ -266,7 +273,7 @@ def rough_unit_price(part: Part, material: Material, quantity: int, rates: dict[
         thickness_mm=part.thickness_mm, cut_length_mm=part.cut_length_mm, pierces=part.pierces,
         net_area_mm2=part.net_area_mm2, length_mm=part.length_mm, width_mm=part.width_mm, bends=part.bends,
         bend_length_mm=part.bend_length_mm, weld_length_mm=part.weld_length_mm, finish=finish,
-        coated_area_m2=part.coated_area_m2 or None), [quantity])
+        coated_area_m2=part.coated_area_m2 or None), [quantity], _tables())
     return quoted.breaks[0].unit_price
 
 
@@ -282,7 +289,7 @@ def _working_day(day: dt.date, holidays: set[dt.date], direction: int = 1) -> dt
 QUANTITIES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 150, 250]
 
 
-def _delivered_history(rng: random.Random, start: dt.date, customers, parts_by_customer, materials, rates,
+def _delivered_history(rng: random.Random, start: dt.date, customers, parts_by_customer, materials,
                        holidays) -> list[Order]:
     """Orders delivered in the last eight weeks (most on time, some late), for delivery reliability."""
     out = []
@@ -300,7 +307,7 @@ def _delivered_history(rng: random.Random, start: dt.date, customers, parts_by_c
                          release_date=order_date, due_date=due, status=OrderStatus.DELIVERED,
                          delivered_date=delivered, lines=(OrderLine(
                              line_no=1, part=part.number, quantity=quantity,
-                             unit_price=rough_unit_price(part, materials[part.material], quantity, rates)),)))
+                             unit_price=quoted_unit_price(part, materials[part.material], quantity)),)))
     return out
 
 
@@ -320,7 +327,6 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
     layout = reference_data("demo_shop.json")
     work_centers = [WorkCenter(**w) for w in layout["work_centers"]]
     machines = [Machine(**m) for m in layout["machines"]]
-    rates = {m.code: m.hourly_rate for m in machines}
 
     operators = [
         Operator(code=code, name=name, calendar=cal,
@@ -393,7 +399,7 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
             labour = any(s.work_center_type in (W.WELDING, W.ASSEMBLY, W.CNC_MILLING) for s in part.routing)
             quantity = rng.choice(QUANTITIES[:10] if labour or part.length_mm >= 1500 else QUANTITIES)
             lines.append(OrderLine(line_no=line_no, part=part.number, quantity=quantity,
-                                   unit_price=rough_unit_price(part, materials[part.material], quantity, rates)))
+                                   unit_price=quoted_unit_price(part, materials[part.material], quantity)))
         number = f"ORD-{start.year % 100:02d}{i + 1:04d}"
         order = Order(number=number, customer=customer.code, customer_reference=f"PO {rng.randint(4500000, 4599999)}",
                       order_date=order_date, release_date=release, due_date=due, priority=priority, status=status,
@@ -428,7 +434,7 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
                 ))
 
     orders += _delivered_history(random.Random(seed * 7919 + 17), start, customers, parts_by_customer, materials,
-                                 rates, holidays)
+                                 holidays)
     stock = _demo_stock(rng, parts, materials)
     quotes = []
     for i in range(6):
@@ -437,7 +443,7 @@ def build_demo_shop(seed: int = 1, start: dt.date | None = None, order_count: in
         quote_lines = []
         for line_no, part in enumerate(rng.sample(parts_by_customer[customer.code], 1 + (i % 2)), 1):
             breaks = tuple(
-                QuantityBreak(quantity=q, unit_price=rough_unit_price(part, materials[part.material], q, rates),
+                QuantityBreak(quantity=q, unit_price=quoted_unit_price(part, materials[part.material], q),
                               lead_time_days=10 + len(part.routing))
                 for q in rng.choice([(1, 10, 50), (5, 25, 100), (10, 50, 250)])
             )

@@ -15,6 +15,7 @@ Engines stay pure and raise their own errors (a DXF that cannot be read, a probl
 from __future__ import annotations
 
 from enum import Enum
+from functools import cache
 
 
 class Kind(str, Enum):
@@ -107,6 +108,7 @@ class NotEmptyError(Conflict):
     """The database already holds what an import would create."""
 
 
+@cache
 def _engine_kinds() -> dict[type[BaseException], Kind]:
     """The engines' own errors: pure code that knows nothing of services raises these."""
     from ..co2.factors import FactorError

@@ -124,12 +124,15 @@ class OrderDraft(BaseModel):
     delivered_date: ShopDate | None = None
 
 
+def next_number(existing: list[str], prefix: str) -> str:
+    """The next free number after ``prefix`` (four digits at least): ORD-260001, OFF-260002, ..."""
+    numbers = [int(n[len(prefix):]) for n in existing if n.startswith(prefix) and n[len(prefix):].isdigit()]
+    return f"{prefix}{(max(numbers) + 1) if numbers else 1:04d}"
+
+
 def next_order_number(session: Session, today: dt.date | None = None) -> str:
     """The next free order number of the year: ORD-260001, ORD-260002, ..."""
-    prefix = f"ORD-{(today or clock.today()):%y}"
-    numbers = [int(n[len(prefix):]) for n in Repositories(session).orders.keys()
-               if n.startswith(prefix) and n[len(prefix):].isdigit()]
-    return f"{prefix}{(max(numbers) + 1) if numbers else 1:04d}"
+    return next_number(Repositories(session).orders.keys(), f"ORD-{(today or clock.today()):%y}")
 
 
 def create_order(session: Session, draft: OrderDraft) -> Order:

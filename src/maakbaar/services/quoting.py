@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from .errors import InvalidInput
+from .order_service import next_number, next_order_number
 from .. import clock
 from ..costing.model import CostError, CostTables, MachineLimits, MaterialInput, PartInput, PartQuote, quote_part
 from ..domain import Part, QuantityBreak, Quote, QuoteLine, QuoteStatus, RoutingStep, WorkCenterType
@@ -98,6 +99,16 @@ def customer_name(session: Session, code: str) -> str:
     return f"{customer.name}, {customer.city}" if customer else code
 
 
+def stored_geometry(part: Part | None) -> PartGeometry | None:
+    """The shape of a part from the DXF it points to, when that file is still there and readable."""
+    if part is None or not part.geometry_ref or not Path(part.geometry_ref).is_file():
+        return None
+    try:
+        return read_dxf(Path(part.geometry_ref))[0]
+    except DxfProblem:
+        return None
+
+
 def quote_document_html(session: Session, number: str, language: str) -> str:
     """The print-ready quote (HTML) of a stored quote, with each part's drawing where its DXF is still there."""
     from ..costing.document import DocumentLine, quote_html
@@ -110,13 +121,8 @@ def quote_document_html(session: Session, number: str, language: str) -> str:
     lines = []
     for line in quote.lines:
         part = repos.parts.get(line.part)
-        geometry = None
-        if part and part.geometry_ref and Path(part.geometry_ref).is_file():
-            try:
-                geometry = read_dxf(Path(part.geometry_ref))[0]
-            except DxfProblem:
-                geometry = None
-        lines.append(DocumentLine(part.name if part else line.part, geometry, part.material if part else "",
+        lines.append(DocumentLine(part.name if part else line.part, stored_geometry(part),
+                                  part.material if part else "",
                                   part.thickness_mm if part else 0, "none",
                                   [(b.quantity, b.unit_price, b.lead_time_days) for b in line.breaks]))
     return quote_html(load_shop_name(session), customer_name(session, quote.customer), number, lines, language,
@@ -179,7 +185,7 @@ def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | 
     if not run.parts:
         raise QuoteError("nothing to save: no part could be quoted")
     today = today or clock.today()
-    number = _next_number(repos.quotes.keys(), f"OFF-{today:%y}")
+    number = next_number(repos.quotes.keys(), f"OFF-{today:%y}")
     lines = []
     for index, quoted in enumerate(run.parts, 1):
         part_number = f"{number}-{index}"
@@ -194,11 +200,6 @@ def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | 
                   status=QuoteStatus.DRAFT, lines=tuple(lines))
     repos.quotes.add(quote)
     return quote
-
-
-def _next_number(existing: list[str], prefix: str) -> str:
-    numbers = [int(n[len(prefix):]) for n in existing if n.startswith(prefix) and n[len(prefix):].isdigit()]
-    return f"{prefix}{(max(numbers) + 1) if numbers else 1:04d}"
 
 
 def _part_from_quote(session: Session, quoted: QuotedPart, number: str, customer: str | None) -> Part:
@@ -261,8 +262,6 @@ def order_from_quote(session: Session, quote_number: str, quantities: dict[int, 
             due_date += dt.timedelta(days=1)
             if due_date.weekday() < 5:
                 counted += 1
-    from .order_service import next_order_number
-
     number = next_order_number(session, today)
     order = Order(number=number, customer=quote.customer, customer_reference=f"offerte {quote_number}",
                   order_date=today, release_date=today, due_date=due_date, priority=priority,

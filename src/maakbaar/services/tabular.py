@@ -542,11 +542,8 @@ def preview_upload(session, given_name: str, stream) -> tuple[str, str, dict]:
     return token, shown, counts
 
 
-def confirm_upload(session, token: str) -> tuple[str, dict]:
-    """Step 2: import the previewed file in the caller's transaction (checked again: the shop may have changed
-    since the preview). Returns (the name the user knows, what was added and updated); the caller commits
-    and then calls ``uploads.forget_import``."""
-    from . import uploads
-
-    path, shown = uploads.kept_import(token)
-    return shown, import_file(session, path, guess_kind(Path(shown).stem))
+def confirm_upload(session, path: Path, shown: str) -> dict:
+    """Step 2: import the previewed file (``uploads.kept_import`` finds it by its token) in the caller's
+    transaction, checked again: the shop may have changed since the preview. Returns what was added and
+    updated; the caller commits and then calls ``uploads.forget_import``."""
+    return import_file(session, path, guess_kind(Path(shown).stem))

@@ -248,16 +248,12 @@ def _card(db: Session, op_key: str, user) -> dict:
 
 def _drawing(part) -> str | None:
     """The part as the operator sees it on the card: its DXF, or the flat blank with its size."""
-    from pathlib import Path
-
     from ..costing.document import part_svg
-    from ..geometry import DxfProblem, read_dxf
+    from ..services.quoting import stored_geometry
 
-    if part and part.geometry_ref and Path(part.geometry_ref).is_file():
-        try:
-            return part_svg(read_dxf(Path(part.geometry_ref))[0], size=260)
-        except DxfProblem:
-            pass
+    geometry = stored_geometry(part)
+    if geometry is not None:
+        return part_svg(geometry, size=260)
     if part and part.length_mm and part.width_mm:
         w, h = 260, max(30, round(260 * part.width_mm / part.length_mm))
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w + 20}" height="{h + 40}">'

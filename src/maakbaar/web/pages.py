@@ -166,10 +166,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.post("/orders/new")
     async def order_create(request: Request, db: Session = Depends(session_dependency),
                            user=Depends(page("orders"))):
-        form = await request.form()
-        return await run_in_threadpool(_create_order, request, dict(form), db, user)
+        return await _with_form(request, _create_order, request, db, user)
 
-    def _create_order(request: Request, form: dict, db: Session, user):
+    def _create_order(form: dict, request: Request, db: Session, user):
         errors = []
         try:
             lines = [DraftLine(part=form.get(f"part_{i}", "").strip(), quantity=form.get(f"quantity_{i}", "").strip() or 0)
@@ -206,10 +205,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.post("/orders/{number}/edit")
     async def order_edit(number: str, request: Request, db: Session = Depends(session_dependency),
                          user=Depends(page("orders"))):
-        form = dict(await request.form())
-        return await run_in_threadpool(_edit_order, number, form, db)
+        return await _with_form(request, _edit_order, number, db)
 
-    def _edit_order(number: str, form: dict, db: Session):
+    def _edit_order(form: dict, number: str, db: Session):
         try:
             changes = {"due_date": dt.date.fromisoformat(form["due_date"]), "priority": int(form["priority"]),
                        "notes": form.get("notes", ""), "customer_reference": form.get("reference", ""),
@@ -298,10 +296,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.post("/quotes/{number}/order")
     async def quote_order(number: str, request: Request, db: Session = Depends(session_dependency),
                           user=Depends(page("orders"))):
-        form = dict(await request.form())
-        return await run_in_threadpool(_quote_order, number, form, db)
+        return await _with_form(request, _quote_order, number, db)
 
-    def _quote_order(number: str, form: dict, db: Session):
+    def _quote_order(form: dict, number: str, db: Session):
         """The quantity per line the customer ordered (fields ``quantity_<line>``; empty: the first break)."""
         try:
             quantities = {int(k.removeprefix("quantity_")): int(v) for k, v in form.items()
@@ -469,7 +466,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         since the preview), then removed."""
         path, shown = uploads.kept_import(token)
         try:
-            shown, counts = tabular.confirm_upload(db, token)
+            counts = tabular.confirm_upload(db, path, shown)
         except ImportProblem as error:
             db.rollback()
             return render(request, "import_result.html", user, status_code=422, problems=error.problems[:200],
@@ -517,6 +514,13 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return RedirectResponse("/users", status_code=303)
 
     return router
+
+
+async def _with_form(request: Request, handler, *args):
+    """Read a posted form (free-named fields, such as an order's lines) and run ``handler(form, *args)`` in a
+    worker thread, as FastAPI does for plain routes, so the database work never blocks the event loop."""
+    form = dict(await request.form())
+    return await run_in_threadpool(handler, form, *args)
 
 
 def _plan_meta(db: Session) -> dict:
