@@ -41,6 +41,7 @@ def _imports(path: Path, package: Path = PACKAGE) -> set[str]:
                 found |= {module} | names
             else:
                 found.add(node.module or "")
+                found |= {f"{node.module}.{alias.name}" for alias in node.names}
     return found
 
 
@@ -59,6 +60,23 @@ def test_web_and_cli_never_touch_the_database_directly(layer):
         return module == "sqlalchemy" or module.startswith("sqlalchemy.") or module.startswith("maakbaar.store.tables")
 
     assert _offenders(layer, forbidden) == []
+
+
+# what a service may take from SQLAlchemy: the session and engine it is handed, commit hooks, error classes
+SERVICE_SQLALCHEMY = {"sqlalchemy", "sqlalchemy.orm", "sqlalchemy.orm.Session", "sqlalchemy.Engine",
+                      "sqlalchemy.event", "sqlalchemy.exc", "sqlalchemy.exc.IntegrityError",
+                      "sqlalchemy.exc.OperationalError", "sqlalchemy.exc.SQLAlchemyError"}
+
+
+def test_services_leave_every_query_to_the_repositories():
+    """Plans, nests, jobs, floor records and users have repositories (``store.records``) as master data has
+    (``store.repositories``): no service imports a table or builds a query."""
+    def forbidden(module: str) -> bool:
+        if module.startswith("maakbaar.store.tables"):
+            return True
+        return module.startswith("sqlalchemy") and module not in SERVICE_SQLALCHEMY
+
+    assert _offenders("services", forbidden) == []
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -80,7 +98,8 @@ def test_the_boundary_check_sees_an_offence(tmp_path):
                        package)
     assert found == ["web/_offence_probe.py imports maakbaar.store.tables",
                      "web/_offence_probe.py imports maakbaar.store.tables.OrderRow",
-                     "web/_offence_probe.py imports sqlalchemy"]
+                     "web/_offence_probe.py imports sqlalchemy",
+                     "web/_offence_probe.py imports sqlalchemy.select"]
 
 
 # ---------------------------------------------------------------------------- one use case, three doors

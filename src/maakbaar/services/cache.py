@@ -7,7 +7,7 @@ import threading
 import time
 from collections import defaultdict
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 _cache: dict[str, tuple[float, object, object]] = {}
@@ -61,18 +61,10 @@ def data_version(db: Session) -> tuple:
 
 
 def _data_version(db: Session) -> tuple:
-    """One cheap query that changes whenever what the office pages show changes: orders, operations on the floor,
-    the current plan, machines (breakdowns), calendars, customers, parts."""
-    from ..store.tables import (CalendarRow, CustomerRow, MachineRow, OrderRow, PartRow, PlanRow,
-                                WorkOrderOperationRow)
+    """What the office pages show, in one cheap query (see ``store.records.data_version``)."""
+    from ..store.records import data_version as stored_version
 
-    def total(row):
-        return select(func.coalesce(func.sum(row.version), 0)).scalar_subquery()
-
-    return (_database(db),) + tuple(db.execute(select(
-        select(func.count(OrderRow.id)).scalar_subquery(), total(OrderRow), total(WorkOrderOperationRow),
-        select(func.max(PlanRow.id)).where(PlanRow.is_current.is_(True)).scalar_subquery(),
-        total(MachineRow), total(CalendarRow), total(CustomerRow), total(PartRow))).one())
+    return (_database(db),) + stored_version(db)
 
 
 

@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidInput
@@ -24,7 +23,7 @@ from ..config import data_dir
 from ..costing.model import CostTables
 from ..domain import OrderStatus
 from ..store.repositories import NotFoundError, Repositories
-from ..store.tables import NestLineRow, NestRow
+from ..store.records import NestRecords
 
 GRID_SETTING, DISTANCE_SETTING, MODE_SETTING = "co2.grid", "co2.outbound_km", "co2.outbound_mode"
 DEFAULTS = {GRID_SETTING: "NL-2024", DISTANCE_SETTING: "75", MODE_SETTING: "road_truck"}
@@ -48,9 +47,7 @@ def setting(session: Session, key: str) -> str:
 def nest_utilisation(session: Session, order_number: str) -> dict[int, float]:
     """Per order line in a nest: the nest's utilisation net of the remnants kept."""
     out = {}
-    rows = session.execute(select(NestLineRow.line_no, NestRow).join(NestRow, NestRow.id == NestLineRow.nest_id)
-                           .where(NestLineRow.order_number == order_number, NestRow.status != "cancelled")).all()
-    for line_no, nest in rows:
+    for line_no, nest in NestRecords(session).for_order(order_number):
         sheet_area = sum(s.sheet_area_mm2 for s in nest.sheets) - nest.remnant_area_mm2
         part_area = sum(s.part_area_mm2 for s in nest.sheets)
         if sheet_area > 0 and 0 < part_area <= sheet_area:

@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..store.repositories import Repositories
-from ..store.tables import MachineRow, OrderRow, PlanOperationRow
+from ..store.records import PlanRecords
 from . import co2_service, order_service, planning_service
 from .cache import cached as _cached, data_version
 
@@ -30,8 +29,7 @@ def co2_months(db: Session) -> list:
 def reliability(db: Session, today: dt.date, weeks: int = 8) -> list[dict]:
     """Per ISO week (by delivery date): orders delivered, of which on time (delivered on or before due)."""
     start = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
-    rows = db.execute(select(OrderRow.delivered_date, OrderRow.due_date)
-                      .where(OrderRow.delivered_date.is_not(None), OrderRow.delivered_date >= start)).all()
+    rows = Repositories(db).orders.due_dates_delivered_since(start)
     out = []
     for k in range(weeks):
         monday = start + dt.timedelta(days=7 * k)
@@ -64,10 +62,7 @@ def load(db: Session, days: int = 14) -> dict:
             _spread(capacity[machine.work_center], start, a, b, days)
     planned: dict[str, list[float]] = defaultdict(lambda: [0.0] * days)
     if plan is not None:
-        rows = db.execute(select(PlanOperationRow.start, PlanOperationRow.end, MachineRow.code)
-                          .join(MachineRow, MachineRow.id == PlanOperationRow.machine_id)
-                          .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.end > start,
-                                 PlanOperationRow.start < end)).all()
+        rows = PlanRecords(db).spans_on_machines(plan.id, start, end)
         center_of = {m.code: m.work_center for m in machines}
         for a, b, code in rows:
             if code not in center_of:

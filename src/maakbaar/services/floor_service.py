@@ -13,25 +13,14 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..domain import OperationStatus, OrderStatus, WorkOrder, WorkOrderOperation
 from ..floor import BookingError, Entry, OperationState, decide
+from ..store.records import FloorRecords, NestRecords, PlanRecords
 from ..store.repositories import NotFoundError, Repositories
-from ..store.tables import (
-    FloorEventRow,
-    MachineRow,
-    OperationMachineRow,
-    OrderLineRow,
-    OrderRow,
-    PlanOperationRow,
-    TimeEntryRow,
-    WorkOrderOperationRow,
-    WorkOrderRow,
-)
-from .planning_service import add_downtime, current_plan_row
+from .planning_service import add_downtime
 
 AUTO_CLOSE_GRACE = dt.timedelta(minutes=30)
 BREAKDOWN_HOURS = 4
@@ -45,23 +34,11 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-def _operation_row(session: Session, op_key: str, lock: bool = True) -> tuple[WorkOrderRow, WorkOrderOperationRow]:
-    number, _, sequence = op_key.rpartition("/")
-    if not number or not sequence.isdigit():
-        raise NotFoundError("operation", op_key)
-    query = (select(WorkOrderOperationRow).join(WorkOrderRow, WorkOrderRow.id == WorkOrderOperationRow.work_order_id)
-             .where(WorkOrderRow.number == number, WorkOrderOperationRow.sequence == int(sequence)))
-    if lock:
-        query = query.with_for_update()
-    row = session.scalars(query).one_or_none()
-    if row is None:
-        raise NotFoundError("operation", op_key)
-    work_order = session.scalars(select(WorkOrderRow).where(WorkOrderRow.id == row.work_order_id)
-                                 .options(selectinload(WorkOrderRow.operations))).one()
-    return work_order, row
+def _operation_row(session: Session, op_key: str, lock: bool = True):
+    return FloorRecords(session).operation(op_key, lock)
 
 
-def _previous_done(work_order: WorkOrderRow, row: WorkOrderOperationRow) -> int | None:
+def _previous_done(work_order, row) -> int | None:
     earlier = [o for o in work_order.operations if o.sequence < row.sequence]
     if not earlier:
         return None
@@ -71,11 +48,8 @@ def _previous_done(work_order: WorkOrderRow, row: WorkOrderOperationRow) -> int 
     return previous.quantity_done
 
 
-def _entries(session: Session, *where, lock: bool = False) -> list[TimeEntryRow]:
-    query = select(TimeEntryRow).where(TimeEntryRow.ended_at.is_(None), *where)
-    if lock:
-        query = query.with_for_update()
-    return list(session.scalars(query))
+def _entries(session: Session, lock: bool = False, **where) -> list:
+    return FloorRecords(session).open_entries(lock=lock, **where)
 
 
 @dataclass(frozen=True)
@@ -101,7 +75,7 @@ def stored_result(session: Session, idempotency_key: str, op_key: str | None = N
     """The answer stored for this idempotency key, or None. A key is bound to the operation, action and operator
     it was first used for: the same key for another booking is refused (BookingError), never answered with the
     old booking while the new one is silently dropped."""
-    event = session.scalar(select(FloorEventRow).where(FloorEventRow.idempotency_key == idempotency_key))
+    event = FloorRecords(session).event_by_key(idempotency_key)
     if event is None:
         return None
     if op_key is not None and (event.op_key, event.action, event.operator_code) != (op_key, action, operator):
@@ -127,15 +101,13 @@ def book(session: Session, op_key: str, action: str, operator: str, idempotency_
     now = (now or now_minute()).replace(microsecond=0)
     work_order, row = _operation_row(session, op_key)
     # the event first: a concurrent twin with the same key fails here, before anything else is written
-    event = FloorEventRow(idempotency_key=idempotency_key, created_at=now, operator_code=operator, op_key=op_key,
-                          action=action, payload={"good": good, "scrap": scrap, "last": last, "reason": reason,
-                                                  "machine": machine}, result={},
-                          handled=action not in ("breakdown", "quality"))
-    session.add(event)
-    session.flush()
-    on_op = _entries(session, TimeEntryRow.operation_id == row.id, lock=True)
-    mine_elsewhere = _entries(session, TimeEntryRow.operator_code == operator, TimeEntryRow.operation_id != row.id,
-                              lock=True)
+    records = FloorRecords(session)
+    event = records.add_event(idempotency_key=idempotency_key, created_at=now, operator_code=operator, op_key=op_key,
+                              action=action, payload={"good": good, "scrap": scrap, "last": last, "reason": reason,
+                                                      "machine": machine}, result={},
+                              handled=action not in ("breakdown", "quality"))
+    on_op = _entries(session, operation_id=row.id, lock=True)
+    mine_elsewhere = _entries(session, operator=operator, not_operation_id=row.id, lock=True)
     state = OperationState(op_key, row.status, work_order.quantity, row.quantity_done, bool(row.unattended),
                            _previous_done(work_order, row),
                            tuple(Entry(e.operator_code, op_key, e.activity, e.unattended) for e in on_op))
@@ -151,14 +123,14 @@ def book(session: Session, op_key: str, action: str, operator: str, idempotency_
     session.flush()  # closed entries leave the partial unique index before new ones open
     machine_code = machine or _machine_for(session, row, op_key)
     for entry in transition.open:
-        session.add(TimeEntryRow(operation_id=row.id, op_key=op_key, operator_code=entry.operator,
-                                 machine_code=machine_code, activity=entry.activity, unattended=entry.unattended,
-                                 started_at=now))
+        records.open_entry(operation_id=row.id, op_key=op_key, operator_code=entry.operator,
+                           machine_code=machine_code, activity=entry.activity, unattended=entry.unattended,
+                           started_at=now)
     row.status = transition.status
     row.quantity_done += transition.good
     row.version += 1
     if transition.open and machine_code and row.assigned_machine_id is None:
-        row.assigned_machine_id = session.scalar(select(MachineRow.id).where(MachineRow.code == machine_code))
+        row.assigned_machine_id = records.machine_id(machine_code)
     _switch_statuses(session, mine_elsewhere, transition)
     session.flush()
     remake = _remake(session, work_order, transition.remake) if transition.remake else None
@@ -176,12 +148,12 @@ def book(session: Session, op_key: str, action: str, operator: str, idempotency_
     return result
 
 
-def _machine_for(session: Session, row: WorkOrderOperationRow, op_key: str) -> str | None:
+def _machine_for(session: Session, row, op_key: str) -> str | None:
     """The machine the plan has for this operation, else its assigned or first eligible machine."""
-    plan = current_plan_row(session)
-    if plan is not None:
-        code = session.scalar(select(MachineRow.code).join(PlanOperationRow, PlanOperationRow.machine_id == MachineRow.id)
-                              .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.op_key == op_key))
+    plans = PlanRecords(session)
+    plan_id = plans.current_id()
+    if plan_id is not None:
+        code = plans.machine_of(plan_id, op_key)
         if code:
             return code
     if row.assigned_machine is not None:
@@ -189,17 +161,17 @@ def _machine_for(session: Session, row: WorkOrderOperationRow, op_key: str) -> s
     return row.machines[0].machine.code if row.machines else None
 
 
-def _switch_statuses(session: Session, elsewhere: list[TimeEntryRow], transition) -> None:
+def _switch_statuses(session: Session, elsewhere: list, transition) -> None:
     """Operations whose last open entry was just switched off become paused."""
     touched = {key for _who, key, _why in transition.close if any(e.op_key == key for e in elsewhere)}
     for key in touched:
         _work_order, other = _operation_row(session, key, lock=False)
-        if other.status == "started" and not _entries(session, TimeEntryRow.operation_id == other.id):
+        if other.status == "started" and not _entries(session, operation_id=other.id):
             other.status = "paused"
             other.version += 1
 
 
-def _remake(session: Session, work_order_row: WorkOrderRow, quantity: int) -> str:
+def _remake(session: Session, work_order_row, quantity: int) -> str:
     """Scrap makes a remake need: a new work order for the scrapped pieces, the full routing again."""
     repos = Repositories(session)
     work_order = repos.work_orders.get(work_order_row.number)
@@ -223,7 +195,7 @@ def _machine_down(session: Session, machine: str, now: dt.datetime, reason: str)
     return machine
 
 
-def _move_order_on(session: Session, work_order: WorkOrderRow) -> None:
+def _move_order_on(session: Session, work_order) -> None:
     """A started operation puts the order in progress; the last operation done finishes work order and order."""
     session.flush()
     statuses = [o.status for o in work_order.operations]
@@ -231,14 +203,10 @@ def _move_order_on(session: Session, work_order: WorkOrderRow) -> None:
         work_order.status = OrderStatus.DONE.value
     elif any(s != "pending" for s in statuses):
         work_order.status = OrderStatus.IN_PROGRESS.value
-    order_id = work_order.order_line.order_id
-    order = session.get(OrderRow, order_id)
-    all_work = list(session.scalars(select(WorkOrderRow).join(OrderLineRow, OrderLineRow.id == WorkOrderRow.order_line_id)
-                                    .where(OrderLineRow.order_id == order_id)))
+    order, all_work, line_count = FloorRecords(session).order_with_work(work_order.order_line.order_id)
     if order.status in (OrderStatus.RELEASED.value, OrderStatus.ORDERED.value) and work_order.status != "released":
         order.status = OrderStatus.IN_PROGRESS.value
         order.version += 1
-    line_count = session.scalar(select(func.count(OrderLineRow.id)).where(OrderLineRow.order_id == order_id))
     lines_done = {w.order_line_id for w in all_work if w.status == OrderStatus.DONE.value}
     open_work = [w for w in all_work if w.status != OrderStatus.DONE.value]
     if not open_work and len(lines_done) == line_count and order.status != OrderStatus.DONE.value:
@@ -254,7 +222,7 @@ def close_forgotten(session: Session, now: dt.datetime | None = None) -> list[st
     operators = {o.code: o for o in repos.operators.list()}
     calendars = {c.code: c for c in repos.calendars.list()}
     closed = []
-    for entry in _entries(session, TimeEntryRow.started_at < now - AUTO_CLOSE_GRACE):
+    for entry in _entries(session, started_before=now - AUTO_CLOSE_GRACE):
         if entry.activity == "run" and entry.unattended:
             continue
         operator = operators.get(entry.operator_code)
@@ -271,7 +239,7 @@ def close_forgotten(session: Session, now: dt.datetime | None = None) -> list[st
         entry.ended_at, entry.end_reason, entry.auto_closed = end, "forgotten: closed at the shift end", True
         _work_order, row = _operation_row(session, entry.op_key, lock=False)
         session.flush()
-        if row.status == "started" and not _entries(session, TimeEntryRow.operation_id == row.id):
+        if row.status == "started" and not _entries(session, operation_id=row.id):
             row.status = "paused"
             row.version += 1
         closed.append(f"{entry.operator_code} on {entry.op_key} until {end:%H:%M}")
@@ -283,22 +251,14 @@ def queue(session: Session, work_center: str) -> list[dict]:
     """The work of a work center in plan order: operations not done whose previous step has pieces ready."""
     repos = Repositories(session)
     machines = [m.code for m in repos.machines.list() if m.work_center == work_center]
-    plan = current_plan_row(session)
-    planned: dict[str, tuple[dt.datetime, str]] = {}
-    if plan is not None:
-        for key, start, code in session.execute(
-                select(PlanOperationRow.op_key, PlanOperationRow.start, MachineRow.code)
-                .join(MachineRow, MachineRow.id == PlanOperationRow.machine_id)
-                .where(PlanOperationRow.plan_id == plan.id, MachineRow.code.in_(machines))):
-            planned[key] = (start, code)
+    plans = PlanRecords(session)
+    plan_id = plans.current_id()
+    planned = {} if plan_id is None else plans.starts(plan_id, machines=machines)
     open_by_op: dict[str, list[str]] = {}
     for entry in _entries(session):
         open_by_op.setdefault(entry.op_key, []).append(f"{entry.operator_code} ({entry.activity})")
     items = []
-    rows = session.scalars(select(WorkOrderRow).where(WorkOrderRow.status.in_(("released", "in_progress")))
-                           .options(selectinload(WorkOrderRow.operations).selectinload(WorkOrderOperationRow.machines)
-                                    .selectinload(OperationMachineRow.machine), selectinload(WorkOrderRow.part)))
-    for work_order in rows:
+    for work_order in FloorRecords(session).work_in_progress():
         for op in work_order.operations:
             if op.status == "done":
                 continue
@@ -322,8 +282,9 @@ def queue(session: Session, work_center: str) -> list[dict]:
     return items
 
 
-def operator_entries(session: Session, operator: str) -> list[TimeEntryRow]:
-    return _entries(session, TimeEntryRow.operator_code == operator)
+def operator_entries(session: Session, operator: str) -> list:
+    """The operator's open time entries (what he is booked on now)."""
+    return _entries(session, operator=operator)
 
 
 def book_committed(engine, op_key: str, action: str, operator: str, idempotency_key: str, attempts: int = 8,
@@ -358,30 +319,18 @@ def book_committed(engine, op_key: str, action: str, operator: str, idempotency_
 
 def floor_events(session: Session, unhandled: bool = False, limit: int = 200) -> list[dict]:
     """What happened on the floor that the planner should see (breakdowns, scrap, remakes), newest first."""
-    from ..store.tables import FloorEventRow
-
-    query = select(FloorEventRow).order_by(FloorEventRow.id.desc()).limit(limit)
-    if unhandled:
-        query = query.where(FloorEventRow.handled.is_(False))
     return [{"id": e.id, "created_at": e.created_at, "operator": e.operator_code, "op_key": e.op_key,
              "action": e.action, "payload": e.payload, "result": e.result, "handled": e.handled}
-            for e in session.scalars(query)]
+            for e in FloorRecords(session).events(unhandled, limit)]
 
 
 def mark_handled(session: Session, event_id: int) -> None:
-    from ..store.tables import FloorEventRow
-
-    event = session.get(FloorEventRow, event_id)
-    if event is None:
-        raise NotFoundError("floor event", event_id)
-    event.handled = True
+    FloorRecords(session).event(event_id).handled = True
 
 
 def operation_card(session: Session, op_key: str, operator: str) -> dict:
     """What the terminal shows for one operation: the work order, the step, the part and order, who is booked on
     it (``mine``: this operator's open booking) and the nested sheets its parts are on."""
-    from ..store.tables import NestLineRow, NestRow, NestSheetRow
-
     repos = Repositories(session)
     number, _, sequence = op_key.rpartition("/")
     work_order = repos.work_orders.get(number)
@@ -389,14 +338,10 @@ def operation_card(session: Session, op_key: str, operator: str) -> dict:
         (o for o in work_order.operations if o.sequence == int(sequence)), None)
     if op is None:
         raise NotFoundError("operation", op_key)
-    entries = session.scalars(select(TimeEntryRow).where(TimeEntryRow.op_key == op_key)
-                              .order_by(TimeEntryRow.id)).all()
+    entries = FloorRecords(session).entries_for([op_key])
     name = f"{work_order.order}/{work_order.line_no}"
-    sheet_rows = session.scalars(select(NestSheetRow).join(NestRow, NestRow.id == NestSheetRow.nest_id)
-                                 .join(NestLineRow, NestLineRow.nest_id == NestRow.id)
-                                 .where(NestLineRow.order_number == work_order.order,
-                                        NestLineRow.line_no == work_order.line_no,
-                                        NestRow.status != "cancelled")).all()
+    sheet_rows = [s for nest in NestRecords(session).for_line(work_order.order, work_order.line_no)
+                  for s in nest.sheets]
     return {"wo": work_order, "op": op, "part": repos.parts.get(work_order.part),
             "order": repos.orders.get(work_order.order), "entries": entries, "operator": operator,
             "mine": next((e for e in entries if e.ended_at is None and e.operator_code == operator), None),
@@ -408,9 +353,6 @@ def operation_card(session: Session, op_key: str, operator: str) -> dict:
 def work_order_sheet(session: Session, number: str) -> dict:
     """The printed work order's content: order, customer, part, material, each step with its planned start, and
     the nests its parts are cut in."""
-    from ..store.tables import MachineRow, NestLineRow, NestRow, PlanOperationRow
-    from .planning_service import current_plan_row
-
     repos = Repositories(session)
     work_order = repos.work_orders.get(number)
     if work_order is None:
@@ -418,18 +360,13 @@ def work_order_sheet(session: Session, number: str) -> dict:
     part = repos.parts.get(work_order.part)
     order = repos.orders.get(work_order.order)
     customer = repos.customers.get(order.customer) if order else None
-    plan = current_plan_row(session)
-    planned = {}
-    if plan is not None:
-        for key, start, code in session.execute(
-                select(PlanOperationRow.op_key, PlanOperationRow.start, MachineRow.code)
-                .outerjoin(MachineRow, MachineRow.id == PlanOperationRow.machine_id)
-                .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.op_key.like(f"{number}/%"))):
-            planned[key] = f"{start:%d-%m %H:%M} {code or ''}".strip()
-    nests = session.execute(select(NestRow.id, NestRow.material, NestRow.thickness_mm)
-                            .join(NestLineRow, NestLineRow.nest_id == NestRow.id)
-                            .where(NestLineRow.order_number == work_order.order,
-                                   NestLineRow.line_no == work_order.line_no, NestRow.status != "cancelled")).all()
+    plans = PlanRecords(session)
+    plan_id = plans.current_id()
+    planned = {} if plan_id is None else {
+        key: f"{start:%d-%m %H:%M} {code or ''}".strip()
+        for key, (start, code) in plans.starts(plan_id, work_order=number).items()}
+    nests = [(n.id, n.material, n.thickness_mm) for n in NestRecords(session).for_line(work_order.order,
+                                                                                        work_order.line_no)]
     return {"number": number, "order": work_order.order, "customer": customer.name if customer else "",
             "part": work_order.part, "part_name": part.name if part else "", "quantity": work_order.quantity,
             "due_date": work_order.due_date.strftime("%d-%m-%Y"),

@@ -7,10 +7,9 @@ import shutil
 import time
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..store.tables import PartRow
+from ..store.records import drawing_refs
 
 TOKEN = re.compile(r"[0-9a-f]{32}")  # the names the server gives uploads and imports (uuid4 hex)
 
@@ -21,7 +20,7 @@ def clean_data_folder(session: Session, root: Path, upload_days: float = 7.0, im
     their drawings), and imports waiting longer than ``import_hours`` for their confirmation. Only names the
     server made (32 hex digits) are touched."""
     now = time.time() if now is None else now
-    kept = {Path(ref).parent.name for ref in session.scalars(select(PartRow.geometry_ref)) if ref}
+    kept = {Path(ref).parent.name for ref in drawing_refs(session)}
     removed = {"uploads": 0, "imports": 0}
     uploads = root / "uploads"
     if uploads.is_dir():

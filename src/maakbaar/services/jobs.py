@@ -15,12 +15,12 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..store.db import unit_of_work
-from ..store.tables import JobRow
+from ..store.records import JobRecords
 
 # a handler reports progress as text (the API's) and, where it can, as numbers for the pages
 ProgressCallback = Callable[..., None]
@@ -78,10 +78,7 @@ class JobRunner:
     def recover(self) -> int:
         """Jobs a crash or restart left queued or running are failed, with the reason."""
         with unit_of_work(self.engine) as session:
-            result = session.execute(update(JobRow).where(JobRow.status.in_(("queued", "running")))
-                                     .values(status="failed", error="interrupted: the app stopped while it ran",
-                                             finished_at=_now()))
-            return result.rowcount or 0
+            return JobRecords(session).fail_unfinished("interrupted: the app stopped while it ran", _now())
 
     def submit(self, kind: str, parameters: dict[str, Any], user: str = "") -> int:
         if self.executor is None:  # started again after a shutdown (the app's lifespan restarted)
@@ -89,10 +86,7 @@ class JobRunner:
         if kind not in self.handlers:
             raise ValueError(f"unknown job kind '{kind}' (known: {', '.join(self.handlers)})")
         with unit_of_work(self.engine) as session:
-            row = JobRow(kind=kind, status="queued", parameters=parameters, created_by=user, created_at=_now())
-            session.add(row)
-            session.flush()
-            job_id = row.id
+            job_id = JobRecords(session).add(kind, parameters, user, _now())
         self.futures[job_id] = self.executor.submit(self._run, job_id)
         return job_id
 
@@ -104,7 +98,7 @@ class JobRunner:
 
     def _run(self, job_id: int) -> None:
         with unit_of_work(self.engine) as session:
-            row = session.get(JobRow, job_id)
+            row = JobRecords(session).get(job_id)
             row.status, row.started_at = "running", _now()
             kind, parameters = row.kind, dict(row.parameters or {})
         try:
@@ -114,21 +108,21 @@ class JobRunner:
         except Exception as error:  # noqa: BLE001 - a failed job is stored, never lost
             message = f"{error.__class__.__name__}: {error}" if not isinstance(error, ValueError) else str(error)
             with unit_of_work(self.engine) as session:
-                row = session.get(JobRow, job_id)
+                row = JobRecords(session).get(job_id)
                 row.status, row.error, row.finished_at = "failed", message[:4000], _now()
                 row.progress = self.progress.get(job_id, "")
             if not isinstance(error, ValueError):
                 traceback.print_exc()
             return
         with unit_of_work(self.engine) as session:
-            row = session.get(JobRow, job_id)
+            row = JobRecords(session).get(job_id)
             row.status, row.result, row.finished_at = "done", result, _now()
             row.progress = self.progress.get(job_id, "")
 
     def status(self, session: Session, job_id: int) -> dict | None:
         if not (session.new or session.dirty):
             session.rollback()  # a fresh snapshot: the worker commits in its own connection
-        row = session.get(JobRow, job_id)
+        row = JobRecords(session).get(job_id)
         if row is None:
             return None
         session.refresh(row)
@@ -141,7 +135,7 @@ class JobRunner:
                 "finished_at": row.finished_at.isoformat() if row.finished_at else None}
 
     def recent(self, session: Session, limit: int = 20) -> list[dict]:
-        ids = session.scalars(select(JobRow.id).order_by(JobRow.id.desc()).limit(limit)).all()
+        ids = JobRecords(session).recent_ids(limit)
         return [self.status(session, i) for i in ids]
 
     def wait(self, job_id: int, timeout: float | None = None) -> None:

@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from .errors import InvalidInput
 from .. import clock
@@ -22,8 +21,8 @@ from ..costing.model import CostError, CostTables, laser_seconds
 from ..domain import OrderStatus, StockItem, StockKind, WorkCenterType
 from ..nesting import GroupNest, NestPart, RemnantRule, SheetSpec, nest_by_material
 from ..nesting.model import Layout, Placement
-from ..store.repositories import NotFoundError, Repositories
-from ..store.tables import NestLineRow, NestRow, NestSheetRow
+from ..store.repositories import Repositories
+from ..store.records import NestRecords
 
 BUY_PREFIX = "KOOP-"  # sheets the nest needs beyond the stock: to be ordered
 NESTABLE_STATUSES = (OrderStatus.ORDERED, OrderStatus.RELEASED, OrderStatus.IN_PROGRESS)
@@ -67,10 +66,7 @@ def _part_shape(part, notes: list[str]) -> tuple[tuple, tuple, float, int] | Non
 
 
 def lines_in_planned_nests(session: Session) -> set[tuple[str, int]]:
-    rows = session.execute(select(NestLineRow.order_number, NestLineRow.line_no)
-                           .join(NestRow, NestRow.id == NestLineRow.nest_id)
-                           .where(NestRow.status != "cancelled")).all()
-    return {(o, n) for o, n in rows}
+    return NestRecords(session).nested_lines()
 
 
 def open_laser_lines(session: Session, material: str | None = None,
@@ -209,10 +205,10 @@ def nest_open_orders(session: Session, material: str | None = None, thickness_mm
 
 
 def _store_group(session: Session, group: GroupNest, parts: dict[str, NestPart], sheets: dict[str, SheetSpec],
-                 line_of, time_limit, elapsed, spacing, margin, now) -> NestRow:
+                 line_of, time_limit, elapsed, spacing, margin, now):
     """The nest as stored; ``sheets``: the sheets of this material and thickness it was nested on, by code."""
     used_parts = {p.part for p in group.layout.placements}
-    row = NestRow(created_at=(now or clock.now()).replace(microsecond=0), material=group.material,
+    nest = dict(created_at=(now or clock.now()).replace(microsecond=0), material=group.material,
                   thickness_mm=group.thickness_mm, status="planned", method=group.method, time_limit_s=time_limit,
                   elapsed_s=round(elapsed, 3), spacing_mm=spacing, margin_mm=margin,
                   utilisation=group.utilisation, sheet_cost=group.sheet_cost, scrap_area_mm2=group.scrap_area_mm2,
@@ -223,11 +219,12 @@ def _store_group(session: Session, group: GroupNest, parts: dict[str, NestPart],
                          for n in sorted(used_parts)],
                   notes=list(group.notes), unplaced=[list(u) for u in group.layout.unplaced])
     offcut_of = {(o.sheet, o.sheet_index): o for o in group.offcuts}
+    sheet_rows = []
     for position, result in enumerate(group.sheets):
         placements = [p for p in group.layout.placements if p.sheet == result.code and p.sheet_index == result.index]
         cut = offcut_of.get((result.code, result.index))
         sheet_spec = sheets[result.code]
-        row.sheets.append(NestSheetRow(
+        sheet_rows.append(dict(
             position=position, stock_code=result.code, sheet_index=result.index,
             length_mm=sheet_spec.length_mm, width_mm=sheet_spec.width_mm,
             outline=[list(p) for p in sheet_spec.outline] if sheet_spec.outline else None,
@@ -240,14 +237,10 @@ def _store_group(session: Session, group: GroupNest, parts: dict[str, NestPart],
                 "width_mm": cut.spec.width_mm, "area_mm2": cut.area,
                 "outline": [list(p) for p in cut.spec.outline] if cut.spec.outline else None}))
     cost_of = {c.part: c for c in group.part_costs}
-    for name in sorted(used_parts):
-        line = line_of[name]
-        row.lines.append(NestLineRow(order_number=line.order_number, line_no=line.line_no,
-                                     part_number=line.part_number, quantity=cost_of[name].pieces,
-                                     material_cost=round(cost_of[name].material_cost, 2)))
-    session.add(row)
-    session.flush()
-    return row
+    lines = [dict(order_number=line_of[name].order_number, line_no=line_of[name].line_no,
+                  part_number=line_of[name].part_number, quantity=cost_of[name].pieces,
+                  material_cost=round(cost_of[name].material_cost, 2)) for name in sorted(used_parts)]
+    return NestRecords(session).add(nest, sheet_rows, lines)
 
 
 def _update_stock(session: Session, group: GroupNest) -> None:
@@ -277,11 +270,7 @@ def _update_stock(session: Session, group: GroupNest) -> None:
 
 def waiting_by_material(session: Session) -> list[tuple[tuple[str, float], int]]:
     """Pieces of open laser lines not yet nested, per (material, thickness), for the nesting page."""
-    from ..store.tables import MaterialRow, PartRow
-
-    blanks = {number: (material, thickness) for number, material, thickness in session.execute(
-        select(PartRow.number, MaterialRow.grade, PartRow.thickness_mm)
-        .join(MaterialRow, MaterialRow.id == PartRow.material_id))}
+    blanks = Repositories(session).parts.material_and_thickness()
     groups: dict[tuple[str, float], int] = {}
     for line in open_laser_lines(session):
         key = blanks[line.part_number]
@@ -289,19 +278,17 @@ def waiting_by_material(session: Session) -> list[tuple[tuple[str, float], int]]
     return sorted(groups.items())
 
 
-def nest_rows(session: Session, limit: int = 50) -> list[NestRow]:
-    return list(session.scalars(select(NestRow).order_by(NestRow.id.desc()).limit(limit)))
+def nest_rows(session: Session, limit: int = 50) -> list:
+    """The latest stored nests, newest first."""
+    return NestRecords(session).recent(limit)
 
 
-def nest_row(session: Session, nest_id: int) -> NestRow:
-    row = session.scalars(select(NestRow).where(NestRow.id == nest_id)
-                          .options(selectinload(NestRow.sheets), selectinload(NestRow.lines))).one_or_none()
-    if row is None:
-        raise NotFoundError("nest", nest_id)
-    return row
+def nest_row(session: Session, nest_id: int):
+    """A stored nest with its sheets and lines; NotFoundError for an unknown one."""
+    return NestRecords(session).get(nest_id)
 
 
-def layout_of(row: NestRow, position: int) -> tuple[Layout, dict[str, NestPart], SheetSpec, tuple[str, float] | None]:
+def layout_of(row, position: int) -> tuple[Layout, dict[str, NestPart], SheetSpec, tuple[str, float] | None]:
     """The stored sheet as engine data, to draw it (SVG, PNG) or write its DXF."""
     sheet_row = next((s for s in row.sheets if s.position == position), None)
     if sheet_row is None:

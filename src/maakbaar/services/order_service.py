@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from .errors import InvalidInput
 from .. import clock
@@ -16,7 +15,7 @@ from ..domain import Order, OrderLine, OrderStatus, WorkOrder, WorkOrderOperatio
 from ..domain.common import ShopDate
 from ..domain.orders import PRIORITY_NORMAL
 from ..store.repositories import NotFoundError, Repositories
-from ..store.tables import OrderRow, PlanJobRow, PlanRow
+from ..store.records import PlanRecords
 
 
 @dataclass(frozen=True)
@@ -44,16 +43,10 @@ class OrderSummary:
 def order_overview(session: Session, include_closed: bool = False, today: dt.date | None = None) -> list[OrderSummary]:
     """Orders with their customer and totals, earliest due date first."""
     today = today or clock.today()
-    query = (
-        select(OrderRow)
-        .options(selectinload(OrderRow.lines), selectinload(OrderRow.customer))
-        .order_by(OrderRow.due_date, OrderRow.number)
-    )
-    if not include_closed:
-        query = query.where(OrderRow.status.in_([s.value for s in OrderStatus if s.is_open]))
+    statuses = None if include_closed else [s.value for s in OrderStatus if s.is_open]
     planned = _planned_completion(session)
     summaries = []
-    for row in session.scalars(query):
+    for row in Repositories(session).orders.rows_by_due_date(statuses):
         status = OrderStatus(row.status)
         late = status.is_open and row.due_date < today
         plan_entry = planned.get(row.number, {})
@@ -76,11 +69,12 @@ def order_overview(session: Session, include_closed: bool = False, today: dt.dat
 
 def _planned_completion(session: Session) -> dict[str, dict]:
     """Per order, from the current plan: when its last line is ready, whether that is late, and why."""
-    plan_id = session.scalar(select(PlanRow.id).where(PlanRow.is_current.is_(True)).order_by(PlanRow.id.desc()))
+    plans = PlanRecords(session)
+    plan_id = plans.current_id()
     if plan_id is None:
         return {}
     out: dict[str, dict] = {}
-    for job in session.scalars(select(PlanJobRow).where(PlanJobRow.plan_id == plan_id)):
+    for job in plans.jobs(plan_id):
         entry = out.setdefault(job.order_number, {"planned_completion": job.completion, "planned_late": False,
                                                   "late_reason": "", "late_reason_nl": ""})
         entry["planned_completion"] = max(entry["planned_completion"], job.completion)
@@ -225,8 +219,6 @@ def filter_orders(rows: list[OrderSummary], status: str | None = None, customer:
 
 def order_detail(session: Session, number: str) -> dict:
     """An order with its lines, work orders and every operation with its planned machine and times."""
-    from ..store.tables import PlanOperationRow
-
     from ..store.repositories import NotFoundError
 
     repos = Repositories(session)
@@ -235,14 +227,9 @@ def order_detail(session: Session, number: str) -> dict:
         raise NotFoundError("order", number)
     customer = repos.customers.get(order.customer)
     parts = {line.part: repos.parts.get(line.part) for line in order.lines}
-    plan_id = session.scalar(select(PlanRow.id).where(PlanRow.is_current.is_(True)).order_by(PlanRow.id.desc()))
-    planned: dict[str, PlanOperationRow] = {}
-    if plan_id is not None:
-        for row in session.scalars(select(PlanOperationRow).options(selectinload(PlanOperationRow.machine),
-                                                                    selectinload(PlanOperationRow.operator))
-                                   .where(PlanOperationRow.plan_id == plan_id,
-                                          PlanOperationRow.order_number == number)):
-            planned[row.op_key] = row
+    plans = PlanRecords(session)
+    plan_id = plans.current_id()
+    planned = {} if plan_id is None else {row.op_key: row for row in plans.operations(plan_id, order=number)}
     work_orders = []
     for wo in repos.work_orders.for_order(number):
         operations = []

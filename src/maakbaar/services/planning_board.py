@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..domain import Calendar, Machine, WorkCenterType
 from ..store.repositories import Repositories
-from ..store.tables import MachineRow, PlanJobRow, PlanOperationRow, PlanRow
+from ..store.records import PlanRecords
 from . import planning_service
 
 
@@ -32,7 +31,7 @@ class BoardOperation:
 
 @dataclass(frozen=True)
 class Board:
-    plan: PlanRow | None
+    plan: object | None  # the current plan's stored row
     start: dt.datetime
     end: dt.datetime
     machines: list[Machine]
@@ -53,14 +52,10 @@ def board(session: Session, start: dt.datetime | None = None, days: int = 14) ->
                                      else 99, m.code))
     operations = []
     if plan is not None:
-        late = dict(session.execute(select(PlanJobRow.job_key, PlanJobRow.late)
-                                    .where(PlanJobRow.plan_id == plan.id)).all())
+        plans = PlanRecords(session)
+        late = plans.late_by_job(plan.id)
         pinned = planning_service.pinned_keys(session)
-        rows = session.scalars(select(PlanOperationRow).options(selectinload(PlanOperationRow.machine),
-                                                               selectinload(PlanOperationRow.operator))
-                               .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.end > start,
-                                      PlanOperationRow.start < end))
-        for row in rows:
+        for row in plans.operations(plan.id, window=(start, end)):
             if row.machine is None:
                 continue
             operations.append(BoardOperation(row.op_key, row.order_number, row.label, row.machine.code,
@@ -71,21 +66,16 @@ def board(session: Session, start: dt.datetime | None = None, days: int = 14) ->
 
 def operations_in(session: Session, machine: str, start: dt.datetime, end: dt.datetime) -> list[str]:
     """The current plan's operations on ``machine`` that overlap [start, end) (hit by a breakdown)."""
-    plan = planning_service.current_plan_row(session)
-    if plan is None:
-        return []
-    return list(session.scalars(
-        select(PlanOperationRow.op_key).join(MachineRow, MachineRow.id == PlanOperationRow.machine_id)
-        .where(PlanOperationRow.plan_id == plan.id, MachineRow.code == machine, PlanOperationRow.end > start,
-               PlanOperationRow.start < end)))
+    plans = PlanRecords(session)
+    plan_id = plans.current_id()
+    return [] if plan_id is None else plans.keys_on_machine(plan_id, machine, start, end)
 
 
-def late_order_counts(session: Session, plan: PlanRow) -> tuple[int, int | None]:
+def late_order_counts(session: Session, plan) -> tuple[int, int | None]:
     """Orders late in ``plan``, and of those the ones late even with the shop to themselves (None when the plan
     predates that bound)."""
-    late = len(set(session.scalars(select(PlanJobRow.order_number).where(PlanJobRow.plan_id == plan.id,
-                                                                        PlanJobRow.late))))
+    plans = PlanRecords(session)
+    late = len(plans.late_orders(plan.id))
     if plan.unavoidable_tardiness_min is None:
         return late, None
-    return late, len(set(session.scalars(select(PlanJobRow.order_number).where(
-        PlanJobRow.plan_id == plan.id, PlanJobRow.earliest > PlanJobRow.due))))
+    return late, len(plans.orders_late_alone(plan.id))

@@ -7,8 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from .errors import Conflict, InvalidInput, NotFound
 from .. import clock
@@ -21,7 +20,7 @@ from ..planning.from_shop import build_problem, default_horizon_days
 from ..planning.plan import Plan, PlannedOperation
 from ..planning.problem import CRITERIA, objective_order
 from ..planning.state import PlacementError
-from ..store.tables import MachineRow, OperatorRow, PlanJobRow, PlanOperationRow, PlanRow
+from ..store.records import PlanRecords
 from . import shop_io
 
 
@@ -58,10 +57,9 @@ def default_origin(now: dt.datetime | None = None) -> dt.datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def current_plan_row(session: Session) -> PlanRow | None:
-    return session.scalars(
-        select(PlanRow).where(PlanRow.is_current.is_(True)).order_by(PlanRow.id.desc()).limit(1)
-    ).one_or_none()
+def current_plan_row(session: Session):
+    """The stored plan the shop works to (a row of the plan records), or None before the first plan."""
+    return PlanRecords(session).current()
 
 
 def pinned_operations(session: Session, shop) -> dict[str, tuple[str, dt.datetime]]:
@@ -70,8 +68,7 @@ def pinned_operations(session: Session, shop) -> dict[str, tuple[str, dt.datetim
     if plan is None:
         return {}
     fixed = {f"{wo.number}/{op.sequence}" for wo in shop.work_orders for op in wo.operations if op.fixed}
-    rows = session.scalars(select(PlanOperationRow).options(selectinload(PlanOperationRow.machine))
-                           .where(PlanOperationRow.plan_id == plan.id, PlanOperationRow.op_key.in_(fixed)))
+    rows = PlanRecords(session).operations(plan.id, keys=fixed, with_people=False)
     return {row.op_key: (row.machine.code, row.start) for row in rows if row.machine is not None}
 
 
@@ -97,12 +94,7 @@ def unpin_operations(session: Session, op_keys) -> list[str]:
 
 def pinned_keys(session: Session) -> set[str]:
     """The keys (work order/sequence) of every operation the planner pinned."""
-    from ..store.tables import WorkOrderOperationRow, WorkOrderRow
-
-    rows = session.execute(select(WorkOrderRow.number, WorkOrderOperationRow.sequence)
-                           .join(WorkOrderOperationRow, WorkOrderOperationRow.work_order_id == WorkOrderRow.id)
-                           .where(WorkOrderOperationRow.fixed.is_(True)))
-    return {f"{number}/{sequence}" for number, sequence in rows}
+    return Repositories(session).work_orders.pinned_keys()
 
 
 def unpin_operation(session: Session, op_key: str) -> list[str]:
@@ -130,10 +122,7 @@ def previous_plan(session: Session, problem) -> Plan | None:
     if row is None:
         return None
     operations = []
-    rows = session.scalars(select(PlanOperationRow).options(selectinload(PlanOperationRow.machine),
-                                                            selectinload(PlanOperationRow.operator))
-                           .where(PlanOperationRow.plan_id == row.id))
-    for op in rows:
+    for op in PlanRecords(session).operations(row.id):
         operations.append(PlannedOperation(
             op.op_key, op.job_key, op.machine.code if op.machine else None, op.operator.code if op.operator else None,
             problem.to_minute(op.start), problem.to_minute(op.end), op.setup_min))
@@ -211,16 +200,13 @@ def _shared_machines(result: engine.PlanResult) -> tuple[tuple[str, tuple[str, .
          for machine, keys in bound.shared.items()), key=lambda s: (-s[2], s[0])))
 
 
-def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float, shared) -> PlanRow:
+def _store(session: Session, result: engine.PlanResult, explanations, time_limit: float, shared):
     problem, plan, score = result.problem, result.plan, result.score
-    machine_ids = dict(session.execute(select(MachineRow.code, MachineRow.id)).all())
-    operator_ids = dict(session.execute(select(OperatorRow.code, OperatorRow.id)).all())
-    session.execute(update(PlanRow).where(PlanRow.is_current.is_(True)).values(is_current=False))
-    row = PlanRow(
+    stored = dict(
         created_at=clock.now().replace(microsecond=0), origin=problem.origin, horizon_min=problem.horizon,
         status=result.status, method=plan.method or "", time_limit_s=time_limit, elapsed_s=round(result.elapsed, 3),
         first_plan_s=round(result.first_plan_seconds, 3), late_jobs=score.late_jobs, tardiness_min=score.tardiness,
-        setup_min=score.setup, flow_time_min=score.flow_time, is_current=True,
+        setup_min=score.setup, flow_time_min=score.flow_time,
         unavoidable_tardiness_min=None if result.bound is None else result.bound.tardiness,
         shared_machines=[{"machine": m, "orders": list(orders), "minutes": minutes} for m, orders, minutes in shared],
         unplanned=[{"job": u.job, "order": u.order, "reason": u.reason} for u in result.unplanned],
@@ -228,26 +214,24 @@ def _store(session: Session, result: engine.PlanResult, explanations, time_limit
                       for d in result.dropped_pins],
     )
     ops = problem.operation_by_key
+    operations = []
     for p in plan.operations:
         op, job = ops[p.key], problem.job_by_key[p.job]
-        row.operations.append(PlanOperationRow(
+        operations.append(dict(
             op_key=p.key, job_key=p.job, order_number=job.order, sequence=op.sequence,
-            work_center_type=op.work_center_type, label=op.label[:500],
-            machine_id=machine_ids.get(p.machine) if p.machine else None,
-            operator_id=operator_ids.get(p.operator) if p.operator else None,
+            work_center_type=op.work_center_type, label=op.label[:500], machine=p.machine, operator=p.operator,
             start=problem.to_datetime(p.start), end=problem.to_datetime(p.end), setup_min=p.setup))
+    jobs = []
     for outcome in plan.outcomes(problem):
         explanation = explanations.get(outcome.key)
-        row.jobs.append(PlanJobRow(
+        jobs.append(dict(
             job_key=outcome.key, order_number=outcome.order, due=problem.to_datetime(outcome.due),
             completion=problem.to_datetime(outcome.completion), tardiness_min=outcome.tardiness, late=outcome.late,
             earliest=None if result.bound is None or outcome.key not in result.bound.earliest
             else problem.to_datetime(result.bound.earliest[outcome.key]),
             explanation=explanation.summary if explanation else "",
             explanation_nl=explanation.summaries.get("nl", "") if explanation else ""))
-    session.add(row)
-    session.flush()
-    return row
+    return PlanRecords(session).add_current(stored, operations, jobs)
 
 
 @dataclass(frozen=True)
@@ -353,8 +337,8 @@ def move_operation(session: Session, op_key: str, machine: str, start: dt.dateti
     plan = current_plan_row(session)
     if plan is None:
         raise NotFoundError("plan", "current")
-    row = session.scalar(select(PlanOperationRow).where(PlanOperationRow.plan_id == plan.id,
-                                                        PlanOperationRow.op_key == op_key))
+    records = PlanRecords(session)
+    row = records.operation(plan.id, op_key)
     if row is None:
         raise NotFound(f"operation {op_key} is not in the current plan")
     work_order_number, _, sequence = op_key.rpartition("/")
@@ -370,7 +354,7 @@ def move_operation(session: Session, op_key: str, machine: str, start: dt.dateti
         raise MoveRefused(f"{machine} cannot do {op_key} (eligible: {', '.join(operation.eligible_machines)})")
     if operation.status.value in ("started", "done"):
         raise MoveRefused(f"{op_key} is {operation.status.value} on the floor and stays where it is")
-    machine_id = session.scalar(select(MachineRow.id).where(MachineRow.code == machine))
+    machine_id = records.machine_id(machine)
     start = start.replace(second=0, microsecond=0, tzinfo=None)
     duration = row.end - row.start
     row.machine_id, row.start, row.end = machine_id, start, start + duration
@@ -386,13 +370,13 @@ def move_operation(session: Session, op_key: str, machine: str, start: dt.dateti
     return MoveResult(op_key, machine, row.start, row.end, violations, problem, late_orders, order_late)
 
 
-def _refresh_outcomes(session: Session, plan: PlanRow, problem, stored: Plan | None, order: str) -> tuple[int, bool]:
+def _refresh_outcomes(session: Session, plan, problem, stored: Plan | None, order: str) -> tuple[int, bool]:
     """After a hand edit: each job's completion, tardiness and late flag, and the plan's score, from the plan as
     it now stands. Returns (late orders, whether ``order`` is late)."""
     if stored is None:
         return 0, False
     outcomes = {o.key: o for o in stored.outcomes(problem)}
-    jobs = session.scalars(select(PlanJobRow).where(PlanJobRow.plan_id == plan.id)).all()
+    jobs = PlanRecords(session).jobs(plan.id)
     for job in jobs:
         outcome = outcomes.get(job.job_key)
         if outcome is None:

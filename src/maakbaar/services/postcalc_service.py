@@ -6,17 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..costing.model import CostTables
 from ..floor.postcalc import Correction, OperationFigures, corrections
 from ..store.repositories import NotFoundError, Repositories
-from ..store.tables import NestLineRow, NestRow, TimeEntryRow
+from ..store.records import FloorRecords, NestRecords
 
 
-def _minutes(entry: TimeEntryRow, now: dt.datetime) -> float:
+def _minutes(entry, now: dt.datetime) -> float:
     end = entry.ended_at or now
     return max(0.0, (end - entry.started_at).total_seconds() / 60)
 
@@ -25,10 +24,9 @@ def _figures(session: Session, work_orders, now: dt.datetime) -> list[OperationF
     repos = Repositories(session)
     rates = {m.code: m.hourly_rate for m in repos.machines.list()}
     keys = [f"{w.number}/{o.sequence}" for w in work_orders for o in w.operations]
-    entries: dict[str, list[TimeEntryRow]] = {}
-    if keys:
-        for entry in session.scalars(select(TimeEntryRow).where(TimeEntryRow.op_key.in_(keys))):
-            entries.setdefault(entry.op_key, []).append(entry)
+    entries: dict[str, list] = {}
+    for entry in FloorRecords(session).entries_for(keys):
+        entries.setdefault(entry.op_key, []).append(entry)
     out = []
     for work_order in work_orders:
         for op in work_order.operations:
@@ -91,8 +89,7 @@ def order_postcalc(session: Session, number: str, now: dt.datetime | None = None
         area = part.net_area_mm2 or part.length_mm * part.width_mm
         kg = area * part.thickness_mm * 1e-9 * material.density_kg_m3 / utilisation
         estimated += kg * material.price_per_kg * line.quantity
-    nested = session.execute(select(NestLineRow.material_cost).join(NestRow, NestRow.id == NestLineRow.nest_id)
-                             .where(NestLineRow.order_number == number, NestRow.status != "cancelled")).scalars().all()
+    nested = NestRecords(session).material_costs(number)
     used = sum(nested) if nested else None
     note = ("from the nests (each sheet's price less its remnant, by area)" if nested else
             f"no nest yet: the estimate (net area / {utilisation:.0%} utilisation) is used")
@@ -104,9 +101,8 @@ def period_postcalc(session: Session, start: dt.date, end: dt.date, min_operatio
                     now: dt.datetime | None = None) -> tuple[list[OperationFigures], list[Correction]]:
     """Operations with time booked in [start, end], and the corrections they suggest."""
     now = now or clock.now()
-    keys = set(session.scalars(select(TimeEntryRow.op_key).where(
-        TimeEntryRow.started_at >= dt.datetime.combine(start, dt.time()),
-        TimeEntryRow.started_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))))
+    keys = FloorRecords(session).keys_booked_between(dt.datetime.combine(start, dt.time()),
+                                                     dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
     repos = Repositories(session)
     numbers = {k.rsplit("/", 1)[0] for k in keys}
     work_orders = [w for w in (repos.work_orders.get(n) for n in sorted(numbers)) if w is not None]

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidInput
 from .. import clock
 from ..store.repositories import NotFoundError
-from ..store.tables import UserRow
+from ..store.records import UserRecords
 
 ROLES = ("admin", "planner", "estimator", "operator", "viewer")
 PERMISSIONS: dict[str, set[str]] = {
@@ -60,7 +59,7 @@ def wait_minutes(failures: int, first_wait: int) -> int:
     return 0 if failures < first_wait else min(60, 2 ** (failures - first_wait))
 
 
-def _clear_failures(row: UserRow) -> None:
+def _clear_failures(row) -> None:
     row.failed_logins, row.locked_until = 0, None
 
 
@@ -82,7 +81,7 @@ class User:
         return self.active and self.role in PERMISSIONS.get(permission, set())
 
 
-def _user(row: UserRow) -> User:
+def _user(row) -> User:
     return User(row.id, row.username, row.display_name, row.role, row.active, row.language, row.badge,
                 row.operator_code, row.version, row.session_version or 1,
                 row.locked_until is not None and row.locked_until > clock.now())
@@ -113,20 +112,19 @@ def create_user(session: Session, username: str, password: str, role: str, displ
         raise UserError(f"password: at least {MIN_PASSWORD} characters")
     if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
         raise UserError("PIN: 4 to 8 digits")
-    if session.scalar(select(UserRow.id).where(UserRow.username == username)) is not None:
+    users = UserRecords(session)
+    if users.by_username(username) is not None:
         raise UserError(f"user '{username}' already exists")
-    if badge and session.scalar(select(UserRow.id).where(UserRow.badge == badge)) is not None:
+    if badge and users.by_badge(badge) is not None:
         raise UserError(f"badge {badge} is already someone else's")
-    row = UserRow(username=username, display_name=display_name or username, role=role,
-                  password_hash=hash_secret(password), active=True, language=language, badge=badge or None,
-                  pin_hash=hash_secret(pin) if pin else None, operator_code=operator_code,
-                  created_at=clock.now().replace(microsecond=0))
-    session.add(row)
-    session.flush()
+    row = users.add(username=username, display_name=display_name or username, role=role,
+                    password_hash=hash_secret(password), active=True, language=language, badge=badge or None,
+                    pin_hash=hash_secret(pin) if pin else None, operator_code=operator_code,
+                    created_at=clock.now().replace(microsecond=0), version=1)
     return _user(row)
 
 
-def _check_lock(row: UserRow) -> None:
+def _check_lock(row) -> None:
     if row.locked_until is not None and row.locked_until > clock.now():
         raise LoginLocked(None if row.locked_until >= LOCKED_BY_ADMIN else row.locked_until)
 
@@ -134,7 +132,7 @@ def _check_lock(row: UserRow) -> None:
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The user, or None for an unknown user or a wrong password; LoginLocked while the account waits (the
     password is not even checked then). A read only: failures are noted by ``note_failed_login``."""
-    row = session.scalar(select(UserRow).where(UserRow.username == username.strip().lower()))
+    row = UserRecords(session).by_username(username.strip().lower())
     if row is None:
         _verify(_DUMMY, password)  # same work whether or not the user exists
         return None
@@ -146,7 +144,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def authenticate_badge(session: Session, badge: str, pin: str) -> User | None:
     """As ``authenticate``, with a badge and PIN (four digits are few: the same lockout guards them)."""
-    row = session.scalar(select(UserRow).where(UserRow.badge == badge.strip()))
+    row = UserRecords(session).by_badge(badge.strip())
     if row is None:
         _verify(_DUMMY, pin)
         return None
@@ -161,8 +159,8 @@ def note_failed_login(session_factory, username: str | None = None, badge: str |
     back), and make the account wait: a minute after FIRST_WAIT in a row, doubling up to an hour, and locked
     for an admin to lift after LOCK_AFTER."""
     with session_factory() as session, session.begin():
-        where = UserRow.username == username.strip().lower() if username is not None else UserRow.badge == badge
-        row = session.scalar(select(UserRow).where(where))
+        users = UserRecords(session)
+        row = users.by_username(username.strip().lower()) if username is not None else users.by_badge(badge)
         if row is None:
             return
         row.failed_logins = (row.failed_logins or 0) + 1
@@ -175,7 +173,7 @@ def note_failed_login(session_factory, username: str | None = None, badge: str |
 
 def end_sessions(session: Session, user_id: int) -> None:
     """Every session of this user ends (log-out: a copied cookie no longer works either)."""
-    row = session.get(UserRow, user_id)
+    row = UserRecords(session).get(user_id)
     if row is not None:
         row.session_version = (row.session_version or 1) + 1
 
@@ -193,7 +191,7 @@ def record_login(session_factory, user_id: int, password: str | None = None) -> 
 
     try:
         with session_factory() as session, session.begin():
-            row = session.get(UserRow, user_id)
+            row = UserRecords(session).get(user_id)
             if row is None:
                 return
             row.last_login = clock.now().replace(microsecond=0)
@@ -206,16 +204,16 @@ def record_login(session_factory, user_id: int, password: str | None = None) -> 
 
 
 def get_user(session: Session, user_id: int) -> User | None:
-    row = session.get(UserRow, user_id)
+    row = UserRecords(session).get(user_id)
     return _user(row) if row is not None else None
 
 
 def list_users(session: Session) -> list[User]:
-    return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
+    return [_user(r) for r in UserRecords(session).all()]
 
 
 def update_user(session: Session, username: str, expected_version: int | None = None, **changes) -> User:
-    row = session.scalar(select(UserRow).where(UserRow.username == username))
+    row = UserRecords(session).by_username(username)
     if row is None:
         raise NotFoundError("user", username)
     if expected_version is not None and row.version != expected_version:
@@ -262,7 +260,7 @@ def add_demo_users(session: Session, operator_codes: list[str] | None = None) ->
     """The documented demo users (password maakbaar-demo; operators also badge + PIN)."""
     out = []
     for username, role, name, badge, pin, code in DEMO_USERS:
-        if session.scalar(select(UserRow.id).where(UserRow.username == username)) is None:
+        if UserRecords(session).by_username(username) is None:
             out.append(create_user(session, username, DEMO_PASSWORD, role, name, badge, pin,
                                    code or (operator_codes[0] if operator_codes and role == "operator" else None)))
     return out

@@ -326,6 +326,12 @@ class PartRepository(Repository[Part]):
     plain = ("number", "revision", "name", "thickness_mm", "geometry_ref", "length_mm", "width_mm", "net_area_mm2",
              "cut_length_mm", "pierces", "bends", "bend_length_mm", "weld_length_mm", "coated_area_m2")
 
+    def material_and_thickness(self) -> dict[str, tuple[str, float]]:
+        """Every part's material grade and thickness by part number, in one query."""
+        return {number: (grade, thickness) for number, grade, thickness in self.session.execute(
+            select(PartRow.number, MaterialRow.grade, PartRow.thickness_mm)
+            .join(MaterialRow, MaterialRow.id == PartRow.material_id))}
+
     def numbers_with_routing(self) -> list[str]:
         """Parts that have a routing (can be ordered and planned), without loading every routing."""
         return list(self.session.scalars(select(PartRow.number).where(PartRow.id.in_(select(RoutingStepRow.part_id)))
@@ -363,6 +369,22 @@ class OrderRepository(Repository[Order]):
     what = "order"
     plain = ("number", "customer_reference", "order_date", "release_date", "due_date", "priority", "notes",
              "delivered_date")
+
+    def rows_by_due_date(self, statuses=None) -> list[OrderRow]:
+        """Order rows with their lines and customer, earliest due date first; only these statuses if given."""
+        from sqlalchemy.orm import selectinload
+
+        query = (select(OrderRow).options(selectinload(OrderRow.lines), selectinload(OrderRow.customer))
+                 .order_by(OrderRow.due_date, OrderRow.number))
+        if statuses is not None:
+            query = query.where(OrderRow.status.in_(list(statuses)))
+        return list(self.session.scalars(query))
+
+    def due_dates_delivered_since(self, start: dt.date) -> list[tuple[dt.date, dt.date]]:
+        """(delivered, due) of every order delivered on or after ``start``."""
+        return [tuple(r) for r in self.session.execute(
+            select(OrderRow.delivered_date, OrderRow.due_date)
+            .where(OrderRow.delivered_date.is_not(None), OrderRow.delivered_date >= start))]
 
     def to_domain(self, row: OrderRow) -> Order:
         return Order(
@@ -464,6 +486,14 @@ class WorkOrderRepository(Repository[WorkOrder]):
             .order_by(WorkOrderRow.number)
         )
         return [self.to_domain(row) for row in rows]
+
+    def pinned_keys(self) -> set[str]:
+        """'work order/sequence' of every operation the planner pinned."""
+        rows = self.session.execute(
+            select(WorkOrderRow.number, WorkOrderOperationRow.sequence)
+            .join(WorkOrderOperationRow, WorkOrderOperationRow.work_order_id == WorkOrderRow.id)
+            .where(WorkOrderOperationRow.fixed.is_(True)))
+        return {f"{number}/{sequence}" for number, sequence in rows}
 
 
 class QuoteRepository(Repository[Quote]):
