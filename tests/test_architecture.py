@@ -285,3 +285,132 @@ def test_moving_an_operation_brings_the_plans_late_flags_up_to_date(shop):
     assert next(i for i in board["items"] if i["id"] == bar["id"])["late"] is True
     overview = client.get("/api/orders-overview").json()
     assert next(o for o in overview if o["number"] == bar["order"])["planned_late"] is True
+
+
+def _orders_csv(path: Path, number: str, parts: list[str], due: dt.date) -> Path:
+    """An orders sheet as an office types it: semicolons, Dutch dates, a decimal comma."""
+    path.write_text("order;customer;customer_reference;due_date;priority;line_no;part;quantity;unit_price\n"
+                    f"{number};K1002;inkoop 77;{due:%d-%m-%Y};4;1;{parts[0]};12;18,40\n"
+                    f"{number};K1002;inkoop 77;{due:%d-%m-%Y};4;2;{parts[1]};3;\n", encoding="utf-8")
+    return path
+
+
+def test_an_import_through_the_page_the_api_and_the_cli_is_stored_alike(shop):
+    application, client, folder = shop
+    due = DEMO_START + dt.timedelta(days=40)
+    with unit_of_work(application.state.engine) as session:
+        parts = Repositories(session).parts.numbers_with_routing()[:2]
+    numbers = ["ORD-IMP-PAGE", "ORD-IMP-API", "ORD-IMP-CLI"]
+    files = [_orders_csv(folder / f"orders-{n[-3:].lower()}.csv", n, parts, due) for n in numbers]
+    # the page: preview, then confirm
+    with files[0].open("rb") as handle:
+        preview = client.post("/masterdata/import", files={"file": ("orders.csv", handle, "text/csv")})
+    assert preview.status_code == 200, preview.text
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', preview.text).group(1)
+    assert client.post("/masterdata/import/confirm", data={"token": token}).status_code == 200
+    # the API: the preview stores nothing, the confirmation stores it once
+    with files[1].open("rb") as handle:
+        preview = client.post("/api/imports", files={"file": ("orders.csv", handle, "text/csv")})
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["counts"]["orders"] == 1 and preview.json()["stored"] is False
+    assert client.get(f"/api/orders/{numbers[1]}").status_code == 404
+    token = preview.json()["token"]
+    confirmed = client.post(f"/api/imports/{token}/confirm")
+    assert confirmed.status_code == 201 and confirmed.json()["counts"] == preview.json()["counts"]
+    assert client.post(f"/api/imports/{token}/confirm").status_code == 404  # once only
+    # the CLI
+    said = " ".join(_cli("import", str(files[2]), "--kind", "orders").split())
+    assert "1 orders" in said
+    stored = [_stored_order(application.state.engine, n) for n in numbers]
+    assert stored[0] == stored[1] == stored[2]
+    assert [(ln["part"], ln["quantity"], ln["unit_price"]) for ln in stored[0]["lines"]] == [
+        (parts[0], 12, 18.4), (parts[1], 3, None)]
+    assert stored[0]["due_date"] == due and stored[0]["customer_reference"] == "inkoop 77"
+    # a refused sheet stores nothing at any door, and each door names the row
+    bad = folder / "orders.csv"
+    bad.write_text("order;customer;due_date;part;quantity\nORD-IMP-BAD;K1002;31-02-2027;GEEN;1\n", encoding="utf-8")
+    with bad.open("rb") as handle:
+        page = client.post("/masterdata/import", files={"file": ("orders.csv", handle, "text/csv")})
+    assert page.status_code == 422 and "rij 2" in page.text
+    with bad.open("rb") as handle:
+        api = client.post("/api/imports", files={"file": ("orders.csv", handle, "text/csv")})
+    assert api.status_code == 422 and any("row 2" in p for p in api.json()["detail"])
+    refused = CliRunner().invoke(cli, ["import", str(bad)])
+    assert refused.exit_code == 1 and "row 2" in " ".join(refused.output.split())
+    assert client.get("/api/orders/ORD-IMP-BAD").status_code == 404
+    with (folder / "notes.txt").open("wb") as handle:
+        handle.write(b"order;customer\n")
+    with (folder / "notes.txt").open("rb") as handle:
+        wrong_kind = client.post("/api/imports", files={"file": ("notes.txt", handle, "text/plain")})
+    assert wrong_kind.status_code == 422
+    assert wrong_kind.json()["detail"][0]["loc"] == ["body", "file"]
+    assert ".txt file cannot be imported" in wrong_kind.json()["detail"][0]["msg"]
+
+
+def _entries(engine, op_key: str) -> list[tuple]:
+    from maakbaar.store.records import FloorRecords
+
+    with unit_of_work(engine) as session:
+        return [(e.operator_code, e.machine_code, e.activity, e.ended_at is not None, e.good_qty, e.scrap_qty,
+                 e.end_reason) for e in FloorRecords(session).entries_for([op_key])]
+
+
+def test_bookings_through_the_terminal_the_api_and_the_cli_are_stored_alike(shop):
+    application, client, _ = shop
+    engine = application.state.engine
+    operator_code = next(u["operator_code"] for u in client.get("/api/users").json() if u["username"] == "operator")
+    keys = []
+    for work_order in client.get("/api/work-orders").json():
+        first = work_order["operations"][0]
+        if work_order["status"] == "released" and first["status"] == "pending" and \
+                first["work_center_type"] == "laser" and work_order["quantity"] >= 3:
+            keys.append(f"{work_order['number']}/{first['sequence']}")
+    assert len(keys) >= 3, "the demo shop has three released laser work orders waiting"
+    page_key, api_key, cli_key = keys[:3]
+    # the terminal: the operator logs in with badge and PIN and books for himself
+    with TestClient(application) as terminal:
+        login_page = terminal.get("/terminal")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text).group(1)
+        assert terminal.post("/terminal/login", data={"badge": "1001", "pin": "1234", "csrf_token": token},
+                             follow_redirects=False).status_code == 303
+        card = terminal.get(f"/terminal/card/{page_key}")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', card.text).group(1)
+        for n, (action, good) in enumerate((("start_run", 0), ("finish", 2))):
+            booked = terminal.post(f"/terminal/book/{page_key}", data={
+                "csrf_token": csrf, "idempotency_key": f"page-{n}", "action": action, "good": str(good)})
+            assert booked.status_code == 200 and 'class="error"' not in booked.text, booked.text
+    # the API: a planner books for the operator
+    for n, (action, body) in enumerate((("start_run", {}), ("finish", {"good": 2}))):
+        booked = client.post(f"/api/floor/operations/{api_key}/{action}", json=dict(body, operator=operator_code),
+                             headers={"Idempotency-Key": f"api-{n}"})
+        assert booked.status_code == 200, booked.text
+    # the CLI: the same, from the office
+    _cli("floor", "book", cli_key, "start_run", "--operator", operator_code)
+    said = _cli("floor", "book", cli_key, "finish", "--operator", operator_code, "--good", "2", "--key", "cli-1")
+    assert "2 of" in said
+    again = _cli("floor", "book", cli_key, "finish", "--operator", operator_code, "--good", "2", "--key", "cli-1")
+    assert "booked before" in again  # the same key books once
+    stored = []
+    for key in (page_key, api_key, cli_key):
+        work_order = client.get(f"/api/work-orders/{key.rsplit('/', 1)[0]}").json()
+        operation = work_order["operations"][0]
+        stored.append(((operation["status"], operation["quantity_done"], work_order["status"]),
+                       [entry[:1] + entry[2:] for entry in _entries(engine, key)]))
+    assert stored[0] == stored[1] == stored[2]
+    assert stored[0][0][1] == 2 and stored[0][1] == [(operator_code, "run", True, 2, 0, stored[0][1][0][-1])]
+    # a refused booking is refused alike, with the same reason: finishing what nobody started
+    untouched = keys[3] if len(keys) > 3 else None
+    assert untouched is not None, "a fourth released laser work order is waiting"
+    api = client.post(f"/api/floor/operations/{untouched}/finish", json={"good": 1, "operator": operator_code},
+                      headers={"Idempotency-Key": "api-refused"})
+    assert api.status_code == 409
+    refused = CliRunner().invoke(cli, ["floor", "book", untouched, "finish", "--operator", operator_code,
+                                       "--good", "1"])
+    assert refused.exit_code == 4
+    assert " ".join(api.json()["detail"].split()) in " ".join(refused.output.split())
+    assert _entries(engine, untouched) == []
+    # the queue from the office shows what the terminal shows
+    queue = _cli("floor", "queue", "LASER")
+    terminal_queue = client.get("/api/floor/queue/LASER").json()
+    assert [line.split()[0] for line in queue.splitlines()] == [i["op_key"] for i in terminal_queue]
+    assert CliRunner().invoke(cli, ["floor", "queue", "GEEN"]).exit_code == 3

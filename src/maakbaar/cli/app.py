@@ -21,6 +21,9 @@ user_app = typer.Typer(help="Users and roles: add, list, change a password, unlo
 app.add_typer(user_app, name="user")
 order_app = typer.Typer(help="Make an order, or turn a quote into one.", no_args_is_help=True)
 app.add_typer(order_app, name="order")
+floor_app = typer.Typer(help="The shop floor from the office: book for an operator, a work center's queue.",
+                        no_args_is_help=True)
+app.add_typer(floor_app, name="floor")
 
 
 @app.callback()

@@ -91,7 +91,7 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
                                    swagger_js_url="/vendor/swagger-ui-bundle.js",
                                    swagger_css_url="/vendor/swagger-ui.css", swagger_favicon_url="/favicon.ico")
 
-    app.include_router(api.build_router(session, runner))
+    app.include_router(api.build_router(session, runner, engine))
     app.include_router(pages.build_router(session, runner, templates))
     app.include_router(floor.build_router(session, templates, engine, pages.context, pages.language_of))
 

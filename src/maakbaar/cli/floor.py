@@ -1,0 +1,67 @@
+"""The shop floor from the office: a planner books for an operator (a forgotten start, a finish reported on
+paper) and looks at a work center's queue, as the terminal shows it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .app import floor_app
+from .common import UserError, console, database, run
+
+
+@floor_app.command("book")
+def book(
+    operation: Annotated[str, typer.Argument(help="The operation: work order/sequence, e.g. WO-260001-1/10.")],
+    action: Annotated[str, typer.Argument(help="start_setup, start_run, pause, finish, breakdown or quality.")],
+    operator: Annotated[str, typer.Option("--operator", help="Whom the booking is for (an operator's code).")],
+    good: Annotated[int, typer.Option(min=0, help="finish / quality: good pieces.")] = 0,
+    scrap: Annotated[int, typer.Option(min=0, help="finish / quality: scrapped pieces (made again).")] = 0,
+    last: Annotated[bool, typer.Option("--last", help="finish: the last pieces of this step.")] = False,
+    reason: Annotated[str, typer.Option(help="pause, breakdown or quality: why.")] = "",
+    machine: Annotated[str | None, typer.Option(help="The machine it runs on (default: the plan's).")] = None,
+    key: Annotated[str | None, typer.Option(help="Idempotency key: the same key twice books once.")] = None,
+) -> None:
+    """Book an action on an operation for an operator, as the terminal would (same checks, same record)."""
+    from ..floor.bookings import ACTIONS
+    from ..services import floor_service
+
+    def action_():
+        if action not in ACTIONS:
+            raise UserError(f"unknown action '{action}' (known: {', '.join(ACTIONS)})")
+        result = floor_service.book_committed(database(), operation, action, operator.strip().upper(),
+                                              key or floor_service.new_key(), good=good, scrap=scrap, last=last,
+                                              reason=reason, machine=machine, for_someone_else=True)
+        console.print(f"Booked {action} on {result.op_key} for {operator.upper()}: {result.status}, "
+                      f"{result.quantity_done} of {result.quantity} done" + ("" if not result.repeated
+                                                                               else " (booked before: not again)"),
+                      highlight=False)
+        for message in result.messages:
+            console.print(f"  {message}", highlight=False, markup=False)
+
+    run(action_)
+
+
+@floor_app.command("queue")
+def queue(work_center: Annotated[str, typer.Argument(help="The work center's code, e.g. LAS.")]) -> None:
+    """A work center's work in plan order: what is running, then what can start, with the pieces ready."""
+    from ..services import floor_service
+    from ..store.db import unit_of_work
+    from ..store.repositories import NotFoundError, Repositories
+
+    def action():
+        with unit_of_work(database()) as session:
+            if Repositories(session).work_centers.get(work_center) is None:
+                raise NotFoundError("work center", work_center)
+            items = floor_service.queue(session, work_center)
+        if not items:
+            console.print(f"{work_center}: nothing waiting")
+        for item in items:
+            start = f"{item['planned_start']:%d-%m %H:%M}" if item["planned_start"] else "not planned"
+            on_it = f" — {', '.join(item['on_it'])}" if item["on_it"] else ""
+            console.print(f"{item['op_key']:<22} {item['status']:<8} {start:<12} {item['machine']:<8} "
+                          f"{item['available']}/{item['quantity']} ready  {item['part']}{on_it}",
+                          highlight=False, markup=False, soft_wrap=True)
+
+    run(action)

@@ -1,0 +1,46 @@
+"""Orders beyond their record routes: the overview with plan dates, one order in full, release, promise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from ...services import dashboard_service, order_service, planning_service
+from ...store.db import Session
+from .common import Dependencies
+
+
+def router(deps: Dependencies) -> APIRouter:
+    routes = APIRouter()
+    session, need = deps.session, deps.need
+
+    @routes.get("/orders-overview", tags=["orders"])
+    def orders_overview(status: str | None = None, customer: str | None = None, late: bool | None = None,
+                        due_before: dt.date | None = None, include_closed: bool = False,
+                        db: Session = Depends(session), _=Depends(need("read"))):
+        rows = dashboard_service.order_overview(db, include_closed=include_closed or bool(status))
+        data = [dict(vars(o), status=o.status.value)
+                for o in order_service.filter_orders(rows, status, customer, late, due_before)]
+        return Response(json.dumps(data, default=str), media_type="application/json")
+
+    @routes.get("/orders/{number}/detail", tags=["orders"])
+    def order_detail(number: str, db: Session = Depends(session), _=Depends(need("read"))):
+        return order_service.order_detail(db, number)
+
+    @routes.post("/orders/{number}/release", tags=["orders"])
+    def release(number: str, db: Session = Depends(session), _=Depends(need("orders"))):
+        work_orders = order_service.release_order(db, number)
+        db.commit()
+        return {"order": number, "work_orders": [w.number for w in work_orders]}
+
+    @routes.get("/orders/{number}/promise", tags=["planning"])
+    def promise(number: str, db: Session = Depends(session), _=Depends(need("read"))):
+        answer = planning_service.promise_order(db, number)
+        return {"order": number, "earliest_without_harm": answer.earliest,
+                "earliest_top_priority": answer.top_priority,
+                "slipping": [{"order": o, "minutes": m} for o, m in answer.slipping]}
+
+    return routes
