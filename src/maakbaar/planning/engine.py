@@ -29,14 +29,8 @@ from .state import PlacementError, ShopState
 
 CPSAT_MAX_OPERATIONS = 60
 # The share of the time left that moving late jobs forward in the rule's order (a rebuild per try) may take
-# before the search: a tenth. With half, on the 200-order shop at three times the demo's load, it used 30 of
-# 60 s to reach 414117 and the search ended at 311023; a quarter did better there (301634, session 6). Once
-# the search could move a late job ahead of the jobs that held it up (``lns._held_up``), the order moves were
-# the slower way: on the 500-order busy shop they reached 924098 in 15 s, where the search reaches about
-# 600000. Ad-hoc, 60 s, seeds 0 and 1: 500 orders at three times the load 922990 / 614414 with a quarter
-# before the held-up steps, 571094 / 644909 with them, 529800 / 539769 with them and a twentieth, 533328 /
-# 554991 with a tenth; the demo-load 200-order shop (seed 0) 241313 with a quarter, 241661 with a twentieth,
-# 241577 with a tenth.
+# before the search: a tenth; the search's own steps do the rest faster (runs in docs/benchmark-history.md,
+# "Tuning notes").
 ORDER_SHARE = 0.1
 
 

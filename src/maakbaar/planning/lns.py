@@ -27,42 +27,26 @@ from .plan import JobOutcome, Plan, Score
 from .problem import JobSpec, OperationSpec, PlanningProblem
 from .state import PlacementError, ShopState
 
+# The search's constants. Why each has its value, with the runs that chose it, is in
+# docs/benchmark-history.md ("Tuning notes"); re-run `benchmarks/run.sh shop` after changing one.
+#
 # A step takes out with its jobs those whose kept operations rely on their setups, and those jobs' own
-# neighbours in turn. On the laser and the press brake that chain can run through a whole family group:
-# in the 200-order benchmark shop one step in ten took out 16 times the jobs asked for and more, and
-# those steps were most of the search's time. A step whose chain grows past this factor is not made
-# (measured there: five times the steps in the same time, and a better plan).
+# neighbours in turn; a step whose chain grows past this factor is not made (on the laser and the press brake
+# the chain can run through a whole family group and take most of the search's time).
 CLOSURE_GROWTH = 2
 # How many jobs a step takes out (the closure may add up to as many again): one of SIZES, up to a twentieth
-# of the movable jobs (at least 8). Larger steps re-sequence a busy bottleneck over a longer stretch. On
-# the shops at three times the demo's load (benchmarks/run.sh shop --load 3), the search from the best
-# rule in 60 s, two seeds: 200 orders 311034 / 312678 weighted minutes late with steps up to 16 jobs,
-# against 409838 with steps up to 8; 500 orders 656973 / 583979 with steps up to 32, against 904757 with
-# steps up to 16. Sizes picked at random from all of them did worse at 500 (755958, one run), and so did steps
-# that only grew while the search found nothing better (409853 and 914170). On the demo-load shops
-# the search ended where it did before.
+# of the movable jobs (at least 8). Larger steps re-sequence a busy bottleneck over a longer stretch.
 SIZES = (2, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48, 64)
 # The share of steps that move one operation of a late job ahead on its machine (``machine_window``), and how
 # many operations (times the step size, at least 8) such a window may hold. Whole-job steps cannot do this
 # on a full bottleneck: taking out a job takes out its laser cut too, and with it the laser's run of the same
-# sheet family (in the 500-order busy shop two lathe jobs pulled in seven), whose jobs then lose their
-# holes. Ad-hoc, 60 s of ``engine.solve``, seeds 0 and 1, at three times the demo's load: 500 orders 533328 /
-# 554991 without these steps, 433531 / 452220 with a fifth of the steps, 451219 / 446006 with two fifths;
-# 200 orders 311383 (the benchmark) without, 310765 / 301052 with a fifth, 344902 / 310936 with two
-# fifths. The demo-load 200- and 500-order shops ended where they did (241736, 214386).
+# sheet family, whose jobs then lose their holes.
 WINDOW_SHARE = 0.2
 WINDOW_LIMIT = 2
 # The share of steps that sequence a stretch of one machine's queue again on a model of that machine alone
 # (``resequence_step``), and the stretch sizes (operations before the late one; the stretch holds at most twice
-# as many). On a full bottleneck the best moves change several places at once: on the 200-order shop at three
-# times the demo's load the search stalled for good in about a third of the runs, with a long lathe job ahead
-# of short ones due the same day (357000-397000 weighted minutes late against 297000-310000 in the others).
-# Ad-hoc, 60 s of ``engine.solve``, two runs at a time on two cores: 200 orders at three times the load, seeds
-# 0-3, 310681 / 302036 / 371825 / 397066 without, 297752 / 297788 / 297791 / 357496 with a quarter of the
-# steps, and with the machine's whole tail taken when it is in reach, seeds 0-5, 297557 to 297917; 500 orders
-# 476007 / 456383 without, 354759 / 351094 with. The demo-load shops ended where they did (241736 -> 241727 /
-# 241718 at 200 orders, 214344 at 500). A tenth of the steps: 297803 / 300662 / 357544 / 297650; two fifths:
-# 297626 / 300713 / 357679 / 300530 / 307765 / 297788 (both before the whole tail was taken).
+# as many). On a full bottleneck the best moves change several places at once, which one move at a time
+# never reaches.
 RESEQUENCE_SHARE = 0.25
 STRETCH_SIZES = (4, 6, 8, 12, 16)
 SETUP_WEIGHTS = (0.0, 0.5, 1.0, 2.0)  # a step places with one of these weights on setup minutes (against minutes
