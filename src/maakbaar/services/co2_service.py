@@ -44,17 +44,6 @@ def setting(session: Session, key: str) -> str:
     return Repositories(session).settings.get(key, DEFAULTS[key]) or DEFAULTS[key]
 
 
-def nest_utilisation(session: Session, order_number: str) -> dict[int, float]:
-    """Per order line in a nest: the nest's utilisation net of the remnants kept."""
-    out = {}
-    for line_no, nest in NestRecords(session).for_order(order_number):
-        sheet_area = sum(s.sheet_area_mm2 for s in nest.sheets) - nest.remnant_area_mm2
-        part_area = sum(s.part_area_mm2 for s in nest.sheets)
-        if sheet_area > 0 and 0 < part_area <= sheet_area:
-            out[line_no] = part_area / sheet_area
-    return out
-
-
 @dataclass(frozen=True)
 class OrderFootprint:
     order: str
@@ -81,6 +70,11 @@ class _ShopData:
                 self.power_by_type[center.type.value].append(machine.power_kw)
         self.power_of = {m.code: m.power_kw for m in machines}
         self.default_utilisation = CostTables.default().value("commercial", "default_utilisation")
+        self.settings = {key: setting(session, key) for key in DEFAULTS}
+        self.nested = NestRecords(session).utilisation_by_line()  # (order, line) -> utilisation
+
+    def nested_lines(self, order: str) -> dict[int, float]:
+        return {line: value for (number, line), value in self.nested.items() if number == order}
 
 
 def footprint_of_order(session: Session, order_number: str, factors: FactorSet | None = None,
@@ -91,7 +85,7 @@ def footprint_of_order(session: Session, order_number: str, factors: FactorSet |
     if order is None:
         raise NotFoundError("order", order_number)
     shop = shop or _ShopData(session)
-    nested = nest_utilisation(session, order_number)
+    nested = shop.nested_lines(order_number)
     lines, sources = [], {}
     for line in order.lines:
         part = shop.parts.get(line.part)
@@ -118,9 +112,9 @@ def footprint_of_order(session: Session, order_number: str, factors: FactorSet |
         sources[line.line_no] = "nest" if line.line_no in nested else "default"
         lines.append(FootprintLine(f"{line.line_no} {part.number}", line.quantity, mass,
                                    nested.get(line.line_no, shop.default_utilisation), factor, tuple(operations)))
-    grid_factor = factors.grid(grid or setting(session, GRID_SETTING))
-    distance = float(distance_km if distance_km is not None else setting(session, DISTANCE_SETTING))
-    legs = [Leg(factors.transport(mode or setting(session, MODE_SETTING)), distance, "Levering aan klant")] \
+    grid_factor = factors.grid(grid or shop.settings[GRID_SETTING])
+    distance = float(distance_km if distance_km is not None else shop.settings[DISTANCE_SETTING])
+    legs = [Leg(factors.transport(mode or shop.settings[MODE_SETTING]), distance, "Levering aan klant")] \
         if distance > 0 else []
     footprint = order_footprint(lines, grid_factor, legs, factors.scalar("well_to_tank_uplift").value)
     return OrderFootprint(order_number, footprint, grid_factor, factors.name, factors.path, sources)

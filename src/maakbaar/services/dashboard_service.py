@@ -13,17 +13,31 @@ from .. import clock
 from ..store.repositories import Repositories
 from ..store.records import PlanRecords
 from . import co2_service, order_service, planning_service
-from .cache import cached as _cached, data_version
+from . import cache
+from .cache import data_version
+
+# what each read model shows, by the topics of ``cache.data_version``: a change elsewhere leaves it as it is
+ORDER_TOPICS = ("orders", "customers", "plan")
+CO2_TOPICS = ("orders", "parts", "machines", "materials", "nests")
+LOAD_TOPICS = ("plan", "machines", "calendars")
+
+
+def order_overview_entry(db: Session, include_closed: bool = False, today: dt.date | None = None) -> cache.Entry:
+    """The order overview as a cache entry (its ``stamp`` keys what is derived from it, such as a rendered
+    table): computed once per change of orders, customers or the plan; every page and the API share it."""
+    today = today or clock.today()
+    return cache.cached_entry("orders", (include_closed, today), data_version(db, *ORDER_TOPICS), 600,
+                              lambda s: order_service.order_overview(s, include_closed=include_closed, today=today),
+                              db)
+
 
 def order_overview(db: Session, include_closed: bool = False, today: dt.date | None = None) -> list:
     """The order overview, computed once per change of the data (every page and the API share it)."""
-    today = today or clock.today()
-    return _cached(f"orders:{include_closed}", (data_version(db), today), 600,
-                   lambda: order_service.order_overview(db, include_closed=include_closed, today=today))
+    return order_overview_entry(db, include_closed, today).value
 
 
 def co2_months(db: Session) -> list:
-    return _cached("co2", data_version(db), 300, lambda: co2_service.footprint_per_month(db))
+    return cache.cached("co2", (), data_version(db, *CO2_TOPICS), 300, co2_service.footprint_per_month, db)
 
 
 def reliability(db: Session, today: dt.date, weeks: int = 8) -> list[dict]:
@@ -101,16 +115,15 @@ def _spread(slots: list[float], origin: dt.datetime, a: dt.datetime, b: dt.datet
 
 
 def dashboard(db: Session, today: dt.date | None = None) -> dict:
+    """The dashboard from its parts, each kept until what it shows changes (``cache``)."""
     today = today or clock.today()
-    return _cached("dashboard", (data_version(db), today), 600, lambda: _dashboard(db, today))
-
-
-def _dashboard(db: Session, today: dt.date) -> dict:
-    """Computed once per data version (see ``dashboard``), so its parts need no caches of their own."""
     orders = order_overview(db, today=today)
     late = [o for o in orders if o.late or o.planned_late]
     at_risk = [o for o in orders if o not in late and (o.days_left <= 3 or (
         o.planned_completion is not None and (dt.datetime.combine(o.due_date, dt.time(16)) - o.planned_completion)
         < dt.timedelta(hours=24)))]
-    return {"orders": len(orders), "late": late, "at_risk": at_risk, "reliability": reliability(db, today),
-            "load": load(db), "co2": co2_months(db)}
+    return {"orders": len(orders), "late": late, "at_risk": at_risk,
+            "reliability": cache.cached("reliability", (today,), data_version(db, "orders"), 600,
+                                        lambda s: reliability(s, today), db),
+            "load": cache.cached("load", (today,), data_version(db, *LOAD_TOPICS), 600, load, db),
+            "co2": co2_months(db)}

@@ -20,6 +20,7 @@ from .tables import (
     FloorEventRow,
     JobRow,
     MachineRow,
+    MaterialRow,
     NestLineRow,
     NestRow,
     NestSheetRow,
@@ -176,11 +177,21 @@ class NestRecords:
         """(order, line) of every line in a nest that is not cancelled."""
         return {(r.order_number, r.line_no) for r in self.session.scalars(self._live_lines())}
 
-    def for_order(self, order: str) -> list[tuple[int, NestRow]]:
-        """(line number, nest) for an order's lines in live nests."""
-        return [(line_no, nest) for line_no, nest in self.session.execute(
-            select(NestLineRow.line_no, NestRow).join(NestRow, NestRow.id == NestLineRow.nest_id)
-            .where(NestLineRow.order_number == order, NestRow.status != "cancelled")).all()]
+    def utilisation_by_line(self, order: str | None = None) -> dict[tuple[str, int], float]:
+        """(order, line) -> the utilisation of the live nest the line is cut in, net of the remnants kept (for
+        every nested line, or one order's), in two queries."""
+        query = (select(NestLineRow.order_number, NestLineRow.line_no, NestRow)
+                 .join(NestRow, NestRow.id == NestLineRow.nest_id).where(NestRow.status != "cancelled")
+                 .options(selectinload(NestRow.sheets)))
+        if order is not None:
+            query = query.where(NestLineRow.order_number == order)
+        out = {}
+        for number, line_no, nest in self.session.execute(query):
+            sheet_area = sum(s.sheet_area_mm2 for s in nest.sheets) - nest.remnant_area_mm2
+            part_area = sum(s.part_area_mm2 for s in nest.sheets)
+            if sheet_area > 0 and 0 < part_area <= sheet_area:
+                out[(number, line_no)] = part_area / sheet_area
+        return out
 
     def material_costs(self, order: str) -> list[float]:
         """The material cost of each nested line of an order (each sheet's price less its remnant, by area)."""
@@ -354,14 +365,22 @@ def drawing_refs(session: Session) -> list[str]:
     return [ref for ref in session.scalars(select(PartRow.geometry_ref)) if ref]
 
 
-def data_version(session: Session) -> tuple:
-    """One cheap query that changes whenever what the office pages show changes: orders, operations on the
-    floor, the current plan, machines (breakdowns), calendars, customers, parts."""
+def data_version(session: Session) -> dict[str, tuple]:
+    """Per topic a value that changes whenever a record of that topic changes (count and sum of versions; the
+    current plan's id; nests by count, newest and cancelled), all in one query."""
 
-    def total(row):
-        return select(func.coalesce(func.sum(row.version), 0)).scalar_subquery()
+    def versions(row):
+        return (select(func.count()).select_from(row).scalar_subquery(),
+                select(func.coalesce(func.sum(row.version), 0)).scalar_subquery())
 
-    return tuple(session.execute(select(
-        select(func.count(OrderRow.id)).scalar_subquery(), total(OrderRow), total(WorkOrderOperationRow),
-        select(func.max(PlanRow.id)).where(PlanRow.is_current.is_(True)).scalar_subquery(),
-        total(MachineRow), total(CalendarRow), total(CustomerRow), total(PartRow))).one())
+    tables = {"orders": OrderRow, "operations": WorkOrderOperationRow, "machines": MachineRow,
+              "calendars": CalendarRow, "customers": CustomerRow, "parts": PartRow, "materials": MaterialRow}
+    columns = [column for row in tables.values() for column in versions(row)]
+    columns += [select(func.max(PlanRow.id)).where(PlanRow.is_current.is_(True)).scalar_subquery(),
+                select(func.count(NestRow.id)).scalar_subquery(), select(func.max(NestRow.id)).scalar_subquery(),
+                select(func.count(NestRow.id)).where(NestRow.status == "cancelled").scalar_subquery()]
+    values = session.execute(select(*columns)).one()
+    out = {name: tuple(values[2 * k:2 * k + 2]) for k, name in enumerate(tables)}
+    out["plan"] = (values[-4],)
+    out["nests"] = tuple(values[-3:])
+    return out

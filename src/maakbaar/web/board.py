@@ -19,6 +19,10 @@ def colour(order: str) -> str:
     return PALETTE[int(hashlib.sha1(order.encode()).hexdigest(), 16) % len(PALETTE)]
 
 
+# what the board shows (``cache.data_version``): the plan, the machines and their calendars, and pins
+TOPICS = ("plan", "machines", "calendars", "operations")
+
+
 def _iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="minutes")
 
@@ -31,7 +35,8 @@ def board_data(db: Session, start: dt.datetime | None = None, days: int = 14) ->
                "work_center": m.work_center} for m in machines]
     key = (start, end, tuple((m.code, m.calendar, m.downtimes) for m in machines),
            tuple((c.code, c.model_dump_json()) for c in calendars.values()))
-    background = cache.cached("board-background", key, 300, lambda: _background(machines, calendars, start, end))
+    background = cache.cached("board-background", (start, end), key, 300,
+                              lambda: _background(machines, calendars, start, end), wait=True)
     items = []
     for op in view.operations:
         title = (f"<b>{op.order}</b> {op.label}<br>{DAY_NAMES['nl'][op.start.weekday()]} "

@@ -22,6 +22,7 @@ from ..services.errors import ImportProblem, InvalidInput, NotFound
 from ..services.order_service import DraftLine, OrderDraft
 from ..store.db import Session
 from ..store.repositories import Repositories
+from .freshness import saw_latest
 from .uploads import THICKEST_SHEET_MM, quote_answer, stored_uploads
 from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, import_problem, translator
 from .security import RowId, csrf_token, log_in, log_out_everywhere, page_permission, user_from_request
@@ -139,7 +140,8 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.get("/orders")
     def orders_page(request: Request, status: str = "", customer: str = "", late: str = "", due_before: str = "",
                     db: Session = Depends(session_dependency), user=Depends(page())):
-        rows = dashboard_service.order_overview(db, include_closed=bool(status))
+        overview = dashboard_service.order_overview_entry(db, include_closed=bool(status))
+        rows = overview.value
         late_filter = {"yes": True, "no": False}.get(late)
         try:
             due = dt.date.fromisoformat(due_before) if due_before else None
@@ -151,10 +153,10 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       filters={"status": status, "customer": customer, "late": late, "due_before": due_before},
                       statuses=[s.value for s in OrderStatus])
         lang = language_of(request)
-        key = (cache.data_version(db), lang, status, customer, late, due_before, clock.today())
-        # the table is the heavy part of the page (hundreds of rows): rendered once per data change and filter
-        values["table_html"] = cache.cached("orders-table", key, 600, lambda: templates.get_template(
-            "_orders_table.html").render(context(request, user, **values)))
+        # the table is the heavy part of the page (hundreds of rows): rendered once per overview and filter
+        values["table_html"] = cache.cached(
+            "orders-table", (lang, status, customer, late, due_before), overview.stamp, 600,
+            lambda: templates.get_template("_orders_table.html").render(context(request, user, **values)), wait=True)
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "orders-table":
             return HTMLResponse(values["table_html"])
         return render(request, "orders.html", user, **values)
@@ -352,6 +354,8 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         status = runner.status(db, job_id)
         if status is None:
             raise HTTPException(404, f"job {job_id} does not exist")
+        if status["status"] in ("done", "failed"):
+            saw_latest(request)  # the page reloads what the job changed: it must show it
         return render(request, "_job.html", user, job=status)
 
     @router.post("/jobs/plan")

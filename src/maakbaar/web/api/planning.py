@@ -7,13 +7,14 @@ import datetime as dt
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import AfterValidator, BaseModel, Field
 
 from ...services import cache, planning_board, planning_service
 from ...store.db import Session
 from .. import board
+from ..freshness import saw_latest
 from ..security import RowId
 from .common import Dependencies
 
@@ -74,8 +75,8 @@ def router(deps: Dependencies) -> APIRouter:
     @routes.get("/plans/current/board", tags=["planning"])
     def board_data(start: dt.datetime | None = None, days: int = Query(default=14, ge=1, le=60),
                    db: Session = Depends(session), _=Depends(need("read"))):
-        content = cache.cached("board", (cache.data_version(db), start, days), 600,
-                               lambda: json.dumps(board.board_data(db, start, days), default=str))
+        content = cache.cached("board", (start, days), cache.data_version(db, *board.TOPICS), 600,
+                               lambda s: json.dumps(board.board_data(s, start, days), default=str), db)
         return Response(content, media_type="application/json")
 
     @routes.get("/settings/planning", tags=["planning"])
@@ -129,10 +130,12 @@ def router(deps: Dependencies) -> APIRouter:
         return runner.recent(db)
 
     @routes.get("/jobs/{job_id}", tags=["jobs"])
-    def job(job_id: RowId, db: Session = Depends(session), _=Depends(need("read"))):
+    def job(job_id: RowId, request: Request, db: Session = Depends(session), _=Depends(need("read"))):
         status = runner.status(db, job_id)
         if status is None:
             raise HTTPException(404, f"job {job_id} does not exist")
+        if status["status"] in ("done", "failed"):
+            saw_latest(request)  # what the client reads next must show what the job changed
         return status
 
     return routes

@@ -1,0 +1,152 @@
+"""The office pages' cache: an answer per data version, the last answer while a fresh one is made (for readers
+who did not cause the change), a writer always sees his own write, and a change of one topic leaves the read
+models of other topics alone."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from maakbaar.services import cache
+from maakbaar.store.db import make_engine, unit_of_work
+from maakbaar.web.app import create_app
+from tests.test_web import login
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class Counter:
+    def __init__(self, delay: float = 0.0):
+        self.calls, self.delay = 0, delay
+
+    def __call__(self):
+        self.calls += 1
+        time.sleep(self.delay)
+        return f"answer {self.calls}"
+
+
+def test_one_answer_per_version_and_the_last_one_while_a_fresh_one_is_made():
+    compute = Counter(delay=0.2)
+    assert cache.cached("t", (), 1, 60, compute) == "answer 1"  # the first answer: the reader waits
+    assert cache.cached("t", (), 1, 60, compute) == "answer 1" and compute.calls == 1
+    started = time.monotonic()
+    assert cache.cached("t", (), 2, 60, compute) == "answer 1"  # the data moved on: the last answer at once
+    assert time.monotonic() - started < 0.1
+    assert cache.cached("t", (), 2, 60, compute) == "answer 1"  # still being made: not asked twice
+    cache.wait_for_refreshes()
+    assert compute.calls == 2
+    assert cache.cached("t", (), 2, 60, compute) == "answer 2"
+    assert cache.cached("t", ("other",), 2, 60, compute) == "answer 3"  # other parameters: their own answer
+
+
+def test_a_reader_who_wrote_waits_for_an_answer_made_after_his_write():
+    compute = Counter()
+    cache.cached("t", (), 1, 60, compute)
+    cache._committed(None)  # a commit in this process (the reader's own write)
+    with cache.reader_has_seen(cache.generation()):
+        assert cache.cached("t", (), 2, 60, compute) == "answer 2"
+    assert compute.calls == 2
+
+
+def test_derived_answers_wait_and_expired_answers_are_made_again():
+    compute = Counter()
+    assert cache.cached("d", (), "stamp-1", 60, compute, wait=True) == "answer 1"
+    assert cache.cached("d", (), "stamp-2", 60, compute, wait=True) == "answer 2"  # never the old one
+    assert cache.cached("e", (), 1, 0.0, compute) == "answer 3"
+    assert cache.cached("e", (), 1, 0.0, compute) == "answer 3"  # expired: the last answer, a fresh one made
+    cache.wait_for_refreshes()
+    assert compute.calls == 4
+
+
+def test_readers_arriving_together_share_one_computation():
+    compute = Counter(delay=0.3)
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(cache.cached("s", (), 1, 60, compute)))
+               for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == ["answer 1"] * 6 and compute.calls == 1
+
+
+def test_a_failed_background_refresh_keeps_the_last_answer_and_the_next_reader_sees_the_error():
+    cache.cached("f", (), 1, 60, lambda: "good")
+
+    def broken():
+        raise RuntimeError("the database went away")
+
+    assert cache.cached("f", (), 2, 60, broken) == "good"
+    cache.wait_for_refreshes()
+    cache._committed(None)
+    with cache.reader_has_seen(cache.generation()), pytest.raises(RuntimeError, match="went away"):
+        cache.cached("f", (), 2, 60, broken)
+
+
+@pytest.fixture
+def office(demo_database, tmp_path):
+    path = tmp_path / "maakbaar.db"
+    shutil.copy(demo_database, path)
+    engine = make_engine(f"sqlite:///{path}")
+    application = create_app(engine, secret="cache")
+    yield application
+    application.state.runner.shutdown()
+    engine.dispose()
+
+
+def test_a_changed_customer_leaves_the_board_and_the_load_alone(office):
+    from maakbaar.services.dashboard_service import CO2_TOPICS, LOAD_TOPICS, ORDER_TOPICS
+    from maakbaar.web.board import TOPICS as BOARD_TOPICS
+
+    engine = office.state.engine
+    with unit_of_work(engine) as session:
+        before = {name: cache.data_version(session, *topics) for name, topics in (
+            ("board", BOARD_TOPICS), ("load", LOAD_TOPICS), ("co2", CO2_TOPICS), ("orders", ORDER_TOPICS))}
+    with TestClient(office) as client:
+        login(client, "planner")
+        customer = client.get("/api/customers/K1001").json()
+        version = customer.pop("version")
+        assert client.put("/api/customers/K1001", json=dict(customer, phone="0201234567"),
+                          headers={"If-Match": str(version)}).status_code == 200
+    with unit_of_work(engine) as session:
+        after = {name: cache.data_version(session, *topics) for name, topics in (
+            ("board", BOARD_TOPICS), ("load", LOAD_TOPICS), ("co2", CO2_TOPICS), ("orders", ORDER_TOPICS))}
+    assert after["board"] == before["board"] and after["load"] == before["load"] and after["co2"] == before["co2"]
+    assert after["orders"] != before["orders"]  # the order list shows customers' names
+
+
+def test_the_planner_sees_his_move_at_once_and_a_colleague_gets_the_last_board_meanwhile(office):
+    with TestClient(office) as planner, TestClient(office) as colleague:
+        login(planner, "planner")
+        login(colleague, "kijker")
+        board = colleague.get("/api/plans/current/board", params={"days": 21}).json()
+        bars = [i for i in board["items"] if i["id"].startswith("WO-") and not i.get("pinned")]
+
+        def pending(item) -> bool:
+            number, sequence = item["id"].rsplit("/", 1)
+            operations = planner.get(f"/api/work-orders/{number}").json()["operations"]
+            return next(o for o in operations if str(o["sequence"]) == sequence)["status"] == "pending"
+
+        bar = next(i for i in bars if pending(i))
+        assert planner.get("/api/plans/current/board", params={"days": 21}).json() == board  # the same answer
+        moved = planner.post(f"/api/plans/current/operations/{bar['id']}/move",
+                             json={"machine": bar["group"], "start": bar["start"]})
+        assert moved.status_code == 200, moved.text
+        # the colleague did not write: the board he had, while a fresh one is made in the background
+        stale = colleague.get("/api/plans/current/board", params={"days": 21}).json()
+        assert next(i for i in stale["items"] if i["id"] == bar["id"])["pinned"] is False
+        # the planner moved it: he sees it pinned now, not a moment later
+        mine = planner.get("/api/plans/current/board", params={"days": 21}).json()
+        assert next(i for i in mine["items"] if i["id"] == bar["id"])["pinned"] is True
+        cache.wait_for_refreshes()
+        fresh = colleague.get("/api/plans/current/board", params={"days": 21}).json()
+        assert next(i for i in fresh["items"] if i["id"] == bar["id"])["pinned"] is True
