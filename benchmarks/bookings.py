@@ -35,8 +35,9 @@ def _client(url: str) -> httpx.Client:
 def measure(bookings: int, readers: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        _prepare(folder, None)
-        with serving(folder) as url:
+        database_url = f"sqlite:///{folder / 'maakbaar.db'}"
+        _prepare(database_url, None)
+        with serving(folder, database_url) as url:
             office = _client(url)
             idle = []
             for _ in range(50):

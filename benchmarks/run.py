@@ -133,7 +133,7 @@ def web(args) -> str:
     from benchmarks.web import run as run_web
 
     sizes = [None if s == 0 else s for s in args.sizes]
-    return run_web(sizes, args.users, args.seconds)
+    return run_web(sizes, args.users, args.seconds, tuple(args.databases), args.check)
 
 
 def bookings(args) -> str:
@@ -171,6 +171,10 @@ def main() -> None:
     w.add_argument("--sizes", type=int, nargs="*", default=[0, 500], help="0 = the demo shop")
     w.add_argument("--users", type=int, default=20)
     w.add_argument("--seconds", type=int, default=30)
+    w.add_argument("--databases", nargs="*", default=["sqlite"], choices=["sqlite", "postgresql"],
+                   help="postgresql: a database made for the run on MAAKBAAR_BENCH_POSTGRES's server")
+    w.add_argument("--check", type=float, default=None,
+                   help="fail when a page's p95 is more than this many times the health p95 (CI: a generous 8)")
     b = sub.add_parser("bookings", help="shift start: many terminals book at once while office screens read")
     b.add_argument("--bookings", type=int, default=50)
     b.add_argument("--readers", type=int, default=20)

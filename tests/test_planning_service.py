@@ -100,3 +100,22 @@ def test_the_shop_objective_order_is_stored_and_a_broken_one_is_named(databases,
         Repositories(session).settings.set(planning_service.OBJECTIVES_SETTING, "tardiness,speed")  # edited by hand
         with pytest.raises(planning_service.PlanningServiceError, match=r"planning\.objectives.*unknown: speed"):
             planning_service.plan_shop(session, ORIGIN, time_limit=1.0)
+
+
+def test_a_quoted_lead_time_is_the_same_all_hour(databases, demo_shop):
+    """Re-dispatching from a minute later moved promises by days (measured: Wednesday to Friday for one part
+    over twelve minutes); every promise asked within one hour starts from the whole hour and agrees."""
+    engine = databases.migrated()
+    with unit_of_work(engine) as session:
+        shop_io.store_shop(session, demo_shop)
+    part = next(p for p in demo_shop.parts if p.routing).model_copy(update={"number": "OFFERTE-1"})
+    answers = set()
+    with unit_of_work(engine) as session:
+        for minute in (0, 4, 5, 11, 37, 59):
+            origin = dt.datetime.combine(DEMO_START, dt.time(9, minute))
+            answers.add(tuple(planning_service.promise_parts(session, [(part, 1), (part, 10), (part, 50)], origin)))
+        assert len(answers) == 1
+        earliest = answers.pop()
+        assert list(earliest) == sorted(earliest)  # never sooner for more pieces
+        assert planning_service.promise_origin(dt.datetime.combine(DEMO_START, dt.time(9, 59, 30))) == \
+            dt.datetime.combine(DEMO_START, dt.time(9, 0))

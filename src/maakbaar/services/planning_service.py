@@ -57,6 +57,14 @@ def default_origin(now: dt.datetime | None = None) -> dt.datetime:
     return now.replace(second=0, microsecond=0)
 
 
+def promise_origin(origin: dt.datetime | None = None) -> dt.datetime:
+    """Where a promise (a quote's lead time, an order's delivery date) starts: the whole hour. Re-dispatching
+    the shop's load from a minute later can move a promise by days (measured on the demo shop: 10 pieces of
+    one part between Wednesday and the Friday after, over twelve consecutive minutes), so every promise asked
+    within the same hour starts from the same moment and gets the same answer."""
+    return default_origin(origin).replace(minute=0)
+
+
 def current_plan_row(session: Session):
     """The stored plan the shop works to (a row of the plan records), or None before the first plan."""
     return PlanRecords(session).current()
@@ -248,7 +256,7 @@ def promise_order(session: Session, number: str, origin: dt.datetime | None = No
     order = next((o for o in shop.orders if o.number == number), None)
     if order is None:
         raise NotFoundError("order", number)
-    origin = default_origin(origin)
+    origin = promise_origin(origin)
     others = tuple(o for o in shop.orders if o.number != number)
     as_ordered = order.model_copy(update={"status": OrderStatus.ORDERED})
     with_order = build_problem(shop.model_copy(update={"orders": (*others, as_ordered),
@@ -272,7 +280,7 @@ def promise_parts(session: Session, items: list[tuple], origin: dt.datetime | No
     from ..domain import Order, OrderLine
 
     shop = shop_io.load_shop(session)
-    origin = default_origin(origin)
+    origin = promise_origin(origin)
     horizon_days = default_horizon_days(shop, origin) + 30
     # the load as the dispatching rules place it: the same answer every time it is asked (a re-solve against
     # the clock gave lead times up to four working days apart for the same drawing)
