@@ -40,6 +40,7 @@ def co2_months(db: Session) -> list:
     return cache.cached("co2", (), data_version(db, *CO2_TOPICS), 300, co2_service.footprint_per_month, db)
 
 
+
 def reliability(db: Session, today: dt.date, weeks: int = 8) -> list[dict]:
     """Per ISO week (by delivery date): orders delivered, of which on time (delivered on or before due)."""
     start = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
@@ -115,15 +116,28 @@ def _spread(slots: list[float], origin: dt.datetime, a: dt.datetime, b: dt.datet
 
 
 def dashboard(db: Session, today: dt.date | None = None) -> dict:
-    """The dashboard from its parts, each kept until what it shows changes (``cache``)."""
+    """The dashboard from its parts, each kept until what it shows changes (``cache``); put together again only
+    when one of them was made again."""
     today = today or clock.today()
-    orders = order_overview(db, today=today)
+    parts = {
+        "orders": order_overview_entry(db, today=today),
+        "reliability": cache.cached_entry("reliability", (today,), data_version(db, "orders"), 600,
+                                          lambda s: reliability(s, today), db),
+        "load": cache.cached_entry("load", (today,), data_version(db, *LOAD_TOPICS), 600, load, db),
+        "co2": cache.cached_entry("co2", (), data_version(db, *CO2_TOPICS), 300, co2_service.footprint_per_month,
+                                  db),
+    }
+    stamps = tuple(entry.stamp for entry in parts.values())
+    return cache.cached("dashboard", (today,), stamps, 600, lambda: _dashboard(
+        {name: entry.value for name, entry in parts.items()}))
+
+
+def _dashboard(parts: dict) -> dict:
+    orders = parts["orders"]
     late = [o for o in orders if o.late or o.planned_late]
-    at_risk = [o for o in orders if o not in late and (o.days_left <= 3 or (
+    late_numbers = {o.number for o in late}
+    at_risk = [o for o in orders if o.number not in late_numbers and (o.days_left <= 3 or (
         o.planned_completion is not None and (dt.datetime.combine(o.due_date, dt.time(16)) - o.planned_completion)
         < dt.timedelta(hours=24)))]
-    return {"orders": len(orders), "late": late, "at_risk": at_risk,
-            "reliability": cache.cached("reliability", (today,), data_version(db, "orders"), 600,
-                                        lambda s: reliability(s, today), db),
-            "load": cache.cached("load", (today,), data_version(db, *LOAD_TOPICS), 600, load, db),
-            "co2": co2_months(db)}
+    return {"orders": len(orders), "late": late, "at_risk": at_risk, "reliability": parts["reliability"],
+            "load": parts["load"], "co2": parts["co2"]}

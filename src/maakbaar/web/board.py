@@ -36,7 +36,7 @@ def board_data(db: Session, start: dt.datetime | None = None, days: int = 14) ->
     key = (start, end, tuple((m.code, m.calendar, m.downtimes) for m in machines),
            tuple((c.code, c.model_dump_json()) for c in calendars.values()))
     background = cache.cached("board-background", (start, end), key, 300,
-                              lambda: _background(machines, calendars, start, end), wait=True)
+                              lambda: _background(machines, calendars, start, end))
     items = []
     for op in view.operations:
         title = (f"<b>{op.order}</b> {op.label}<br>{DAY_NAMES['nl'][op.start.weekday()]} "

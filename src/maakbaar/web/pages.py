@@ -141,22 +141,27 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     def orders_page(request: Request, status: str = "", customer: str = "", late: str = "", due_before: str = "",
                     db: Session = Depends(session_dependency), user=Depends(page())):
         overview = dashboard_service.order_overview_entry(db, include_closed=bool(status))
-        rows = overview.value
         late_filter = {"yes": True, "no": False}.get(late)
         try:
             due = dt.date.fromisoformat(due_before) if due_before else None
         except ValueError:
             due = None
-        orders = order_service.filter_orders(rows, status or None, customer or None, late_filter, due)
-        values = dict(orders=orders, late_count=sum(o.late or bool(o.planned_late) for o in orders),
-                      total_value=money(sum(o.value for o in orders), language_of(request)),
+        lang = language_of(request)
+
+        def make() -> dict:
+            """The list and its table (hundreds of rows, the heavy part), once per overview, filter and language;
+            pure work from the overview, so a reader may get the last one while this is made."""
+            orders = order_service.filter_orders(overview.value, status or None, customer or None, late_filter, due)
+            values = dict(orders=orders, late_count=sum(o.late or bool(o.planned_late) for o in orders),
+                          total_value=money(sum(o.value for o in orders), lang))
+            values["table_html"] = templates.get_template("_orders_table.html").render(
+                t=translator(lang), lang=lang, **values)
+            return values
+
+        values = dict(cache.cached("orders-page", (lang, status, customer, late, due_before), overview.stamp, 600,
+                                   make),
                       filters={"status": status, "customer": customer, "late": late, "due_before": due_before},
                       statuses=[s.value for s in OrderStatus])
-        lang = language_of(request)
-        # the table is the heavy part of the page (hundreds of rows): rendered once per overview and filter
-        values["table_html"] = cache.cached(
-            "orders-table", (lang, status, customer, late, due_before), overview.stamp, 600,
-            lambda: templates.get_template("_orders_table.html").render(context(request, user, **values)), wait=True)
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "orders-table":
             return HTMLResponse(values["table_html"])
         return render(request, "orders.html", user, **values)

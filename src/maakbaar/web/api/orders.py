@@ -8,7 +8,7 @@ import json
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from ...services import dashboard_service, order_service, planning_service
+from ...services import cache, dashboard_service, order_service, planning_service
 from ...store.db import Session
 from .common import Dependencies
 
@@ -21,10 +21,15 @@ def router(deps: Dependencies) -> APIRouter:
     def orders_overview(status: str | None = None, customer: str | None = None, late: bool | None = None,
                         due_before: dt.date | None = None, include_closed: bool = False,
                         db: Session = Depends(session), _=Depends(need("read"))):
-        rows = dashboard_service.order_overview(db, include_closed=include_closed or bool(status))
-        data = [dict(vars(o), status=o.status.value)
-                for o in order_service.filter_orders(rows, status, customer, late, due_before)]
-        return Response(json.dumps(data, default=str), media_type="application/json")
+        overview = dashboard_service.order_overview_entry(db, include_closed=include_closed or bool(status))
+
+        def answer() -> str:  # once per overview and filter: hundreds of rows
+            return json.dumps([dict(vars(o), status=o.status.value) for o in order_service.filter_orders(
+                overview.value, status, customer, late, due_before)], default=str)
+
+        content = cache.cached("orders-json", (status, customer, late, due_before, include_closed), overview.stamp,
+                               600, answer)
+        return Response(content, media_type="application/json")
 
     @routes.get("/orders/{number}/detail", tags=["orders"])
     def order_detail(number: str, db: Session = Depends(session), _=Depends(need("read"))):
