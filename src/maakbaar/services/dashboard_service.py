@@ -116,8 +116,13 @@ def _spread(slots: list[float], origin: dt.datetime, a: dt.datetime, b: dt.datet
 
 
 def dashboard(db: Session, today: dt.date | None = None) -> dict:
-    """The dashboard from its parts, each kept until what it shows changes (``cache``); put together again only
-    when one of them was made again."""
+    """The dashboard from its parts, each kept until what it shows changes (``cache``)."""
+    return dashboard_entry(db, today).value
+
+
+def dashboard_entry(db: Session, today: dt.date | None = None) -> cache.Entry:
+    """``dashboard`` as a cache entry (its stamp keys the rendered page); put together again only when one of
+    its parts was made again."""
     today = today or clock.today()
     parts = {
         "orders": order_overview_entry(db, today=today),
@@ -128,7 +133,7 @@ def dashboard(db: Session, today: dt.date | None = None) -> dict:
                                   db),
     }
     stamps = tuple(entry.stamp for entry in parts.values())
-    return cache.cached("dashboard", (today,), stamps, 600, lambda: _dashboard(
+    return cache.cached_entry("dashboard", (today,), stamps, 600, lambda: _dashboard(
         {name: entry.value for name, entry in parts.items()}))
 
 

@@ -11,7 +11,6 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from ..store.db import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
@@ -60,7 +59,7 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
                               "CO2. Log in with POST /api/login; send the CSRF token it returns as X-CSRF-Token "
                               "on every POST, PUT, PATCH and DELETE.")
     # the session middleware goes outside (added last) so that read_your_writes sees the session
-    app.add_middleware(BaseHTTPMiddleware, dispatch=freshness.read_your_writes)
+    app.add_middleware(freshness.ReadYourWrites)
     app.add_middleware(SessionMiddleware, secret_key=secret or session_secret(), session_cookie=SESSION_COOKIE,
                        max_age=12 * 3600, same_site="lax", https_only=secure_cookies())
     sessions = session_factory(engine)

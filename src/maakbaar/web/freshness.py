@@ -18,17 +18,34 @@ def saw_latest(request: Request) -> None:
     request.session[SEEN] = [cache.PROCESS, cache.generation()]
 
 
-def _seen(request: Request) -> int:
-    stored = request.session.get(SEEN)
+def _seen(session: dict) -> int:
+    stored = session.get(SEEN)
     if isinstance(stored, list) and len(stored) == 2 and stored[0] == cache.PROCESS and isinstance(stored[1], int):
         return stored[1]
     return 0  # nothing written here, or written before this server started: any answer of this process will do
 
 
-async def read_your_writes(request: Request, call_next):
-    """Middleware (inside the session middleware): reads see this client's own writes."""
-    with cache.reader_has_seen(_seen(request)):
-        response = await call_next(request)
-    if request.method not in READS:
-        saw_latest(request)
-    return response
+class ReadYourWrites:
+    """ASGI middleware, inside the session middleware: a request's reads see what its client has written; a
+    request that may write records, as its response starts, the generation its client has now seen."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        session = scope.get("session")
+        if session is None:
+            await self.app(scope, receive, send)
+            return
+        writes = scope.get("method", "GET") not in READS
+
+        async def remember(message):
+            if writes and message["type"] == "http.response.start":
+                session[SEEN] = [cache.PROCESS, cache.generation()]
+            await send(message)
+
+        with cache.reader_has_seen(_seen(session)):
+            await self.app(scope, receive, remember if writes else send)

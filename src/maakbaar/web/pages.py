@@ -134,7 +134,11 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     # ------------------------------------------------------------------ dashboard
     @router.get("/dashboard")
     def dashboard_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
-        return render(request, "dashboard.html", user, d=dashboard_service.dashboard(db))
+        board = dashboard_service.dashboard_entry(db)
+        lang = language_of(request)
+        content = cache.cached("dashboard-html", (lang,), board.stamp, 600, lambda: templates.get_template(
+            "_dashboard_content.html").render(t=translator(lang), lang=lang, d=board.value))
+        return render(request, "dashboard.html", user, content=content)
 
     # ------------------------------------------------------------------ orders
     @router.get("/orders")
