@@ -46,23 +46,22 @@ def order_overview(session: Session, include_closed: bool = False, today: dt.dat
     statuses = None if include_closed else [s.value for s in OrderStatus if s.is_open]
     planned = _planned_completion(session)
     summaries = []
-    for row in Repositories(session).orders.rows_by_due_date(statuses):
-        status = OrderStatus(row.status)
-        late = status.is_open and row.due_date < today
-        plan_entry = planned.get(row.number, {})
+    for (number, customer_code, customer_name, reference, order_date, release_date, due_date, status, priority,
+         line_count, quantity, value) in Repositories(session).orders.summaries(statuses):
+        status = OrderStatus(status)
+        late = status.is_open and due_date < today
+        plan_entry = planned.get(number, {})
         if late and not plan_entry.get("late_reason"):
             # late by the calendar (its due date has passed), whatever the plan said when it was made
-            plan_entry = dict(plan_entry, late_reason=f"due {row.due_date:%d-%m-%Y} has passed and the order is "
+            plan_entry = dict(plan_entry, late_reason=f"due {due_date:%d-%m-%Y} has passed and the order is "
                                                       f"still {status.value}",
-                              late_reason_nl=f"levering was gepland voor {row.due_date:%d-%m-%Y}; die datum is "
+                              late_reason_nl=f"levering was gepland voor {due_date:%d-%m-%Y}; die datum is "
                                              "voorbij en de order is nog open")
         summaries.append(OrderSummary(
-            number=row.number, customer_code=row.customer.code, customer_name=row.customer.name,
-            customer_reference=row.customer_reference, order_date=row.order_date, release_date=row.release_date,
-            due_date=row.due_date, status=status, priority=row.priority, line_count=len(row.lines),
-            quantity=sum(line.quantity for line in row.lines),
-            value=round(sum(line.quantity * (line.unit_price or 0) for line in row.lines), 2),
-            late=late, days_left=(row.due_date - today).days, **plan_entry,
+            number=number, customer_code=customer_code, customer_name=customer_name,
+            customer_reference=reference, order_date=order_date, release_date=release_date,
+            due_date=due_date, status=status, priority=priority, line_count=line_count, quantity=int(quantity),
+            value=round(float(value), 2), late=late, days_left=(due_date - today).days, **plan_entry,
         ))
     return summaries
 
@@ -74,14 +73,14 @@ def _planned_completion(session: Session) -> dict[str, dict]:
     if plan_id is None:
         return {}
     out: dict[str, dict] = {}
-    for job in plans.jobs(plan_id):
-        entry = out.setdefault(job.order_number, {"planned_completion": job.completion, "planned_late": False,
-                                                  "late_reason": "", "late_reason_nl": ""})
-        entry["planned_completion"] = max(entry["planned_completion"], job.completion)
-        if job.late:
+    for order, completion, late, explanation, explanation_nl in plans.job_outcomes(plan_id):
+        entry = out.setdefault(order, {"planned_completion": completion, "planned_late": False,
+                                       "late_reason": "", "late_reason_nl": ""})
+        entry["planned_completion"] = max(entry["planned_completion"], completion)
+        if late:
             entry["planned_late"] = True
-            entry["late_reason"] = entry["late_reason"] or job.explanation
-            entry["late_reason_nl"] = entry["late_reason_nl"] or job.explanation_nl or job.explanation
+            entry["late_reason"] = entry["late_reason"] or explanation
+            entry["late_reason_nl"] = entry["late_reason_nl"] or explanation_nl or explanation
     return out
 
 

@@ -131,6 +131,12 @@ class PlanRecords:
         return list(self.session.scalars(select(PlanJobRow).where(PlanJobRow.plan_id == plan_id)
                                          .order_by(PlanJobRow.id)))
 
+    def job_outcomes(self, plan_id: int) -> list[tuple]:
+        """(order, completion, late, explanation, Dutch explanation) of every job, as plain values."""
+        return [tuple(r) for r in self.session.execute(
+            select(PlanJobRow.order_number, PlanJobRow.completion, PlanJobRow.late, PlanJobRow.explanation,
+                   PlanJobRow.explanation_nl).where(PlanJobRow.plan_id == plan_id).order_by(PlanJobRow.id))]
+
     def late_by_job(self, plan_id: int) -> dict[str, bool]:
         return dict(self.session.execute(select(PlanJobRow.job_key, PlanJobRow.late)
                                          .where(PlanJobRow.plan_id == plan_id)).all())

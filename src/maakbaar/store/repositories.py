@@ -391,13 +391,20 @@ class OrderRepository(Repository[Order]):
     plain = ("number", "customer_reference", "order_date", "release_date", "due_date", "priority", "notes",
              "delivered_date")
 
-    def rows_by_due_date(self, statuses=None) -> list[OrderRow]:
-        """Order rows with their lines and customer, earliest due date first; only these statuses if given."""
-        query = (select(OrderRow).options(selectinload(OrderRow.lines), selectinload(OrderRow.customer))
-                 .order_by(OrderRow.due_date, OrderRow.number))
+    def summaries(self, statuses=None) -> list[tuple]:
+        """One row per order, earliest due date first, with what a list shows, counted by the database:
+        (number, customer code, customer name, reference, order date, release date, due date, status, priority,
+        lines, pieces, value)."""
+        query = (select(OrderRow.number, CustomerRow.code, CustomerRow.name, OrderRow.customer_reference,
+                        OrderRow.order_date, OrderRow.release_date, OrderRow.due_date, OrderRow.status,
+                        OrderRow.priority, func.count(OrderLineRow.id), func.coalesce(func.sum(OrderLineRow.quantity), 0),
+                        func.coalesce(func.sum(OrderLineRow.quantity * func.coalesce(OrderLineRow.unit_price, 0)), 0))
+                 .join(CustomerRow, CustomerRow.id == OrderRow.customer_id)
+                 .outerjoin(OrderLineRow, OrderLineRow.order_id == OrderRow.id)
+                 .group_by(OrderRow.id, CustomerRow.id).order_by(OrderRow.due_date, OrderRow.number))
         if statuses is not None:
             query = query.where(OrderRow.status.in_(list(statuses)))
-        return list(self.session.scalars(query))
+        return [tuple(row) for row in self.session.execute(query)]
 
     def due_dates_delivered_since(self, start: dt.date) -> list[tuple[dt.date, dt.date]]:
         """(delivered, due) of every order delivered on or after ``start``."""
