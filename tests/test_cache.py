@@ -4,7 +4,6 @@ models of other topics alone."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 
@@ -12,9 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from maakbaar.services import cache
-from maakbaar.store.db import make_engine, unit_of_work
-from maakbaar.web.app import create_app
-from tests.test_web import login
+from maakbaar.store.db import unit_of_work
+from tests.test_web import app, login  # noqa: F401  (app: the demo shop's web app, a fixture)
 
 
 @pytest.fixture(autouse=True)
@@ -92,26 +90,15 @@ def test_a_failed_background_refresh_keeps_the_last_answer_and_the_next_reader_s
         cache.cached("f", (), 2, 60, broken)
 
 
-@pytest.fixture
-def office(demo_database, tmp_path):
-    path = tmp_path / "maakbaar.db"
-    shutil.copy(demo_database, path)
-    engine = make_engine(f"sqlite:///{path}")
-    application = create_app(engine, secret="cache")
-    yield application
-    application.state.runner.shutdown()
-    engine.dispose()
-
-
-def test_a_changed_customer_leaves_the_board_and_the_load_alone(office):
+def test_a_changed_customer_leaves_the_board_and_the_load_alone(app):  # noqa: F811
     from maakbaar.services.dashboard_service import CO2_TOPICS, LOAD_TOPICS, ORDER_TOPICS
     from maakbaar.web.board import TOPICS as BOARD_TOPICS
 
-    engine = office.state.engine
+    engine = app.state.engine
     with unit_of_work(engine) as session:
         before = {name: cache.data_version(session, *topics) for name, topics in (
             ("board", BOARD_TOPICS), ("load", LOAD_TOPICS), ("co2", CO2_TOPICS), ("orders", ORDER_TOPICS))}
-    with TestClient(office) as client:
+    with TestClient(app) as client:
         login(client, "planner")
         customer = client.get("/api/customers/K1001").json()
         version = customer.pop("version")
@@ -124,8 +111,8 @@ def test_a_changed_customer_leaves_the_board_and_the_load_alone(office):
     assert after["orders"] != before["orders"]  # the order list shows customers' names
 
 
-def test_the_planner_sees_his_move_at_once_and_a_colleague_gets_the_last_board_meanwhile(office):
-    with TestClient(office) as planner, TestClient(office) as colleague:
+def test_the_planner_sees_his_move_at_once_and_a_colleague_gets_the_last_board_meanwhile(app):  # noqa: F811
+    with TestClient(app) as planner, TestClient(app) as colleague:
         login(planner, "planner")
         login(colleague, "kijker")
         board = colleague.get("/api/plans/current/board", params={"days": 21}).json()

@@ -48,12 +48,9 @@ def queue(work_center: Annotated[str, typer.Argument(help="The work center's cod
     """A work center's work in plan order: what is running, then what can start, with the pieces ready."""
     from ..services import floor_service
     from ..store.db import unit_of_work
-    from ..store.repositories import NotFoundError, Repositories
 
     def action():
         with unit_of_work(database()) as session:
-            if Repositories(session).work_centers.get(work_center) is None:
-                raise NotFoundError("work center", work_center)
             items = floor_service.queue(session, work_center)
         if not items:
             console.print(f"{work_center}: nothing waiting")

@@ -57,7 +57,8 @@ class OrderFootprint:
 class _ShopData:
     """What every order's footprint needs, read once."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, order: str | None = None):
+        """``order``: only that order's footprint is wanted (its nests alone are read)."""
         repos = Repositories(session)
         self.parts = {p.number: p for p in repos.parts.list()}
         self.materials = {m.grade: m for m in repos.materials.list()}
@@ -71,10 +72,7 @@ class _ShopData:
         self.power_of = {m.code: m.power_kw for m in machines}
         self.default_utilisation = CostTables.default().value("commercial", "default_utilisation")
         self.settings = {key: setting(session, key) for key in DEFAULTS}
-        self.nested = NestRecords(session).utilisation_by_line()  # (order, line) -> utilisation
-
-    def nested_lines(self, order: str) -> dict[int, float]:
-        return {line: value for (number, line), value in self.nested.items() if number == order}
+        self.nested = NestRecords(session).utilisation_by_line(order)  # order -> line -> utilisation
 
 
 def footprint_of_order(session: Session, order_number: str, factors: FactorSet | None = None,
@@ -84,8 +82,8 @@ def footprint_of_order(session: Session, order_number: str, factors: FactorSet |
     order = order or Repositories(session).orders.get(order_number)
     if order is None:
         raise NotFoundError("order", order_number)
-    shop = shop or _ShopData(session)
-    nested = shop.nested_lines(order_number)
+    shop = shop or _ShopData(session, order_number)
+    nested = shop.nested.get(order_number, {})
     lines, sources = [], {}
     for line in order.lines:
         part = shop.parts.get(line.part)

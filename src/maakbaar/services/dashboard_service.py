@@ -36,8 +36,13 @@ def order_overview(db: Session, include_closed: bool = False, today: dt.date | N
     return order_overview_entry(db, include_closed, today).value
 
 
+def co2_months_entry(db: Session) -> cache.Entry:
+    """CO2 per month, made again when orders, parts, machines, materials or nests change (or after 5 minutes)."""
+    return cache.cached_entry("co2", (), data_version(db, *CO2_TOPICS), 300, co2_service.footprint_per_month, db)
+
+
 def co2_months(db: Session) -> list:
-    return cache.cached("co2", (), data_version(db, *CO2_TOPICS), 300, co2_service.footprint_per_month, db)
+    return co2_months_entry(db).value
 
 
 
@@ -129,8 +134,7 @@ def dashboard_entry(db: Session, today: dt.date | None = None) -> cache.Entry:
         "reliability": cache.cached_entry("reliability", (today,), data_version(db, "orders"), 600,
                                           lambda s: reliability(s, today), db),
         "load": cache.cached_entry("load", (today,), data_version(db, *LOAD_TOPICS), 600, load, db),
-        "co2": cache.cached_entry("co2", (), data_version(db, *CO2_TOPICS), 300, co2_service.footprint_per_month,
-                                  db),
+        "co2": co2_months_entry(db),
     }
     stamps = tuple(entry.stamp for entry in parts.values())
     return cache.cached_entry("dashboard", (today,), stamps, 600, lambda: _dashboard(

@@ -130,7 +130,7 @@ def book(session: Session, op_key: str, action: str, operator: str, idempotency_
     row.quantity_done += transition.good
     row.version += 1
     if transition.open and machine_code and row.assigned_machine_id is None:
-        row.assigned_machine_id = records.machine_id(machine_code)
+        row.assigned_machine_id = Repositories(session).machines.id_of(machine_code)
     _switch_statuses(session, mine_elsewhere, transition)
     session.flush()
     remake = _remake(session, work_order, transition.remake) if transition.remake else None
@@ -248,8 +248,11 @@ def close_forgotten(session: Session, now: dt.datetime | None = None) -> list[st
 
 
 def queue(session: Session, work_center: str) -> list[dict]:
-    """The work of a work center in plan order: operations not done whose previous step has pieces ready."""
+    """The work of a work center in plan order: operations not done whose previous step has pieces ready.
+    NotFoundError for an unknown work center."""
     repos = Repositories(session)
+    if repos.work_centers.get(work_center) is None:
+        raise NotFoundError("work center", work_center)
     machines = [m.code for m in repos.machines.list() if m.work_center == work_center]
     plans = PlanRecords(session)
     plan_id = plans.current_id()

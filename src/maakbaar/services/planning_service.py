@@ -362,7 +362,7 @@ def move_operation(session: Session, op_key: str, machine: str, start: dt.dateti
         raise MoveRefused(f"{machine} cannot do {op_key} (eligible: {', '.join(operation.eligible_machines)})")
     if operation.status.value in ("started", "done"):
         raise MoveRefused(f"{op_key} is {operation.status.value} on the floor and stays where it is")
-    machine_id = records.machine_id(machine)
+    machine_id = repos.machines.id_of(machine)
     start = start.replace(second=0, microsecond=0, tzinfo=None)
     duration = row.end - row.start
     row.machine_id, row.start, row.end = machine_id, start, start + duration

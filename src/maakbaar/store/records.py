@@ -123,9 +123,6 @@ class PlanRecords:
             .where(PlanOperationRow.plan_id == plan_id, MachineRow.code == machine, PlanOperationRow.end > start,
                    PlanOperationRow.start < end)))
 
-    def machine_id(self, code: str) -> int | None:
-        return self.session.scalar(select(MachineRow.id).where(MachineRow.code == code))
-
     # jobs (one per order line): completion, lateness and why
     def jobs(self, plan_id: int) -> list[PlanJobRow]:
         return list(self.session.scalars(select(PlanJobRow).where(PlanJobRow.plan_id == plan_id)
@@ -183,8 +180,8 @@ class NestRecords:
         """(order, line) of every line in a nest that is not cancelled."""
         return {(r.order_number, r.line_no) for r in self.session.scalars(self._live_lines())}
 
-    def utilisation_by_line(self, order: str | None = None) -> dict[tuple[str, int], float]:
-        """(order, line) -> the utilisation of the live nest the line is cut in, net of the remnants kept (for
+    def utilisation_by_line(self, order: str | None = None) -> dict[str, dict[int, float]]:
+        """order -> line -> the utilisation of the live nest the line is cut in, net of the remnants kept (for
         every nested line, or one order's), in two queries."""
         query = (select(NestLineRow.order_number, NestLineRow.line_no, NestRow)
                  .join(NestRow, NestRow.id == NestLineRow.nest_id).where(NestRow.status != "cancelled")
@@ -196,7 +193,7 @@ class NestRecords:
             sheet_area = sum(s.sheet_area_mm2 for s in nest.sheets) - nest.remnant_area_mm2
             part_area = sum(s.part_area_mm2 for s in nest.sheets)
             if sheet_area > 0 and 0 < part_area <= sheet_area:
-                out[(number, line_no)] = part_area / sheet_area
+                out.setdefault(number, {})[line_no] = part_area / sheet_area
         return out
 
     def material_costs(self, order: str) -> list[float]:
@@ -320,9 +317,6 @@ class FloorRecords:
         work_order = self.session.scalars(select(WorkOrderRow).where(WorkOrderRow.id == row.work_order_id)
                                           .options(selectinload(WorkOrderRow.operations))).one()
         return work_order, row
-
-    def machine_id(self, code: str) -> int | None:
-        return self.session.scalar(select(MachineRow.id).where(MachineRow.code == code))
 
     def order_with_work(self, order_id: int) -> tuple[OrderRow, list[WorkOrderRow], int]:
         """An order row, its work orders and how many lines it has (to move its status on)."""

@@ -246,6 +246,10 @@ class WorkCenterRepository(Repository[WorkCenter]):
 class MachineRepository(Repository[Machine]):
     row_class = MachineRow
     loads = ("work_center", "calendar", "downtimes")
+
+    def id_of(self, code: str) -> int | None:
+        """The stored id of a machine (to point a plan or an operation at it), or None for an unknown code."""
+        return self.session.scalar(select(MachineRow.id).where(MachineRow.code == code))
     what = "machine"
 
     def to_domain(self, row: MachineRow) -> Machine:

@@ -15,7 +15,11 @@ READS = ("GET", "HEAD", "OPTIONS")
 
 def saw_latest(request: Request) -> None:
     """This client has seen every commit so far (it wrote, or a job it watched finished)."""
-    request.session[SEEN] = [cache.PROCESS, cache.generation()]
+    _note_latest(request.session)
+
+
+def _note_latest(session: dict) -> None:
+    session[SEEN] = [cache.PROCESS, cache.generation()]
 
 
 def _seen(session: dict) -> int:
@@ -44,7 +48,7 @@ class ReadYourWrites:
 
         async def remember(message):
             if writes and message["type"] == "http.response.start":
-                session[SEEN] = [cache.PROCESS, cache.generation()]
+                _note_latest(session)
             await send(message)
 
         with cache.reader_has_seen(_seen(session)):

@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 from ...floor.bookings import ACTIONS
 from ...services import floor_service
 from ...store.db import Session
-from ...store.repositories import Repositories
 from ..security import LoginRefused, RowId, checked_log_in, csrf_token, log_in, refused_text
 from .common import Dependencies
 
@@ -59,8 +58,6 @@ def router(deps: Dependencies) -> APIRouter:
 
     @routes.get("/floor/queue/{work_center}", tags=["floor"])
     def api_queue(work_center: str, db: Session = Depends(session), _=Depends(need("read"))):
-        if Repositories(db).work_centers.get(work_center) is None:
-            raise HTTPException(404, f"unknown work center '{work_center}'")
         return floor_service.queue(db, work_center)
 
     @routes.post("/floor/operations/{op_key:path}/{action}", tags=["floor"])
