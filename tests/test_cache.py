@@ -137,3 +137,94 @@ def test_the_planner_sees_his_move_at_once_and_a_colleague_gets_the_last_board_m
         cache.wait_for_refreshes()
         fresh = colleague.get("/api/plans/current/board", params={"days": 21}).json()
         assert next(i for i in fresh["items"] if i["id"] == bar["id"])["pinned"] is True
+
+
+def test_revise_keeps_the_stamp_when_the_change_does_not_show_and_makes_anew_when_it_gives_up():
+    compute = Counter()
+    first = cache.cached_entry("r", (), 1, 60, compute)
+
+    def unchanged(previous, version, session):
+        return previous.value
+
+    kept = cache.cached_entry("r", (), 2, 60, compute, wait=True, revise=unchanged)
+    assert kept.stamp == first.stamp and kept.version == 2 and compute.calls == 1
+    patched = cache.cached_entry("r", (), 3, 60, compute, wait=True, revise=lambda p, v, s: p.value + " patched")
+    assert patched.value == "answer 1 patched" and patched.stamp != first.stamp and compute.calls == 1
+    anew = cache.cached_entry("r", (), 4, 60, compute, wait=True, revise=lambda p, v, s: None)
+    assert anew.value == "answer 2" and compute.calls == 2
+
+
+def test_per_item_makes_only_the_items_it_has_not_seen():
+    made = []
+
+    def make(item):
+        made.append(item)
+        return f"<tr>{item}</tr>"
+
+    assert cache.per_item("rows", ["a", "b", "c"], make) == ["<tr>a</tr>", "<tr>b</tr>", "<tr>c</tr>"]
+    assert cache.per_item("rows", ["a", "B", "c"], make) == ["<tr>a</tr>", "<tr>B</tr>", "<tr>c</tr>"]
+    assert made == ["a", "b", "c", "B"]
+
+
+def _change_customer(client, **changes):
+    customer = client.get("/api/customers/K1001").json()
+    version = customer.pop("version")
+    answer = client.put("/api/customers/K1001", json=dict(customer, **changes), headers={"If-Match": str(version)})
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_customer_change_the_order_list_does_not_show_leaves_the_list_and_the_dashboard_as_they_were(app):  # noqa: F811
+    from maakbaar.services import dashboard_service
+
+    engine = app.state.engine
+    with TestClient(app) as client:
+        login(client, "planner")
+        client.get("/orders"), client.get("/dashboard")
+        with unit_of_work(engine) as session:
+            overview, board = dashboard_service.order_overview_entry(session), dashboard_service.dashboard_entry(session)
+        _change_customer(client, phone="0201234567")
+        assert client.get("/orders").status_code == 200
+        with unit_of_work(engine) as session:
+            after = dashboard_service.order_overview_entry(session)
+            assert after.version != overview.version  # asked again for the new data ...
+            assert after.stamp == overview.stamp and after.value is overview.value  # ... and found unchanged
+            assert dashboard_service.dashboard_entry(session).stamp == board.stamp
+
+
+def test_a_renamed_customer_shows_on_its_rows_at_once_and_the_other_rows_are_not_made_again(app):  # noqa: F811
+    from maakbaar.services import dashboard_service
+
+    engine = app.state.engine
+    with TestClient(app) as client:
+        login(client, "planner")
+        assert client.get("/api/orders-overview").status_code == 200
+        with unit_of_work(engine) as session:
+            before = dashboard_service.order_overview_entry(session).value
+        _change_customer(client, name="Hollandse Hekwerken Nieuw B.V.")
+        rows = client.get("/api/orders-overview").json()
+        page = client.get("/orders").text
+        with unit_of_work(engine) as session:
+            after = dashboard_service.order_overview_entry(session).value
+    theirs = {o["number"] for o in rows if o["customer_code"] == "K1001"}
+    assert theirs and all(o["customer_name"] == "Hollandse Hekwerken Nieuw B.V." for o in rows
+                          if o["number"] in theirs)
+    assert "Hollandse Hekwerken Nieuw B.V." in page
+    old = {o.number: o for o in before}
+    for o in after:  # the other customers' rows are the very same objects: their rendered rows are reused
+        assert (o is old[o.number]) == (o.customer_code != "K1001")
+
+
+def test_an_order_changed_together_with_a_customer_is_made_anew(app):  # noqa: F811
+    with TestClient(app) as client:
+        login(client, "planner")
+        rows = client.get("/api/orders-overview").json()
+        order = next(o for o in rows if o["customer_code"] == "K1001")
+        _change_customer(client, phone="0207654321")
+        stored = client.get(f"/api/orders/{order['number']}").json()
+        version = stored.pop("version")
+        priority = 5 if stored["priority"] != 5 else 1
+        answer = client.put(f"/api/orders/{order['number']}", json=dict(stored, priority=priority),
+                            headers={"If-Match": str(version)})
+        assert answer.status_code == 200, answer.text
+        again = {o["number"]: o for o in client.get("/api/orders-overview").json()}
+        assert again[order["number"]]["priority"] == priority

@@ -86,9 +86,17 @@ def _put(name: str, params, entry: Entry) -> None:
             kept.popitem(last=False)
 
 
-def _make(name: str, params, version, compute: Callable[[], Any]) -> Entry:
+def _make(name: str, params, version, compute: Callable[[], Any],
+          revise: Callable[[Entry], Any] | None = None) -> Entry:
     made_from = _generation[0]
-    value = compute()
+    previous = _get(name, params) if revise is not None else None
+    value = revise(previous) if previous is not None else None
+    if value is None:
+        value = compute()
+    elif value is previous.value:  # the change did not touch it: what was derived from it stays valid
+        entry = Entry(time.monotonic(), version, made_from, value, previous.stamp)
+        _put(name, params, entry)
+        return entry
     entry = Entry(time.monotonic(), version, made_from, value, next(_stamps))
     _put(name, params, entry)
     return entry
@@ -99,10 +107,16 @@ def _fresh(entry: Entry | None, version, seconds: float) -> bool:
 
 
 def cached_entry(name: str, params, version, seconds: float, compute: Callable[..., Any],
-                 session: Session | None = None, wait: bool = False) -> Entry:
+                 session: Session | None = None, wait: bool = False,
+                 revise: Callable[..., Any] | None = None) -> Entry:
     """The answer for ``name`` and ``params`` made from data ``version`` (at most ``seconds`` old), with its
     stamp. ``compute(session)`` makes it (``compute()`` when no session is given: pure work). ``wait``: never
-    the last answer while a fresh one is made (for what is derived from another answer, keyed by its stamp)."""
+    the last answer while a fresh one is made (for what is derived from another answer, keyed by its stamp).
+
+    ``revise(previous, version, session)`` brings the last answer up to date when that is cheaper than making
+    it anew (only the part a change touched): it returns the new value, ``previous.value`` itself when the
+    change does not show in it (the entry keeps its stamp, so nothing derived from it is made again), or None
+    to have ``compute`` make it."""
     entry = _get(name, params)
     if _fresh(entry, version, seconds):
         return entry
@@ -111,24 +125,49 @@ def cached_entry(name: str, params, version, seconds: float, compute: Callable[.
     def make_here():
         return compute(session) if session is not None else compute()
 
+    def revise_here(previous: Entry):
+        return revise(previous, version, session)
+
     if entry is not None and not wait and entry.generation >= _seen.get():
-        _refresh(name, params, version, compute, bind)
+        _refresh(name, params, version, compute, bind, revise)
         return entry  # the last answer; a fresh one is on its way
     lock = _computing[(name, params)]
     with lock:  # single flight: who arrives meanwhile gets this answer
         entry = _get(name, params)
         if _fresh(entry, version, seconds) and entry.generation >= _seen.get():
             return entry
-        return _make(name, params, version, make_here)
+        return _make(name, params, version, make_here, revise_here if revise else None)
 
 
 def cached(name: str, params, version, seconds: float, compute: Callable[..., Any],
-           session: Session | None = None, wait: bool = False):
+           session: Session | None = None, wait: bool = False, revise: Callable[..., Any] | None = None):
     """``cached_entry``'s value."""
-    return cached_entry(name, params, version, seconds, compute, session, wait).value
+    return cached_entry(name, params, version, seconds, compute, session, wait, revise).value
 
 
-def _refresh(name: str, params, version, compute, bind) -> None:
+_items: dict[str, dict] = defaultdict(dict)
+
+
+def per_item(name: str, items, make: Callable[[Any], Any]) -> list:
+    """``make(item)`` for each (hashable) item, kept per name and item value: a list of hundreds of rows where
+    one row changed makes one row again. Keeps what the last list used (and at most four lists' worth)."""
+    items = list(items)
+    kept = _items[name]
+    out = []
+    for item in items:
+        made = kept.get(item)
+        if made is None:
+            made = kept[item] = make(item)
+        out.append(made)
+    if len(kept) > 4 * max(len(out), 64):
+        with _lock:
+            used = set(items)
+            for item in [i for i in kept if i not in used]:
+                kept.pop(item, None)
+    return out
+
+
+def _refresh(name: str, params, version, compute, bind, revise=None) -> None:
     """Make a fresh answer in the background, once per name and parameters at a time."""
     task = (name, params)
     asked_at = time.monotonic()
@@ -144,10 +183,12 @@ def _refresh(name: str, params, version, compute, bind) -> None:
                 if entry is not None and entry.version == version and entry.made_at >= asked_at:
                     return  # made meanwhile by a reader who waited for it
                 if bind is None:
-                    _make(name, params, version, compute)
+                    _make(name, params, version, compute,
+                          None if revise is None else lambda previous: revise(previous, version, None))
                 else:
                     with Session(bind) as session:
-                        _make(name, params, version, lambda: compute(session))
+                        _make(name, params, version, lambda: compute(session),
+                              None if revise is None else lambda previous: revise(previous, version, session))
         except Exception:  # noqa: BLE001 - the next reader asks again and sees the error himself
             import traceback
 
@@ -204,5 +245,6 @@ def clear() -> None:
     wait_for_refreshes()
     with _lock:
         _entries.clear()
+        _items.clear()
     with _versions_lock:
         _versions.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -28,7 +29,23 @@ def order_overview_entry(db: Session, include_closed: bool = False, today: dt.da
     today = today or clock.today()
     return cache.cached_entry("orders", (include_closed, today), data_version(db, *ORDER_TOPICS), 600,
                               lambda s: order_service.order_overview(s, include_closed=include_closed, today=today),
-                              db)
+                              db, revise=_revise_customer_names)
+
+
+def _revise_customer_names(previous: cache.Entry, version: tuple, db: Session):
+    """When only customers changed since the last overview, only their names can differ: read the names (one
+    small query) and replace those rows; a change the list does not show (a phone number) leaves it as it was,
+    and with it the rendered table and the dashboard. Anything else changed: None (made anew)."""
+    customers = 1 + ORDER_TOPICS.index("customers")  # data_version puts the database first
+    others_equal = all(a == b for k, (a, b) in enumerate(zip(previous.version, version)) if k != customers)
+    if not others_equal or previous.version[customers] == version[customers]:
+        return None
+    names = Repositories(db).customers.names()
+    rows = previous.value
+    if all(names.get(o.customer_code) == o.customer_name for o in rows):
+        return rows
+    return [o if names.get(o.customer_code, o.customer_name) == o.customer_name
+            else replace(o, customer_name=names[o.customer_code]) for o in rows]
 
 
 def order_overview(db: Session, include_closed: bool = False, today: dt.date | None = None) -> list:

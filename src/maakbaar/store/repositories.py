@@ -305,6 +305,10 @@ class CustomerRepository(Repository[Customer]):
     def to_domain(self, row: CustomerRow) -> Customer:
         return Customer(**{f: getattr(row, f) for f in self.fields})
 
+    def names(self) -> dict[str, str]:
+        """Code -> name of every customer (what lists show of a customer)."""
+        return {code: name for code, name in self.session.execute(select(CustomerRow.code, CustomerRow.name))}
+
     def fill(self, row: CustomerRow, item: Customer) -> None:
         for f in self.fields:
             setattr(row, f, getattr(item, f))

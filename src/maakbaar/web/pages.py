@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from pydantic import ValidationError
+from markupsafe import Markup
 
 from .. import clock
 from ..domain import OrderStatus, WorkCenterType
@@ -158,8 +159,13 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             orders = order_service.filter_orders(overview.value, status or None, customer or None, late_filter, due)
             values = dict(orders=orders, late_count=sum(o.late or bool(o.planned_late) for o in orders),
                           total_value=money(sum(o.value for o in orders), lang))
-            values["table_html"] = templates.get_template("_orders_table.html").render(
-                t=translator(lang), lang=lang, **values)
+            t = translator(lang)
+            row = templates.get_template("_order_row.html")
+            # per row: a changed customer name or one changed order renders only its own rows
+            values["rows_html"] = Markup("".join(cache.per_item(f"order-row-{lang}", orders,
+                                                                lambda o: row.render(t=t, lang=lang, o=o))))
+            values["table_html"] = templates.get_template("_orders_table.html").render(t=t, lang=lang, **values)
+            del values["rows_html"]
             return values
 
         values = dict(cache.cached("orders-page", (lang, status, customer, late, due_before), overview.stamp, 600,

@@ -24,8 +24,9 @@ def router(deps: Dependencies) -> APIRouter:
         overview = dashboard_service.order_overview_entry(db, include_closed=include_closed or bool(status))
 
         def answer() -> str:  # once per overview and filter: hundreds of rows
-            return json.dumps([dict(vars(o), status=o.status.value) for o in order_service.filter_orders(
-                overview.value, status, customer, late, due_before)], default=str)
+            rows = order_service.filter_orders(overview.value, status, customer, late, due_before)
+            return "[" + ", ".join(cache.per_item("order-json", rows, lambda o: json.dumps(
+                dict(vars(o), status=o.status.value), default=str))) + "]"
 
         content = cache.cached("orders-json", (status, customer, late, due_before, include_closed), overview.stamp,
                                600, answer)
