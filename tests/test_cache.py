@@ -228,3 +228,28 @@ def test_an_order_changed_together_with_a_customer_is_made_anew(app):  # noqa: F
         assert answer.status_code == 200, answer.text
         again = {o["number"]: o for o in client.get("/api/orders-overview").json()}
         assert again[order["number"]]["priority"] == priority
+
+
+def test_a_deactivated_user_is_refused_at_his_next_request(app):  # noqa: F811
+    with TestClient(app) as admin, TestClient(app) as planner:
+        login(admin, "beheer")
+        login(planner, "planner")
+        assert planner.get("/api/orders-overview").status_code == 200
+        version = next(u for u in admin.get("/api/users").json() if u["username"] == "planner")["version"]
+        answer = admin.patch("/api/users/planner", json={"active": False}, headers={"If-Match": str(version)})
+        assert answer.status_code == 200, answer.text
+        assert planner.get("/api/orders-overview").status_code == 401
+
+
+def test_a_user_deactivated_by_another_process_is_refused_within_a_second(app):  # noqa: F811
+    from sqlalchemy import text
+
+    with TestClient(app) as planner:
+        login(planner, "planner")
+        assert planner.get("/api/orders-overview").status_code == 200
+        # a plain connection's commit, as the CLI's in another process: this process does not hear of it
+        with app.state.engine.connect() as connection:
+            connection.execute(text("UPDATE users SET active = :no WHERE username = 'planner'"), {"no": False})
+            connection.commit()
+        time.sleep(1.05)
+        assert planner.get("/api/orders-overview").status_code == 401

@@ -210,7 +210,7 @@ def wait_for_refreshes(timeout: float = 30.0) -> None:
         time.sleep(0.01)
 
 
-def _database(db: Session) -> str:
+def database_of(db: Session) -> str:
     """Which database: caches are per process, and a process may serve (or test) more than one."""
     return str(db.get_bind().engine.url) + str(id(db.get_bind().engine))
 
@@ -225,7 +225,7 @@ def data_version(db: Session, *topics: str) -> tuple:
     """The version of what a read model shows, by topic (all topics when none are named): changes whenever a
     record of those topics changes. Read in one cheap query, kept until this process commits and at most a
     second (a commit by another process, the CLI, shows within that second)."""
-    database = _database(db)
+    database = database_of(db)
     now = time.monotonic()
     with _versions_lock:
         known = _versions.get(database)

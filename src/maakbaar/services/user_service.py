@@ -208,6 +208,16 @@ def get_user(session: Session, user_id: int) -> User | None:
     return _user(row) if row is not None else None
 
 
+def signed_in_user(session: Session, user_id: int) -> User | None:
+    """The user behind a signed-in request, as ``get_user``, read again after every commit in this process and
+    at least every second: every request asks, and a change (deactivated, logged out everywhere, a new role)
+    made here shows at the next request; one made by another process (the CLI) within a second."""
+    from . import cache
+
+    return cache.cached("signed-in-user", (cache.database_of(session), user_id), cache.generation(), 1.0,
+                        lambda s: get_user(s, user_id), session, wait=True)
+
+
 def list_users(session: Session) -> list[User]:
     return [_user(r) for r in UserRecords(session).all()]
 

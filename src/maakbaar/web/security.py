@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from ..store.db import Session
 
 from ..config import data_dir
-from ..services.user_service import User, end_sessions, get_user, wait_minutes
+from ..services.user_service import User, end_sessions, signed_in_user, wait_minutes
 
 SESSION_COOKIE = "maakbaar_session"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -89,7 +89,7 @@ def user_from_request(request: Request, db: Session) -> User | None:
     user_id = request.session.get("user_id")
     if not isinstance(user_id, int):
         return None
-    user = get_user(db, user_id)
+    user = signed_in_user(db, user_id)
     if user is None or not user.active or request.session.get("sv") != user.session_version:
         request.session.clear()  # deactivated, logged out elsewhere, or the password changed since
         return None
