@@ -215,8 +215,13 @@ def database_of(db: Session) -> str:
     return str(db.get_bind().engine.url) + str(id(db.get_bind().engine))
 
 
-_versions: dict[str, tuple[int, float, dict]] = {}
+_versions: dict[str, tuple[int, float, dict]] = {}  # database -> (generation, read at, versions per topic)
 _versions_lock = threading.Lock()
+_reading: dict[str, threading.Lock] = defaultdict(threading.Lock)
+
+
+def _current(known) -> bool:
+    return known is not None and known[0] == _generation[0] and time.monotonic() - known[1] < 1.0
 
 TOPICS = ("orders", "operations", "plan", "machines", "calendars", "customers", "parts", "materials", "nests")
 
@@ -224,18 +229,30 @@ TOPICS = ("orders", "operations", "plan", "machines", "calendars", "customers", 
 def data_version(db: Session, *topics: str) -> tuple:
     """The version of what a read model shows, by topic (all topics when none are named): changes whenever a
     record of those topics changes. Read in one cheap query, kept until this process commits and at most a
-    second (a commit by another process, the CLI, shows within that second)."""
+    second (a commit by another process, the CLI, shows within that second). One reader reads it at a time;
+    meanwhile the others take the last one, except a reader who wrote since it was read (he waits)."""
     database = database_of(db)
-    now = time.monotonic()
     with _versions_lock:
         known = _versions.get(database)
-    if known is None or known[0] != _generation[0] or now - known[1] >= 1.0:
-        from ..store.records import data_version as stored_version
+    if not _current(known):
+        reading = _reading[database]
+        if known is not None and known[0] >= _seen.get() and not reading.acquire(blocking=False):
+            pass  # another reader is reading it: the last one will do (at most a second old, or his own)
+        else:
+            if known is None or known[0] < _seen.get():
+                reading.acquire()
+            try:
+                with _versions_lock:
+                    known = _versions.get(database)
+                if not _current(known):
+                    from ..store.records import data_version as stored_version
 
-        made_from = _generation[0]
-        known = (made_from, now, stored_version(db))
-        with _versions_lock:
-            _versions[database] = known
+                    made_from = _generation[0]
+                    known = (made_from, time.monotonic(), stored_version(db))
+                    with _versions_lock:
+                        _versions[database] = known
+            finally:
+                reading.release()
     versions = known[2]
     return (database,) + tuple(versions[t] for t in (topics or TOPICS))
 

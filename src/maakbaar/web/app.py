@@ -64,6 +64,7 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
                        max_age=12 * 3600, same_site="lax", https_only=secure_cookies())
     sessions = session_factory(engine)
     templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.auto_reload = False  # the templates ship with the package: no file check on every page
     app.state.engine, app.state.runner, app.state.templates = engine, runner, templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
