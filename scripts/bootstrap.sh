@@ -32,6 +32,8 @@ if [[ ! -f "$STAMP" ]]; then
     rm -f "$VENV"/.installed-*
     touch "$STAMP"
 fi
+# The message catalogues (.po, one per language) compiled into .mo (not committed); a second, quick
+"$VENV/bin/python" -m maakbaar.i18n compile >/dev/null
 # Front-end libraries (htmx, vis-timeline) from the npm registry into src/maakbaar/web/node_modules (not committed)
 WEB="$ROOT/src/maakbaar/web"
 WEB_STAMP="$WEB/node_modules/.installed-$(cat "$WEB/package.json" "$WEB/package-lock.json" | sha256sum | cut -c1-16)"

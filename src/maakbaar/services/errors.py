@@ -30,6 +30,8 @@ class ServiceError(Exception):
     """Base of every error a use case raises on purpose."""
 
     kind: Kind = Kind.INVALID_INPUT
+    code: str | None = None  # the message's key in the catalogue (maakbaar.i18n), filled in with ``params``
+    params: dict = {}
 
     @property
     def detail(self) -> str | list:
@@ -72,12 +74,14 @@ class NotAllowed(ServiceError, PermissionError):
 class NotFoundError(NotFound):
     def __init__(self, what: str, key: object):
         self.what, self.key = what, key
+        self.code, self.params = "error.not_found", {"what": what, "key": key}
         super().__init__(f"unknown {what} '{key}'")
 
 
 class DuplicateError(Conflict, ValueError):
     def __init__(self, what: str, key: object):
         self.what, self.key = what, key
+        self.code, self.params = "error.duplicate", {"what": what, "key": key}
         super().__init__(f"{what} '{key}' already exists")
 
 
@@ -162,6 +166,27 @@ def message_of(error: BaseException) -> str | list:
         return ("refused by the database (still in use elsewhere, or a duplicate): "
                 + str(error.orig).splitlines()[0][:300])
     return str(error)
+
+
+def message_in(error: BaseException, lang: str) -> str | list:
+    """``message_of`` in the reader's language, for the errors that carry a message key (the others still
+    speak English: they move to keys one by one)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from ..i18n import translator
+
+    t = translator(lang)
+    code = getattr(error, "code", None)
+    if code and t.has(code):
+        params = dict(error.params)
+        if "what" in params and t.has(f"thing.{params['what']}"):
+            params["what"] = t(f"thing.{params['what']}")
+        return t(code, **params)
+    if isinstance(error, OperationalError):
+        return t("error.busy")
+    if isinstance(error, IntegrityError):
+        return t("error.refused_by_database", detail=str(error.orig).splitlines()[0][:300])
+    return message_of(error)
 
 
 def database_failure(error: BaseException) -> str | None:

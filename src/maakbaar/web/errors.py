@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from ..services.errors import Kind, expected_error_classes, kind_of, message_of
+from ..services.errors import Kind, expected_error_classes, kind_of, message_in, message_of
 
 STATUS = {Kind.NOT_FOUND: 404, Kind.CONFLICT: 409, Kind.INVALID_INPUT: 400, Kind.NOT_ALLOWED: 403, Kind.BUSY: 503}
 
@@ -32,7 +32,13 @@ def install(app: FastAPI, answer: Callable[[Request, int, object], object]) -> N
         status = status_of(error)
         if status is None:
             raise error  # a bug: the server error handler logs it with its stack trace
-        response = answer(request, status, message_of(error))
+        if request.url.path.startswith("/api"):
+            detail = message_of(error)  # the API keeps English sentences (its clients match on them) for now
+        else:
+            from .pages import language_of
+
+            detail = message_in(error, language_of(request))
+        response = answer(request, status, detail)
         if status == 503:
             response.headers["Retry-After"] = "1"
         return response

@@ -25,6 +25,7 @@ from ..store.db import Session
 from ..store.repositories import Repositories
 from .freshness import saw_latest
 from .uploads import THICKEST_SHEET_MM, quote_answer, stored_uploads
+from ..i18n import day, moment, money as euro, number
 from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, import_problem, translator
 from .security import RowId, csrf_token, log_in, log_out_everywhere, page_permission, user_from_request
 
@@ -57,15 +58,8 @@ def context(request: Request, user, **values) -> dict:
 
 
 def money(value: float | None, lang: str = "nl") -> str:
+    """An amount in a column headed EUR: two decimals, grouped as the page's language writes them."""
     return number(value, lang, 2)
-
-
-def number(value: float | None, lang: str = "nl", digits: int = 0) -> str:
-    """Thousands and decimals the way the page's language writes them: 10.264 and 3,74 in Dutch."""
-    if value is None:
-        return "-"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".") if lang == "nl" else text
 
 
 def when(moment, lang: str = "nl", rest: str = "%d-%m %H:%M") -> str:
@@ -80,6 +74,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     templates.env.filters["money"] = money
     templates.env.filters["when"] = when
     templates.env.filters["num"] = number
+    templates.env.filters["euro"] = euro  # an amount on its own: € 1.234,50
+    templates.env.filters["day"] = day  # a date: 7 dec 2026; day("weekday"): ma 7 dec
+    templates.env.filters["moment"] = moment  # ma 7 dec 14:30
     templates.env.globals["urlquote"] = urlquote
     templates.env.globals["import_problem"] = import_problem
 
@@ -158,7 +155,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             pure work from the overview, so a reader may get the last one while this is made."""
             orders = order_service.filter_orders(overview.value, status or None, customer or None, late_filter, due)
             values = dict(orders=orders, late_count=sum(o.late or bool(o.planned_late) for o in orders),
-                          total_value=money(sum(o.value for o in orders), lang))
+                          total_value=euro(sum(o.value for o in orders), lang))
             t = translator(lang)
             row = templates.get_template("_order_row.html")
             # per row: a changed customer name or one changed order renders only its own rows

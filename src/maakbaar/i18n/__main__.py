@@ -1,0 +1,29 @@
+"""``python -m maakbaar.i18n compile``: the .po catalogues into .mo (set-up runs it); ``check``: every message
+translated in every language, none fuzzy (CI runs it)."""
+
+from __future__ import annotations
+
+import sys
+
+from . import compile_catalogues
+from .check import untranslated
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "compile"
+    if command == "compile":
+        for path in compile_catalogues():
+            print(f"compiled {path.parent.parent.name}: {path.name}")
+        return 0
+    if command == "check":
+        missing = untranslated()
+        for lang, keys in missing.items():
+            print(f"{lang}: {len(keys)} messages untranslated or fuzzy: {', '.join(keys[:20])}"
+                  + (" ..." if len(keys) > 20 else ""))
+        return 1 if missing else 0
+    print("usage: python -m maakbaar.i18n [compile|check]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

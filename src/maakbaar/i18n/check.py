@@ -1,0 +1,47 @@
+"""The catalogue's completeness: per language the messages without a translation or marked fuzzy, and the
+message keys the code and templates use that a catalogue lacks (Babel's extraction)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import LOCALES, po_path
+
+SOURCE = Path(__file__).resolve().parent.parent  # src/maakbaar
+# German is kept for customer documents only: these languages must have every message
+COMPLETE = ("nl", "en")
+
+
+def read(lang: str):
+    from babel.messages.pofile import read_po
+
+    with open(po_path(lang), "rb") as handle:
+        return read_po(handle, locale=LOCALES[lang])
+
+
+def untranslated(languages=COMPLETE) -> dict[str, list[str]]:
+    out = {}
+    for lang in languages:
+        catalog = read(lang)
+        missing = [str(m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id and (
+            m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
+        if missing:
+            out[lang] = missing
+    return out
+
+
+def used_keys() -> dict[str, list[str]]:
+    """Message keys given literally to ``t(...)`` in templates and code, with where (Babel's extractors: Jinja2's
+    for templates, Python's for code)."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("web/templates/**.html", "jinja2"), ("web/**.py", "python")]
+    options = {"web/templates/**.html": {"extensions": "jinja2.ext.do"}}
+    out: dict[str, list[str]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(SOURCE), method_map, options_map=options, keywords={"t": None, "_": None},
+            comment_tags=(), strip_comment_tags=True):
+        key = message if isinstance(message, str) else message[0]
+        if key and not key.endswith("."):  # "status." + value: the keys made so are checked where they are made
+            out.setdefault(key, []).append(f"{filename}:{lineno}")
+    return out

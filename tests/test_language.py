@@ -1,0 +1,159 @@
+"""One message catalogue (``maakbaar.i18n``): every key in every language, plural forms and number, money and
+date formats per language checked by hand, and no English on a Dutch screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html.parser
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from maakbaar import i18n
+from tests.test_web import app, login  # noqa: F401  (app: the demo shop's web app, a fixture)
+
+# Words that are English and not Dutch: one of them in a Dutch page is text that missed the catalogue.
+ENGLISH = {
+    "the", "you", "your", "and", "with", "from", "not", "are", "has", "have", "been", "will", "would", "could",
+    "should", "cannot", "already", "please", "piece", "pieces", "operation", "operations", "draft", "sent",
+    "accepted", "rejected", "expired", "steel", "stainless", "galvanised", "galvanized", "planned", "due",
+    "day", "days", "hours", "minutes", "hit", "replanning", "unknown", "missing", "error", "failed", "between",
+    "gets", "after", "before", "which", "what", "this", "that", "there", "only", "first", "none", "yes",
+    "done", "ready", "machine(s)", "order(s)", "piece(s)", "operation(s)", "sheet", "sheets", "bends", "setup",
+    "run", "released", "ordered", "quoted", "delivered", "cancelled", "pending", "running", "finished", "lns",
+    "solver", "feasible", "optimal", "infeasible",
+}
+
+
+class _Text(html.parser.HTMLParser):
+    """What a person reads on a page: text outside scripts and styles, and titles, placeholders and labels."""
+
+    READ = ("title", "placeholder", "aria-label", "alt", "value")
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip, self._skipping = [], 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style") or dict(attrs).get("lang", "nl") != "nl":
+            self._skip += 1  # a quotation in another language (a cited source) says so with lang="en"
+            self._skipping.append(tag)
+        if self._skip:
+            return
+        for name, value in attrs:
+            if name == "value" and not (tag == "input" and dict(attrs).get("type") in ("submit", "button")):
+                continue  # a form's values are sent, not read (an option's value is the code behind its text)
+            if name in self.READ and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if self._skipping and self._skipping[-1] == tag:
+            self._skipping.pop()
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def readable(page: str) -> str:
+    parser = _Text()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def keys() -> set[str]:
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog("en") if m.id}
+
+
+def _catalog(lang: str):
+    from babel.messages.pofile import read_po
+
+    with open(i18n.po_path(lang), "rb") as handle:
+        return read_po(handle, locale=i18n.LOCALES[lang])
+
+
+def problems(text: str, known: set[str], allowed: set[str] = frozenset()) -> list[str]:
+    """English words and message keys in a Dutch text."""
+    found = []
+    for word in re.findall(r"[A-Za-z][A-Za-z_.()]*[A-Za-z)]", text):
+        bare = word.strip("().").lower()
+        if word in known and ("_" in word or "." in word):
+            found.append(f"key {word}")
+        elif bare in ENGLISH and bare not in allowed:
+            found.append(word)
+    return found
+
+
+def _pages(client: TestClient) -> list[str]:
+    """Every page of the office app, with a real order, quote, nest and work order of the demo shop."""
+    orders = client.get("/api/orders-overview").json()
+    order = orders[0]["number"]
+    late = next((o["number"] for o in orders if o["planned_late"]), order)
+    pages = ["/dashboard", "/orders", "/orders?status=done", "/orders/new", f"/orders/{order}", f"/orders/{late}",
+             f"/orders/{order}/promise", "/promise", "/quote", "/planning", "/planning/meta", "/nests", "/co2",
+             "/postcalc", "/users", "/orders/NO-SUCH-ORDER"]
+    pages += [f"/masterdata?tab={tab}" for tab in ("machines", "calendars", "operators", "materials", "rates",
+                                                     "stock")]
+    quotes = client.get("/api/quotes").json()
+    pages += [f"/quotes/{q['number']}" for q in quotes[:2]] + [f"/quotes/{q['number']}/document" for q in quotes[:1]]
+    nests = client.get("/api/nests").json()
+    pages += [f"/nests/{n['id']}" for n in nests[:1]]
+    return pages
+
+
+def test_no_english_and_no_message_key_on_a_dutch_page(app):  # noqa: F811
+    known = keys()
+    found = {}
+    with TestClient(app) as client:
+        login(client, "beheer")
+        for path in _pages(client):
+            answer = client.get(path)
+            assert answer.status_code in (200, 404), (path, answer.status_code)
+            wrong = problems(readable(answer.text), known)
+            if wrong:
+                found[path] = sorted(set(wrong))
+    assert not found, "\n".join(f"{path}: {', '.join(words)}" for path, words in found.items())
+
+
+def test_every_message_has_its_dutch_and_english_text_and_every_key_used_is_in_the_catalogue():
+    from maakbaar.i18n.check import untranslated, used_keys
+
+    assert untranslated() == {}
+    known = keys()
+    assert {key: where for key, where in used_keys().items() if key not in known} == {}
+    for lang in ("nl", "en", "de"):  # every catalogue has the same keys
+        assert {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(lang) if m.id} == known, lang
+
+
+def test_catalogues_compile_and_a_compiled_catalogue_is_what_the_app_reads(tmp_path):
+    written = i18n.compile_catalogues()
+    assert {path.parent.parent.name for path in written} == set(i18n.LOCALES)
+    assert all(path.stat().st_size > 1000 for path in written)
+    i18n.catalogue.cache_clear()
+    assert i18n.catalogue("nl").gettext("orders") == "Orders" and i18n.catalogue("nl").gettext("late") == "te laat"
+
+
+@pytest.mark.parametrize("lang, n, key, expected", [
+    ("nl", 1, "n_working_days", "1 werkdag"), ("nl", 2, "n_working_days", "2 werkdagen"),
+    ("nl", 0, "n_days_left", "0 dagen"), ("nl", 1, "n_sheets", "1 plaat"), ("nl", 1250, "n_pieces", "1.250 stuks"),
+    ("en", 1, "n_working_days", "1 working day"), ("en", 3, "n_bends", "3 bends"), ("en", 1250, "n_pieces", "1,250 pieces"),
+    ("de", 1, "n_working_days", "1 Arbeitstag"), ("de", 5, "n_working_days", "5 Arbeitstage"),
+    ("de", 1250, "n_pieces", "1.250 Stück"),
+])
+def test_plural_forms_by_hand(lang, n, key, expected):
+    assert i18n.translator(lang)(key, n=n) == expected
+
+
+def test_numbers_money_and_dates_as_each_language_writes_them():
+    assert i18n.number(8850, "nl", 1) == "8.850,0" and i18n.number(8850, "en", 1) == "8,850.0"
+    assert i18n.number(1198.64, "de", 1) == "1.198,6" and i18n.number(-3.746, "nl", 2) == "-3,75"
+    assert i18n.number(None) == "-"
+    assert i18n.money(48_000_000, "nl") == "€\xa048.000.000,00"
+    assert i18n.money(1234.5, "en") == "€1,234.50" and i18n.money(1234.5, "de") == "1.234,50\xa0€"
+    monday = dt.date(2026, 12, 7)
+    assert i18n.day(monday, "nl", "weekday") == "ma 7 dec" and i18n.day(monday, "de", "weekday") == "Mo 7 Dez"
+    assert i18n.day(dt.date(2027, 3, 1), "nl") == "1 mrt 2027" and i18n.day(monday, "en") == "7 Dec 2026"
+    assert i18n.moment(dt.datetime(2026, 12, 8, 6, 5), "nl") == "di 8 dec 06:05"
+    assert i18n.day_names("nl") == ("ma", "di", "wo", "do", "vr", "za", "zo")
