@@ -157,3 +157,34 @@ def test_numbers_money_and_dates_as_each_language_writes_them():
     assert i18n.day(dt.date(2027, 3, 1), "nl") == "1 mrt 2027" and i18n.day(monday, "en") == "7 Dec 2026"
     assert i18n.moment(dt.datetime(2026, 12, 8, 6, 5), "nl") == "di 8 dec 06:05"
     assert i18n.day_names("nl") == ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+def test_the_terminal_refuses_and_reports_in_dutch(app):  # noqa: F811
+    known = keys()
+    with TestClient(app) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/terminal").text).group(1)
+        client.post("/terminal/login", data={"badge": "1001", "pin": "1234", "csrf_token": token})
+        queue = client.get("/terminal?wc=LASER")
+        op_key = re.search(r'href="/terminal/card/([^"]+)"', queue.text).group(1)
+        card = client.get(f"/terminal/card/{op_key}")
+        assert not problems(readable(card.text), known)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', card.text).group(1)
+
+        def book(action: str, **fields):
+            key = re.search(rf'name="idempotency_key" value="([^"]+-{action})"', card.text)
+            return client.post(f"/terminal/book/{op_key}", data={"csrf_token": csrf, "action": action, **fields,
+                                                                 "idempotency_key": key.group(1) if key else action})
+
+        refused = book("finish", good="1")  # not started: refused, in Dutch
+        assert refused.status_code == 409
+        text = readable(refused.text)
+        assert f"u bent niet aangemeld op {op_key}; start eerst" in text and not problems(text, known)
+        assert book("start_run").status_code == 200
+        again = client.post(f"/terminal/book/{op_key}", data={"csrf_token": csrf, "action": "start_run",
+                                                              "idempotency_key": "second-press-other-key"})
+        assert again.status_code == 409 and f"u bent al aan het produceren op {op_key}" in readable(again.text)
+        scrap = client.post(f"/terminal/book/{op_key}", data={"csrf_token": csrf, "action": "finish", "good": "1",
+                                                              "scrap": "2", "idempotency_key": "finish-with-scrap"})
+        text = readable(scrap.text)
+        assert scrap.status_code == 200 and "2 stuks opnieuw te maken: werkorder" in text, text[-400:]
+        assert not problems(text, known)

@@ -63,11 +63,13 @@ class BookingResult:
     remake: str | None = None
     machine_down: str | None = None
     repeated: bool = False
+    notes: tuple = ()  # the messages as (catalogue key, values): the terminal shows them in its language
 
     def as_dict(self) -> dict:
         return {"op_key": self.op_key, "action": self.action, "status": self.status,
                 "quantity_done": self.quantity_done, "quantity": self.quantity, "messages": list(self.messages),
-                "remake": self.remake, "machine_down": self.machine_down, "repeated": self.repeated}
+                "remake": self.remake, "machine_down": self.machine_down, "repeated": self.repeated,
+                "notes": [[code, params] for code, params in self.notes]}
 
 
 def stored_result(session: Session, idempotency_key: str, op_key: str | None = None, action: str | None = None,
@@ -79,9 +81,11 @@ def stored_result(session: Session, idempotency_key: str, op_key: str | None = N
     if event is None:
         return None
     if op_key is not None and (event.op_key, event.action, event.operator_code) != (op_key, action, operator):
-        raise BookingError(f"idempotency key {idempotency_key!r} was used for {event.action} on {event.op_key} "
-                           f"by {event.operator_code}; a new booking needs a new key")
-    return BookingResult(**{**event.result, "messages": tuple(event.result.get("messages", ())), "repeated": True})
+        raise BookingError("key_reused", f"idempotency key {idempotency_key!r} was used for {event.action} on "
+                           f"{event.op_key} by {event.operator_code}; a new booking needs a new key",
+                           op=event.op_key, operator=event.operator_code)
+    return BookingResult(**{**event.result, "messages": tuple(event.result.get("messages", ())), "repeated": True,
+                            "notes": tuple((code, params) for code, params in event.result.get("notes", ()))})
 
 
 def book(session: Session, op_key: str, action: str, operator: str, idempotency_key: str, good: int = 0,
@@ -90,7 +94,7 @@ def book(session: Session, op_key: str, action: str, operator: str, idempotency_
     """Book ``action`` by ``operator`` on ``op_key``; the same idempotency key twice books once.
     ``for_someone_else``: a planner books for ``operator``, who must be one of the shop's operators."""
     if not idempotency_key or len(idempotency_key) > 80:
-        raise BookingError("every booking needs an idempotency key (1-80 characters)")
+        raise BookingError("key_missing", "every booking needs an idempotency key (1-80 characters)")
     repeated = stored_result(session, idempotency_key, op_key, action, operator)
     if repeated is not None:
         return repeated
@@ -136,13 +140,15 @@ def book(session: Session, op_key: str, action: str, operator: str, idempotency_
     remake = _remake(session, work_order, transition.remake) if transition.remake else None
     down = _machine_down(session, machine_code, now, reason) if transition.machine_down and machine_code else None
     _move_order_on(session, work_order)
-    messages = list(transition.messages)
+    messages, notes = list(transition.messages), list(transition.notes)
     if remake:
         messages.append(f"{transition.remake} piece(s) to make again: work order {remake}")
+        notes.append(("note.remake", {"n": transition.remake, "work_order": remake}))
     if down:
         messages.append(f"{down} marked down for {BREAKDOWN_HOURS} h; the planner is offered a replan")
+        notes.append(("note.down", {"machine": down, "hours": BREAKDOWN_HOURS}))
     result = BookingResult(op_key, action, row.status, row.quantity_done, work_order.quantity, tuple(messages),
-                           remake, down)
+                           remake, down, notes=tuple(notes))
     event.result = {k: v for k, v in result.as_dict().items() if k != "repeated"}
     session.flush()
     return result
@@ -310,14 +316,14 @@ def book_committed(engine, op_key: str, action: str, operator: str, idempotency_
             if stored is not None:
                 return stored
             if attempt == attempts - 1:
-                raise BookingError(f"{op_key}: booking refused by the database (double booking)") from None
+                raise BookingError("double", f"{op_key}: booking refused by the database (double booking)", op=op_key) from None
         except OperationalError as error:
             if "locked" not in str(error) and "busy" not in str(error) and "could not serialize" not in str(error):
                 raise
             if attempt == attempts - 1:
-                raise BookingError(f"{op_key}: the database stayed busy; try again") from None
+                raise BookingError("busy", f"{op_key}: the database stayed busy; try again", op=op_key) from None
         time.sleep(0.05 * (attempt + 1))
-    raise BookingError(f"{op_key}: booking failed")
+    raise BookingError("failed", f"{op_key}: booking failed", op=op_key)
 
 
 def floor_events(session: Session, unhandled: bool = False, limit: int = 200) -> list[dict]:

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import clock
 from ..floor import BookingError
+from ..services.errors import message_in
 from ..floor.bookings import PAUSE_REASONS
 from ..services import floor_service, postcalc_service
 from ..store.repositories import Repositories
@@ -119,9 +120,10 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
             result = floor_service.book_committed(engine, op_key, action, booking_operator(user), idempotency_key,
                                                   good=good, scrap=scrap, last=last, reason=reason)
             t = context(request, user)["t"]
-            message = t("booked." + action) + (" — " + "; ".join(result.messages) if result.messages else "")
+            notes = [t(code, **params) for code, params in result.notes] if result.notes else list(result.messages)
+            message = t("booked." + action) + (" — " + "; ".join(notes) if notes else "")
         except BookingError as problem:
-            error = str(problem)
+            error = message_in(problem, language_of(request))
         db.rollback()
         return render(request, "terminal_card.html", user, status_code=200 if error is None else 409,
                       **_card(db, op_key, user), message=message, error=error)
