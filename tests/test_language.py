@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from maakbaar import i18n
+from maakbaar.i18n.check import read
 from tests.test_web import app, login  # noqa: F401  (app: the demo shop's web app, a fixture)
 
 # Words that are English and not Dutch: one of them in a Dutch page is text that missed the catalogue.
@@ -63,15 +64,8 @@ def readable(page: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-def keys() -> set[str]:
-    return {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog("en") if m.id}
-
-
-def _catalog(lang: str):
-    from babel.messages.pofile import read_po
-
-    with open(i18n.po_path(lang), "rb") as handle:
-        return read_po(handle, locale=i18n.LOCALES[lang])
+def keys(lang: str = "en") -> set[str]:
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in read(lang) if m.id}
 
 
 def problems(text: str, known: set[str], allowed: set[str] = frozenset()) -> list[str]:
@@ -124,7 +118,7 @@ def test_every_message_has_its_dutch_and_english_text_and_every_key_used_is_in_t
     known = keys()
     assert {key: where for key, where in used_keys().items() if key not in known} == {}
     for lang in ("nl", "en", "de"):  # every catalogue has the same keys
-        assert {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(lang) if m.id} == known, lang
+        assert keys(lang) == known, lang
 
 
 def test_catalogues_compile_and_a_compiled_catalogue_is_what_the_app_reads(tmp_path):

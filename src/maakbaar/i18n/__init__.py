@@ -41,19 +41,23 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def _compiled(lang: str) -> bytes:
+    """The .mo form of ``lang``'s .po file."""
+    from babel.messages.mofile import write_mo
+
+    from .check import read
+
+    buffer = io.BytesIO()
+    write_mo(buffer, read(lang))
+    return buffer.getvalue()
+
+
 def compile_catalogues() -> list[Path]:
     """Write each language's .mo beside its .po (set-up runs this; ``python -m maakbaar.i18n compile``)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     written = []
     for lang in LOCALES:
-        po = po_path(lang)
-        with open(po, "rb") as handle:
-            catalog = read_po(handle, locale=LOCALES[lang])
-        mo = po.with_suffix(".mo")
-        with open(mo, "wb") as handle:
-            write_mo(handle, catalog)
+        mo = po_path(lang).with_suffix(".mo")
+        mo.write_bytes(_compiled(lang))
         written.append(mo)
     return written
 
@@ -65,19 +69,8 @@ def catalogue(lang: str) -> gettext.NullTranslations:
     lang = language(lang)
     po = po_path(lang)
     mo = po.with_suffix(".mo")
-    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-        with open(mo, "rb") as handle:
-            translations = gettext.GNUTranslations(handle)
-    else:
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
-
-        with open(po, "rb") as handle:
-            catalog = read_po(handle, locale=LOCALES[lang])
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        translations = gettext.GNUTranslations(buffer)
+    fresh = mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime
+    translations = gettext.GNUTranslations(io.BytesIO(mo.read_bytes() if fresh else _compiled(lang)))
     if lang in FALLBACK:
         translations.add_fallback(catalogue(FALLBACK[lang]))
     return translations

@@ -93,11 +93,9 @@ def _make(name: str, params, version, compute: Callable[[], Any],
     value = revise(previous) if previous is not None else None
     if value is None:
         value = compute()
-    elif value is previous.value:  # the change did not touch it: what was derived from it stays valid
-        entry = Entry(time.monotonic(), version, made_from, value, previous.stamp)
-        _put(name, params, entry)
-        return entry
-    entry = Entry(time.monotonic(), version, made_from, value, next(_stamps))
+    # the change did not touch it: the same stamp, so what was derived from it stays valid
+    stamp = previous.stamp if previous is not None and value is previous.value else next(_stamps)
+    entry = Entry(time.monotonic(), version, made_from, value, stamp)
     _put(name, params, entry)
     return entry
 
@@ -160,9 +158,9 @@ def per_item(name: str, items, make: Callable[[Any], Any]) -> list:
             made = kept[item] = make(item)
         out.append(made)
     if len(kept) > 4 * max(len(out), 64):
-        with _lock:
-            used = set(items)
-            for item in [i for i in kept if i not in used]:
+        used = set(items)
+        for item in list(kept):  # a copy: another thread may add rows meanwhile
+            if item not in used:
                 kept.pop(item, None)
     return out
 
@@ -234,25 +232,22 @@ def data_version(db: Session, *topics: str) -> tuple:
     database = database_of(db)
     with _versions_lock:
         known = _versions.get(database)
-    if not _current(known):
-        reading = _reading[database]
-        if known is not None and known[0] >= _seen.get() and not reading.acquire(blocking=False):
-            pass  # another reader is reading it: the last one will do (at most a second old, or his own)
-        else:
-            if known is None or known[0] < _seen.get():
-                reading.acquire()
-            try:
-                with _versions_lock:
-                    known = _versions.get(database)
-                if not _current(known):
-                    from ..store.records import data_version as stored_version
+    last_will_do = known is not None and known[0] >= _seen.get()  # at most a second old, and after his write
+    reading = _reading[database]
+    # while another reader reads it, one who may take the last one does not wait
+    if not _current(known) and reading.acquire(blocking=not last_will_do):
+        try:
+            with _versions_lock:
+                known = _versions.get(database)
+            if not _current(known):
+                from ..store.records import data_version as stored_version
 
-                    made_from = _generation[0]
-                    known = (made_from, time.monotonic(), stored_version(db))
-                    with _versions_lock:
-                        _versions[database] = known
-            finally:
-                reading.release()
+                made_from = _generation[0]
+                known = (made_from, time.monotonic(), stored_version(db))
+                with _versions_lock:
+                    _versions[database] = known
+        finally:
+            reading.release()
     versions = known[2]
     return (database,) + tuple(versions[t] for t in (topics or TOPICS))
 

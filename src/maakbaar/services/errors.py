@@ -160,11 +160,8 @@ def message_of(error: BaseException) -> str | list:
 
     if isinstance(error, ServiceError):
         return error.detail
-    if isinstance(error, OperationalError):
-        return "the database is busy with another change; nothing was stored, try again in a moment"
-    if isinstance(error, IntegrityError):
-        return ("refused by the database (still in use elsewhere, or a duplicate): "
-                + str(error.orig).splitlines()[0][:300])
+    if isinstance(error, (OperationalError, IntegrityError)):
+        return message_in(error, "en")  # the catalogue's English text
     return str(error)
 
 

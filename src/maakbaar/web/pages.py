@@ -159,10 +159,10 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             t = translator(lang)
             row = templates.get_template("_order_row.html")
             # per row: a changed customer name or one changed order renders only its own rows
-            values["rows_html"] = Markup("".join(cache.per_item(f"order-row-{lang}", orders,
-                                                                lambda o: row.render(t=t, lang=lang, o=o))))
-            values["table_html"] = templates.get_template("_orders_table.html").render(t=t, lang=lang, **values)
-            del values["rows_html"]
+            rows_html = Markup("".join(cache.per_item(f"order-row-{lang}", orders,
+                                                      lambda o: row.render(t=t, lang=lang, o=o))))
+            values["table_html"] = templates.get_template("_orders_table.html").render(
+                t=t, lang=lang, rows_html=rows_html, **values)
             return values
 
         values = dict(cache.cached("orders-page", (lang, status, customer, late, due_before), overview.stamp, 600,
