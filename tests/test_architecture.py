@@ -22,7 +22,7 @@ from tests.test_cli import _plate_dxf
 from tests.test_web import login
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "maakbaar"
-ENGINES = ("geometry", "costing", "nesting", "planning", "co2", "floor", "domain")
+ENGINES = ("geometry", "costing", "nesting", "planning", "co2", "floor", "domain", "documents")
 
 
 def _imports(path: Path, package: Path = PACKAGE) -> set[str]:

@@ -227,7 +227,14 @@ def test_quote_command(workdir):
     assert "Quotation" in html and "Demo Metaal BV" in html and "<svg" in html and "working days" in html
     prices = json.loads(run("quote", str(plate), "--material", "S235JR", "--thickness", "3", "--qty", "5,25",
                             "--json").output)["parts"][0]["breaks"]
-    assert f"EUR {prices[1]['unit_price']:,.2f}" in html
+    assert f"€{prices[1]['unit_price']:,.2f}" in html
+    result = run("quote", str(plate), "--material", "S235JR", "--thickness", "3", "--qty", "5",
+                 "--document", "angebot.html", "--lang", "de")
+    assert result.exit_code == 0, result.output
+    assert "Angebot" in (workdir / "angebot.html").read_text() and "Stückpreis" in (workdir / "angebot.html").read_text()
+    result = run("quote", str(plate), "--material", "S235JR", "--thickness", "3", "--qty", "5",
+                 "--document", "x.html", "--lang", "fr")
+    assert result.exit_code == 1 and "'fr' is not a language for documents" in result.output
     result = run("quote", str(workdir / "kapot.dxf"), "--material", "S235JR", "--thickness", "3")
     assert result.exit_code == 1
     result = run("quote", str(plate), "--material", "UNOBTAINIUM", "--thickness", "3")

@@ -56,4 +56,10 @@ def test_an_order_late_by_the_calendar_says_why_a_year_later(session):
 
     shop_io.store_shop(session, f.small_shop())
     late = [o for o in order_service.order_overview(session, today=dt.date(2030, 1, 1)) if o.late]
-    assert late and all(o.late_reason_nl and o.late_reason for o in late)
+    assert late and all(o.late_reason is not None and o.late_reason.code in ("late.overdue", "late.held_up",
+                                                                            "late.late", "late.unavoidable")
+                        for o in late)
+    from maakbaar.i18n import say
+
+    assert all("levering was gepland voor" in say(o.late_reason, "nl") for o in late
+               if o.late_reason.code == "late.overdue")

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from maakbaar.co2 import Factor, FactorError, FactorSet, FootprintLine, Leg, OperationEnergy, order_footprint
 from maakbaar.co2.compare import Option, compare, scenario_from_file
 from maakbaar.co2.footprint import transport_kg
-from maakbaar.co2.report import comparison_pdf
+from maakbaar.documents.co2_report import comparison_pdf
 from maakbaar.domain import Machine, OrderLine, WorkCenter
 from maakbaar.services import co2_service, shop_io
 from tests.factories import material, order, part, small_shop, step
@@ -119,18 +119,29 @@ def test_the_lock_doors_report_holds_the_key_numbers_in_both_languages():
     assert result.local.part("material") == pytest.approx(8_850_000 * 2.3)
     one_way = 8_850 * 26_000 * 0.0132
     assert 2_700_000 <= one_way <= 3_650_000
-    for language, words in (("nl", ("Verschil", "Hoogste lokale prijs", "Aannames")),
-                            ("en", ("Difference", "Highest local price", "Assumptions"))):
+    for language, words, others in (
+            ("nl", ("Verschil", "Hoogste lokale prijs", "Aannames", "Transport: tonkilometers"), ("Assumptions",)),
+            ("en", ("Difference", "Highest local price", "Assumptions", "Transport: tonne-kilometres"), ("Aannames",)),
+            ("de", ("CO2-Vergleich", "Differenz", "Höchster lokaler Preis", "Annahmen", "Werkstoff",
+                    "Transport: Tonnenkilometer"), ("Aannames", "Assumptions", "Verschil"))):
         data = comparison_pdf(result, language)
         assert data[:5] == b"%PDF-"
         reader = PdfReader(io.BytesIO(data))
         assert 1 <= len(reader.pages) <= 2
         text = _pdf_text(data)
         for word in words:
-            assert word in text
-        assert f"{result.local.total_kg / 1000:,.1f}".replace(",", " ") in text
-        assert f"{result.alternative.total_kg / 1000:,.1f}".replace(",", " ") in text
-        assert "EUR " + f"{result.max_local_price_eur:,.0f}".replace(",", ".") in text
+            assert word in text, (language, word)
+        assert not any(word in text for word in others), language
+        # tonnes and euros as the language writes them, worked out here by hand
+        local_t, import_t = result.local.total_kg / 1000, result.alternative.total_kg / 1000
+        if language == "en":
+            assert f"{local_t:,.1f}" in text and f"{import_t:,.1f}" in text
+            assert "€" + f"{result.max_local_price_eur:,.0f}" in text.replace("EUR", "€")
+        else:
+            dutch = f"{local_t:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+            assert dutch in text and f"{import_t:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".") in text
+            whole = f"{result.max_local_price_eur:,.0f}".replace(",", ".")
+            assert (f"EUR {whole}" if language == "nl" else f"{whole} EUR") in " ".join(text.split())
         assert "ProRail" in text and "DEFRA" in text
 
 

@@ -91,7 +91,9 @@ def _pages(client: TestClient) -> list[str]:
     pages += [f"/masterdata?tab={tab}" for tab in ("machines", "calendars", "operators", "materials", "rates",
                                                      "stock")]
     quotes = client.get("/api/quotes").json()
-    pages += [f"/quotes/{q['number']}" for q in quotes[:2]] + [f"/quotes/{q['number']}/document" for q in quotes[:1]]
+    pages += [f"/quotes/{q['number']}" for q in quotes[:2]] + [f"/quotes/{q['number']}/document?doc=nl"
+                                                              for q in quotes[:1]]
+    pages += [f"/orders/{late}/document?kind={kind}&doc=nl" for kind in ("confirmation", "delivery-note")]
     nests = client.get("/api/nests").json()
     pages += [f"/nests/{n['id']}" for n in nests[:1]]
     return pages
@@ -112,13 +114,34 @@ def test_no_english_and_no_message_key_on_a_dutch_page(app):  # noqa: F811
 
 
 def test_every_message_has_its_dutch_and_english_text_and_every_key_used_is_in_the_catalogue():
-    from maakbaar.i18n.check import untranslated, used_keys
+    """What ``python -m maakbaar.i18n check`` checks in CI, and the keys the code and templates use."""
+    from maakbaar.i18n.__main__ import main
+    from maakbaar.i18n.check import missing_document_keys, untranslated, used_keys
 
-    assert untranslated() == {}
+    assert untranslated() == {}  # none empty or fuzzy, in Dutch, English and German
     known = keys()
     assert {key: where for key, where in used_keys().items() if key not in known} == {}
-    for lang in ("nl", "en", "de"):  # every catalogue has the same keys
-        assert keys(lang) == known, lang
+    assert keys("nl") == known  # Dutch and English hold every message
+    assert keys("de") <= known  # German holds what customers read, all of it
+    assert missing_document_keys() == {}
+    assert {k for k in keys("de") if k.startswith("doc.")} == {k for k in known if k.startswith("doc.")}
+    assert main(["check"]) == 0
+
+
+def test_the_check_finds_a_missing_german_document_message(tmp_path, monkeypatch):
+    """The check is not blind: a German catalogue without one document message fails it."""
+    from babel.messages.pofile import write_po
+
+    from maakbaar.i18n import check
+
+    catalogue = read("de")
+    catalogue.delete("doc.unit_price")
+    copy = tmp_path / "de.po"
+    with open(copy, "wb") as handle:
+        write_po(handle, catalogue)
+    real = check.po_path
+    monkeypatch.setattr(check, "po_path", lambda lang: copy if lang == "de" else real(lang))
+    assert check.missing_document_keys() == {"de": ["doc.unit_price"]}
 
 
 def test_catalogues_compile_and_a_compiled_catalogue_is_what_the_app_reads(tmp_path):
@@ -138,6 +161,30 @@ def test_catalogues_compile_and_a_compiled_catalogue_is_what_the_app_reads(tmp_p
 ])
 def test_plural_forms_by_hand(lang, n, key, expected):
     assert i18n.translator(lang)(key, n=n) == expected
+
+
+def test_reasons_and_durations_by_hand_in_each_language():
+    """An engine's reason code with its values, written out by the catalogue: plurals, durations, days, shares."""
+    from maakbaar.reasons import Day, Minutes, Reason, Share
+
+    assert [i18n.duration(m, "nl") for m in (45, 90, 3 * 1440)] == ["45 min", "1,5 u", "3,0 d"]
+    assert [i18n.duration(m, "en") for m in (45, 90, 3 * 1440)] == ["45 min", "1.5 h", "3.0 d"]
+    assert i18n.duration(90, "de") == "1,5 Std."
+    busy = Reason.of("wait.busy", machine="K1", n=1, orders=("ORD-7",), loaded=Reason.of(
+        "wait.loaded", machine="K1", share=Share(0.96), n=2,
+        span=Reason.of("span.days", first=Day(dt.date(2026, 12, 7)), last=Day(dt.date(2026, 12, 8)))))
+    assert i18n.say(busy, "nl") == ("machine K1 was bezig met 1 andere bewerking (ORD-7); K1 voor 96% belast op "
+                                    "2 werkdagen, ma 7 dec tot di 8 dec")
+    assert i18n.say(busy, "en") == ("machine K1 was busy with 1 other operation (ORD-7); K1 loaded 96% on 2 working "
+                                    "days, Mon 7 Dec to Tue 8 Dec")
+    late = Reason.of("late.held_up", late=Minutes(150), waited=Minutes(2 * 1440), label="Kanten",
+                     cause=Reason.of("wait.previous"))
+    assert i18n.say(late, "nl") == "2,5 u te laat; 2,0 d opgehouden bij Kanten: wacht op de vorige bewerking"
+    assert i18n.say(Reason.of("late.late", late=Minutes(30)), "de") == "30 Min. zu spät"
+    assert i18n.say(Reason.of("text", text="uit een oud plan"), "en") == "uit een oud plan"  # stored before codes
+    assert i18n.say(None, "nl") == ""
+    assert i18n.money(48_000_000, "nl", cents=False) == "€\xa048.000.000"
+    assert i18n.money(1005.4, "de", cents=False) == "1.005\xa0€" and i18n.money(-1234.5, "en", cents=False) == "-€1,234"
 
 
 def test_numbers_money_and_dates_as_each_language_writes_them():
@@ -182,3 +229,33 @@ def test_the_terminal_refuses_and_reports_in_dutch(app):  # noqa: F811
         text = readable(scrap.text)
         assert scrap.status_code == 200 and "2 stuks opnieuw te maken: werkorder" in text, text[-400:]
         assert not problems(text, known)
+
+
+def test_api_errors_in_the_readers_language_with_a_stable_code(app):  # noqa: F811
+    """A program that asks nothing gets English; a Dutch reader (Accept-Language, ?lang= or the page's cookie)
+    gets Dutch; both get the same code. The viewer's refused page is Dutch too."""
+    known = keys()
+    with TestClient(app) as client:
+        anonymous = client.get("/api/orders-overview", headers={"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"})
+        assert anonymous.status_code == 401 and anonymous.json() == {"detail": "log eerst in (POST /api/login)",
+                                                                     "code": "error.login_first"}
+        login(client, "kijker")
+        cases = [("GET", "/api/orders/NO-SUCH-ORDER/detail", None, 404, "error.not_found", "order 'NO-SUCH-ORDER'",
+                  "unknown order"),
+                 ("GET", "/api/customers/K9999", None, 404, "error.not_found", "klant 'K9999'", "unknown customer"),
+                 ("POST", "/api/plans", {}, 403, "error.role_may_not_do", "uw rol (kijker) mag dit niet",
+                  "your role (viewer) may not")]
+        for method, path, body, status, code, dutch, english_text in cases:
+            english = client.request(method, path, json=body)
+            assert english.status_code == status and english.json()["code"] == code, english.text
+            assert english_text in english.json()["detail"]
+            answer = client.request(method, path + "?lang=nl", json=body)
+            assert answer.status_code == status and answer.json()["code"] == code
+            detail = answer.json()["detail"]
+            assert dutch in detail, detail
+            assert not problems(detail, known), detail
+            assert detail != english.json()["detail"]
+        page = client.get("/users?lang=nl")
+        assert page.status_code == 403
+        assert "met uw rol (kijker) kunt u deze pagina niet openen" in page.text
+        assert not problems(readable(page.text), known)

@@ -80,7 +80,9 @@ def test_no_plan_of_the_demo_shop_beats_the_bound(demo_shop):
 def test_an_order_behind_started_work_is_explained_as_late_in_any_plan():
     """The urgent job waits behind the started one on the lathe in every plan: its explanation says it
     cannot be on time in any plan, and behind what, in both languages; the plan's late count agrees."""
+    from maakbaar.i18n import say
     from maakbaar.planning.explain import explain_late
+    from maakbaar.reasons import Reason
 
     lathe = machine("D1", "cnc_turning")
     started = op("S", 10, "cnc_turning", {"D1": 300}, in_progress=True, fixed_machine="D1", needs_operator=False)
@@ -90,10 +92,12 @@ def test_an_order_behind_started_work_is_explained_as_late_in_any_plan():
     assert result.bound.behind == {"U": ("D1",)}
     (explained,) = explain_late(result.problem, result.plan, bound=result.bound)
     assert explained.unavoidable and explained.job == "U"
-    assert "cannot be on time in any plan: even with the shop to itself" in explained.summary
-    assert "behind work already started on D1" in explained.summary
-    assert "achter werk dat al loopt op D1" in explained.summaries["nl"]
-    assert explain_late(result.problem, result.plan)[0].summaries == explained.summaries  # bound computed there
+    assert explained.reason.code == "late.unavoidable"
+    assert Reason.of("late.behind_started", machines=("D1",)) in explained.reason.get("parts")
+    assert "cannot be on time in any plan: even with the shop to itself" in say(explained.reason, "en")
+    assert "behind work already started on D1" in say(explained.reason, "en")
+    assert "achter werk dat al loopt op D1" in say(explained.reason, "nl")
+    assert explain_late(result.problem, result.plan)[0].reason == explained.reason  # bound computed there
 
 
 def test_jobs_sharing_one_machine_from_the_same_moment_are_bounded_exactly():

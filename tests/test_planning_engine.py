@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -645,17 +646,26 @@ def _late_shop():
 
 
 def test_late_orders_are_explained():
+    """The engine says why with codes and values; the catalogue writes them out (here in English)."""
+    from maakbaar.i18n import say
     from maakbaar.planning.explain import bottleneck, explain_late, machine_load, skill_load
+    from maakbaar.reasons import Minutes, Reason, Share
 
     result = solved(_late_shop())
     explanations = {e.order: e for e in explain_late(result.problem, result.plan)}
     assert set(explanations) == {"ORD-1", "ORD-2", "ORD-9"}
     assert explanations["ORD-9"].unavoidable
-    assert "3 working days subcontracted" in explanations["ORD-9"].summary
+    assert Reason.of("late.subcontracted", n=3) in explanations["ORD-9"].reason.get("parts")
+    assert "3 working days subcontracted" in say(explanations["ORD-9"].reason, "en")
     busy = explanations["ORD-2"]
-    assert not busy.unavoidable
-    assert "machine K1 was busy with 2 other operation(s) (ORD-0, ORD-1)" in busy.summary
-    assert "K1 loaded 100% on 2 working day(s)" in busy.summary
+    assert not busy.unavoidable and busy.reason.code == "late.held_up"
+    cause = busy.reason.get("cause")
+    assert cause.code == "wait.busy" and cause.get("orders") == ("ORD-0", "ORD-1") and cause.get("n") == 2
+    loaded = cause.get("loaded")
+    assert loaded.get("share") == Share(1.0) and loaded.get("n") == 2 and loaded.get("machine") == "K1"
+    assert busy.reason.get("late") == Minutes(busy.tardiness)
+    assert "machine K1 was busy with 2 other operations (ORD-0, ORD-1)" in say(busy.reason, "en")
+    assert "K1 loaded 100% on 2 working days" in say(busy.reason, "en")
     assert bottleneck(result.problem, result.plan, days=3) == ("K1", 1.0)
     loads = machine_load(result.problem, result.plan, days=3)
     assert [entry.utilisation for entry in loads] == [1.0, 1.0, 1.0]
@@ -664,18 +674,20 @@ def test_late_orders_are_explained():
 
 
 def test_late_orders_are_explained_in_dutch_too():
-    from maakbaar.planning.explain import explain_late, format_minutes
+    """The same reasons in Dutch: Dutch numbers, plurals and day names; stored and read back unchanged."""
+    from maakbaar.i18n import duration, say
+    from maakbaar.planning.explain import explain_late
+    from maakbaar.reasons import Reason
 
-    assert format_minutes(90, "nl") == "1,5 u" and format_minutes(90) == "1.5 h"
-    assert format_minutes(2 * 1440 + 144, "nl") == "2,1 d"
+    assert duration(90, "nl") == "1,5 u" and duration(90, "en") == "1.5 h"
+    assert duration(2 * 1440 + 144, "nl") == "2,1 d" and duration(45, "nl") == "45 min"
     result = solved(_late_shop())
-    english = {e.order: e for e in explain_late(result.problem, result.plan)}
-    dutch = {e.order: e for e in explain_late(result.problem, result.plan, "nl")}
-    assert set(dutch) == set(english) == {"ORD-1", "ORD-2", "ORD-9"}
-    assert "kan in geen enkel plan op tijd klaar zijn: ook met de werkplaats voor zich alleen" in dutch["ORD-9"].summary
-    assert "3 werkdagen uitbesteed" in dutch["ORD-9"].summary
-    assert "machine K1 was bezig met 2 andere bewerking(en) (ORD-0, ORD-1)" in dutch["ORD-2"].summary
-    assert "K1 voor 100% belast op 2 werkdag(en)" in dutch["ORD-2"].summary
-    assert all(" late" not in e.summary for e in dutch.values())
-    # one analysis gives both languages
-    assert all(english[o].summaries == {"en": english[o].summary, "nl": dutch[o].summary} for o in english)
+    explained = {e.order: e for e in explain_late(result.problem, result.plan)}
+    dutch = {order: say(e.reason, "nl") for order, e in explained.items()}
+    assert "kan in geen enkel plan op tijd klaar zijn: ook met de werkplaats voor zich alleen" in dutch["ORD-9"]
+    assert "3 werkdagen uitbesteed" in dutch["ORD-9"]
+    assert "machine K1 was bezig met 2 andere bewerkingen (ORD-0, ORD-1)" in dutch["ORD-2"]
+    assert "K1 voor 100% belast op 2 werkdagen" in dutch["ORD-2"]
+    assert all(" late" not in text and "(en)" not in text for text in dutch.values())
+    for e in explained.values():  # what a plan stores reads back as the same reason
+        assert Reason.from_json(json.loads(json.dumps(e.reason.to_json()))) == e.reason

@@ -11,6 +11,7 @@ from maakbaar.domain import OperationStatus
 from maakbaar.planning.checker import check_plan
 from maakbaar.planning.engine import solve
 from maakbaar.planning.from_shop import build_problem
+from maakbaar.reasons import Reason
 from maakbaar.services import planning_service, shop_io
 from maakbaar.store.db import unit_of_work
 from maakbaar.store.tables import PlanJobRow, PlanOperationRow, PlanRow
@@ -60,7 +61,11 @@ def test_plan_is_stored_and_replaces_the_current_one(databases, demo_shop):
                                .where(PlanOperationRow.plan_id == current.id))
         assert count == second.operations > 0
         late = session.scalars(select(PlanJobRow).where(PlanJobRow.plan_id == current.id, PlanJobRow.late)).all()
-        assert all(row.explanation for row in late)
+        # why each is late, stored as a reason code that reads back as the one the plan gave
+        assert all(row.late_reason and row.late_reason["code"].startswith("late.") for row in late)
+        given = {order: why for order, _m, why in second.late_orders}
+        for order, why in given.items():
+            assert why in {Reason.from_json(row.late_reason) for row in late if row.order_number == order}
         assert {row.order_number for row in late} == {o for o, _m, _w in second.late_orders}
 
 

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import UserError, console, database, run
+from .common import UserError, console, database, run, why
 
 
 @app.command()
@@ -105,13 +105,13 @@ def compare(
                                                       "the IJmuiden lock doors example.")] = None,
     factors: Annotated[Path | None, typer.Option(help="Factor file.")] = None,
     pdf: Annotated[Path | None, typer.Option(help="Write the tender report (PDF) here.")] = None,
-    lang: Annotated[str, typer.Option(help="Report language: nl or en.")] = "nl",
+    lang: Annotated[str, typer.Option(help="Report language: nl, en or de.")] = "nl",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Local production against an import alternative: CO2 of both, the difference, its value in a tender
     (MKI, CO2-Prestatieladder) and the highest local price that still wins; optionally as a PDF report."""
     from ..co2 import scenario_from_file
-    from ..co2.report import comparison_pdf
+    from ..documents.co2_report import comparison_pdf
     from ..services import co2_service
 
     def action():
@@ -144,7 +144,7 @@ def compare(
 
 
 def _print_comparison(result) -> None:
-    table = Table(title=result.title)
+    table = Table(title=result.title if isinstance(result.title, str) else why(result.title))
     table.add_column("Component")
     table.add_column(result.local.option.name, justify="right")
     table.add_column(result.alternative.option.name, justify="right")

@@ -90,7 +90,17 @@ def parse_moment(text: str) -> dt.datetime:
         raise UserError(f"--start: '{text}' is not a date or date and time (YYYY-MM-DDTHH:MM)") from None
 
 
-def duration(minutes: int) -> str:
-    from ..planning.explain import format_minutes
+LANGUAGE = "en"  # the CLI's messages are English until they move into the catalogue (issue #20)
 
-    return format_minutes(minutes)
+
+def duration(minutes: int) -> str:
+    from ..i18n import duration as written
+
+    return written(minutes, LANGUAGE)
+
+
+def why(reason) -> str:
+    """A reason code with its values (maakbaar.reasons), written out in the CLI's language."""
+    from ..i18n import say
+
+    return say(reason, LANGUAGE)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import console, database, duration, parse_moment, run
+from .common import console, database, duration, parse_moment, run, why
 
 
 @app.command()
@@ -74,8 +74,8 @@ def plan(
         table.add_column("Order")
         table.add_column("Late by", justify="right")
         table.add_column("Why")
-        for number, minutes, why in summary.late_orders:
-            table.add_row(number, duration(minutes), why.split(": ", 1)[-1])
+        for number, minutes, reason in summary.late_orders:
+            table.add_row(number, duration(minutes), why(reason))
         console.print(table)
         if summary.unavoidable_tardiness is not None:
             console.print(f"{len(summary.unavoidable_orders)} of these cannot be on time in any plan (they end after "

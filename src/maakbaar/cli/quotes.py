@@ -28,7 +28,8 @@ def quote(
     document: Annotated[Path | None, typer.Option(help="Write a print-ready quote (HTML) to this file.")] = None,
     standard_lead_time: Annotated[bool, typer.Option(
         "--standard-lead-time", help="Use the standard lead times even when a plan exists.")] = False,
-    language: Annotated[str, typer.Option("--lang", help="Language of the quote document: nl or en.")] = "nl",
+    language: Annotated[str | None, typer.Option(
+        "--lang", help="Language of the quote document: nl, en or de (default: the customer's).")] = None,
 ) -> None:
     """Price parts from their DXF flat pattern: material, laser, bending, welding, finishing, per quantity.
 
@@ -37,6 +38,7 @@ def quote(
     from ..services import quoting
 
     def action():
+        quoting.document_language(language)  # a language the documents are not in: refused before any work
         try:
             quantities = quoting.parse_quantities(qty)
         except quoting.QuoteError as error:

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..reasons import Reason, Share
 from .factors import Factor, FactorSet
 from .footprint import Component, Leg, transport_kg
 
@@ -45,7 +46,7 @@ class OptionResult:
 
 @dataclass(frozen=True)
 class Comparison:
-    title: str
+    title: str | Reason  # a scenario's own title, or a reason code (co2.title.order)
     local: OptionResult
     alternative: OptionResult
     mki_eur_per_kg: Factor
@@ -54,7 +55,7 @@ class Comparison:
     factor_set: str
     factor_path: str
     factors: tuple[Factor, ...] = field(default=())
-    assumptions: tuple[str, ...] = field(default=())
+    assumptions: tuple[Reason, ...] = field(default=())
 
     @property
     def difference_kg(self) -> float:
@@ -106,7 +107,7 @@ def option_result(option: Option, well_to_tank: float, ballast_ratio: float) -> 
     return OptionResult(option, tuple(components))
 
 
-def compare(title: str, local: Option, alternative: Option, factors: FactorSet,
+def compare(title: str | Reason, local: Option, alternative: Option, factors: FactorSet,
             well_to_tank: bool = True) -> Comparison:
     uplift = factors.scalar("well_to_tank_uplift").value if well_to_tank else 0.0
     ballast = factors.scalar("ballast_leg_ratio")
@@ -115,13 +116,12 @@ def compare(title: str, local: Option, alternative: Option, factors: FactorSet,
     for option in (local, alternative):
         for factor in (option.material, option.grid, *(leg.mode for leg in option.legs)):
             used[factor.key] = factor
-    assumptions = [
-        "Prijs bij gunning = inschrijfprijs x (1 - fictieve korting CO2-Prestatieladder) + kg CO2 x MKI-prijs per kg.",
-        f"Transport: tonkilometers x factor, plus {uplift:.0%} voor brandstofproductie (well-to-tank).",
-        "Lijndiensten: gemiddelde factoren bevatten lege ritten al (ISO 14083 / GLEC); een eigen reis (charter) "
-        f"draagt zijn lege terugreis, met {ballast.value:g} x het brandstofverbruik van de heenreis.",
-        "Materiaal: productmassa x factor per productieroute; snijverlies als aandeel van het ingekochte materiaal.",
-        "Fabricage-energie: kWh x netfactor van het land of het eigen stroomcontract.",
+    assumptions = [  # reason codes: the report writes them in its reader's language
+        Reason.of("co2.assumption.price"),
+        Reason.of("co2.assumption.transport", uplift=Share(uplift)),
+        Reason.of("co2.assumption.charter", ratio=ballast.value),
+        Reason.of("co2.assumption.material"),
+        Reason.of("co2.assumption.energy"),
     ]
     return Comparison(title, option_result(local, uplift, ballast.value),
                       option_result(alternative, uplift, ballast.value), mki,

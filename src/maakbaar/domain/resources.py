@@ -106,3 +106,15 @@ class Customer(DomainModel):
     country: str = Field(default="NL", pattern=r"^[A-Z]{2}$")
     email: Text = ""
     phone: Text = ""
+    # the language of what the customer receives (quote, order confirmation, delivery note, CO2 report):
+    # nl, en or de; empty: by country (see document_language)
+    language: str = Field(default="", pattern=r"^(|nl|en|de)$")
+
+    @property
+    def document_language(self) -> str:
+        """The language documents go out in: the customer's own choice, else German for Germany, Austria,
+        Switzerland and Liechtenstein, Dutch for the Netherlands, Belgium and Suriname, English elsewhere."""
+        if self.language:
+            return self.language
+        return {"DE": "de", "AT": "de", "CH": "de", "LI": "de", "NL": "nl", "BE": "nl", "SR": "nl"}.get(
+            self.country, "en")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 
 HERE = Path(__file__).resolve().parent
 LOCALE_DIR = HERE / "locale"
@@ -86,14 +86,17 @@ class Translator:
         self._catalogue = catalogue(self.lang)
 
     def __call__(self, key: str, /, n: int | None = None, **values) -> str:
-        if n is None:
-            text = self._catalogue.gettext(key)
-        else:
-            text = self._catalogue.ngettext(key, key, n) if isinstance(n, int) else key
-            if text == key:  # not a message with plural forms: n is one of its values
-                text = self._catalogue.gettext(key)
+        text = self.template(key, n)
+        if n is not None:
             values["n"] = format_decimal(n, locale=self.locale) if isinstance(n, (int, float)) else n
         return text.format(**values) if values else text
+
+    def template(self, key: str, n: int | None = None) -> str:
+        """The message with its placeholders, in the plural form for ``n``."""
+        if n is None or not isinstance(n, int):
+            return self._catalogue.gettext(key)
+        text = self._catalogue.ngettext(key, key, n)
+        return self._catalogue.gettext(key) if text == key else text  # not a plural message: n is a value
 
     def has(self, key: str) -> bool:
         return self._catalogue.gettext(key) != key
@@ -112,15 +115,29 @@ def number(value: float | None, lang: str = DEFAULT_LANGUAGE, digits: int = 0) -
     return format_decimal(round(float(value), digits), format=pattern, locale=LOCALES[language(lang)])
 
 
-def money(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    """An amount in euros with its sign: € 48.000,00 in Dutch, €48,000.00 in English, 48.000,00 € in German."""
+def money(value: float | None, lang: str = DEFAULT_LANGUAGE, cents: bool = True) -> str:
+    """An amount in euros with its sign: € 48.000,00 in Dutch, €48,000.00 in English, 48.000,00 € in German;
+    without ``cents`` rounded to whole euros (€ 48.000)."""
     if value is None:
         return "-"
-    return format_currency(value, "EUR", locale=LOCALES[language(lang)])
+    locale = LOCALES[language(lang)]
+    if cents:
+        return format_currency(value, "EUR", locale=locale)
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
+    return format_currency(round(value), "EUR", format=pattern, locale=locale, currency_digits=False)
+
+
+SHORT_DATE = {"nl": "dd-MM-yyyy", "en": "dd/MM/yyyy", "de": "dd.MM.yyyy"}  # with the century, as forms want
+
+
+def country(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A country's name in the language: DE is Duitsland in Dutch, Deutschland in German."""
+    return Locale.parse(LOCALES[language(lang)]).territories.get(code.upper(), code)
 
 
 def day(value: dt.date | None, lang: str = DEFAULT_LANGUAGE, form: str = "medium") -> str:
-    """A date: ``medium`` 7 dec 2026, ``short`` 07-12-2026, ``weekday`` ma 7 dec (in Dutch)."""
+    """A date: ``medium`` 7 dec 2026, ``short`` 07-12-2026 (07/12/2026, 07.12.2026), ``weekday`` ma 7 dec (in
+    Dutch)."""
     if value is None:
         return "-"
     if isinstance(value, dt.datetime):
@@ -129,7 +146,7 @@ def day(value: dt.date | None, lang: str = DEFAULT_LANGUAGE, form: str = "medium
     if form == "weekday":
         return format_date(value, "EEE d MMM", locale=locale).replace(".", "")
     if form == "short":
-        return format_date(value, "dd-MM-yyyy" if language(lang) != "en" else "dd/MM/yyyy", locale=locale)
+        return format_date(value, SHORT_DATE[language(lang)], locale=locale)
     return format_date(value, "d MMM yyyy", locale=locale).replace(".", "")
 
 
@@ -140,6 +157,59 @@ def moment(value: dt.datetime | None, lang: str = DEFAULT_LANGUAGE) -> str:
     return f"{day(value, lang, 'weekday')} {format_time(value, 'HH:mm', locale=LOCALES[language(lang)])}"
 
 
+def duration(minutes: int | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A planner's duration: 45 min, 3,5 u, 2,1 d (in Dutch; 3.5 h and 2.1 d in English)."""
+    if minutes is None:
+        return "-"
+    t = translator(lang)
+    if abs(minutes) >= 1440:
+        return t("unit.days", x=number(minutes / 1440, lang, 1))
+    if abs(minutes) >= 60:
+        return t("unit.hours", x=number(minutes / 60, lang, 1))
+    return t("unit.minutes", x=number(minutes, lang))
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:  # a value a reason may leave out (such as wait.busy's loaded)
+        return ""
+
+
+def say(reason, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A ``maakbaar.reasons.Reason`` in the reader's language: its code is the message key, its values are
+    written the language's way (durations, days, moments, shares, numbers; other reasons in turn; tuples as a
+    list), and a value ``n`` chooses the plural form. Text stored before reasons were (code ``text``) is shown
+    as it is."""
+    from ..reasons import Day, Minutes, Moment, Reason, Share
+
+    if reason is None:
+        return ""
+    if reason.code == "text":
+        return str(reason.get("text", ""))
+
+    def write(value) -> str:
+        if isinstance(value, Reason):
+            return say(value, lang)
+        if isinstance(value, Minutes):
+            return duration(value.value, lang)
+        if isinstance(value, Moment):
+            return moment(value.value, lang)
+        if isinstance(value, Day):
+            return day(value.value, lang, "weekday")
+        if isinstance(value, Share):
+            return format_percent(value.value, locale=LOCALES[language(lang)])
+        if isinstance(value, tuple):
+            return ", ".join(write(v) for v in value)
+        if isinstance(value, bool) or value is None:
+            return str(value or "")
+        if isinstance(value, (int, float)):
+            return number(value, lang, 0 if isinstance(value, int) else 1)
+        return str(value)
+
+    t = translator(lang)
+    n = reason.get("n")
+    return t.template(reason.code, n).format_map(_Blank({k: write(v) for k, v in reason.values}))
+
+
 def day_names(lang: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:
     """Monday to Sunday, abbreviated: ma di wo do vr za zo in Dutch."""
     names = Locale.parse(LOCALES[language(lang)]).days["format"]["abbreviated"]
@@ -147,5 +217,5 @@ def day_names(lang: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:
 
 
 __all__ = ["DEFAULT_LANGUAGE", "DOCUMENT_LANGUAGES", "LOCALES", "SCREEN_LANGUAGES", "Translator", "catalogue",
-           "compile_catalogues", "day", "day_names", "format_datetime", "language", "money", "moment", "number",
-           "translator"]
+           "compile_catalogues", "country", "day", "day_names", "duration", "format_datetime", "language", "money",
+           "moment", "number", "say", "translator"]

@@ -1,12 +1,13 @@
 """``python -m maakbaar.i18n compile``: the .po catalogues into .mo (set-up runs it); ``check``: every message
-translated in every language, none fuzzy (CI runs it)."""
+translated in every language, none fuzzy, and every customer document message in every document language (CI
+runs it)."""
 
 from __future__ import annotations
 
 import sys
 
 from . import compile_catalogues
-from .check import untranslated
+from .check import missing_document_keys, untranslated
 
 
 def main(argv: list[str]) -> int:
@@ -20,7 +21,11 @@ def main(argv: list[str]) -> int:
         for lang, keys in missing.items():
             print(f"{lang}: {len(keys)} messages untranslated or fuzzy: {', '.join(keys[:20])}"
                   + (" ..." if len(keys) > 20 else ""))
-        return 1 if missing else 0
+        lacking = missing_document_keys()
+        for lang, keys in lacking.items():
+            print(f"{lang}: {len(keys)} customer document messages missing: {', '.join(keys[:20])}"
+                  + (" ..." if len(keys) > 20 else ""))
+        return 1 if missing or lacking else 0
     print("usage: python -m maakbaar.i18n [compile|check]", file=sys.stderr)
     return 2
 

@@ -8,8 +8,10 @@ from pathlib import Path
 from . import LOCALES, po_path
 
 SOURCE = Path(__file__).resolve().parent.parent  # src/maakbaar
-# German is kept for customer documents only: these languages must have every message
-COMPLETE = ("nl", "en")
+# every message of these languages has its text (German holds only what a customer reads: it may hold fewer)
+COMPLETE = ("nl", "en", "de")
+# what a customer reads (documents, their units and language names): every document language has all of these
+DOCUMENT_KEYS = ("doc.", "co2.", "unit.", "language_name.")
 
 
 def read(lang: str):
@@ -25,6 +27,21 @@ def untranslated(languages=COMPLETE) -> dict[str, list[str]]:
         catalog = read(lang)
         missing = [str(m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id and (
             m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
+        if missing:
+            out[lang] = missing
+    return out
+
+
+def keys(lang: str) -> set[str]:
+    return {str(m.id if isinstance(m.id, str) else m.id[0]) for m in read(lang) if m.id}
+
+
+def missing_document_keys(languages=("nl", "en", "de")) -> dict[str, list[str]]:
+    """Per document language, the customer-facing keys (``DOCUMENT_KEYS``) the Dutch catalogue has and it lacks."""
+    needed = {key for key in keys("nl") if key.startswith(DOCUMENT_KEYS)}
+    out = {}
+    for lang in languages:
+        missing = sorted(needed - keys(lang))
         if missing:
             out[lang] = missing
     return out

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from ..reasons import Day, Minutes, Reason, Share
 
 from .bounds import Bound, alone_completion, lower_bound
 from .dispatch import RULES, build, place_fixed
@@ -19,7 +21,7 @@ class Delay:
     operation: str
     label: str
     waited: int  # minutes between ready and start
-    cause: str
+    cause: Reason  # wait.busy, wait.closed, wait.no_operator, wait.previous
 
 
 @dataclass(frozen=True)
@@ -29,56 +31,12 @@ class LateExplanation:
     tardiness: int
     unavoidable: bool  # late in any plan (see planning.bounds)
     delays: tuple[Delay, ...]
-    summary: str
-    summaries: dict[str, str] = field(default_factory=dict)  # the summary in every language
+    reason: Reason  # late.unavoidable, late.held_up or late.late, with its values (i18n.say writes it out)
 
 
-def format_minutes(minutes: int, language: str = "en") -> str:
-    """'45 min', '3.5 h', '2.1 d' (Dutch: '3,5 u', '2,1 d')."""
-    if minutes >= 1440:
-        text = f"{minutes / 1440:.1f} d"
-    elif minutes >= 60:
-        text = f"{minutes / 60:.1f} " + ("u" if language == "nl" else "h")
-    else:
-        return f"{minutes} min"
-    return text.replace(".", ",") if language == "nl" else text
-
-
-DAYS_NL = ("ma", "di", "wo", "do", "vr", "za", "zo")
-
-TEXT = {
-    "en": {"busy": "machine {m} was busy with {n} other operation(s) ({orders})",
-           "closed": "{m} does not work in that period (calendar, downtime)",
-           "no_operator": "no free operator with the skill {skill} on shift",
-           "previous": "waiting for the previous step", "released": "released {day}",
-           "subcontracted": "{n} working days subcontracted", "work": "{w} of work", "past": "due date already past",
-           "behind_started": "behind work already started on {m}",
-           "unavoidable": "{order}: cannot be on time in any plan: even with the shop to itself its routing ends "
-                          "at the earliest {x} after the due date ({parts})",
-           "held_up": "{order}: {x} late; held up {y} at {label}: {cause}", "late": "{order}: {x} late",
-           "loaded": "; {m} loaded {pct} on {n} working day(s), {span}", "to": "to"},
-    "nl": {"busy": "machine {m} was bezig met {n} andere bewerking(en) ({orders})",
-           "closed": "{m} werkt in die periode niet (rooster, storing)",
-           "no_operator": "geen vrije operator met de vaardigheid {skill} in dienst",
-           "previous": "wacht op de vorige bewerking", "released": "vrijgegeven {day}",
-           "subcontracted": "{n} werkdagen uitbesteed", "work": "{w} werk", "past": "leverdatum al verstreken",
-           "behind_started": "achter werk dat al loopt op {m}",
-           "unavoidable": "{order}: kan in geen enkel plan op tijd klaar zijn: ook met de werkplaats voor zich "
-                          "alleen op zijn vroegst {x} na de leverdatum ({parts})",
-           "held_up": "{order}: {x} te laat; {y} opgehouden bij {label}: {cause}", "late": "{order}: {x} te laat",
-           "loaded": "; {m} voor {pct} belast op {n} werkdag(en), {span}", "to": "tot"},
-}
-
-
-def _day(moment: dt.datetime, language: str) -> str:
-    return f"{DAYS_NL[moment.weekday()]} {moment:%d-%m}" if language == "nl" else f"{moment:%a %d-%m}"
-
-
-def explain_late(problem: PlanningProblem, plan: Plan, language: str = "en",
-                 bound: Bound | None = None) -> list[LateExplanation]:
-    """Why every late order is late: ``summary`` and the delays' causes in ``language`` ('en' or 'nl'), and
-    ``summaries`` in every language, from one analysis. An order is called late in any plan exactly when
-    the plan's ``bound`` (``planning.bounds``, computed here when not given) says so."""
+def explain_late(problem: PlanningProblem, plan: Plan, bound: Bound | None = None) -> list[LateExplanation]:
+    """Why every late order is late, as reason codes with their values. An order is called late in any plan
+    exactly when the plan's ``bound`` (``planning.bounds``, computed here when not given) says so."""
     bound = bound or lower_bound(problem)
     planned = plan.by_key()
     outcomes = {o.key: o for o in plan.outcomes(problem)}
@@ -92,74 +50,65 @@ def explain_late(problem: PlanningProblem, plan: Plan, language: str = "en",
         if not outcome.late:
             continue
         alone = bound.earliest[job.key] if job.key in bound.earliest else alone_completion(problem, job)
-        delays = []  # (waited, label, cause in each language)
+        delays = []
         ready = max(job.release, 0)
         for op in job.operations:
             p = planned[op.key]
             waited = p.start - ready
             if waited > 0:
-                causes = {lang: _cause(problem, by_machine, job, op, p, ready, lang) for lang in TEXT}
-                delays.append((op.key, op.label or op.work_center_type, waited, causes))
+                delays.append(Delay(op.key, op.label or op.work_center_type, waited,
+                                    _cause(problem, by_machine, job, op, p, ready)))
             ready = p.end + op.wait_after
-        delays.sort(key=lambda d: -d[2])
+        delays.sort(key=lambda d: -d.waited)
         behind = bound.behind.get(job.key, ())
-        summaries = {lang: _summary(problem, job, outcome, alone, delays, lang, behind) for lang in TEXT}
-        chosen = language if language in TEXT else "en"
-        explanations.append(LateExplanation(
-            job.key, job.order, outcome.tardiness, alone > job.due,
-            tuple(Delay(key, label, waited, causes[chosen]) for key, label, waited, causes in delays),
-            summaries[chosen], summaries))
+        explanations.append(LateExplanation(job.key, job.order, outcome.tardiness, alone > job.due, tuple(delays),
+                                            _summary(problem, job, outcome, alone, delays, behind)))
     return explanations
 
 
-def _cause(problem: PlanningProblem, by_machine, job: JobSpec, op, p, ready: int, language: str) -> str:
+def _cause(problem: PlanningProblem, by_machine, job: JobSpec, op, p, ready: int) -> Reason:
     """Why an operation waited: its machine busy with other orders, closed, no operator, or the step before."""
-    w = TEXT[language]
     if not p.machine:
-        return w["previous"]
+        return Reason.of("wait.previous")
     busy = [q for q in by_machine[p.machine] if q.start < p.start and q.end > ready and q.job != job.key]
     machine_busy = sum(min(q.end, p.start) - max(q.start, ready) for q in busy)
     machine_working = problem.machine_by_code[p.machine].calendar.working_between(ready, p.start)
     if machine_busy >= machine_working * 0.5 and busy:
         orders = sorted({problem.job_by_key[q.job].order for q in busy})
-        return (w["busy"].format(m=p.machine, n=len(busy),
-                                 orders=", ".join(orders[:4]) + ("..." if len(orders) > 4 else ""))
-                + _overload(problem, busy, p.machine, ready, p.start, language))
+        return Reason.of("wait.busy", machine=p.machine, n=len(busy),
+                         orders=(*orders[:4], "…") if len(orders) > 4 else tuple(orders),
+                         loaded=_overload(problem, busy, p.machine, ready, p.start))
     if machine_working == 0:
-        return w["closed"].format(m=p.machine)
-    return w["no_operator"].format(skill=op.work_center_type)
+        return Reason.of("wait.closed", machine=p.machine)
+    return Reason.of("wait.no_operator", skill=op.work_center_type)
 
 
-def _summary(problem: PlanningProblem, job: JobSpec, outcome, alone: int, delays, language: str,
-             behind: tuple[str, ...] = ()) -> str:
-    w = TEXT[language]
-
-    def fm(minutes: int) -> str:
-        return format_minutes(minutes, language)
-
+def _summary(problem: PlanningProblem, job: JobSpec, outcome, alone: int, delays: list[Delay],
+             behind: tuple[str, ...] = ()) -> Reason:
     if alone > job.due:
         parts = []
         if job.release > 0:
-            parts.append(w["released"].format(day=_day(problem.to_datetime(job.release), language)))
+            parts.append(Reason.of("late.released", day=Day(problem.to_datetime(job.release).date())))
         sub_days = sum(op.lead_days for op in job.operations if op.is_subcontracted)
         if sub_days:
-            parts.append(w["subcontracted"].format(n=sub_days))
+            parts.append(Reason.of("late.subcontracted", n=sub_days))
         work = sum(min(op.run.values(), default=0) + op.setup for op in job.operations if not op.is_subcontracted)
-        parts.append(w["work"].format(w=fm(work)))
+        parts.append(Reason.of("late.work", work=Minutes(work)))
         if job.due <= 0:
-            parts.append(w["past"])
+            parts.append(Reason.of("late.past"))
         if behind:
-            parts.append(w["behind_started"].format(m=", ".join(behind)))
-        return w["unavoidable"].format(order=job.order, x=fm(alone - job.due), parts=", ".join(parts))
+            parts.append(Reason.of("late.behind_started", machines=tuple(behind)))
+        return Reason.of("late.unavoidable", late=Minutes(alone - job.due), parts=tuple(parts))
     if delays:
-        _key, label, waited, causes = delays[0]
-        return w["held_up"].format(order=job.order, x=fm(outcome.tardiness), y=fm(waited), label=label,
-                                   cause=causes[language])
-    return w["late"].format(order=job.order, x=fm(outcome.tardiness))
+        first = delays[0]
+        return Reason.of("late.held_up", late=Minutes(outcome.tardiness), waited=Minutes(first.waited),
+                         label=first.label, cause=first.cause)
+    return Reason.of("late.late", late=Minutes(outcome.tardiness))
 
 
-def _overload(problem: PlanningProblem, items, machine: str, start: int, end: int, language: str = "en") -> str:
-    """', loaded 96% from Tue 01-12 to Thu 03-12' for the days in [start, end) the machine was (nearly) full."""
+def _overload(problem: PlanningProblem, items, machine: str, start: int, end: int) -> Reason | None:
+    """The days in [start, end) the machine was (nearly) full: wait.loaded with its share, number of days and
+    span (span.day or span.days)."""
     calendar = problem.machine_by_code[machine].calendar
     offset = problem.origin.hour * 60 + problem.origin.minute
     first_day, last_day = (start + offset) // 1440, (end - 1 + offset) // 1440
@@ -174,13 +123,13 @@ def _overload(problem: PlanningProblem, items, machine: str, start: int, end: in
             full.append(day)
             load_sum, cap_sum = load_sum + load, cap_sum + capacity
     if not full:
-        return ""
-    w = TEXT.get(language, TEXT["en"])
+        return None
 
-    def day_name(day: int) -> str:
-        return _day(problem.origin + dt.timedelta(days=day), language)
-    span = day_name(full[0]) if len(full) == 1 else f"{day_name(full[0])} {w['to']} {day_name(full[-1])}"
-    return w["loaded"].format(m=machine, pct=f"{load_sum / cap_sum:.0%}", n=len(full), span=span)
+    def on(day: int) -> Day:
+        return Day(problem.origin.date() + dt.timedelta(days=day))
+    span = (Reason.of("span.day", day=on(full[0])) if len(full) == 1
+            else Reason.of("span.days", first=on(full[0]), last=on(full[-1])))
+    return Reason.of("wait.loaded", machine=machine, share=Share(load_sum / cap_sum), n=len(full), span=span)
 
 
 @dataclass(frozen=True)

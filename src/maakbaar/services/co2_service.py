@@ -21,6 +21,7 @@ from ..co2.factors import Factor, FactorSet
 from ..co2.footprint import Footprint, FootprintLine, Leg, OperationEnergy, order_footprint
 from ..config import data_dir
 from ..costing.model import CostTables
+from ..reasons import Reason
 from ..domain import OrderStatus
 from ..store.repositories import NotFoundError, Repositories
 from ..store.records import NestRecords
@@ -183,21 +184,26 @@ def compare_order(session: Session, order_number: str, country: str, material_ro
                          factors.grid(grid), kwh,
                          tuple(Leg(factors.transport(m), d, "", ded, bal) for m, d, ded, bal in legs),
                          import_price, import_ladder)
-    return compare(f"Order {order_number}: lokaal of import uit {country}", local, alternative, factors)
+    return compare(Reason.of("co2.title.order", order=order_number, country=country), local, alternative, factors)
 
 
 
-def comparison_as_dict(result: Comparison) -> dict:
-    """A comparison as plain JSON-ready data (CLI --json and the web API)."""
+def comparison_as_dict(result: Comparison, lang: str = "en") -> dict:
+    """A comparison as plain JSON-ready data (CLI --json and the web API), its texts in ``lang``."""
+    from ..i18n import say
+
+    def text(value) -> str:
+        return value if isinstance(value, str) else say(value, lang)
+
     def option(r):
         return {"name": r.option.name, "country": r.option.country, "total_kg": r.total_kg,
                 "bid_price_eur": r.option.bid_price_eur, "ladder_level": r.option.ladder_level,
                 "components": [{"key": c.key, "label": c.label, "kg_co2": c.kg_co2, "detail": c.detail}
                                for c in r.components]}
-    return {"title": result.title, "factor_set": result.factor_set, "factor_file": result.factor_path,
+    return {"title": text(result.title), "factor_set": result.factor_set, "factor_file": result.factor_path,
             "local": option(result.local), "alternative": option(result.alternative),
             "difference_kg": result.difference_kg, "mki_eur_per_kg": result.mki_eur_per_kg.value,
             "mki_value_eur": result.mki_value_eur, "local_ladder_discount": result.local_discount,
-            "max_local_price_eur": result.max_local_price_eur, "assumptions": list(result.assumptions),
+            "max_local_price_eur": result.max_local_price_eur, "assumptions": [text(a) for a in result.assumptions],
             "factors": [{"key": f.key, "label": f.label, "value": f.value, "unit": f.unit, "source": f.source,
                          "year": f.year} for f in result.factors]}

@@ -154,6 +154,16 @@ def kind_of(error: BaseException) -> Kind | None:
     return None
 
 
+def code_of(error: BaseException) -> str:
+    """A stable code for programs: the message key when the error has one (``error.not_found``,
+    ``booking.not_booked``), else its kind (``error.conflict``, ``error.invalid_input``, ...)."""
+    code = getattr(error, "code", None)
+    if isinstance(code, str) and code:
+        return code
+    kind = kind_of(error)
+    return f"error.{kind.value}" if kind is not None else "error.internal"
+
+
 def message_of(error: BaseException) -> str | list:
     """What to tell the user about an expected failure."""
     from sqlalchemy.exc import IntegrityError, OperationalError
@@ -176,8 +186,9 @@ def message_in(error: BaseException, lang: str) -> str | list:
     code = getattr(error, "code", None)
     if code and t.has(code):
         params = dict(error.params)
-        if "what" in params and t.has(f"thing.{params['what']}"):
-            params["what"] = t(f"thing.{params['what']}")
+        for name, prefix in (("what", "thing."), ("role", "role.")):  # values that are words themselves
+            if name in params and t.has(f"{prefix}{params[name]}"):
+                params[name] = t(f"{prefix}{params[name]}")
         return t(code, **params)
     if isinstance(error, OperationalError):
         return t("error.busy")

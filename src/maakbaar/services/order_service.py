@@ -15,6 +15,7 @@ from ..domain import Order, OrderLine, OrderStatus, WorkOrder, WorkOrderOperatio
 from ..domain.common import ShopDate
 from ..domain.orders import PRIORITY_NORMAL
 from ..store.repositories import NotFoundError, Repositories
+from ..reasons import Day, Reason
 from ..store.records import PlanRecords
 
 
@@ -36,8 +37,7 @@ class OrderSummary:
     days_left: int
     planned_completion: dt.datetime | None = None
     planned_late: bool | None = None
-    late_reason: str = ""
-    late_reason_nl: str = ""
+    late_reason: Reason | None = None  # why it is late (maakbaar.reasons; i18n.say writes it in the reader's language)
 
 
 def order_overview(session: Session, include_closed: bool = False, today: dt.date | None = None) -> list[OrderSummary]:
@@ -53,10 +53,7 @@ def order_overview(session: Session, include_closed: bool = False, today: dt.dat
         plan_entry = planned.get(number, {})
         if late and not plan_entry.get("late_reason"):
             # late by the calendar (its due date has passed), whatever the plan said when it was made
-            plan_entry = dict(plan_entry, late_reason=f"due {due_date:%d-%m-%Y} has passed and the order is "
-                                                      f"still {status.value}",
-                              late_reason_nl=f"levering was gepland voor {due_date:%d-%m-%Y}; die datum is "
-                                             "voorbij en de order is nog open")
+            plan_entry = dict(plan_entry, late_reason=Reason.of("late.overdue", day=Day(due_date)))
         summaries.append(OrderSummary(
             number=number, customer_code=customer_code, customer_name=customer_name,
             customer_reference=reference, order_date=order_date, release_date=release_date,
@@ -73,14 +70,12 @@ def _planned_completion(session: Session) -> dict[str, dict]:
     if plan_id is None:
         return {}
     out: dict[str, dict] = {}
-    for order, completion, late, explanation, explanation_nl in plans.job_outcomes(plan_id):
-        entry = out.setdefault(order, {"planned_completion": completion, "planned_late": False,
-                                       "late_reason": "", "late_reason_nl": ""})
+    for order, completion, late, reason in plans.job_outcomes(plan_id):
+        entry = out.setdefault(order, {"planned_completion": completion, "planned_late": False, "late_reason": None})
         entry["planned_completion"] = max(entry["planned_completion"], completion)
         if late:
             entry["planned_late"] = True
-            entry["late_reason"] = entry["late_reason"] or explanation
-            entry["late_reason_nl"] = entry["late_reason_nl"] or explanation_nl or explanation
+            entry["late_reason"] = entry["late_reason"] or Reason.from_json(reason)
     return out
 
 
@@ -256,4 +251,35 @@ def order_detail(session: Session, number: str) -> dict:
                    "quantity": line.quantity, "unit_price": line.unit_price, "due_date": order.line_due_date(line)}
                   for line in order.lines],
         "work_orders": work_orders, **planned_completion,
+        "document_language": customer.document_language if customer else "nl",
     }
+
+
+DOCUMENT_KINDS = ("confirmation", "delivery-note")
+
+
+def order_document_html(session: Session, number: str, kind: str, language: str | None = None,
+                        today: dt.date | None = None) -> str:
+    """The order confirmation or the delivery note of an order (print-ready HTML), in ``language`` or else the
+    customer's (``Customer.document_language``), dated ``today``."""
+    from ..documents import OrderDocument, OrderDocumentLine, delivery_note_html, order_confirmation_html
+    from .quoting import addressee, document_language
+    from .shop_io import load_shop_name
+
+    if kind not in DOCUMENT_KINDS:
+        raise NotFoundError("document", kind)
+    repos = Repositories(session)
+    order = repos.orders.get(number)
+    if order is None:
+        raise NotFoundError("order", number)
+    party, customer_language = addressee(session, order.customer)
+    lines: list[OrderDocumentLine] = []
+    for line in order.lines:
+        part = repos.parts.get(line.part)
+        lines.append(OrderDocumentLine(line.line_no, line.part, part.name if part else "",
+                                       part.material if part else "", part.thickness_mm if part else None,
+                                       line.quantity, line.unit_price, order.line_due_date(line)))
+    document = OrderDocument(load_shop_name(session), order.number, party, order.customer,
+                             order.customer_reference, order.order_date, tuple(lines))
+    render = order_confirmation_html if kind == "confirmation" else delivery_note_html
+    return render(document, document_language(language) or customer_language, today or clock.today())

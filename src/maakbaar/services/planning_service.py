@@ -20,6 +20,7 @@ from ..planning.from_shop import build_problem, default_horizon_days
 from ..planning.plan import Plan, PlannedOperation
 from ..planning.problem import CRITERIA, objective_order
 from ..planning.state import PlacementError
+from ..reasons import Reason
 from ..store.records import PlanRecords
 from . import shop_io
 
@@ -141,7 +142,7 @@ def previous_plan(session: Session, problem) -> Plan | None:
 class PlanSummary:
     plan_id: int
     status: str
-    late_orders: list[tuple[str, int, str]]  # (order, tardiness minutes, explanation)
+    late_orders: list[tuple[str, int, Reason]]  # (order, tardiness minutes, why: i18n.say writes it out)
     unplanned: list[str]
     elapsed: float
     first_plan_seconds: float
@@ -186,7 +187,7 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
     late = {}
     for e in explanations.values():
         if e.order not in late or e.tardiness > late[e.order][1]:
-            late[e.order] = (e.order, e.tardiness, e.summary)
+            late[e.order] = (e.order, e.tardiness, e.reason)
     bound = result.bound
     unavoidable = () if bound is None else tuple(sorted(
         {job.order for job in result.problem.jobs if bound.unavoidable(job) > 0}))
@@ -237,8 +238,7 @@ def _store(session: Session, result: engine.PlanResult, explanations, time_limit
             completion=problem.to_datetime(outcome.completion), tardiness_min=outcome.tardiness, late=outcome.late,
             earliest=None if result.bound is None or outcome.key not in result.bound.earliest
             else problem.to_datetime(result.bound.earliest[outcome.key]),
-            explanation=explanation.summary if explanation else "",
-            explanation_nl=explanation.summaries.get("nl", "") if explanation else ""))
+            late_reason=explanation.reason.to_json() if explanation else None))
     return PlanRecords(session).add_current(stored, operations, jobs)
 
 
@@ -392,7 +392,7 @@ def _refresh_outcomes(session: Session, plan, problem, stored: Plan | None, orde
         job.completion = problem.to_datetime(outcome.completion)
         job.tardiness_min, job.late = outcome.tardiness, outcome.late
         if not outcome.late:
-            job.explanation = job.explanation_nl = ""
+            job.late_reason = None
     score = stored.score(problem)
     plan.late_jobs, plan.tardiness_min = score.late_jobs, score.tardiness
     plan.setup_min, plan.flow_time_min = score.setup, score.flow_time

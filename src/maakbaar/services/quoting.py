@@ -13,6 +13,7 @@ from .errors import InvalidInput
 from .order_service import next_number, next_order_number
 from .. import clock
 from ..costing.model import CostError, CostTables, MachineLimits, MaterialInput, PartInput, PartQuote, quote_part
+from ..documents import Party
 from ..domain import Part, QuantityBreak, Quote, QuoteLine, QuoteStatus, RoutingStep, WorkCenterType
 from ..geometry import DxfProblem, PartGeometry, read_dxf
 from ..store.repositories import NotFoundError, Repositories
@@ -94,11 +95,6 @@ def quote_files(session: Session, files: list[Path], material: str, thickness_mm
     return QuoteRun(parts, problems)
 
 
-def customer_name(session: Session, code: str) -> str:
-    customer = Repositories(session).customers.get(code)
-    return f"{customer.name}, {customer.city}" if customer else code
-
-
 def stored_geometry(part: Part | None) -> PartGeometry | None:
     """The shape of a part from the DXF it points to, when that file is still there and readable."""
     if part is None or not part.geometry_ref or not Path(part.geometry_ref).is_file():
@@ -109,9 +105,32 @@ def stored_geometry(part: Part | None) -> PartGeometry | None:
         return None
 
 
-def quote_document_html(session: Session, number: str, language: str) -> str:
-    """The print-ready quote (HTML) of a stored quote, with each part's drawing where its DXF is still there."""
-    from ..costing.document import DocumentLine, quote_html
+def document_language(language: str | None) -> str | None:
+    """The language a user asked a customer document in (None: the customer's own), refused when the app has
+    no documents in it."""
+    from ..i18n import DOCUMENT_LANGUAGES
+
+    if language is None or language == "":
+        return None
+    if language not in DOCUMENT_LANGUAGES:
+        raise InvalidInput(f"'{language}' is not a language for documents ({', '.join(DOCUMENT_LANGUAGES)})",
+                           field="lang")
+    return language
+
+
+def addressee(session: Session, code: str | None) -> tuple[Party, str]:
+    """The customer as a document addresses him, and the language his documents go out in."""
+    customer = Repositories(session).customers.get(code) if code else None
+    if customer is None:
+        return Party(code or ""), "nl"
+    return (Party(customer.name, customer.address, customer.postcode, customer.city, customer.country),
+            customer.document_language)
+
+
+def quote_document_html(session: Session, number: str, language: str | None = None) -> str:
+    """The print-ready quote (HTML) of a stored quote, with each part's drawing where its DXF is still there, in
+    ``language`` or else the customer's (``Customer.document_language``)."""
+    from ..documents import DocumentLine, quote_html
     from .shop_io import load_shop_name
 
     repos = Repositories(session)
@@ -125,19 +144,22 @@ def quote_document_html(session: Session, number: str, language: str) -> str:
                                   part.material if part else "",
                                   part.thickness_mm if part else 0, "none",
                                   [(b.quantity, b.unit_price, b.lead_time_days) for b in line.breaks]))
-    return quote_html(load_shop_name(session), customer_name(session, quote.customer), number, lines, language,
-                      quote.quote_date)
+    party, customer_language = addressee(session, quote.customer)
+    return quote_html(load_shop_name(session), party, number, lines,
+                      document_language(language) or customer_language, quote.quote_date,
+                      (quote.valid_until - quote.quote_date).days)
 
 
-def run_document_html(session: Session, run: QuoteRun, saved: Quote | None, language: str) -> str:
+def run_document_html(session: Session, run: QuoteRun, saved: Quote | None, language: str | None = None) -> str:
     """The print-ready quote of a run just made (saved or as a draft, 'concept')."""
-    from ..costing.document import DocumentLine, quote_html
+    from ..documents import DocumentLine, quote_html
     from .shop_io import load_shop_name
 
     lines = [DocumentLine(p.source, p.geometry, p.material, p.thickness_mm, p.finish,
                           [(b.quantity, b.unit_price, b.lead_time_days) for b in p.quote.breaks]) for p in run.parts]
-    return quote_html(load_shop_name(session), customer_name(session, saved.customer) if saved else "",
-                      saved.number if saved else "concept", lines, language,
+    party, customer_language = addressee(session, saved.customer if saved else None)
+    return quote_html(load_shop_name(session), party, saved.number if saved else "concept", lines,
+                      document_language(language) or customer_language,
                       saved.quote_date if saved else clock.today())
 
 

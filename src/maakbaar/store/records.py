@@ -129,10 +129,10 @@ class PlanRecords:
                                          .order_by(PlanJobRow.id)))
 
     def job_outcomes(self, plan_id: int) -> list[tuple]:
-        """(order, completion, late, explanation, Dutch explanation) of every job, as plain values."""
+        """(order, completion, late, why late: the stored reason) of every job, as plain values."""
         return [tuple(r) for r in self.session.execute(
-            select(PlanJobRow.order_number, PlanJobRow.completion, PlanJobRow.late, PlanJobRow.explanation,
-                   PlanJobRow.explanation_nl).where(PlanJobRow.plan_id == plan_id).order_by(PlanJobRow.id))]
+            select(PlanJobRow.order_number, PlanJobRow.completion, PlanJobRow.late,
+                   PlanJobRow.late_reason).where(PlanJobRow.plan_id == plan_id).order_by(PlanJobRow.id))]
 
     def late_by_job(self, plan_id: int) -> dict[str, bool]:
         return dict(self.session.execute(select(PlanJobRow.job_key, PlanJobRow.late)

@@ -300,7 +300,7 @@ class OperatorRepository(Repository[Operator]):
 class CustomerRepository(Repository[Customer]):
     row_class = CustomerRow
     what = "customer"
-    fields = ("code", "name", "address", "postcode", "city", "country", "email", "phone")
+    fields = ("code", "name", "address", "postcode", "city", "country", "email", "phone", "language")
 
     def to_domain(self, row: CustomerRow) -> Customer:
         return Customer(**{f: getattr(row, f) for f in self.fields})

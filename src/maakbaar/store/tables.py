@@ -199,6 +199,7 @@ class CustomerRow(Base, VersionedMixin):
     country: Mapped[str] = mapped_column(String(2), default="NL")
     email: Mapped[str] = mapped_column(String(500), default="")
     phone: Mapped[str] = mapped_column(String(500), default="")
+    language: Mapped[str] = mapped_column(String(2), default="")  # documents' language; empty: by country
 
 
 class StockItemRow(Base, VersionedMixin):
@@ -482,8 +483,7 @@ class PlanJobRow(Base):
     tardiness_min: Mapped[int] = mapped_column(Integer)
     late: Mapped[bool] = mapped_column(Boolean)
     earliest: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # with the shop to itself
-    explanation: Mapped[str] = mapped_column(Text, default="")
-    explanation_nl: Mapped[str] = mapped_column(Text, default="")
+    late_reason: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # maakbaar.reasons.Reason.to_json()
     __table_args__ = (UniqueConstraint("plan_id", "job_key", name="uq_plan_jobs_key"),)
 
 

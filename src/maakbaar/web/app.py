@@ -15,8 +15,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
 from ..services.jobs import JobRunner
+from ..services.errors import message_in
 from ..store.db import session_factory
 from . import api, errors, floor, freshness, pages
+from .i18n import api_language, language_of
 from .security import SESSION_COOKIE, LoginRequired, secure_cookies, session_secret
 
 HERE = Path(__file__).parent
@@ -98,9 +100,9 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
     app.include_router(pages.build_router(session, runner, templates))
     app.include_router(floor.build_router(session, templates, engine, pages.context, pages.language_of))
 
-    def _error(request: Request, status: int, detail) -> JSONResponse | HTMLResponse:
+    def _error(request: Request, status: int, detail, code: str | None = None) -> JSONResponse | HTMLResponse:
         if request.url.path.startswith("/api") or request.headers.get("hx-request"):
-            return JSONResponse({"detail": detail}, status_code=status)
+            return JSONResponse({"detail": detail, "code": code or f"http.{status}"}, status_code=status)
         return templates.TemplateResponse(request, "error.html", pages.context(request, None, status=status,
                                                                                detail=detail), status_code=status)
 
@@ -108,8 +110,11 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
     async def _http(request: Request, error: StarletteHTTPException):
         if request.url.path.startswith("/api") or request.url.path.startswith("/vendor") or \
                 request.url.path.startswith("/static"):
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
-        return _error(request, error.status_code, error.detail)
+            detail = message_in(error, api_language(request)) if getattr(error, "code", None) else error.detail
+            return JSONResponse({"detail": detail, "code": getattr(error, "code", None) or f"http.{error.status_code}"},
+                                status_code=error.status_code, headers=error.headers)
+        detail = message_in(error, language_of(request)) if getattr(error, "code", None) else error.detail
+        return _error(request, error.status_code, detail, getattr(error, "code", None))
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, error: LoginRequired):

@@ -9,6 +9,7 @@ import hashlib
 
 from ..services import cache, planning_board, planning_service
 from ..store.db import Session
+from ..i18n import moment, say
 from .i18n import DAY_NAMES
 
 PALETTE = ("#4e79a7", "#59a14f", "#9c755f", "#b07aa1", "#76b7b2", "#edc948", "#f28e2b", "#86bcb6", "#8cd17d",
@@ -89,45 +90,12 @@ def _background(machines, calendars, start: dt.datetime, end: dt.datetime) -> li
     return background
 
 
-def move_operation(db: Session, op_key: str, machine: str, start: dt.datetime) -> dict:
-    """The answer to a drag on the board: where the operation now is, and what the plan's check says."""
+def move_operation(db: Session, op_key: str, machine: str, start: dt.datetime, lang: str = "nl") -> dict:
+    """The answer to a drag on the board: where the operation now is, and what the plan's check says (in the
+    reader's language, with dates and clock times, and as codes for programs)."""
     moved = planning_service.move_operation(db, op_key, machine, start)
-    problem, violations = moved.problem, moved.violations
+    violations = moved.violations[:25]
     return {"operation": op_key, "machine": machine, "start": _iso(moved.start), "end": _iso(moved.end),
-            "conflicts": [_with_dates(problem, v.message) for v in violations[:25]],
-            "conflicts_nl": [f"{v.operation}: {CONFLICT_NL.get(v.kind, v.kind)} ({_with_dates(problem, v.message)})"
-                             for v in violations[:25]],
-            "conflict_count": len(violations), "late_orders": moved.late_orders, "order_late": moved.order_late}
-
-
-CONFLICT_NL = {
-    "overlap": "overlapt met een andere bewerking op dezelfde machine",
-    "calendar": "valt buiten de werktijd, of loopt door een pauze die niet mag",
-    "setup": "mist de omsteltijd na de vorige serie",
-    "precedence": "begint voordat de vorige bewerking klaar is",
-    "release": "begint voordat het materiaal er is",
-    "skill": "de operator heeft die vaardigheid niet",
-    "operator": "de operator is dubbel geboekt of ontbreekt",
-    "fixed": "staat niet waar hij is vastgezet",
-    "machine": "staat op een machine die het niet kan",
-    "subcontract": "de uitbesteding krijgt te weinig werkdagen",
-    "missing": "is niet gepland",
-}
-
-
-def _with_dates(problem, message: str) -> str:
-    """The checker counts minutes from the plan's origin; a planner reads dates ('1440-1500' -> 'di 01-12
-    06:00-07:00', 'at 1440' -> 'at di 01-12 06:00')."""
-    import re
-
-    def moment(minutes: str) -> dt.datetime:
-        return problem.to_datetime(int(minutes))
-
-    def span(match) -> str:
-        a, b = moment(match.group(1)), moment(match.group(2))
-        return f"{a:%a %d-%m %H:%M}-{b:%H:%M}" if a.date() == b.date() else f"{a:%a %d-%m %H:%M}-{b:%a %d-%m %H:%M}"
-
-    message = re.sub(r"\b(\d{2,7})-(\d{2,7})\b", span, message)
-    return re.sub(r"\b(at|before|after|from) (\d{2,7})\b", lambda m: f"{m.group(1)} {moment(m.group(2)):%a %d-%m %H:%M}",
-                  message)
-
+            "start_text": moment(moved.start, lang), "conflicts": [say(v.reason, lang) for v in violations],
+            "conflict_codes": [v.reason.to_json() for v in violations],
+            "conflict_count": len(moved.violations), "late_orders": moved.late_orders, "order_late": moved.order_late}

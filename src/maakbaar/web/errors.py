@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from ..services.errors import Kind, expected_error_classes, kind_of, message_in, message_of
+from ..services.errors import Kind, code_of, expected_error_classes, kind_of, message_in
 
 STATUS = {Kind.NOT_FOUND: 404, Kind.CONFLICT: 409, Kind.INVALID_INPUT: 400, Kind.NOT_ALLOWED: 403, Kind.BUSY: 503}
 
@@ -25,20 +25,19 @@ def status_of(error: BaseException) -> int | None:
     return STATUS[kind] if kind is not None else None
 
 
-def install(app: FastAPI, answer: Callable[[Request, int, object], object]) -> None:
-    """``answer(request, status, detail)`` renders the JSON or the error page."""
+def install(app: FastAPI, answer: Callable[..., object]) -> None:
+    """``answer(request, status, detail, code)`` renders the JSON (``detail`` in the reader's language, ``code``
+    stable for programs) or the error page."""
 
     async def _expected(request: Request, error: Exception):
         status = status_of(error)
         if status is None:
             raise error  # a bug: the server error handler logs it with its stack trace
-        if request.url.path.startswith("/api"):
-            detail = message_of(error)  # the API keeps English sentences (its clients match on them) for now
-        else:
-            from .pages import language_of
+        from .i18n import api_language, language_of
 
-            detail = message_in(error, language_of(request))
-        response = answer(request, status, detail)
+        api = request.url.path.startswith("/api")
+        detail = message_in(error, api_language(request) if api else language_of(request))
+        response = answer(request, status, detail, code_of(error))
         if status == 503:
             response.headers["Retry-After"] = "1"
         return response
@@ -50,4 +49,4 @@ def install(app: FastAPI, answer: Callable[[Request, int, object], object]) -> N
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: ValidationError | RequestValidationError):
         return answer(request, 422, [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
-                                     for e in error.errors()])
+                                     for e in error.errors()], "error.invalid_input")

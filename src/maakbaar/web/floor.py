@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote as urlquote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from .. import clock
 from ..floor import BookingError
-from ..services.errors import message_in
+from ..services.errors import NotFoundError, message_in
 from ..floor.bookings import PAUSE_REASONS
 from ..services import floor_service, postcalc_service
 from ..store.repositories import Repositories
@@ -103,7 +103,7 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
                             user=Depends(page())):
         work_order = Repositories(db).work_orders.get(number)
         if work_order is None:
-            raise HTTPException(404, f"unknown work order '{number}'")
+            raise NotFoundError("work order", number)
         current = next((o for o in work_order.operations if o.status.value != "done"), work_order.operations[-1])
         return RedirectResponse(f"/terminal/card/{urlquote(number)}/{current.sequence}", status_code=303)
 
@@ -140,7 +140,7 @@ def _card(db: Session, op_key: str, user) -> dict:
 
 def _drawing(part) -> str | None:
     """The part as the operator sees it on the card: its DXF, or the flat blank with its size."""
-    from ..costing.document import part_svg
+    from ..documents import part_svg
     from ..services.quoting import stored_geometry
 
     geometry = stored_geometry(part)

@@ -19,14 +19,14 @@ from ..domain import OrderStatus, WorkCenterType
 from ..planning.problem import CRITERIA
 from ..services import (cache, co2_service, dashboard_service, nesting_service, order_service, planning_board,
                         planning_service, quoting, tabular, uploads, user_service)
-from ..services.errors import ImportProblem, InvalidInput, NotFound
+from ..services.errors import ImportProblem, InvalidInput, NotFound, NotFoundError
 from ..services.order_service import DraftLine, OrderDraft
 from ..store.db import Session
 from ..store.repositories import Repositories
 from .freshness import saw_latest
 from .uploads import THICKEST_SHEET_MM, quote_answer, stored_uploads
-from ..i18n import day, moment, money as euro, number
-from .i18n import DAY_NAMES, DEFAULT_LANGUAGE, LANGUAGES, import_problem, translator
+from ..i18n import DOCUMENT_LANGUAGES, day, moment, money as euro, number, say
+from .i18n import DAY_NAMES, LANGUAGES, import_problem, language_of, translator
 from .security import RowId, csrf_token, log_in, log_out_everywhere, page_permission, user_from_request
 
 # the objective orders the planning page offers (the translation key names each); any other order set
@@ -42,11 +42,6 @@ NAV = (("dashboard", "/dashboard", "read"), ("orders", "/orders", "read"), ("quo
        ("users", "/users", "users"))
 
 
-def language_of(request: Request) -> str:
-    chosen = request.query_params.get("lang") or request.cookies.get("lang") or DEFAULT_LANGUAGE
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
-
-
 def context(request: Request, user, **values) -> dict:
     lang = language_of(request)
     nav = [n for n in NAV if user is None or user.may(n[2])]
@@ -55,6 +50,12 @@ def context(request: Request, user, **values) -> dict:
     return {"request": request, "t": translator(lang), "lang": lang, "other_lang": "en" if lang == "nl" else "nl",
             "user": user, "csrf": csrf_token(request), "nav": nav,
             "path": request.url.path, "today": clock.today(), **values}
+
+
+def document_language_of(request: Request) -> str | None:
+    """The language a user asks a customer document in (``?doc=de``); None: the customer's own."""
+    chosen = request.query_params.get("doc")
+    return chosen if chosen in DOCUMENT_LANGUAGES else None
 
 
 def money(value: float | None, lang: str = "nl") -> str:
@@ -77,6 +78,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     templates.env.filters["euro"] = euro  # an amount on its own: € 1.234,50
     templates.env.filters["day"] = day  # a date: 7 dec 2026; day("weekday"): ma 7 dec
     templates.env.filters["moment"] = moment  # ma 7 dec 14:30
+    templates.env.filters["say"] = say  # a reason code with its values (maakbaar.reasons) in the page's language
     templates.env.globals["urlquote"] = urlquote
     templates.env.globals["import_problem"] = import_problem
 
@@ -296,7 +298,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         repos = Repositories(db)
         quote = repos.quotes.get(number)
         if quote is None:
-            raise HTTPException(404, f"unknown quote '{number}'")
+            raise NotFoundError("quote", number)
         parts = {line.part: repos.parts.get(line.part) for line in quote.lines}
         return render(request, "quote_detail.html", user, q=quote, parts=parts,
                       customer=repos.customers.get(quote.customer))
@@ -304,8 +306,14 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.get("/quotes/{number}/document")
     def quote_document(number: str, request: Request, db: Session = Depends(session_dependency),
                        user=Depends(page("read"))):
-        html = quoting.quote_document_html(db, number, language_of(request))
-        return HTMLResponse(html)
+        return HTMLResponse(quoting.quote_document_html(db, number, document_language_of(request)))
+
+    @router.get("/orders/{number}/document")
+    def order_document(number: str, request: Request, kind: str = "confirmation",
+                       db: Session = Depends(session_dependency), user=Depends(page("read"))):
+        """The order confirmation (``?kind=confirmation``) or the delivery note (``?kind=delivery-note``), in the
+        customer's language unless ``?doc=`` asks another."""
+        return HTMLResponse(order_service.order_document_html(db, number, kind, document_language_of(request)))
 
     @router.post("/quotes/{number}/order")
     async def quote_order(number: str, request: Request, db: Session = Depends(session_dependency),
@@ -365,7 +373,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     def job_partial(job_id: RowId, request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
         status = runner.status(db, job_id)
         if status is None:
-            raise HTTPException(404, f"job {job_id} does not exist")
+            raise NotFoundError("job", job_id)
         if status["status"] in ("done", "failed"):
             saw_latest(request)  # the page reloads what the job changed: it must show it
         return render(request, "_job.html", user, job=status)
@@ -411,7 +419,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         from importlib import resources
 
         from ..co2 import scenario_from_file
-        from ..co2.report import comparison_pdf
+        from ..documents.co2_report import comparison_pdf
 
         factors = co2_service.shop_factors()
         if scenario == "sluisdeuren":
@@ -425,7 +433,8 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             name = f"co2-{order}"
         else:
             raise HTTPException(400, "choose an order or the lock doors scenario")
-        return Response(comparison_pdf(result, language_of(request)), media_type="application/pdf",
+        language = document_language_of(request) or language_of(request)
+        return Response(comparison_pdf(result, language), media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
 
     # ------------------------------------------------------------------ master data
@@ -500,7 +509,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         repos = Repositories(db)
         operator = repos.operators.get(code)
         if operator is None:
-            raise HTTPException(404, f"unknown operator '{code}'")
+            raise NotFoundError("operator", code)
         kind = WorkCenterType(work_center_type)
         skills = tuple(s for s in operator.skills if s.work_center_type != kind)
         if level > 0:

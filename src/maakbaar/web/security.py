@@ -214,7 +214,18 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()
         given = form.get("csrf_token")
     if not expected or not isinstance(given, str) or not secrets.compare_digest(expected, given):
-        raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
+        raise Refused(403, "error.csrf")
+
+
+class Refused(HTTPException):
+    """A request refused by the web layer itself (log-in, role, CSRF), with a message key and its values: the
+    reader gets it in his language, a program gets the ``code``."""
+
+    def __init__(self, status: int, code: str, headers: dict | None = None, **params):
+        from ..i18n import translator
+
+        super().__init__(status, translator("en")(code, **params), headers)
+        self.code, self.params = code, params
 
 
 def _permission(permission: str, session_dependency, not_logged_in, refused: str):
@@ -227,7 +238,7 @@ def _permission(permission: str, session_dependency, not_logged_in, refused: str
         if user is None:
             raise not_logged_in(request)
         if not user.may(permission):
-            raise HTTPException(403, refused.format(role=user.role, permission=permission))
+            raise Refused(403, refused, role=user.role, permission=permission)
         await check_csrf(request)
         return user
 
@@ -237,8 +248,7 @@ def _permission(permission: str, session_dependency, not_logged_in, refused: str
 def api_permission(permission: str, session_dependency):
     """For API routes: 401 without a log-in, 403 without the permission."""
     return _permission(permission, session_dependency,
-                       lambda request: HTTPException(401, "log in first (POST /api/login)"),
-                       "your role ({role}) may not do this ({permission})")
+                       lambda request: Refused(401, "error.login_first"), "error.role_may_not_do")
 
 
 def page_permission(permission: str, session_dependency):
@@ -246,4 +256,4 @@ def page_permission(permission: str, session_dependency):
     return _permission(permission, session_dependency,
                        lambda request: LoginRequired(
                            str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")),
-                       "your role ({role}) may not open this page")
+                       "error.role_may_not_open")

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import UploadFile
 
-from ..costing.document import part_svg
+from ..documents import part_svg
 from ..services import quoting, uploads
 from ..store.db import Session
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from ...services import co2_service
 from ...store.db import Session
+from ..i18n import api_language
 from .common import Dependencies
 
 
@@ -42,12 +43,13 @@ def router(deps: Dependencies) -> APIRouter:
                 "components": [vars(c) for c in fp.components]}
 
     @routes.post("/orders/{number}/compare", tags=["co2"])
-    def order_compare(number: str, body: CompareIn, db: Session = Depends(session), _=Depends(need("read"))):
+    def order_compare(number: str, body: CompareIn, request: Request, db: Session = Depends(session),
+                      _=Depends(need("read"))):
         result = co2_service.compare_order(db, number, body.country, body.material_route, body.grid,
                                            [(leg.mode, leg.distance_km, leg.dedicated, leg.ballast)
                                             for leg in body.legs], None, body.local_price, body.import_price,
                                            body.local_ladder, body.import_ladder)
-        return co2_service.comparison_as_dict(result)
+        return co2_service.comparison_as_dict(result, api_language(request))
 
     @routes.get("/co2/months", tags=["co2"])
     def co2_months(db: Session = Depends(session), _=Depends(need("read"))):

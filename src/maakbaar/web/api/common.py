@@ -31,3 +31,11 @@ def version_from(if_match: str | None, version: int | None) -> int | None:
         except ValueError:
             raise InvalidInput(f"If-Match must be the version number you read, not {if_match!r}") from None
     return None
+
+
+def why_late(reason, lang: str) -> dict:
+    """A stored reason as the API gives it: ``late_reason`` in the reader's language and ``late_reason_code`` (the
+    code with its values, for programs)."""
+    from ...i18n import say
+
+    return {"late_reason": say(reason, lang), "late_reason_code": reason.to_json() if reason is not None else None}

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from ...services import cache, dashboard_service, order_service, planning_service
 from ...store.db import Session
-from .common import Dependencies
+from ..i18n import api_language
+from .common import Dependencies, why_late
 
 
 def router(deps: Dependencies) -> APIRouter:
@@ -18,23 +19,25 @@ def router(deps: Dependencies) -> APIRouter:
     session, need = deps.session, deps.need
 
     @routes.get("/orders-overview", tags=["orders"])
-    def orders_overview(status: str | None = None, customer: str | None = None, late: bool | None = None,
-                        due_before: dt.date | None = None, include_closed: bool = False,
+    def orders_overview(request: Request, status: str | None = None, customer: str | None = None,
+                        late: bool | None = None, due_before: dt.date | None = None, include_closed: bool = False,
                         db: Session = Depends(session), _=Depends(need("read"))):
         overview = dashboard_service.order_overview_entry(db, include_closed=include_closed or bool(status))
+        lang = api_language(request)
 
         def answer() -> str:  # once per overview and filter: hundreds of rows
             rows = order_service.filter_orders(overview.value, status, customer, late, due_before)
-            return "[" + ", ".join(cache.per_item("order-json", rows, lambda o: json.dumps(
-                dict(vars(o), status=o.status.value), default=str))) + "]"
+            return "[" + ", ".join(cache.per_item(f"order-json-{lang}", rows, lambda o: json.dumps(
+                dict(vars(o), status=o.status.value, **why_late(o.late_reason, lang)), default=str))) + "]"
 
-        content = cache.cached("orders-json", (status, customer, late, due_before, include_closed), overview.stamp,
-                               600, answer)
+        content = cache.cached("orders-json", (status, customer, late, due_before, include_closed, lang),
+                               overview.stamp, 600, answer)
         return Response(content, media_type="application/json")
 
     @routes.get("/orders/{number}/detail", tags=["orders"])
-    def order_detail(number: str, db: Session = Depends(session), _=Depends(need("read"))):
-        return order_service.order_detail(db, number)
+    def order_detail(number: str, request: Request, db: Session = Depends(session), _=Depends(need("read"))):
+        detail = order_service.order_detail(db, number)
+        return dict(detail, **why_late(detail.get("late_reason"), api_language(request)))
 
     @routes.post("/orders/{number}/release", tags=["orders"])
     def release(number: str, db: Session = Depends(session), _=Depends(need("orders"))):

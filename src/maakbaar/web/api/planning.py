@@ -11,10 +11,12 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import AfterValidator, BaseModel, Field
 
+from ...services.errors import NotFoundError
 from ...services import cache, planning_board, planning_service
 from ...store.db import Session
 from .. import board
 from ..freshness import saw_latest
+from ..i18n import api_language
 from ..security import RowId
 from .common import Dependencies
 
@@ -96,8 +98,9 @@ def router(deps: Dependencies) -> APIRouter:
         return {"job": runner.submit("plan", body.model_dump(), user.username)}
 
     @routes.post("/plans/current/operations/{op_key:path}/move", tags=["planning"])
-    def move(op_key: str, body: MoveIn, db: Session = Depends(session), _=Depends(need("planning"))):
-        result = board.move_operation(db, op_key, body.machine, body.start)
+    def move(op_key: str, body: MoveIn, request: Request, db: Session = Depends(session),
+             _=Depends(need("planning"))):
+        result = board.move_operation(db, op_key, body.machine, body.start, api_language(request))
         db.commit()
         return result
 
@@ -133,7 +136,7 @@ def router(deps: Dependencies) -> APIRouter:
     def job(job_id: RowId, request: Request, db: Session = Depends(session), _=Depends(need("read"))):
         status = runner.status(db, job_id)
         if status is None:
-            raise HTTPException(404, f"job {job_id} does not exist")
+            raise NotFoundError("job", job_id)
         if status["status"] in ("done", "failed"):
             saw_latest(request)  # what the client reads next must show what the job changed
         return status

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from ...domain import Calendar, Customer, Machine, Material, Operator, Order, Part, Quote, StockItem, WorkCenter, \
     WorkOrder
+from ...services.errors import NotFoundError
 from ...services import order_service
 from ...services.order_service import OrderDraft
 from ...store.db import Session
@@ -56,7 +57,7 @@ def _add_kind(routes: APIRouter, deps: Dependencies, kind: str, attribute: str, 
         r = repo(db)
         item = r.get(key)
         if item is None:
-            raise HTTPException(404, f"unknown {r.what} '{key}'")
+            raise NotFoundError(r.what, key)
         return out(item, r.version(key))
 
     def add_item(item=Body(...), db: Session = Depends(session), _=Depends(need(permission))):

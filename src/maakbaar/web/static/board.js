@@ -17,10 +17,9 @@
   function showConflicts(result) {
     conflicts.hidden = false;
     conflicts.className = "conflicts " + (result.conflict_count ? "bad" : "ok");
-    const texts = element.dataset.lang === "nl" && result.conflicts_nl ? result.conflicts_nl : (result.conflicts || []);
-    const list = texts.map(c => "<li>" + c.replace(/</g, "&lt;") + "</li>").join("");
+    const list = (result.conflicts || []).map(c => "<li>" + c.replace(/</g, "&lt;") + "</li>").join("");
     conflicts.innerHTML = "<strong>" + (words.moved || "Moved") + " " + result.operation + " → " + result.machine + " " +
-      result.start.replace("T", " ") + "</strong>. " + (result.conflict_count ? (words.conflicts || "Conflicts") +
+      (result.start_text || result.start.replace("T", " ")) + "</strong>. " + (result.conflict_count ? (words.conflicts || "Conflicts") +
       " (" + result.conflict_count + "):<ul>" + list + "</ul>" : (words.no_conflicts || "No conflicts.")) +
       ' <button class="primary" id="replan-after-move">' + (words.replan_now || "Replan now") + "</button>";
     document.getElementById("replan-after-move").onclick = () => document.getElementById("replan").click();
@@ -112,7 +111,9 @@
         {start: form.get("start"), end: form.get("end"), reason: form.get("reason")});
       document.getElementById("down-dialog").close();
       conflicts.hidden = false; conflicts.className = "conflicts bad";
-      conflicts.textContent = (words.hit || "{machine}: {n} operation(s) hit.").replace("{machine}", form.get("machine")).replace("{n}", result.affected_operations.length);
+      const hit = result.affected_operations.length;
+      conflicts.textContent = ((hit === 1 ? words.hit_one : words.hit_many) || "{machine}: {n} operations hit.")
+        .replace("{machine}", form.get("machine")).replace("{n}", hit);
       await load();
       document.getElementById("replan").click();
     } catch (error) { alert(error.message); }

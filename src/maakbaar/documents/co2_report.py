@@ -1,38 +1,33 @@
-"""The tender report: a one- or two-page PDF comparing local production with an import alternative, in Dutch
-or English: inputs, factors with source and year, results per component, a chart, the assumptions plainly."""
+"""The tender report: a one- or two-page PDF comparing local production with an import alternative, in Dutch,
+English or German: inputs, factors with source and year, results per component, a chart, the assumptions plainly.
+"""
 
 from __future__ import annotations
 
-from .compare import Comparison, OptionResult
+from ..co2.compare import Comparison, OptionResult
+from ..i18n import money, number, say, translator
 
-WORDS = {
-    "nl": {"title": "CO2-vergelijking: lokaal tegenover import", "factor_set": "Factorset", "inputs": "Uitgangspunten",
-           "results": "Resultaat per onderdeel (ton CO2e)", "component": "Onderdeel", "total": "Totaal",
-           "difference": "Verschil (besparing lokaal)", "tender": "Waarde in de aanbesteding",
-           "mki": "MKI-waarde van het verschil", "ladder": "Fictieve korting CO2-Prestatieladder lokaal",
-           "max_price": "Hoogste lokale prijs die nog wint", "bid": "Inschrijfprijs", "factors": "Gebruikte factoren",
-           "assumptions": "Aannames", "mass": "Productmassa", "material": "Materiaal", "scrap": "Snijverlies",
-           "process": "Fabricage-energie", "transport": "Transport", "level": "niveau", "chart": "Vergelijking",
-           "generated": "Gemaakt met maakbaar", "per_kg": "per kg product"},
-    "en": {"title": "CO2 comparison: local against import", "factor_set": "Factor set", "inputs": "Inputs",
-           "results": "Result per component (tonnes CO2e)", "component": "Component", "total": "Total",
-           "difference": "Difference (saved locally)", "tender": "Value in the tender",
-           "mki": "MKI value of the difference", "ladder": "CO2 performance ladder fictitious discount, local",
-           "max_price": "Highest local price that still wins", "bid": "Bid price", "factors": "Factors used",
-           "assumptions": "Assumptions", "mass": "Product mass", "material": "Material", "scrap": "Cutting scrap",
-           "process": "Fabrication energy", "transport": "Transport", "level": "level", "chart": "Comparison",
-           "generated": "Made with maakbaar", "per_kg": "per kg of product"},
-}
+KEYS_OF_WORDS = ("title", "factor_set", "inputs", "results", "component", "total", "difference", "tender", "mki",
+                 "ladder", "max_price", "bid", "factors", "assumptions", "mass", "material", "scrap", "process",
+                 "transport", "level", "chart", "generated", "per_kg")
+
+
+def words(language: str) -> dict[str, str]:
+    """The report's words in ``language`` from the catalogue (keys ``doc.co2.*``)."""
+    t = translator(language)
+    return {key: t(f"doc.co2.{key}") for key in KEYS_OF_WORDS}
+
+
 COLOURS = {"material": (70, 90, 120), "scrap": (150, 165, 185), "process": (230, 160, 60), "transport": (200, 70, 60)}
 KEYS = ("material", "scrap", "process", "transport")
 
 
-def euro(value: float | None) -> str:
-    return "-" if value is None else "EUR " + f"{value:,.0f}".replace(",", ".")
+def euro(value: float | None, language: str = "nl") -> str:
+    return money(value, language, cents=False)
 
 
-def tonnes(kg: float) -> str:
-    return f"{kg / 1000:,.1f}".replace(",", " ") if abs(kg) >= 1000 else f"{kg / 1000:.3f}"
+def tonnes(kg: float, language: str = "nl") -> str:
+    return number(kg / 1000, language, 1 if abs(kg) >= 1000 else 3)
 
 
 def _text(value: str) -> str:
@@ -44,15 +39,22 @@ def _text(value: str) -> str:
 def comparison_pdf(comparison: Comparison, language: str = "nl") -> bytes:
     from fpdf import FPDF
 
-    w = WORDS.get(language, WORDS["nl"])
+    w = words(language)
+    title = comparison.title if isinstance(comparison.title, str) else say(comparison.title, language)
+
+    def t(kg: float) -> str:
+        return tonnes(kg, language)
+
+    def n(value: float, digits: int = 0) -> str:
+        return number(value, language, digits)
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
-    pdf.set_title(_text(comparison.title))
+    pdf.set_title(_text(title))
     pdf.set_font("helvetica", "B", 15)
     pdf.multi_cell(0, 7, _text(w["title"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", "", 11)
-    pdf.multi_cell(0, 6, _text(comparison.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, _text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", "", 8)
     pdf.multi_cell(0, 4, _text(f"{w['factor_set']}: {comparison.factor_set} ({comparison.factor_path})"),
                    new_x="LMARGIN", new_y="NEXT")
@@ -64,10 +66,10 @@ def comparison_pdf(comparison: Comparison, language: str = "nl") -> bytes:
     pdf.set_font("helvetica", "", 9)
     for result in (local, other):
         o = result.option
-        legs = "; ".join(f"{leg.label or leg.mode.label} {leg.distance_km:,.0f} km" for leg in o.legs) or "-"
-        line = (f"{o.name}: {w['mass']} {o.product_mass_kg / 1000:,.1f} t, {o.material.label}, "
-                f"{w['scrap'].lower()} {o.scrap_share:.0%}, {o.grid.label}, {o.fabrication_kwh:,.0f} kWh; "
-                f"{w['transport'].lower()}: {legs}; {w['bid'].lower()} {euro(o.bid_price_eur)}, "
+        legs = "; ".join(f"{leg.label or leg.mode.label} {n(leg.distance_km)} km" for leg in o.legs) or "-"
+        line = (f"{o.name}: {w['mass']} {n(o.product_mass_kg / 1000, 1)} t, {o.material.label}, "
+                f"{w['scrap'].lower()} {n(o.scrap_share * 100)} %, {o.grid.label}, {n(o.fabrication_kwh)} kWh; "
+                f"{w['transport'].lower()}: {legs}; {w['bid'].lower()} {euro(o.bid_price_eur, language)}, "
                 f"CO2-ladder {w['level']} {o.ladder_level}")
         pdf.multi_cell(0, 4.5, _text(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
@@ -82,27 +84,29 @@ def comparison_pdf(comparison: Comparison, language: str = "nl") -> bytes:
     pdf.set_font("helvetica", "", 9)
     for key in KEYS:
         pdf.cell(widths[0], 5.5, _text(w[key]))
-        pdf.cell(widths[1], 5.5, tonnes(local.part(key)), align="R")
-        pdf.cell(widths[2], 5.5, tonnes(other.part(key)), align="R")
+        pdf.cell(widths[1], 5.5, t(local.part(key)), align="R")
+        pdf.cell(widths[2], 5.5, t(other.part(key)), align="R")
         pdf.ln()
     pdf.set_font("helvetica", "B", 9)
     pdf.cell(widths[0], 6, _text(w["total"]), border="T")
-    pdf.cell(widths[1], 6, tonnes(local.total_kg), border="T", align="R")
-    pdf.cell(widths[2], 6, tonnes(other.total_kg), border="T", align="R")
+    pdf.cell(widths[1], 6, t(local.total_kg), border="T", align="R")
+    pdf.cell(widths[2], 6, t(other.total_kg), border="T", align="R")
     pdf.ln()
     pdf.cell(widths[0], 6, _text(w["difference"]))
-    pdf.cell(widths[1] + widths[2], 6, f"{tonnes(comparison.difference_kg)} t CO2e "
-             f"({comparison.difference_kg / other.total_kg:.0%})" if other.total_kg else "-")
+    pdf.cell(widths[1] + widths[2], 6, f"{t(comparison.difference_kg)} t CO2e "
+             f"({n(comparison.difference_kg / other.total_kg * 100)} %)" if other.total_kg else "-")
     pdf.ln(8)
 
-    _chart(pdf, comparison, w)
+    _chart(pdf, comparison, w, language)
 
     pdf.set_font("helvetica", "B", 11)
     pdf.cell(0, 6, _text(w["tender"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", "", 9)
-    rows = [(w["mki"], f"{euro(comparison.mki_value_eur)} ({comparison.mki_eur_per_kg.value:g} EUR/kg)"),
-            (w["ladder"], f"{comparison.local_discount:.0%} = {euro(comparison.local_ladder_advantage_eur)}"),
-            (w["max_price"], euro(comparison.max_local_price_eur))]
+    rows = [(w["mki"], f"{euro(comparison.mki_value_eur, language)} "
+                       f"({n(comparison.mki_eur_per_kg.value, 2)} EUR/kg)"),
+            (w["ladder"], f"{n(comparison.local_discount * 100)} % = "
+                          f"{euro(comparison.local_ladder_advantage_eur, language)}"),
+            (w["max_price"], euro(comparison.max_local_price_eur, language))]
     for label, value in rows:
         pdf.cell(90, 5.5, _text(label))
         pdf.cell(0, 5.5, _text(value), new_x="LMARGIN", new_y="NEXT")
@@ -118,14 +122,15 @@ def comparison_pdf(comparison: Comparison, language: str = "nl") -> bytes:
     pdf.cell(0, 6, _text(w["assumptions"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", "", 8)
     for assumption in comparison.assumptions:
-        pdf.multi_cell(0, 4, _text("- " + assumption), new_x="LMARGIN", new_y="NEXT")
+        text = assumption if isinstance(assumption, str) else say(assumption, language)
+        pdf.multi_cell(0, 4, _text("- " + text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("helvetica", "I", 7)
     pdf.cell(0, 4, _text(w["generated"]), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
-def _chart(pdf, comparison: Comparison, w: dict) -> None:
+def _chart(pdf, comparison: Comparison, w: dict, language: str) -> None:
     """Two horizontal stacked bars, one per option, components in their colours, with a legend."""
     results: list[OptionResult] = [comparison.local, comparison.alternative]
     largest = max(r.total_kg for r in results) or 1.0
@@ -145,7 +150,7 @@ def _chart(pdf, comparison: Comparison, w: dict) -> None:
                 pdf.rect(x, y, share, bar, style="F")
                 x += share
         pdf.set_xy(x + 2, y + 2)
-        pdf.cell(20, 5, f"{tonnes(result.total_kg)} t")
+        pdf.cell(20, 5, f"{tonnes(result.total_kg, language)} t")
         pdf.set_y(y + bar + 3)
     x = left
     y = pdf.get_y()

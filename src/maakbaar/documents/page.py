@@ -1,0 +1,57 @@
+"""The frame every printed document shares: an A4 page with the shop's name, the addressee and the references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from ..i18n import country
+
+STYLE = """
+  @page { size: A4; margin: 18mm; }
+  body { font: 11pt/1.4 system-ui, sans-serif; color: #1d2430; max-width: 180mm; margin: 0 auto; }
+  header { display: flex; justify-content: space-between; gap: 2em; border-bottom: 2px solid #1d2430;
+           margin-bottom: 1em; }
+  h1 { margin: 0 0 .3em; font-size: 18pt; } h2 { font-size: 12pt; margin: 0 0 .2em; }
+  .address { margin: 1em 0; white-space: pre-line; }
+  .line { display: flex; gap: 1.2em; padding: .8em 0; border-bottom: 1px solid #dde2e8; page-break-inside: avoid; }
+  .preview { width: 150px; flex: none; } table { border-collapse: collapse; }
+  table.lines { width: 100%; margin-top: 1em; }
+  table.lines th { border-bottom: 1px solid #1d2430; }
+  table.lines td { border-bottom: 1px solid #dde2e8; }
+  th, td { padding: .25em .8em .25em 0; text-align: left; vertical-align: top; } .num { text-align: right; }
+  tfoot td { font-weight: bold; border-bottom: none; }
+  .sign { margin-top: 3em; border-top: 1px solid #1d2430; padding-top: .4em; width: 60%; }
+  footer { margin-top: 1.5em; color: #6b7480; font-size: 9pt; }
+"""
+
+
+@dataclass(frozen=True)
+class Party:
+    """Who sends or receives a document."""
+
+    name: str
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+
+    def block(self, lang: str, home: str = "NL") -> str:
+        """The address as it goes on an envelope (HTML, escaped), the country named when it is not ``home``."""
+        place = " ".join(p for p in (self.postcode, self.city) if p)
+        abroad = self.country and self.country != home
+        lines = [self.name, self.address, place, country(self.country, lang).upper() if abroad else ""]
+        return escape("\n".join(line for line in lines if line))
+
+
+def page(lang: str, title: str, header: str, body: str, footer: str = "") -> str:
+    """A whole HTML document in ``lang``: the title, the header (sender, references), the body and the footer."""
+    return f"""<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<style>{STYLE}</style></head>
+<body>
+<header>{header}</header>
+{body}
+<footer>{footer}</footer>
+</body></html>
+"""
