@@ -4,6 +4,7 @@ date formats per language checked by hand, and no English on a Dutch screen."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import html.parser
 import re
 
@@ -180,6 +181,8 @@ def test_reasons_and_durations_by_hand_in_each_language():
     late = Reason.of("late.held_up", late=Minutes(150), waited=Minutes(2 * 1440), label="Kanten",
                      cause=Reason.of("wait.previous"))
     assert i18n.say(late, "nl") == "2,5 u te laat; 2,0 d opgehouden bij Kanten: wacht op de vorige bewerking"
+    assert i18n.say(late, "nl", short=True) == "2,5 u te laat; 2,0 d gewacht bij Kanten"
+    assert i18n.say(Reason.of("wait.previous"), "nl", short=True) == "wacht op de vorige bewerking"  # no short form
     assert i18n.say(Reason.of("late.late", late=Minutes(30)), "de") == "30 Min. zu spät"
     assert i18n.say(Reason.of("text", text="uit een oud plan"), "en") == "uit een oud plan"  # stored before codes
     assert i18n.say(None, "nl") == ""
@@ -255,6 +258,11 @@ def test_api_errors_in_the_readers_language_with_a_stable_code(app):  # noqa: F8
             assert dutch in detail, detail
             assert not problems(detail, known), detail
             assert detail != english.json()["detail"]
+        order = client.get("/api/orders-overview").json()[0]["number"]
+        wrong = client.get(f"/orders/{order}/document?kind=confirmation&doc=fr&lang=nl")
+        assert wrong.status_code == 422
+        assert "'fr' is geen taal voor documenten (kies uit nl, en, de)" in html.unescape(wrong.text)
+        assert client.get(f"/orders/{order}/document?kind=invoice&lang=nl").status_code == 404
         page = client.get("/users?lang=nl")
         assert page.status_code == 403
         assert "met uw rol (kijker) kunt u deze pagina niet openen" in page.text

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..geometry import PartGeometry
-from ..i18n import day, money, translator
+from ..i18n import day, money, number as figure, translator
 from .page import Party, page
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ def quote_html(shop_name: str, customer: str | Party, number: str, lines: list[D
     for line in lines:
         preview = part_svg(line.geometry) if line.geometry is not None else ""
         finish = t(f"doc.finish.{line.finish}") if line.finish and line.finish != "none" else ""
-        size = (f"{line.geometry.length_mm:.0f} x {line.geometry.width_mm:.0f} mm" if line.geometry else "")
+        size = (f" &middot; {t('doc.size')}: {figure(line.geometry.length_mm, language)} x "
+                f"{figure(line.geometry.width_mm, language)} mm" if line.geometry else "")
         prices = "".join(
             f"<tr><td class='num'>{q}</td><td class='num'>{money(unit, language)}</td>"
             f"<td class='num'>{money(unit * q, language)}</td>"
@@ -66,8 +67,8 @@ def quote_html(shop_name: str, customer: str | Party, number: str, lines: list[D
     <div class="preview">{preview}</div>
     <div class="info">
       <h2>{escape(line.name)}</h2>
-      <p>{t('doc.material')}: {escape(line.material)} {line.thickness_mm:g} mm {escape(finish)}
-         &middot; {t('doc.size')}: {size}</p>
+      <p>{t('doc.material')}: {escape(line.material)} {figure(line.thickness_mm, language, 1)} mm {escape(finish)}
+         {size}</p>
       <table><thead><tr><th>{t('doc.quantity')}</th><th>{t('doc.unit_price')}</th><th>{t('doc.total')}</th>
         <th>{t('doc.lead_time')}</th></tr></thead><tbody>{prices}</tbody></table>
     </div>

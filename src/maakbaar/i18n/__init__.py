@@ -174,11 +174,11 @@ class _Blank(dict):
         return ""
 
 
-def say(reason, lang: str = DEFAULT_LANGUAGE) -> str:
+def say(reason, lang: str = DEFAULT_LANGUAGE, short: bool = False) -> str:
     """A ``maakbaar.reasons.Reason`` in the reader's language: its code is the message key, its values are
     written the language's way (durations, days, moments, shares, numbers; other reasons in turn; tuples as a
     list), and a value ``n`` chooses the plural form. Text stored before reasons were (code ``text``) is shown
-    as it is."""
+    as it is. ``short``: the message's short form (key ``<code>.short``) where it has one, for a narrow column."""
     from ..reasons import Day, Minutes, Moment, Reason, Share
 
     if reason is None:
@@ -207,7 +207,8 @@ def say(reason, lang: str = DEFAULT_LANGUAGE) -> str:
 
     t = translator(lang)
     n = reason.get("n")
-    return t.template(reason.code, n).format_map(_Blank({k: write(v) for k, v in reason.values}))
+    code = f"{reason.code}.short" if short and t.has(f"{reason.code}.short") else reason.code
+    return t.template(code, n).format_map(_Blank({k: write(v) for k, v in reason.values}))
 
 
 def day_names(lang: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from ..store.db import Session
 from ..store.repositories import Repositories
 from .freshness import saw_latest
 from .uploads import THICKEST_SHEET_MM, quote_answer, stored_uploads
-from ..i18n import DOCUMENT_LANGUAGES, day, moment, money as euro, number, say
+from ..i18n import day, moment, money as euro, number, say
 from .i18n import DAY_NAMES, LANGUAGES, import_problem, language_of, translator
 from .security import RowId, csrf_token, log_in, log_out_everywhere, page_permission, user_from_request
 
@@ -53,9 +53,9 @@ def context(request: Request, user, **values) -> dict:
 
 
 def document_language_of(request: Request) -> str | None:
-    """The language a user asks a customer document in (``?doc=de``); None: the customer's own."""
-    chosen = request.query_params.get("doc")
-    return chosen if chosen in DOCUMENT_LANGUAGES else None
+    """The language a user asks a customer document in (``?doc=de``); None: the customer's own (a language the
+    documents are not in is refused by the service, with the choices)."""
+    return request.query_params.get("doc") or None
 
 
 def money(value: float | None, lang: str = "nl") -> str:
@@ -433,7 +433,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             name = f"co2-{order}"
         else:
             raise HTTPException(400, "choose an order or the lock doors scenario")
-        language = document_language_of(request) or language_of(request)
+        language = quoting.document_language(document_language_of(request)) or language_of(request)
         return Response(comparison_pdf(result, language), media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
 
