@@ -267,3 +267,30 @@ def test_api_errors_in_the_readers_language_with_a_stable_code(app):  # noqa: F8
         assert page.status_code == 403
         assert "met uw rol (kijker) kunt u deze pagina niet openen" in page.text
         assert not problems(readable(page.text), known)
+
+
+def test_a_broken_drawing_is_explained_in_dutch_on_the_quote_page(app):  # noqa: F811
+    """The DXF reader gives reason codes: the quote page says in Dutch what is wrong and where; the API in the
+    reader's language."""
+    known = keys()
+    open_contour = ("0\nSECTION\n2\nENTITIES\n0\nLINE\n8\n0\n10\n0\n20\n0\n11\n100\n21\n0\n0\nLINE\n8\n0\n10\n100\n"
+                    "20\n0\n11\n100\n21\n50\n0\nLINE\n8\n0\n10\n100\n20\n50\n11\n0\n21\n50\n0\nENDSEC\n0\nEOF\n")
+    with TestClient(app) as client:
+        login(client, "calculator")
+        files = [("files", ("kapot.dxf", b"dit is geen tekening", "application/dxf")),
+                 ("files", ("open.dxf", open_contour.encode(), "application/dxf"))]
+        page = client.post("/quote/calculate?lang=nl", files=files,
+                           data={"material": "S235JR", "thickness_mm": "3", "quantities": "1,10"})
+        assert page.status_code == 200
+        text = html.unescape(readable(page.text))
+        assert "kapot.dxf: dit is geen DXF-bestand (een DXF begint met '0 SECTION')" in text
+        assert "open.dxf: open contour van 3 elementen: opening van 50,000 mm tussen" in text
+        assert not problems(text, known)
+        # the page's cookie now says Dutch, and the API follows it; a program may ask English
+        dutch = client.post("/api/quotes/calculate", files=files[:1],
+                            data={"material": "S235JR", "thickness_mm": "3", "quantities": "1"}).json()
+        assert dutch["problems"][0].startswith("kapot.dxf: dit is geen DXF-bestand")
+        english = client.post("/api/quotes/calculate?lang=en", files=files[:1],
+                              data={"material": "S235JR", "thickness_mm": "3", "quantities": "1"}).json()
+        assert english["problems"] == ["kapot.dxf: this is not a DXF file (a DXF starts with '0 SECTION'); export the "
+                                       "flat pattern as DXF from the CAD program"]

@@ -7,7 +7,8 @@ An engine (planning, nesting, costing, the floor's booking rules) answers "why" 
 
 Values are plain: text, whole numbers, numbers, other reasons, tuples of these, and three marked kinds that each
 language writes its own way: ``Minutes`` (a duration: 45 min, 3,5 u, 2,1 d), ``Day`` (a date: ma 7 dec),
-``Moment`` (a date and clock time: ma 7 dec 14:30) and ``Share`` (a fraction shown as a percentage). A value
+``Moment`` (a date and clock time: ma 7 dec 14:30), ``Share`` (a fraction shown as a percentage) and ``Figure`` (a
+number with its decimals: 0,012). A value
 named ``n`` chooses the message's plural form. Reasons are immutable and hashable, so rows that carry them can be
 cached per value.
 """
@@ -37,6 +38,14 @@ class Moment:
 @dataclass(frozen=True)
 class Share:
     value: float
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A measured number with the decimals it deserves (a gap of 0,012 mm, a size of 2.400 mm)."""
+
+    value: float
+    digits: int = 1
 
 
 def _frozen(value: Any) -> Any:
@@ -89,6 +98,8 @@ def _encode(value: Any) -> Any:
         return {"date": value.value.isoformat()}
     if isinstance(value, Share):
         return {"share": value.value}
+    if isinstance(value, Figure):
+        return {"figure": value.value, "digits": value.digits}
     if isinstance(value, tuple):
         return [_encode(v) for v in value]
     return value
@@ -108,7 +119,9 @@ def _decode(value: Any) -> Any:
             return Day(dt.date.fromisoformat(value["date"]))
         if "share" in value:
             return Share(float(value["share"]))
+        if "figure" in value:
+            return Figure(float(value["figure"]), int(value.get("digits", 1)))
     return value
 
 
-__all__ = ["Day", "Minutes", "Moment", "Reason", "Share"]
+__all__ = ["Day", "Figure", "Minutes", "Moment", "Reason", "Share"]

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import UserError, console, database, errors, progress_bar, run
+from .common import UserError, console, database, errors, progress_bar, run, why
 
 
 @app.command()
@@ -61,7 +61,7 @@ def quote(
             for quoted in run.parts:
                 _print_quote(quoted)
         for problem in run.problems:
-            errors.print(f"[bold red]Not quoted:[/] {problem}", highlight=False)
+            errors.print(f"[bold red]Not quoted:[/] {why(problem)}", highlight=False)
         if summary:
             _write_summary(summary, run)
             console.print(f"Summary written to {summary}")

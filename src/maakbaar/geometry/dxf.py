@@ -23,6 +23,7 @@ from pathlib import Path
 from shapely.geometry import LineString, Polygon
 from shapely.validation import explain_validity
 
+from ..reasons import Figure, Reason
 from . import segments as seg
 from .segments import Point, Segment
 
@@ -37,12 +38,16 @@ IGNORED_TYPES = {"DIMENSION", "TEXT", "MTEXT", "HATCH", "LEADER", "MLEADER", "PO
 
 
 class DxfProblem(ValueError):
-    """The drawing cannot be used as it is; ``problems`` lists each reason with where it is."""
+    """The drawing cannot be used as it is: ``reasons`` holds each reason (a code with its values, written out in
+    the reader's language by ``i18n.say``) with where it is; ``problems`` the same in English, for logs."""
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, problems: list[Reason | str]):
+        from ..i18n import say
+
         self.source = source
-        self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(problems))
+        self.reasons = [p if isinstance(p, Reason) else Reason.of("text", text=p) for p in problems]
+        self.problems = [say(r, "en") for r in self.reasons]
+        super().__init__(f"{source}: " + "; ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -169,10 +174,9 @@ def read_dxf(path: str | Path, settings: DxfSettings = DxfSettings()) -> list[Pa
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise DxfProblem(str(path), [f"cannot read the file: {error.strerror or error}"]) from None
+        raise DxfProblem(str(path), [Reason.of("dxf.cannot_open", detail=str(error.strerror or error))]) from None
     if size > settings.max_file_bytes:
-        raise DxfProblem(str(path), [f"the file is {size / 1e6:.1f} MB, more than the limit of "
-                                     f"{settings.max_file_bytes / 1e6:.0f} MB"])
+        raise DxfProblem(str(path), [_too_big(size, settings)])
     return read_dxf_bytes(path.read_bytes(), str(path), settings)
 
 
@@ -221,15 +225,13 @@ class _Limits:
     def entity(self) -> None:
         self.entities += 1
         if self.entities > self.settings.max_entities:
-            raise DxfProblem(self.source, [f"more than {self.settings.max_entities} entities (block references "
-                                           "and arrays counted out): too complex for a flat pattern"])
+            raise DxfProblem(self.source, [Reason.of("dxf.too_many_entities", limit=self.settings.max_entities)])
         self.tick()
 
     def tick(self) -> None:
         self._ticks += 1
         if self._ticks % 256 == 0 and self._clock() > self.deadline:
-            raise DxfProblem(self.source, [f"reading this drawing took longer than {self.settings.time_budget_s:.0f}"
-                                           " s: too complex for a flat pattern"])
+            raise DxfProblem(self.source, [Reason.of("dxf.too_slow", seconds=round(self.settings.time_budget_s))])
 
     def coordinate(self, *values: float) -> None:
         limit = self.settings.max_coordinate_mm
@@ -248,16 +250,14 @@ def read_dxf_bytes(data: bytes, source: str = "drawing", settings: DxfSettings =
     """The parts of a DXF file's model space, or ``DxfProblem`` naming what is wrong: never another exception,
     whatever the bytes (a broken, hostile or huge drawing included)."""
     if not data.strip():
-        raise DxfProblem(source, ["the file is empty"])
+        raise DxfProblem(source, [Reason.of("dxf.empty")])
     if len(data) > settings.max_file_bytes:
-        raise DxfProblem(source, [f"the file is {len(data) / 1e6:.1f} MB, more than the limit of "
-                                  f"{settings.max_file_bytes / 1e6:.0f} MB"])
+        raise DxfProblem(source, [_too_big(len(data), settings)])
     binary = data.startswith(BINARY_SENTINEL)
     head = data[len(BOM):2048] if data.startswith(BOM) else data[:2048]
     head = head.lstrip()
     if not binary and not re.match(rb"^\s*0\s*[\r\n]+\s*(SECTION|EOF)", head) and b"SECTION" not in head[:400]:
-        raise DxfProblem(source, ["this is not a DXF file (a DXF starts with '0 SECTION'); export the flat "
-                                  "pattern as DXF from the CAD program"])
+        raise DxfProblem(source, [Reason.of("dxf.not_dxf")])
     limits = _Limits(source, settings)
     try:
         if binary:
@@ -272,17 +272,20 @@ def read_dxf_bytes(data: bytes, source: str = "drawing", settings: DxfSettings =
     except _OutOfRange as error:
         raise DxfProblem(source, [_out_of_range(error, settings)]) from None
     except RecursionError:
-        raise DxfProblem(source, ["this drawing cannot be read: its structure is nested too deeply"]) from None
+        raise DxfProblem(source, [Reason.of("dxf.too_deep")]) from None
     except MemoryError:
-        raise DxfProblem(source, ["this drawing cannot be read: it needs more memory than a flat pattern may"]) from None
+        raise DxfProblem(source, [Reason.of("dxf.too_much_memory")]) from None
     except Exception as error:  # noqa: BLE001 - ezdxf, shapely and arithmetic raise many kinds on a broken file
-        raise DxfProblem(source, [f"this drawing cannot be read ({error.__class__.__name__}: "
-                                  f"{str(error)[:200]}); re-export it from the CAD program"]) from None
+        raise DxfProblem(source, [Reason.of("dxf.unreadable", detail=f"{error.__class__.__name__}: "
+                                                                     f"{str(error)[:200]}")]) from None
 
 
-def _out_of_range(error: _OutOfRange, settings: DxfSettings) -> str:
-    return (f"a coordinate or size of {error.value:.4g} mm is outside what a flat pattern can hold (at most "
-            f"{settings.max_coordinate_mm:.0e} mm from the origin, finite); check the export and its units")
+def _out_of_range(error: _OutOfRange, settings: DxfSettings) -> Reason:
+    return Reason.of("dxf.out_of_range", value=f"{error.value:.4g}", limit=f"{settings.max_coordinate_mm:.0e}")
+
+
+def _too_big(size: int, settings: DxfSettings) -> Reason:
+    return Reason.of("dxf.too_big", size=Figure(size / 1e6, 1), limit=Figure(settings.max_file_bytes / 1e6, 0))
 
 
 def _ezdxf_read(text: str, source: str):
@@ -292,8 +295,8 @@ def _ezdxf_read(text: str, source: str):
     try:
         return ezdxf.read(io.StringIO(text))
     except (DXFError, ValueError, TypeError, IndexError, KeyError, AttributeError, EOFError, StopIteration) as error:
-        raise DxfProblem(source, [f"the DXF structure is broken ({error.__class__.__name__}: "
-                                  f"{str(error)[:200]}); re-export it from the CAD program"]) from None
+        raise DxfProblem(source, [Reason.of("dxf.broken", detail=f"{error.__class__.__name__}: "
+                                                                 f"{str(error)[:200]}")]) from None
 
 
 def _read_binary(data: bytes, source: str, settings: DxfSettings, limits: _Limits) -> list[PartGeometry]:
@@ -307,8 +310,8 @@ def _read_binary(data: bytes, source: str, settings: DxfSettings, limits: _Limit
         try:
             doc = ezdxf.readfile(handle.name)
         except Exception as error:  # noqa: BLE001 - struct.error, OSError, DXFStructureError for a broken file
-            raise DxfProblem(source, [f"the binary DXF is broken ({error.__class__.__name__}: {str(error)[:200]}); "
-                                      "re-export it from the CAD program"]) from None
+            raise DxfProblem(source, [Reason.of("dxf.broken_binary", detail=f"{error.__class__.__name__}: "
+                                                                            f"{str(error)[:200]}")]) from None
     return parts_from_document(doc, source, settings, limits)
 
 
@@ -349,16 +352,18 @@ class _Sorted:
         kinds = self.found.setdefault(layer, {})
         kinds[kind] = kinds.get(kind, 0) + 1
 
-    def describe(self) -> str:
-        """What the drawing holds, per layer: 'layer MAAT: 3 DIMENSION; layer BUIG: 2 LINE'."""
+    def describe(self) -> Reason:
+        """What the drawing holds, per layer: 'layer MAAT: 3 DIMENSION, layer BUIG: 2 LINE + 1 ARC'."""
         if not self.found:
-            return "the model space is empty"
+            return Reason.of("dxf.holds_nothing")
         parts = []
         for layer in sorted(self.found)[:12]:
-            kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.found[layer].items()))
-            parts.append(f"layer {layer}: {kinds}")
+            kinds = " + ".join(f"{n} {k}" for k, n in sorted(self.found[layer].items()))
+            parts.append(Reason.of("dxf.layer", layer=layer, kinds=kinds))
         more = len(self.found) - 12
-        return "; ".join(parts) + (f"; and {more} more layers" if more > 0 else "")
+        if more > 0:
+            parts.append(Reason.of("dxf.more_layers", n=more))
+        return Reason.of("dxf.holds", layers=tuple(parts))
 
     def add(self, layer: str, pieces: list[Segment]) -> None:
         if _matches(layer, self.settings.bend_layers):
@@ -372,7 +377,7 @@ class _Sorted:
 def _scale(units: int, source: str) -> float:
     scale = INSUNITS_TO_MM.get(units)
     if scale is None:
-        raise DxfProblem(source, [f"unknown drawing units $INSUNITS={units}"])
+        raise DxfProblem(source, [Reason.of("dxf.unknown_units", units=str(units))])
     return scale
 
 
@@ -411,8 +416,9 @@ def parts_from_document(doc, source: str, settings: DxfSettings = DxfSettings(),
         except _OutOfRange:
             raise
         except (ValueError, ZeroDivisionError, ArithmeticError) as error:
-            raise DxfProblem(source, [f"{entity.dxftype()} (handle {entity.dxf.handle}) on layer {layer} cannot "
-                                      f"be read: {error}"]) from None
+            unreadable = Reason.of("dxf.entity_unreadable", kind=entity.dxftype(), handle=str(entity.dxf.handle),
+                                   layer=layer, detail=str(error))
+            raise DxfProblem(source, [unreadable]) from None
         sorted_.add(layer, pieces)
     return _finish(source, units, sorted_, settings, limits)
 
@@ -421,8 +427,8 @@ def _finish(source: str, units: int, sorted_: _Sorted, settings: DxfSettings, li
     """Chain the cut segments into contours, find the parts and their holes, and check what came out."""
     cut, bends, engrave = sorted_.cut, sorted_.bends, sorted_.engrave
     if not cut:
-        raise DxfProblem(source, [f"no cutting contour found; the drawing holds {sorted_.describe()}"])
-    problems: list[str] = []
+        raise DxfProblem(source, [Reason.of("dxf.no_contour", holds=sorted_.describe())])
+    problems: list[Reason] = []
     unit_name = UNIT_NAMES.get(units, str(units))
     cut = _drop_duplicates(cut, problems)
     contours = _chain(cut, settings.tolerance_mm, problems, limits)
@@ -432,7 +438,7 @@ def _finish(source: str, units: int, sorted_: _Sorted, settings: DxfSettings, li
     if problems:
         raise DxfProblem(source, problems)
     if not parts:
-        raise DxfProblem(source, [f"no closed outer contour; the drawing holds {sorted_.describe()}"])
+        raise DxfProblem(source, [Reason.of("dxf.no_outer", holds=sorted_.describe())])
     bend_lines = _Lines(bends)
     engrave_lines = _Lines(engrave)
     result = []
@@ -441,8 +447,8 @@ def _finish(source: str, units: int, sorted_: _Sorted, settings: DxfSettings, li
         part = _assemble(outer, holes, bend_lines, engrave_lines)
         size = part.length_mm
         if size > settings.max_part_mm or size < settings.min_part_mm:
-            raise DxfProblem(source, [f"a part of {size:.4g} mm is not believable: the drawing units are "
-                                      f"{unit_name} ($INSUNITS={units}); check the units of the export"])
+            raise DxfProblem(source, [Reason.of("dxf.unbelievable_size", size=f"{size:.4g}", unit=unit_name,
+                                                units=str(units))])
         result.append(part)
     return result
 
@@ -462,15 +468,14 @@ def _count_expanded(doc, source: str, settings: DxfSettings) -> None:
             name = entity.dxf.get("name", "")
             if name not in memo:
                 if name in busy:
-                    raise DxfProblem(source, [f"block {name} contains a reference to itself"])
+                    raise DxfProblem(source, [Reason.of("dxf.self_reference", block=name)])
                 block = doc.blocks.get(name)
                 busy.add(name)
                 memo[name] = 0 if block is None or depth > settings.max_block_depth else count(block, depth + 1)
                 busy.discard(name)
             total += 1 + max(1, entity.mcount) * memo[name]
             if total > settings.max_entities:
-                raise DxfProblem(source, [f"more than {settings.max_entities} entities (block references and "
-                                          "arrays counted out): too complex for a flat pattern"])
+                raise DxfProblem(source, [Reason.of("dxf.too_many_entities", limit=settings.max_entities)])
         return total
 
     count(doc.modelspace(), 0)
@@ -492,9 +497,8 @@ def _flatten(space, parent_layer: str | None, depth: int, sorted_: _Sorted, limi
             continue
         if kind == "INSERT":
             if depth >= limits.settings.max_block_depth:
-                raise DxfProblem(limits.source, [f"block references nested more than "
-                                                 f"{limits.settings.max_block_depth} deep: too complex for a flat "
-                                                 "pattern"])
+                raise DxfProblem(limits.source, [Reason.of("dxf.blocks_too_deep",
+                                                           limit=limits.settings.max_block_depth)])
             copies = entity.multi_insert() if entity.mcount > 1 else (entity,)
             for copy in copies:
                 yield from _flatten(copy.virtual_entities(), layer, depth + 1, sorted_, limits)
@@ -544,9 +548,8 @@ def _segments(entity, layer: str, scale: float, settings: DxfSettings, limits: _
         for v in sampled:
             points.append(pt(v))
             if len(points) > settings.max_curve_points:
-                raise DxfProblem(limits.source, [f"{kind} (handle {handle}) on layer {layer} needs more than "
-                                                 f"{settings.max_curve_points} points: too complex for a flat "
-                                                 "pattern"])
+                raise DxfProblem(limits.source, [Reason.of("dxf.curve_too_long", kind=kind, handle=str(handle),
+                                                           layer=layer, limit=settings.max_curve_points)])
             if len(points) % 1024 == 0:
                 limits.tick()
         if len(points) < 2:
@@ -555,22 +558,22 @@ def _segments(entity, layer: str, scale: float, settings: DxfSettings, limits: _
     return []
 
 
-def _drop_duplicates(cut: list[Segment], problems: list[str]) -> list[Segment]:
+def _drop_duplicates(cut: list[Segment], problems: list[Reason]) -> list[Segment]:
     seen: dict[tuple, Segment] = {}
     kept = []
     for s in cut:
         key = s.signature()
         if key in seen:
             other = seen[key]
-            problems.append(f"duplicate entity: {s.kind} (handle {s.handle}) lies on top of handle {other.handle} "
-                            f"at ({s.start[0]:.2f}, {s.start[1]:.2f}); delete one of them")
+            problems.append(Reason.of("dxf.duplicate", kind=s.kind, handle=str(s.handle), other=str(other.handle),
+                                      x=Figure(s.start[0], 2), y=Figure(s.start[1], 2)))
             continue
         seen[key] = s
         kept.append(s)
     return kept
 
 
-def _chain(cut: list[Segment], tolerance: float, problems: list[str],
+def _chain(cut: list[Segment], tolerance: float, problems: list[Reason],
            limits: _Limits) -> list[tuple[list[Segment], list[Point]]]:
     """Closed contours as (segments, ring of points); open chains are problems with their gap."""
     contours = []
@@ -635,8 +638,8 @@ def _chain(cut: list[Segment], tolerance: float, problems: list[str],
         if not closed:
             gap = math.dist(chain[-1].end, chain[0].start)
             a, b = chain[-1].end, chain[0].start
-            problems.append(f"open contour of {len(chain)} entit{'y' if len(chain) == 1 else 'ies'}: gap of "
-                            f"{gap:.3f} mm between ({a[0]:.2f}, {a[1]:.2f}) and ({b[0]:.2f}, {b[1]:.2f})")
+            problems.append(Reason.of("dxf.open_contour", n=len(chain), gap=Figure(gap, 3), ax=Figure(a[0], 2),
+                                      ay=Figure(a[1], 2), bx=Figure(b[0], 2), by=Figure(b[1], 2)))
             continue
         ring: list[Point] = []
         for piece in chain:
@@ -645,7 +648,7 @@ def _chain(cut: list[Segment], tolerance: float, problems: list[str],
     return contours
 
 
-def _parts(contours, problems: list[str], limits: _Limits) -> list[tuple[Contour, list[Contour]]]:
+def _parts(contours, problems: list[Reason], limits: _Limits) -> list[tuple[Contour, list[Contour]]]:
     """Outer contours with their holes. Which contour lies in which is asked of a spatial index (shapely's
     STRtree), so twenty thousand holes cost what their neighbours cost, not every pair."""
     from shapely import STRtree
@@ -660,8 +663,8 @@ def _parts(contours, problems: list[str], limits: _Limits) -> list[tuple[Contour
         polygon = contour.polygon
         if not polygon.is_valid:
             where = explain_validity(polygon)
-            problems.append(f"contour crosses itself: {where} (contour starting at {ring[0][0]:.2f}, "
-                            f"{ring[0][1]:.2f})")
+            problems.append(Reason.of("dxf.self_crossing", where=where, x=Figure(ring[0][0], 2),
+                                      y=Figure(ring[0][1], 2)))
             continue
         if polygon.area <= 0:
             continue
@@ -679,7 +682,7 @@ def _parts(contours, problems: list[str], limits: _Limits) -> list[tuple[Contour
             other = polygons[j]
             if j not in inside and other.intersects(polygon) and not other.touches(polygon):
                 x, y = polygon.exterior.coords[0]
-                problems.append(f"two contours cross each other near ({x:.2f}, {y:.2f})")
+                problems.append(Reason.of("dxf.contours_cross", x=Figure(x, 2), y=Figure(y, 2)))
                 if len(problems) >= 50:
                     return []
         depth.append((len(inside), inside))

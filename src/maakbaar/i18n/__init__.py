@@ -179,7 +179,7 @@ def say(reason, lang: str = DEFAULT_LANGUAGE, short: bool = False) -> str:
     written the language's way (durations, days, moments, shares, numbers; other reasons in turn; tuples as a
     list), and a value ``n`` chooses the plural form. Text stored before reasons were (code ``text``) is shown
     as it is. ``short``: the message's short form (key ``<code>.short``) where it has one, for a narrow column."""
-    from ..reasons import Day, Minutes, Moment, Reason, Share
+    from ..reasons import Day, Figure, Minutes, Moment, Reason, Share
 
     if reason is None:
         return ""
@@ -197,6 +197,8 @@ def say(reason, lang: str = DEFAULT_LANGUAGE, short: bool = False) -> str:
             return day(value.value, lang, "weekday")
         if isinstance(value, Share):
             return format_percent(value.value, locale=LOCALES[language(lang)])
+        if isinstance(value, Figure):
+            return number(value.value, lang, value.digits)
         if isinstance(value, tuple):
             return ", ".join(write(v) for v in value)
         if isinstance(value, bool) or value is None:

@@ -14,6 +14,7 @@ from .order_service import next_number, next_order_number
 from .. import clock
 from ..costing.model import CostError, CostTables, MachineLimits, MaterialInput, PartInput, PartQuote, quote_part
 from ..documents import Party
+from ..reasons import Reason
 from ..domain import Part, QuantityBreak, Quote, QuoteLine, QuoteStatus, RoutingStep, WorkCenterType
 from ..geometry import DxfProblem, PartGeometry, read_dxf
 from ..store.repositories import NotFoundError, Repositories
@@ -38,7 +39,7 @@ class QuotedPart:
 @dataclass(frozen=True)
 class QuoteRun:
     parts: list[QuotedPart]
-    problems: list[str]  # files that could not be quoted, each with its reason
+    problems: list[Reason]  # files that could not be quoted, each with its reasons (dxf.file; i18n.say)
 
 
 def _limits(session: Session) -> tuple[MachineLimits | None, list[MachineLimits]]:
@@ -87,9 +88,9 @@ def quote_files(session: Session, files: list[Path], material: str, thickness_mm
                 parts.append(QuotedPart(name, geometry, quote, material, thickness_mm, finish, weld_length_mm,
                                         path.resolve()))
         except DxfProblem as error:
-            problems.append(f"{path.name}: " + "; ".join(error.problems))
+            problems.append(Reason.of("dxf.file", file=path.name, problems=tuple(error.reasons)))
         except CostError as error:
-            problems.append(f"{path.name}: {error}")
+            problems.append(Reason.of("dxf.file", file=path.name, problems=(Reason.of("text", text=str(error)),)))
         if on_file:
             on_file(path)
     return QuoteRun(parts, problems)
@@ -339,9 +340,11 @@ def apply_plan_lead_times(session: Session, run: QuoteRun, today: dt.datetime | 
     return QuoteRun(parts, run.problems)
 
 
-def run_as_dict(run: QuoteRun) -> dict:
-    """A quote run as plain JSON-ready data (CLI --json and the web API)."""
-    out = {"parts": [], "problems": run.problems}
+def run_as_dict(run: QuoteRun, lang: str = "en") -> dict:
+    """A quote run as plain JSON-ready data (CLI --json and the web API), its problems in ``lang``."""
+    from ..i18n import say
+
+    out = {"parts": [], "problems": [say(problem, lang) for problem in run.problems]}
     for quoted in run.parts:
         g, q = quoted.geometry, quoted.quote
         out["parts"].append({

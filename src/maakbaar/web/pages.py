@@ -273,7 +273,8 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             return render(request, "_quote_result.html", user, answer=None,
                           error=translator(language_of(request))("choose_files"))
         folder = stored_uploads(files, upload or None)
-        answer = quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm)
+        answer = quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm,
+                              language_of(request))
         repos = Repositories(db)
         return render(request, "_quote_result.html", user, answer=answer, error=None,
                       customers=repos.customers.list(),

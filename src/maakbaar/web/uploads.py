@@ -24,10 +24,11 @@ def stored_uploads(files: list[UploadFile], token: str | None = None) -> Path:
 
 
 def quote_answer(db: Session, folder: Path, material: str, thickness_mm: float, quantities: str, finish: str,
-                 weld_length_mm: float) -> dict[str, Any]:
+                 weld_length_mm: float, lang: str = "en") -> dict[str, Any]:
+    """The quote of the drawings in ``folder``, with a preview of each part and the problems in ``lang``."""
     run = quoting.quote_drawings(db, uploads.drawings_in(folder), material, thickness_mm, quantities, finish,
                                  weld_length_mm)
-    answer = quoting.run_as_dict(run)
+    answer = quoting.run_as_dict(run, lang)
     answer["upload"] = folder.name
     answer["previews"] = [part_svg(q.geometry) for q in run.parts]
     return answer

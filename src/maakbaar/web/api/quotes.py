@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Body, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from ...services import quoting, uploads
 from ...store.db import Session
+from ..i18n import api_language
 from ..uploads import THICKEST_SHEET_MM, quote_answer, stored_uploads
 from .common import Dependencies
 
@@ -24,12 +25,13 @@ def router(deps: Dependencies) -> APIRouter:
     session, need = deps.session, deps.need
 
     @routes.post("/quotes/calculate", tags=["quotes"])
-    def calculate(files: list[UploadFile] = File(...), material: str = Form(...),
+    def calculate(request: Request, files: list[UploadFile] = File(...), material: str = Form(...),
                   thickness_mm: float = Form(..., gt=0, le=THICKEST_SHEET_MM), quantities: str = Form("1,10,50"),
                   finish: str = Form("none"), weld_length_mm: float = Form(0, ge=0, le=1e6),
                   upload: str | None = Form(None), db: Session = Depends(session), _=Depends(need("quotes"))):
         folder = stored_uploads(files, upload)
-        return quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm)
+        return quote_answer(db, folder, material, thickness_mm, quantities, finish, weld_length_mm,
+                            api_language(request))
 
     @routes.post("/quotes/from-upload", tags=["quotes"], status_code=201)
     def save_quote(upload: str = Form(...), material: str = Form(...),
