@@ -258,6 +258,12 @@ def test_api_errors_in_the_readers_language_with_a_stable_code(app):  # noqa: F8
             assert dutch in detail, detail
             assert not problems(detail, known), detail
             assert detail != english.json()["detail"]
+        invalid = client.get("/api/orders-overview?due_before=morgen&lang=nl")
+        assert invalid.status_code == 422 and invalid.json()["code"] == "error.invalid_input"
+        (problem,) = invalid.json()["detail"]
+        assert problem["loc"] == ["query", "due_before"] and problem["msg"] == "moet een datum zijn (JJJJ-MM-DD)"
+        english = client.get("/api/orders-overview?due_before=morgen&lang=en")
+        assert english.json()["detail"][0]["msg"] == "Input should be a valid date (YYYY-MM-DD)"
         order = client.get("/api/orders-overview").json()[0]["number"]
         wrong = client.get(f"/orders/{order}/document?kind=confirmation&doc=fr&lang=nl")
         assert wrong.status_code == 422

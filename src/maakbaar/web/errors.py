@@ -48,5 +48,26 @@ def install(app: FastAPI, answer: Callable[..., object]) -> None:
     @app.exception_handler(ValidationError)
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: ValidationError | RequestValidationError):
-        return answer(request, 422, [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+        from .i18n import api_language, language_of
+
+        lang = api_language(request) if request.url.path.startswith("/api") else language_of(request)
+        return answer(request, 422, [{"loc": list(e["loc"]), "msg": validation_message(e, lang), "type": e["type"]}
                                      for e in error.errors()], "error.invalid_input")
+
+
+def validation_message(error: dict, lang: str) -> str:
+    """One of pydantic's problems in the reader's language: the catalogue's ``pydantic.<type>`` with its context
+    (a limit, a pattern), else pydantic's own text (a message of the domain's own validators, still English)."""
+    from ..i18n import translator
+
+    t = translator(lang)
+    key = f"pydantic.{error['type']}"
+    if not t.has(key):
+        return error["msg"]
+    try:
+        context = {name: str(value) for name, value in (error.get("ctx") or {}).items()}
+        if "expected" in context:  # "'x' or 'y'": the choices without pydantic's English "or"
+            context["expected"] = context["expected"].replace(" or ", " / ")
+        return t(key, **context)
+    except (KeyError, IndexError):
+        return error["msg"]
