@@ -300,3 +300,29 @@ def test_a_broken_drawing_is_explained_in_dutch_on_the_quote_page(app):  # noqa:
                               data={"material": "S235JR", "thickness_mm": "3", "quantities": "1"}).json()
         assert english["problems"] == ["kapot.dxf: this is not a DXF file (a DXF starts with '0 SECTION'); export the "
                                        "flat pattern as DXF from the CAD program"]
+
+
+def test_a_stale_edit_and_a_refused_move_are_told_in_dutch(app):  # noqa: F811
+    """What a planner meets on a busy day: someone else changed the record, a move the plan cannot take."""
+    known = keys()
+    with TestClient(app) as client:
+        login(client, "planner")
+        customer = client.get("/api/customers/K1001").json()
+        body = {k: v for k, v in customer.items() if k != "version"}
+        assert client.put("/api/customers/K1001", json=dict(body, phone="010-1"),
+                          headers={"If-Match": str(customer["version"])}).status_code == 200
+        stale = client.put("/api/customers/K1001?lang=nl", json=dict(body, phone="010-2"),
+                           headers={"If-Match": str(customer["version"])})
+        assert stale.status_code == 409 and stale.json()["code"] == "error.stale"
+        assert stale.json()["detail"].startswith("klant 'K1001' is intussen door iemand anders gewijzigd")
+        assert not problems(stale.json()["detail"], known)
+        bars = client.get("/api/plans/current/board").json()["items"]
+        bar = next(b for b in bars if b.get("id", "").startswith("WO-") and "/" in b["id"])
+        machines = {b["group"] for b in bars if "group" in b}
+        operation = client.get(f"/api/work-orders/{bar['id'].rsplit('/', 1)[0]}").json()["operations"]
+        eligible = next(o for o in operation if str(o["sequence"]) == bar["id"].rsplit("/", 1)[1])
+        other = sorted(machines - set(eligible["eligible_machines"]))[0]
+        refused = client.post(f"/api/plans/current/operations/{bar['id']}/move?lang=nl",
+                              json={"machine": other, "start": bar["start"]})
+        assert refused.status_code == 409 and refused.json()["code"] == "move.not_eligible"
+        assert refused.json()["detail"].startswith(f"{other} kan {bar['id']} niet doen (wel: ")

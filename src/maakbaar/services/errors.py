@@ -33,6 +33,13 @@ class ServiceError(Exception):
     code: str | None = None  # the message's key in the catalogue (maakbaar.i18n), filled in with ``params``
     params: dict = {}
 
+    def __init__(self, message: str = "", *, code: str | None = None, **params):
+        """``message`` in English (logs, the CLI); ``code`` and ``params``: the same for the reader, in his
+        language (``message_in``)."""
+        super().__init__(message)
+        if code is not None:
+            self.code, self.params = code, params
+
     @property
     def detail(self) -> str | list:
         """What the web answers in ``detail`` (a sentence, or a list of problems)."""
@@ -52,8 +59,8 @@ class InvalidInput(ServiceError, ValueError):
 
     kind = Kind.INVALID_INPUT
 
-    def __init__(self, message: str = "", field: str | None = None):
-        super().__init__(message)
+    def __init__(self, message: str = "", field: str | None = None, *, code: str | None = None, **params):
+        super().__init__(message, code=code, **params)
         self.field = field
 
     @property
@@ -90,7 +97,8 @@ class ConflictError(Conflict):
 
     def __init__(self, what: str, key: object, expected: int, actual: int):
         self.what, self.key, self.expected, self.actual = what, key, expected, actual
-        super().__init__(f"{what} '{key}' was changed by someone else (version {actual}, you edited {expected})")
+        super().__init__(f"{what} '{key}' was changed by someone else (version {actual}, you edited {expected})",
+                         code="error.stale", what=what, key=key, actual=actual, expected=expected)
 
 
 class ImportProblem(InvalidInput):

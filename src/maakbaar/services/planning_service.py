@@ -174,7 +174,7 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
     origin = default_origin(origin)
     problem = build_problem(shop, origin, pinned=pinned_operations(session, shop), criteria=criteria)
     if not problem.jobs:
-        raise PlanningServiceError("there are no open orders to plan")
+        raise PlanningServiceError("there are no open orders to plan", code="plan.no_open_orders")
     previous = previous_plan(session, problem) if mode == "replan" else None
     if previous is not None:
         result = engine.replan(problem, previous, time_limit=time_limit, on_progress=on_progress)
@@ -265,7 +265,8 @@ def promise_order(session: Session, number: str, origin: dt.datetime | None = No
                                origin, horizon_days=default_horizon_days(shop, origin) + 30)
     new_jobs = [j for j in with_order.jobs if j.order == number]
     if not new_jobs:
-        raise PlanningServiceError(f"order {number} has nothing left to plan")
+        raise PlanningServiceError(f"order {number} has nothing left to plan", code="plan.nothing_left",
+                                   order=number)
     problem = dataclasses.replace(with_order, jobs=tuple(j for j in with_order.jobs if j.order != number))
     base = engine.solve(problem, time_limit=1.0, use_cpsat=False, with_bound=False, search=False)  # see promise_parts
     answer = promise(base.problem, base.plan, new_jobs)
@@ -288,7 +289,7 @@ def promise_parts(session: Session, items: list[tuple], origin: dt.datetime | No
                         with_bound=False, search=False)
     customer = shop.customers[0].code if shop.customers else None
     if customer is None:
-        raise PlanningServiceError("the shop has no customers yet")
+        raise PlanningServiceError("the shop has no customers yet", code="plan.no_customers")
     answers = []
     for index, (part, quantity) in enumerate(items):
         order = Order(number=f"QUOTE-{index + 1}", customer=customer, order_date=origin.date(),
@@ -348,20 +349,23 @@ def move_operation(session: Session, op_key: str, machine: str, start: dt.dateti
     records = PlanRecords(session)
     row = records.operation(plan.id, op_key)
     if row is None:
-        raise NotFound(f"operation {op_key} is not in the current plan")
+        raise NotFound(f"operation {op_key} is not in the current plan", code="move.not_in_plan", operation=op_key)
     work_order_number, _, sequence = op_key.rpartition("/")
     repos = Repositories(session)
     work_order = repos.work_orders.get(work_order_number)
     if work_order is None:
         raise MoveRefused(f"order {row.order_number} is not released yet: release it (it gets work orders) before "
-                          "fixing its operations by hand")
+                          "fixing its operations by hand", code="move.not_released", order=row.order_number)
     operation = next((o for o in work_order.operations if str(o.sequence) == sequence), None)
     if operation is None:
-        raise NotFound(f"operation {op_key} does not exist")
+        raise NotFoundError("operation", op_key)
     if machine not in operation.eligible_machines:
-        raise MoveRefused(f"{machine} cannot do {op_key} (eligible: {', '.join(operation.eligible_machines)})")
+        raise MoveRefused(f"{machine} cannot do {op_key} (eligible: {', '.join(operation.eligible_machines)})",
+                          code="move.not_eligible", machine=machine, operation=op_key,
+                          eligible=", ".join(operation.eligible_machines))
     if operation.status.value in ("started", "done"):
-        raise MoveRefused(f"{op_key} is {operation.status.value} on the floor and stays where it is")
+        raise MoveRefused(f"{op_key} is {operation.status.value} on the floor and stays where it is",
+                          code=f"move.on_the_floor.{operation.status.value}", operation=op_key)
     machine_id = repos.machines.id_of(machine)
     start = start.replace(second=0, microsecond=0, tzinfo=None)
     duration = row.end - row.start
