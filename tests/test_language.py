@@ -242,6 +242,11 @@ def test_api_errors_in_the_readers_language_with_a_stable_code(app):  # noqa: F8
         anonymous = client.get("/api/orders-overview", headers={"Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5"})
         assert anonymous.status_code == 401 and anonymous.json() == {"detail": "log eerst in (POST /api/login)",
                                                                      "code": "error.login_first"}
+        wrong = client.post("/api/login?lang=nl", json={"username": "kijker", "password": "verkeerd-wachtwoord"})
+        assert wrong.status_code == 401 and wrong.json() == {"detail": "Onbekende gebruiker of verkeerd wachtwoord.",
+                                                             "code": "login.wrong"}
+        badge = client.post("/api/floor/login", json={"badge": "9999", "pin": "0000"})
+        assert badge.json() == {"detail": "Unknown badge or wrong PIN.", "code": "login.wrong_badge"}
         login(client, "kijker")
         cases = [("GET", "/api/orders/NO-SUCH-ORDER/detail", None, 404, "error.not_found", "order 'NO-SUCH-ORDER'",
                   "unknown order"),

@@ -92,8 +92,7 @@ def build_router(session_dependency, templates, engine, context, language_of) ->
         try:
             user = await run_in_threadpool(lambda: checked_log_in(request, db, badge=badge.strip(), pin=pin))
         except LoginRefused as refused:
-            error = (context(request, None)["t"]("badge_failed") if refused.reason == "wrong"
-                     else refused_text(refused, language_of(request)))
+            error = refused_text(refused, language_of(request), badge=True)
             return render(request, "terminal_login.html", None, status_code=refused.status, error=error)
         log_in(request, user)
         return RedirectResponse("/terminal", status_code=303)

@@ -178,21 +178,15 @@ def checked_log_in(request: Request, db: Session, username: str | None = None, p
     return user
 
 
-REFUSED_TEXT = {
-    "wrong": {"nl": "Onbekende gebruiker of verkeerd wachtwoord.", "en": "Unknown user or wrong password."},
-    "wait_address": {"nl": "Te veel mislukte pogingen vanaf dit apparaat; probeer het over {minutes} min opnieuw.",
-                     "en": "Too many failed attempts from this device; try again in {minutes} min."},
-    "wait_account": {"nl": "Te veel mislukte pogingen voor dit account; probeer het over {minutes} min opnieuw.",
-                     "en": "Too many failed attempts for this account; try again in {minutes} min."},
-    "locked": {"nl": "Dit account is geblokkeerd na te veel mislukte pogingen; vraag de beheerder het vrij te "
-                     "geven.",
-               "en": "This account is locked after too many failed attempts; ask an administrator to unlock it."},
-}
+def refused_text(refused: LoginRefused, language: str, badge: bool = False) -> str:
+    """Why a log-in was refused, in ``language`` (a badge and PIN say so when they are wrong)."""
+    from ..i18n import translator
+
+    return translator(language)(refused_code(refused, badge), minutes=refused.minutes)
 
 
-def refused_text(refused: LoginRefused, language: str) -> str:
-    texts = REFUSED_TEXT[refused.reason]
-    return texts.get(language, texts["nl"]).format(minutes=refused.minutes)
+def refused_code(refused: LoginRefused, badge: bool = False) -> str:
+    return "login.wrong_badge" if badge and refused.reason == "wrong" else f"login.{refused.reason}"
 
 
 def _user_and_release(request: Request, db: Session) -> User | None:

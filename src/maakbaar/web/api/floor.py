@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from ...floor.bookings import ACTIONS
 from ...services import floor_service
 from ...store.db import Session
-from ..security import LoginRefused, RowId, checked_log_in, csrf_token, log_in, refused_text
+from ..security import LoginRefused, Refused, RowId, checked_log_in, csrf_token, log_in, refused_code
 from .common import Dependencies
 
 
@@ -51,8 +51,7 @@ def router(deps: Dependencies) -> APIRouter:
         try:
             user = checked_log_in(request, db, badge=body.badge.strip(), pin=body.pin)
         except LoginRefused as refused:
-            detail = "unknown badge or wrong PIN" if refused.reason == "wrong" else refused_text(refused, "en")
-            raise HTTPException(refused.status, detail) from None
+            raise Refused(refused.status, refused_code(refused, badge=True), minutes=refused.minutes) from None
         log_in(request, user)
         return {"username": user.username, "operator": user.operator_code, "csrf_token": csrf_token(request)}
 

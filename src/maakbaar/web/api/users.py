@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from ...services import user_service
 from ...store.db import Session
-from ..security import LoginRefused, checked_log_in, csrf_token, log_in, log_out_everywhere, refused_text, \
+from ..security import LoginRefused, Refused, checked_log_in, csrf_token, log_in, log_out_everywhere, refused_code, \
     user_from_request
 from .common import Dependencies, version_from
 
@@ -61,7 +61,7 @@ def router(deps: Dependencies) -> APIRouter:
             user = checked_log_in(request, db, body.username, body.password)
         except LoginRefused as refused:
             wait = {"Retry-After": str(refused.minutes * 60)} if refused.minutes else None
-            raise HTTPException(refused.status, refused_text(refused, "en"), headers=wait) from None
+            raise Refused(refused.status, refused_code(refused), headers=wait, minutes=refused.minutes) from None
         user_service.record_login(user_service.separate_sessions(db), user.id, body.password)
         log_in(request, user)
         return {"username": user.username, "role": user.role, "csrf_token": csrf_token(request)}
