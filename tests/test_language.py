@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from maakbaar import i18n
-from maakbaar.i18n.check import read
+from maakbaar.i18n.check import keys as catalogue_keys, read
 from tests.test_web import app, login  # noqa: F401  (app: the demo shop's web app, a fixture)
 
 # Words that are English and not Dutch: one of them in a Dutch page is text that missed the catalogue.
@@ -66,7 +66,7 @@ def readable(page: str) -> str:
 
 
 def keys(lang: str = "en") -> set[str]:
-    return {m.id if isinstance(m.id, str) else m.id[0] for m in read(lang) if m.id}
+    return catalogue_keys(lang)
 
 
 def problems(text: str, known: set[str], allowed: set[str] = frozenset()) -> list[str]:

@@ -144,7 +144,7 @@ def compare(
 
 
 def _print_comparison(result) -> None:
-    table = Table(title=result.title if isinstance(result.title, str) else why(result.title))
+    table = Table(title=why(result.title))
     table.add_column("Component")
     table.add_column(result.local.option.name, justify="right")
     table.add_column(result.alternative.option.name, justify="right")

@@ -46,7 +46,7 @@ class OptionResult:
 
 @dataclass(frozen=True)
 class Comparison:
-    title: str | Reason  # a scenario's own title, or a reason code (co2.title.order)
+    title: Reason  # co2.title.order, or a scenario's own title as it is written (code "text")
     local: OptionResult
     alternative: OptionResult
     mki_eur_per_kg: Factor
@@ -123,6 +123,8 @@ def compare(title: str | Reason, local: Option, alternative: Option, factors: Fa
         Reason.of("co2.assumption.material"),
         Reason.of("co2.assumption.energy"),
     ]
+    if isinstance(title, str):  # a scenario's own title: shown as its author wrote it
+        title = Reason.of("text", text=title)
     return Comparison(title, option_result(local, uplift, ballast.value),
                       option_result(alternative, uplift, ballast.value), mki,
                       factors.ladder_discount(local.ladder_level), factors.ladder_discount(alternative.ladder_level),

@@ -40,7 +40,7 @@ def comparison_pdf(comparison: Comparison, language: str = "nl") -> bytes:
     from fpdf import FPDF
 
     w = words(language)
-    title = comparison.title if isinstance(comparison.title, str) else say(comparison.title, language)
+    title = say(comparison.title, language)
 
     def t(kg: float) -> str:
         return tonnes(kg, language)
@@ -122,8 +122,7 @@ def comparison_pdf(comparison: Comparison, language: str = "nl") -> bytes:
     pdf.cell(0, 6, _text(w["assumptions"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", "", 8)
     for assumption in comparison.assumptions:
-        text = assumption if isinstance(assumption, str) else say(assumption, language)
-        pdf.multi_cell(0, 4, _text("- " + text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4, _text("- " + say(assumption, language)), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("helvetica", "I", 7)
     pdf.cell(0, 4, _text(w["generated"]), new_x="LMARGIN", new_y="NEXT")

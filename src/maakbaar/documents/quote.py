@@ -45,11 +45,10 @@ def _add_working_days(day: dt.date, days: int) -> dt.date:
     return day
 
 
-def quote_html(shop_name: str, customer: str | Party, number: str, lines: list[DocumentLine], language: str,
+def quote_html(shop_name: str, customer: Party, number: str, lines: list[DocumentLine], language: str,
                today: dt.date, valid_days: int = 30, reference: str = "") -> str:
     """The quote as the customer reads it, dated ``today`` (the caller's clock: this module reads none)."""
     t = translator(language)
-    customer = customer if isinstance(customer, Party) else Party(customer)
     rows = []
     for line in lines:
         preview = part_svg(line.geometry) if line.geometry is not None else ""

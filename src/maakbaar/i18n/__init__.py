@@ -4,9 +4,9 @@ way the language writes them (Babel's locale data: 10.264,5 and € 48.000,00 in
 
 Messages are keyed: the msgid is a key such as ``orders`` or ``status.quoted``, and every language, English
 too, has its .po file. A key on a page is therefore a message nobody translated, and the tests look for them.
-Adding a language is adding a .po file (and its name in ``LOCALES``). German is kept for what goes to
-customers (quotes, order confirmations, delivery notes, the CO2 report); where a German text is missing the
-English one is used, and the catalogue check lists it.
+Adding a language is adding a .po file (and its name in ``LOCALES``). German holds what goes to customers
+(quotes, order confirmations, delivery notes, the CO2 report: the catalogue check fails on a missing one); any
+other message asked in German is the English one.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ LOCALES = {"nl": "nl_NL", "en": "en_GB", "de": "de_DE"}  # every language with a
 SCREEN_LANGUAGES = ("nl", "en")  # the app's own pages
 DOCUMENT_LANGUAGES = ("nl", "en", "de")  # what goes to a customer
 DEFAULT_LANGUAGE = "nl"
-FALLBACK = {"de": "en"}  # a missing German text: the English one (the catalogue check lists it)
+FALLBACK = {"de": "en"}  # a message German does not hold (the screens'): the English one
 
 
 def language(code: str | None, choices=tuple(LOCALES)) -> str:

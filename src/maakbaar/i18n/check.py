@@ -21,11 +21,15 @@ def read(lang: str):
         return read_po(handle, locale=LOCALES[lang])
 
 
+def _key(message) -> str:
+    """A message's key (a plural message's id is the pair of its singular and plural)."""
+    return str(message.id if isinstance(message.id, str) else message.id[0])
+
+
 def untranslated(languages=COMPLETE) -> dict[str, list[str]]:
     out = {}
     for lang in languages:
-        catalog = read(lang)
-        missing = [str(m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id and (
+        missing = [_key(m) for m in read(lang) if m.id and (
             m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
         if missing:
             out[lang] = missing
@@ -33,7 +37,8 @@ def untranslated(languages=COMPLETE) -> dict[str, list[str]]:
 
 
 def keys(lang: str) -> set[str]:
-    return {str(m.id if isinstance(m.id, str) else m.id[0]) for m in read(lang) if m.id}
+    """Every message key ``lang``'s catalogue holds."""
+    return {_key(m) for m in read(lang) if m.id}
 
 
 def missing_document_keys(languages=("nl", "en", "de")) -> dict[str, list[str]]:

@@ -192,18 +192,15 @@ def comparison_as_dict(result: Comparison, lang: str = "en") -> dict:
     """A comparison as plain JSON-ready data (CLI --json and the web API), its texts in ``lang``."""
     from ..i18n import say
 
-    def text(value) -> str:
-        return value if isinstance(value, str) else say(value, lang)
-
     def option(r):
         return {"name": r.option.name, "country": r.option.country, "total_kg": r.total_kg,
                 "bid_price_eur": r.option.bid_price_eur, "ladder_level": r.option.ladder_level,
                 "components": [{"key": c.key, "label": c.label, "kg_co2": c.kg_co2, "detail": c.detail}
                                for c in r.components]}
-    return {"title": text(result.title), "factor_set": result.factor_set, "factor_file": result.factor_path,
+    return {"title": say(result.title, lang), "factor_set": result.factor_set, "factor_file": result.factor_path,
             "local": option(result.local), "alternative": option(result.alternative),
             "difference_kg": result.difference_kg, "mki_eur_per_kg": result.mki_eur_per_kg.value,
             "mki_value_eur": result.mki_value_eur, "local_ladder_discount": result.local_discount,
-            "max_local_price_eur": result.max_local_price_eur, "assumptions": [text(a) for a in result.assumptions],
+            "max_local_price_eur": result.max_local_price_eur, "assumptions": [say(a, lang) for a in result.assumptions],
             "factors": [{"key": f.key, "label": f.label, "value": f.value, "unit": f.unit, "source": f.source,
                          "year": f.year} for f in result.factors]}

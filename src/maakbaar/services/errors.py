@@ -81,15 +81,13 @@ class NotAllowed(ServiceError, PermissionError):
 class NotFoundError(NotFound):
     def __init__(self, what: str, key: object):
         self.what, self.key = what, key
-        self.code, self.params = "error.not_found", {"what": what, "key": key}
-        super().__init__(f"unknown {what} '{key}'")
+        super().__init__(f"unknown {what} '{key}'", code="error.not_found", what=what, key=key)
 
 
 class DuplicateError(Conflict, ValueError):
     def __init__(self, what: str, key: object):
         self.what, self.key = what, key
-        self.code, self.params = "error.duplicate", {"what": what, "key": key}
-        super().__init__(f"{what} '{key}' already exists")
+        super().__init__(f"{what} '{key}' already exists", code="error.duplicate", what=what, key=key)
 
 
 class ConflictError(Conflict):

@@ -114,11 +114,9 @@ def document_language(language: str | None) -> str | None:
     if language is None or language == "":
         return None
     if language not in DOCUMENT_LANGUAGES:
-        error = InvalidInput(f"'{language}' is not a language for documents ({', '.join(DOCUMENT_LANGUAGES)})",
-                             field="lang")
-        error.code, error.params = "error.document_language", {"language": language,
-                                                               "choices": ", ".join(DOCUMENT_LANGUAGES)}
-        raise error
+        choices = ", ".join(DOCUMENT_LANGUAGES)
+        raise InvalidInput(f"'{language}' is not a language for documents ({choices})", field="lang",
+                           code="error.document_language", language=language, choices=choices)
     return language
 
 

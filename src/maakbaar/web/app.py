@@ -18,7 +18,7 @@ from ..services.jobs import JobRunner
 from ..services.errors import message_in
 from ..store.db import session_factory
 from . import api, errors, floor, freshness, pages
-from .i18n import api_language, language_of
+from .i18n import reader_language
 from .security import SESSION_COOKIE, LoginRequired, secure_cookies, session_secret
 
 HERE = Path(__file__).parent
@@ -108,13 +108,13 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException):
+        code = getattr(error, "code", None)  # a refusal with a message key (security.Refused)
+        detail = message_in(error, reader_language(request)) if code else error.detail
         if request.url.path.startswith("/api") or request.url.path.startswith("/vendor") or \
                 request.url.path.startswith("/static"):
-            detail = message_in(error, api_language(request)) if getattr(error, "code", None) else error.detail
-            return JSONResponse({"detail": detail, "code": getattr(error, "code", None) or f"http.{error.status_code}"},
+            return JSONResponse({"detail": detail, "code": code or f"http.{error.status_code}"},
                                 status_code=error.status_code, headers=error.headers)
-        detail = message_in(error, language_of(request)) if getattr(error, "code", None) else error.detail
-        return _error(request, error.status_code, detail, getattr(error, "code", None))
+        return _error(request, error.status_code, detail, code)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, error: LoginRequired):

@@ -33,10 +33,9 @@ def install(app: FastAPI, answer: Callable[..., object]) -> None:
         status = status_of(error)
         if status is None:
             raise error  # a bug: the server error handler logs it with its stack trace
-        from .i18n import api_language, language_of
+        from .i18n import reader_language
 
-        api = request.url.path.startswith("/api")
-        detail = message_in(error, api_language(request) if api else language_of(request))
+        detail = message_in(error, reader_language(request))
         response = answer(request, status, detail, code_of(error))
         if status == 503:
             response.headers["Retry-After"] = "1"
@@ -48,9 +47,9 @@ def install(app: FastAPI, answer: Callable[..., object]) -> None:
     @app.exception_handler(ValidationError)
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: ValidationError | RequestValidationError):
-        from .i18n import api_language, language_of
+        from .i18n import reader_language
 
-        lang = api_language(request) if request.url.path.startswith("/api") else language_of(request)
+        lang = reader_language(request)
         return answer(request, 422, [{"loc": list(e["loc"]), "msg": validation_message(e, lang), "type": e["type"]}
                                      for e in error.errors()], "error.invalid_input")
 

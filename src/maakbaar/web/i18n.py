@@ -30,6 +30,11 @@ def api_language(request: Request) -> str:
     return API_DEFAULT_LANGUAGE
 
 
+def reader_language(request: Request) -> str:
+    """The language of whoever made the request: the API's rules under /api, the pages' elsewhere."""
+    return api_language(request) if request.url.path.startswith("/api") else language_of(request)
+
+
 # The import's row reasons in Dutch: the import reports them in English today (a stopgap until the one message
 # catalogue of issue #20 turns them into codes). Phrases the table does not know stay as they are.
 IMPORT_PHRASES_NL = (
