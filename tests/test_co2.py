@@ -123,7 +123,8 @@ def test_the_lock_doors_report_holds_the_key_numbers_in_both_languages():
             ("nl", ("Verschil", "Hoogste lokale prijs", "Aannames", "Transport: tonkilometers"), ("Assumptions",)),
             ("en", ("Difference", "Highest local price", "Assumptions", "Transport: tonne-kilometres"), ("Aannames",)),
             ("de", ("CO2-Vergleich", "Differenz", "Höchster lokaler Preis", "Annahmen", "Werkstoff",
-                    "Transport: Tonnenkilometer"), ("Aannames", "Assumptions", "Verschil"))):
+                    "Transport: Tonnenkilometer", "Verschnitt 8 %", "Angebotspreis"),
+             ("Aannames", "Assumptions", "Verschil", "verschnitt", "angebotspreis"))):
         data = comparison_pdf(result, language)
         assert data[:5] == b"%PDF-"
         reader = PdfReader(io.BytesIO(data))

@@ -47,6 +47,9 @@ def comparison_pdf(comparison: Comparison, language: str = "nl") -> bytes:
 
     def n(value: float, digits: int = 0) -> str:
         return number(value, language, digits)
+
+    def inline(word: str) -> str:  # a heading's word inside a sentence: German keeps its nouns capitalised
+        return word if language == "de" else word.lower()
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
@@ -68,8 +71,8 @@ def comparison_pdf(comparison: Comparison, language: str = "nl") -> bytes:
         o = result.option
         legs = "; ".join(f"{leg.label or leg.mode.label} {n(leg.distance_km)} km" for leg in o.legs) or "-"
         line = (f"{o.name}: {w['mass']} {n(o.product_mass_kg / 1000, 1)} t, {o.material.label}, "
-                f"{w['scrap'].lower()} {n(o.scrap_share * 100)} %, {o.grid.label}, {n(o.fabrication_kwh)} kWh; "
-                f"{w['transport'].lower()}: {legs}; {w['bid'].lower()} {euro(o.bid_price_eur, language)}, "
+                f"{inline(w['scrap'])} {n(o.scrap_share * 100)} %, {o.grid.label}, {n(o.fabrication_kwh)} kWh; "
+                f"{inline(w['transport'])}: {legs}; {inline(w['bid'])} {euro(o.bid_price_eur, language)}, "
                 f"CO2-ladder {w['level']} {o.ladder_level}")
         pdf.multi_cell(0, 4.5, _text(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
