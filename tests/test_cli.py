@@ -86,7 +86,7 @@ def test_full_cycle_in_a_temporary_folder(workdir):
     result = run("import", "orders.csv")
     assert result.exit_code == 1
     assert "row 2: customer: unknown customer 'NOBODY'" in result.output
-    assert "nothing was stored" in result.output
+    assert "nothing was imported" in result.output
 
     result = run("import", "missing.csv")
     assert result.exit_code == 1 and "no such file" in result.output

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
+from maakbaar.i18n import say
 from maakbaar.domain import (
     Break,
     Closure,
@@ -22,7 +23,7 @@ from maakbaar.domain import (
     StockItem,
     WorkOrder,
     WorkOrderOperation,
-    describe_validation_error,
+    validation_reasons,
 )
 from tests import factories as f
 
@@ -30,7 +31,7 @@ T = dt.time
 
 
 def messages(error: ValidationError) -> str:
-    return "\n".join(describe_validation_error(error.value if hasattr(error, "value") else error))
+    return "\n".join(say(r, "en") for r in validation_reasons(error.value if hasattr(error, "value") else error))
 
 
 def test_valid_small_shop_passes():
@@ -55,7 +56,7 @@ def test_due_date_before_release_date():
     with pytest.raises(ValidationError) as error:
         f.order(release_date=dt.date(2026, 11, 10), due_date=dt.date(2026, 11, 5))
     text = messages(error)
-    assert "due_date: 2026-11-05 is before release_date 2026-11-10" in text
+    assert "due_date: 5 Nov 2026 is before release_date 10 Nov 2026" in text
 
 
 def test_line_due_date_before_release_date():
@@ -78,7 +79,7 @@ def test_unknown_material_in_stock():
 def test_routing_step_without_eligible_machine():
     with pytest.raises(ValidationError) as error:
         f.step(eligible_machines=())
-    assert "eligible_machines: step 10 (laser) has no eligible machine" in messages(error)
+    assert "eligible_machines: step 10 (Laser cutting) has no eligible machine" in messages(error)
 
 
 def test_routing_step_with_unknown_machine_in_shop():
@@ -87,7 +88,7 @@ def test_routing_step_with_unknown_machine_in_shop():
 
 
 def test_routing_step_on_machine_of_wrong_type():
-    with pytest.raises(ValidationError, match="machine 'LAS01' is a laser, not a press_brake"):
+    with pytest.raises(ValidationError, match="machine 'LAS01' belongs to Laser cutting, not to Press brake"):
         f.small_shop(parts=(f.part(routing=(f.step(work_center_type="press_brake"),)),))
 
 
@@ -109,7 +110,7 @@ def test_calendar_with_overlapping_shifts():
         f.calendar(shifts=shifts)
     text = messages(error)
     assert text.startswith("shifts:")
-    assert "shifts[0] (monday 06:00-14:30) overlaps shifts[1] (monday 14:00-22:00)" in text
+    assert "shifts[0] (Monday 06:00-14:30) overlaps shifts[1] (Monday 14:00-22:00)" in text
 
 
 def test_night_shift_overlapping_next_morning():

@@ -144,13 +144,13 @@ def test_csv_with_bad_rows_names_each_and_stores_nothing(shop_engine, tmp_path):
     with pytest.raises(ImportProblem) as error:
         with unit_of_work(shop_engine) as session:
             tabular.import_file(session, path, today=TODAY)
-    problems = error.value.problems
+    problems = error.value.english()
     assert "orders row 3: quantity: Input should be greater than 0" in problems
     assert "orders row 4: customer: unknown customer 'K77'" in problems
-    assert "orders row 5: due_date: 2026-12-01 is before release_date 2026-12-15" in problems
+    assert "orders row 5: due_date: 1 Dec 2026 is before release_date 15 Dec 2026" in problems
     assert "orders row 6: part: unknown part 'P404'" in problems
     assert "orders row 7: due_date: 'morgen' is not a date (use YYYY-MM-DD or DD-MM-YYYY)" in problems
-    assert "orders row 8: order ORD-1 already exists" in problems
+    assert "orders row 8: order 'ORD-1' already exists" in problems
     assert len(problems) == 6
     assert row_counts(shop_engine) == before
 
@@ -203,9 +203,9 @@ def test_routing_on_wrong_machine_type_is_refused(shop_engine, tmp_path):
     with pytest.raises(ImportProblem) as error:
         with unit_of_work(shop_engine) as session:
             tabular.import_file(session, path)
-    assert error.value.problems == [
-        "routings row 2: machine 'LAS01' is a laser, not a press_brake",
-        "routings row 3: unknown machine 'MIG77'",
+    assert error.value.english() == [
+        "routings row 2: eligible_machines: machine 'LAS01' belongs to Laser cutting, not to Press brake",
+        "routings row 3: eligible_machines: unknown machine 'MIG77'",
     ]
 
 
@@ -214,8 +214,8 @@ def test_csv_header_problems(tmp_path, shop_engine):
     with pytest.raises(ImportProblem) as error:
         with unit_of_work(shop_engine) as session:
             tabular.import_file(session, path)
-    assert "row 1: missing column(s) customer, due_date for orders" in error.value.problems
-    assert any("unknown column(s) klant" in p for p in error.value.problems)
+    assert "orders row 1: columns customer, due_date are missing" in error.value.english()
+    assert any("unknown column klant" in p for p in error.value.english())
     unknown = write_csv(tmp_path / "stuff.csv", ["a,b", "1,2"])
     with pytest.raises(ImportProblem, match="cannot tell what this file holds"):
         with unit_of_work(shop_engine) as session:
@@ -261,7 +261,7 @@ def test_excel_bad_row_refuses_whole_workbook(shop_engine, tmp_path):
     with pytest.raises(ImportProblem) as error:
         with unit_of_work(shop_engine) as session:
             tabular.import_file(session, path, today=TODAY)
-    assert error.value.problems == ["orders row 3: quantity: 'tien' is not a number"]
+    assert error.value.english() == ["orders row 3: quantity: 'tien' is not a number"]
     assert row_counts(shop_engine) == before
 
 

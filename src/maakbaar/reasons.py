@@ -20,24 +20,42 @@ from dataclasses import dataclass
 from typing import Any
 
 
+# ``str()`` of a marked value is its plain English form, for the English message pydantic and the logs keep.
+
+
 @dataclass(frozen=True)
 class Minutes:
     value: int
 
+    def __str__(self) -> str:
+        return f"{self.value} min"
+
 
 @dataclass(frozen=True)
 class Day:
+    """A date; ``form`` as ``i18n.day`` writes it: ``weekday`` (ma 7 dec) or ``medium`` (7 dec 2026)."""
+
     value: dt.date
+    form: str = "weekday"
+
+    def __str__(self) -> str:
+        return self.value.isoformat()
 
 
 @dataclass(frozen=True)
 class Moment:
     value: dt.datetime
 
+    def __str__(self) -> str:
+        return self.value.isoformat(sep=" ", timespec="minutes")
+
 
 @dataclass(frozen=True)
 class Share:
     value: float
+
+    def __str__(self) -> str:
+        return f"{self.value:.0%}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,9 @@ class Figure:
 
     value: float
     digits: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.value:.{self.digits}f}"
 
 
 def _frozen(value: Any) -> Any:
@@ -83,8 +104,11 @@ class Reason:
         code = str(data.pop("code", "text"))
         return cls(code, tuple(sorted((k, _decode(v)) for k, v in data.items())))
 
-    def __str__(self) -> str:  # for logs and assertion messages; people read ``i18n.say``
-        return self.code + "(" + ", ".join(f"{k}={v}" for k, v in self.values) + ")"
+    def __str__(self) -> str:
+        """The reason in English, for logs and the English message pydantic keeps (people read ``i18n.say``)."""
+        from .i18n import say
+
+        return say(self, "en")
 
 
 def _encode(value: Any) -> Any:
@@ -95,7 +119,7 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Moment):
         return {"at": value.value.isoformat(timespec="minutes")}
     if isinstance(value, Day):
-        return {"date": value.value.isoformat()}
+        return {"date": value.value.isoformat(), **({"form": value.form} if value.form != "weekday" else {})}
     if isinstance(value, Share):
         return {"share": value.value}
     if isinstance(value, Figure):
@@ -116,7 +140,7 @@ def _decode(value: Any) -> Any:
         if "at" in value:
             return Moment(dt.datetime.fromisoformat(value["at"]))
         if "date" in value:
-            return Day(dt.date.fromisoformat(value["date"]))
+            return Day(dt.date.fromisoformat(value["date"]), str(value.get("form", "weekday")))
         if "share" in value:
             return Share(float(value["share"]))
         if "figure" in value:

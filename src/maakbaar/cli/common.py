@@ -12,8 +12,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from .. import config
-from ..domain import describe_validation_error
-from ..services.errors import ImportProblem, InvalidInput, Kind, database_failure, kind_of, message_of
+from ..domain import validation_reasons
+from ..services.errors import ImportProblem, InvalidInput, Kind, database_failure, kind_of, message_in
 from ..store import migrate
 from ..store.db import make_engine
 
@@ -51,20 +51,19 @@ def run(action):
     try:
         return action()
     except ImportProblem as error:
-        errors.print(f"[bold red]Import refused[/] {error.source}: {len(error.problems)} problem(s); "
-                     "nothing was stored.", highlight=False)
+        errors.print("[bold red]" + escape(why(error.reason)) + "[/]", highlight=False)
         for problem in error.problems[:100]:
-            errors.print(f"  - {problem}", highlight=False, markup=False)
+            errors.print(f"  - {why(problem)}", highlight=False, markup=False)
         raise typer.Exit(code=EXIT[Kind.INVALID_INPUT]) from None
     except ValidationError as error:
-        fail("\n".join(describe_validation_error(error)), EXIT[Kind.INVALID_INPUT])
+        fail("\n".join(why(reason) for reason in validation_reasons(error)), EXIT[Kind.INVALID_INPUT])
     except FileNotFoundError as error:
         fail(str(error), EXIT[Kind.NOT_FOUND])
     except Exception as error:  # noqa: BLE001 - sorted below; a bug is raised again with its trace
         kind = kind_of(error)
         if kind is not None:
-            message = message_of(error)
-            fail(message if isinstance(message, str) else str(error), EXIT[kind])
+            message = message_in(error, LANGUAGE)
+            fail(message if isinstance(message, str) else "\n".join(map(str, message)), EXIT[kind])
         failure = database_failure(error)
         if failure is not None:
             fail(failure)

@@ -9,7 +9,7 @@ from .common import (
     QuoteStatus,
     StockKind,
     WorkCenterType,
-    describe_validation_error,
+    validation_reasons,
 )
 from .materials import Material, StockItem
 from .orders import Order, OrderLine, QuantityBreak, Quote, QuoteLine, WorkOrder, WorkOrderOperation
@@ -22,5 +22,5 @@ __all__ = [
     "Material", "MaterialFamily", "OperationStatus", "Operator", "Order", "OrderLine", "OrderStatus", "Part",
     "QuantityBreak", "Quote", "QuoteLine", "QuoteStatus", "RoutingStep", "SetupTime", "Shift", "Shop", "ShopReferences",
     "Skill", "StockItem", "StockKind", "WorkCenter", "WorkCenterType", "WorkOrder", "WorkOrderOperation",
-    "describe_validation_error", "reference_problems",
+    "validation_reasons", "reference_problems",
 ]

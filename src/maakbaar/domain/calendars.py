@@ -6,7 +6,8 @@ import datetime as dt
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Code, DomainModel, Name, Text
+from .common import Code, refusal, DomainModel, Name, Text
+from ..reasons import Day, Moment, Reason
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MINUTES_PER_DAY = 24 * 60
@@ -49,15 +50,13 @@ class Shift(DomainModel):
         for i, brk in enumerate(self.breaks):
             a, b = self._offset(brk.start), self._offset(brk.end)
             if not (0 < a < b < self.duration_min):
-                raise ValueError(
-                    f"breaks[{i}] {brk.start:%H:%M}-{brk.end:%H:%M} lies outside the shift "
-                    f"{self.start:%H:%M}-{self.end:%H:%M}"
-                )
+                raise refusal("domain.break_outside", "breaks[{i}] {brk} lies outside the shift {shift}", i=i,
+                              brk=f"{brk.start:%H:%M}-{brk.end:%H:%M}", shift=f"{self.start:%H:%M}-{self.end:%H:%M}")
             spans.append((a, b, i))
         spans.sort()
         for (a1, b1, i1), (a2, b2, i2) in zip(spans, spans[1:]):
             if a2 < b1:
-                raise ValueError(f"breaks[{i1}] and breaks[{i2}] overlap")
+                raise refusal("domain.breaks_overlap", "breaks[{a}] and breaks[{b}] overlap", a=i1, b=i2)
         return self
 
     @property
@@ -89,7 +88,8 @@ class Closure(DomainModel):
     @model_validator(mode="after")
     def _end_after_start(self):
         if self.end <= self.start:
-            raise ValueError(f"end ({self.end:%Y-%m-%d %H:%M}) must be after start ({self.start:%Y-%m-%d %H:%M})")
+            raise refusal("domain.end_after_start", "end ({end}) must be after start ({start})", end=Moment(self.end),
+                          start=Moment(self.start))
         return self
 
 
@@ -116,10 +116,10 @@ class Calendar(DomainModel):
         for (a1, b1, i1), (a2, b2, i2) in zip(spans, spans[1:]):
             if a2 < b1 and i1 != i2:
                 s1, s2 = shifts[i1], shifts[i2]
-                raise ValueError(
-                    f"shifts[{i1}] ({WEEKDAYS[s1.weekday]} {s1.start:%H:%M}-{s1.end:%H:%M}) overlaps "
-                    f"shifts[{i2}] ({WEEKDAYS[s2.weekday]} {s2.start:%H:%M}-{s2.end:%H:%M})"
-                )
+                raise refusal("domain.shifts_overlap", "shifts[{a}] ({day_a} {span_a}) overlaps shifts[{b}] ({day_b} "
+                              "{span_b})", a=i1, b=i2, day_a=Reason.of(f"weekday.{s1.weekday}"),
+                              day_b=Reason.of(f"weekday.{s2.weekday}"), span_a=f"{s1.start:%H:%M}-{s1.end:%H:%M}",
+                              span_b=f"{s2.start:%H:%M}-{s2.end:%H:%M}")
         return shifts
 
     @field_validator("holidays")
@@ -128,7 +128,8 @@ class Calendar(DomainModel):
         seen = set()
         for i, holiday in enumerate(holidays):
             if holiday.date in seen:
-                raise ValueError(f"holidays[{i}]: {holiday.date} is listed twice")
+                raise refusal("domain.holiday_twice", "holidays[{i}]: {day} is listed twice", i=i,
+                              day=Day(holiday.date, "medium"))
             seen.add(holiday.date)
         return holidays
 

@@ -8,6 +8,9 @@ import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic_core import PydanticCustomError
+
+from ..reasons import Day, Figure, Reason
 
 FIRST_DATE = dt.date(1990, 1, 1)
 LAST_DATE = dt.date(2100, 12, 31)
@@ -18,15 +21,55 @@ def _sane_date(value: dt.date) -> dt.date:
     """Dates a job shop plans with: 1990 to 2100. 'No end date' exports (9999-12-31) and empty dates written
     as 0001-01-01 are refused with this reason instead of breaking planning for the whole shop."""
     if not FIRST_DATE <= value <= LAST_DATE:
-        raise ValueError(f"{value} is not a date to plan with (between {FIRST_DATE} and {LAST_DATE}); "
-                         "a 'no end date' value such as 9999-12-31 needs a real due date")
+        raise refusal("domain.date_out_of_range",
+                      "{value} is not a date to plan with (between {first} and {last}); a 'no end date' value such "
+                      "as 9999-12-31 needs a real due date",
+                      value=value.isoformat(), first=Day(FIRST_DATE, "medium"), last=Day(LAST_DATE, "medium"))
     return value
 
 
 def _no_control_characters(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("contains control characters (such as NUL); type the text again")
+        raise refusal("domain.control_characters", "contains control characters (such as NUL); type the text again")
     return value
+
+
+def refusal(code: str, message: str, **values) -> PydanticCustomError:
+    """A broken rule of the shop's data, raised in a validator: pydantic's error whose type is the message key
+    ``code`` (``domain.*``) and whose context holds the values; ``message`` is its English form with the values
+    as ``{placeholders}`` (the logs', and pydantic's own ``str``)."""
+    return PydanticCustomError(code, message, values)
+
+
+def size(value: float) -> Figure:
+    """A size or a count as a reason's value: whole numbers without decimals (500), else with one (12,5)."""
+    return Figure(float(value), 0 if float(value).is_integer() else 1)
+
+
+def validation_reasons(error: ValidationError, prefix: str = "") -> list[Reason]:
+    """Pydantic's problems as reasons, each naming its field path (``field``)."""
+    out = []
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"])
+        if prefix:
+            path = f"{prefix}.{path}" if path else prefix
+        out += [Reason.of("field", field=path, problem=r) if path else r for r in problem_reasons(item)]
+    return out
+
+
+def problem_reasons(item: dict) -> list[Reason]:
+    """One of pydantic's problems (an item of ``ValidationError.errors()``) as reasons: a domain rule by its own
+    code (``refusal``; the references check gives each broken reference), one of pydantic's checks as
+    ``pydantic.<type>`` with its limit and its English text (shown for a check the catalogue does not hold)."""
+    context = dict(item.get("ctx") or {})
+    kind = item["type"]
+    if "." in kind:  # ours (``refusal``)
+        problems = context.pop("problems", None)
+        return list(problems) if isinstance(problems, tuple) else [Reason.of(kind, **context)]
+    context = {k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in context.items() if k != "error"}
+    if "expected" in context:  # "'x' or 'y'": the choices without pydantic's English "or"
+        context["expected"] = str(context["expected"]).replace(" or ", " / ")
+    return [Reason.of(f"pydantic.{kind}", text=item["msg"].removeprefix("Value error, "), **context)]
 
 
 ShopDate = Annotated[dt.date, AfterValidator(_sane_date)]
@@ -114,17 +157,3 @@ class DomainError(ValueError):
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
-
-
-def describe_validation_error(error: ValidationError, prefix: str = "") -> list[str]:
-    """Turn pydantic's error into plain lines ``field.path: reason`` a shop can read."""
-    lines = []
-    for item in error.errors():
-        path = ".".join(str(part) for part in item["loc"])
-        if prefix:
-            path = f"{prefix}.{path}" if path else prefix
-        message = item["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
-        lines.append(f"{path}: {message}" if path else message)
-    return lines

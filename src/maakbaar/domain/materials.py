@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Code, DomainModel, MaterialFamily, Name, StockKind, Text
+from .common import Code, refusal, size, DomainModel, MaterialFamily, Name, StockKind, Text
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 
@@ -53,29 +53,27 @@ class StockItem(DomainModel):
         if outline is None:
             return outline
         if len(outline) < 3:
-            raise ValueError("an outline needs at least 3 points")
+            raise refusal("domain.outline_points", "an outline needs at least 3 points")
         area2 = 0.0
         for (x1, y1), (x2, y2) in zip(outline, outline[1:] + outline[:1]):
             area2 += x1 * y2 - x2 * y1
         if abs(area2) < 1e-6:
-            raise ValueError("the outline encloses no area")
+            raise refusal("domain.outline_area", "the outline encloses no area")
         return outline
 
     @model_validator(mode="after")
     def _outline_fits_its_size(self):
         if self.length_mm < self.width_mm:
-            raise ValueError(
-                f"length_mm ({self.length_mm:g}) must be the longer side, width_mm ({self.width_mm:g}) the shorter"
-            )
+            raise refusal("domain.length_longer", "length_mm ({length}) must be the longer side, width_mm ({width}) "
+                          "the shorter", length=size(self.length_mm), width=size(self.width_mm))
         if self.outline is not None:
             xs = [p[0] for p in self.outline]
             ys = [p[1] for p in self.outline]
             if min(xs) < -1e-6 or min(ys) < -1e-6:
-                raise ValueError("outline: coordinates must be >= 0 (origin at the sheet's corner)")
+                raise refusal("domain.outline_negative", "outline: coordinates must be >= 0 (origin at the sheet's corner)")
             if max(xs) > self.length_mm + 1e-6 or max(ys) > self.width_mm + 1e-6:
-                raise ValueError(
-                    f"outline: extends beyond {self.length_mm:g} x {self.width_mm:g} mm given as length_mm x width_mm"
-                )
+                raise refusal("domain.outline_beyond", "outline: extends beyond {length} x {width} mm given as "
+                              "length_mm x width_mm", length=size(self.length_mm), width=size(self.width_mm))
         return self
 
     @property

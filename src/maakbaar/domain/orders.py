@@ -6,7 +6,8 @@ import datetime as dt
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Code, DomainModel, OperationStatus, OrderStatus, QuoteStatus, ShopDate, Text, WorkCenterType
+from .common import Code, refusal, DomainModel, OperationStatus, OrderStatus, QuoteStatus, ShopDate, Text, WorkCenterType
+from ..reasons import Day
 from .parts import RoutingStep, check_sequences
 
 PRIORITY_NORMAL = 3
@@ -41,19 +42,20 @@ class Order(DomainModel):
         seen = set()
         for i, line in enumerate(lines):
             if line.line_no in seen:
-                raise ValueError(f"[{i}].line_no: line {line.line_no} appears twice")
+                raise refusal("domain.line_twice", "[{i}].line_no: line {line} appears twice", i=i, line=line.line_no)
             seen.add(line.line_no)
         return lines
 
     @model_validator(mode="after")
     def _dates_in_order(self):
         if self.due_date < self.release_date:
-            raise ValueError(f"due_date: {self.due_date} is before release_date {self.release_date}")
+            raise refusal("domain.due_before_release", "due_date: {due} is before release_date {release}",
+                          due=Day(self.due_date, "medium"), release=Day(self.release_date, "medium"))
         for line in self.lines:
             if line.due_date is not None and line.due_date < self.release_date:
-                raise ValueError(
-                    f"lines[{line.line_no}].due_date: {line.due_date} is before release_date {self.release_date}"
-                )
+                raise refusal("domain.line_due_before_release", "lines[{line}].due_date: {due} is before "
+                              "release_date {release}", line=line.line_no, due=Day(line.due_date, "medium"),
+                              release=Day(self.release_date, "medium"))
         return self
 
     def line_due_date(self, line: OrderLine) -> dt.date:
@@ -75,10 +77,9 @@ class WorkOrderOperation(RoutingStep):
             and self.work_center_type != WorkCenterType.SUBCONTRACT
             and self.assigned_machine not in self.eligible_machines
         ):
-            raise ValueError(
-                f"assigned_machine: {self.assigned_machine} is not among the eligible machines "
-                f"{', '.join(self.eligible_machines)} of step {self.sequence}"
-            )
+            raise refusal("domain.assigned_not_eligible", "assigned_machine: {machine} is not among the eligible "
+                          "machines {eligible} of step {step}", machine=self.assigned_machine,
+                          eligible=", ".join(self.eligible_machines), step=self.sequence)
         return self
 
     @classmethod
@@ -107,13 +108,13 @@ class WorkOrder(DomainModel):
     @model_validator(mode="after")
     def _dates_in_order(self):
         if self.due_date < self.release_date:
-            raise ValueError(f"due_date: {self.due_date} is before release_date {self.release_date}")
+            raise refusal("domain.due_before_release", "due_date: {due} is before release_date {release}",
+                          due=Day(self.due_date, "medium"), release=Day(self.release_date, "medium"))
         for op in self.operations:
             if op.quantity_done > self.quantity:
-                raise ValueError(
-                    f"operations[{op.sequence}].quantity_done: {op.quantity_done} is more than the "
-                    f"work order quantity {self.quantity}"
-                )
+                raise refusal("domain.done_over_quantity", "operations[{step}].quantity_done: {done} is more than "
+                              "the work order quantity {quantity}", step=op.sequence, done=op.quantity_done,
+                              quantity=self.quantity)
         return self
 
 
@@ -133,7 +134,8 @@ class QuoteLine(DomainModel):
     def _ascending_quantities(cls, breaks: tuple[QuantityBreak, ...]):
         quantities = [b.quantity for b in breaks]
         if quantities != sorted(set(quantities)):
-            raise ValueError(f"quantities {quantities} must be distinct and ascending")
+            raise refusal("domain.breaks_ascending", "quantities {quantities} must be distinct and ascending",
+                          quantities=", ".join(map(str, quantities)))
         return breaks
 
 
@@ -149,8 +151,9 @@ class Quote(DomainModel):
     @model_validator(mode="after")
     def _valid_after_date(self):
         if self.valid_until < self.quote_date:
-            raise ValueError(f"valid_until: {self.valid_until} is before quote_date {self.quote_date}")
+            raise refusal("domain.valid_before_quote", "valid_until: {valid} is before quote_date {date}",
+                          valid=Day(self.valid_until, "medium"), date=Day(self.quote_date, "medium"))
         line_numbers = [line.line_no for line in self.lines]
         if len(set(line_numbers)) != len(line_numbers):
-            raise ValueError("lines: a line number appears twice")
+            raise refusal("domain.line_number_twice", "lines: a line number appears twice")
         return self

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Code, DomainModel, Name, Text, WorkCenterType
+from .common import Code, refusal, size, DomainModel, Name, Text, WorkCenterType
+from ..reasons import Reason
 
 
 class RoutingStep(DomainModel):
@@ -27,20 +28,18 @@ class RoutingStep(DomainModel):
     @classmethod
     def _no_duplicate_machines(cls, machines: tuple[str, ...]):
         if len(set(machines)) != len(machines):
-            raise ValueError("a machine is listed twice")
+            raise refusal("domain.machine_twice", "a machine is listed twice")
         return machines
 
     @model_validator(mode="after")
     def _capacity_or_lead_time(self):
         if self.work_center_type == WorkCenterType.SUBCONTRACT:
             if self.subcontract_lead_days is None:
-                raise ValueError(
-                    f"step {self.sequence}: a subcontracted step needs subcontract_lead_days"
-                )
+                raise refusal("domain.subcontract_lead_days", "step {step}: a subcontracted step needs "
+                              "subcontract_lead_days", step=self.sequence)
         elif not self.eligible_machines:
-            raise ValueError(
-                f"eligible_machines: step {self.sequence} ({self.work_center_type}) has no eligible machine"
-            )
+            raise refusal("domain.no_eligible_machine", "eligible_machines: step {step} ({type}) has no eligible "
+                          "machine", step=self.sequence, type=Reason.of(f"wct.{self.work_center_type}"))
         return self
 
     @property
@@ -55,7 +54,8 @@ def check_sequences(steps: tuple[RoutingStep, ...]) -> tuple[RoutingStep, ...]:
     sequences = [s.sequence for s in steps]
     for i, (a, b) in enumerate(zip(sequences, sequences[1:])):
         if b <= a:
-            raise ValueError(f"[{i + 1}]: sequence {b} does not follow {a}; steps must be in increasing order")
+            raise refusal("domain.sequence_order", "[{i}]: sequence {b} does not follow {a}; steps must be in increasing "
+                          "order", i=i + 1, a=a, b=b)
     return steps
 
 
@@ -88,11 +88,11 @@ class Part(DomainModel):
     @model_validator(mode="after")
     def _blank_is_consistent(self):
         if self.width_mm > self.length_mm:
-            raise ValueError(f"width_mm ({self.width_mm:g}) is larger than length_mm ({self.length_mm:g})")
+            raise refusal("domain.width_over_length", "width_mm ({width}) is larger than length_mm ({length})",
+                          width=size(self.width_mm), length=size(self.length_mm))
         if self.net_area_mm2 > self.length_mm * self.width_mm + 1e-6 and self.length_mm > 0:
-            raise ValueError(
-                f"net_area_mm2 ({self.net_area_mm2:g}) exceeds the blank {self.length_mm:g} x {self.width_mm:g} mm"
-            )
+            raise refusal("domain.net_area", "net_area_mm2 ({area}) exceeds the blank {length} x {width} mm",
+                          area=size(self.net_area_mm2), length=size(self.length_mm), width=size(self.width_mm))
         return self
 
     def mass_kg(self, density_kg_m3: float) -> float:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import Field, field_validator, model_validator
 
 from .calendars import Closure
-from .common import Code, DomainModel, MaterialFamily, Name, Text, WorkCenterType
+from .common import Code, refusal, size, DomainModel, MaterialFamily, Name, Text, WorkCenterType
+from ..reasons import Reason
 
 
 class WorkCenter(DomainModel):
@@ -30,13 +31,14 @@ class MachineCapabilities(DomainModel):
     def _positive_thickness(cls, value: dict[MaterialFamily, float]):
         for family, thickness in value.items():
             if thickness <= 0:
-                raise ValueError(f"max thickness for {family} must be > 0, got {thickness:g}")
+                raise refusal("domain.thickness_positive", "max thickness for {family} must be > 0, got {thickness}",
+                              family=Reason.of(f"family.{family}"), thickness=size(thickness))
         return value
 
     @model_validator(mode="after")
     def _sheet_size_pairs(self):
         if (self.max_sheet_length_mm is None) != (self.max_sheet_width_mm is None):
-            raise ValueError("give both max_sheet_length_mm and max_sheet_width_mm, or neither")
+            raise refusal("domain.sheet_size_pair", "give both max_sheet_length_mm and max_sheet_width_mm, or neither")
         return self
 
 
@@ -86,7 +88,8 @@ class Operator(DomainModel):
         seen = set()
         for i, skill in enumerate(skills):
             if skill.work_center_type in seen:
-                raise ValueError(f"skills[{i}]: {skill.work_center_type} is listed twice")
+                raise refusal("domain.skill_twice", "skills[{i}]: {type} is listed twice", i=i,
+                              type=Reason.of(f"wct.{skill.work_center_type}"))
             seen.add(skill.work_center_type)
         return skills
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from pydantic import Field, model_validator
 
 from .calendars import Calendar
-from .common import DomainModel, Name, WorkCenterType
+from ..reasons import Reason
+from .common import DomainModel, Name, WorkCenterType, refusal
 from .materials import Material, StockItem
 from .orders import Order, Quote, WorkOrder
 from .parts import Part, RoutingStep
@@ -39,35 +40,41 @@ class ShopReferences:
         work_center = self.machines.get(machine)
         return self.work_centers.get(work_center) if work_center else None
 
-    def check_material(self, where: str, grade: str) -> list[str]:
-        return [] if grade in self.materials else [f"{where}: unknown material '{grade}'"]
+    def check_material(self, where: str, grade: str) -> list[Reason]:
+        return [] if grade in self.materials else [unknown(where, "material", grade)]
 
-    def check_customer(self, where: str, code: str | None) -> list[str]:
-        return [] if code is None or code in self.customers else [f"{where}: unknown customer '{code}'"]
+    def check_customer(self, where: str, code: str | None) -> list[Reason]:
+        return [] if code is None or code in self.customers else [unknown(where, "customer", code)]
 
-    def check_part(self, where: str, number: str) -> list[str]:
-        return [] if number in self.parts else [f"{where}: unknown part '{number}'"]
+    def check_part(self, where: str, number: str) -> list[Reason]:
+        return [] if number in self.parts else [unknown(where, "part", number)]
 
-    def check_steps(self, where: str, steps: Iterable[RoutingStep]) -> list[str]:
+    def check_steps(self, where: str, steps: Iterable[RoutingStep]) -> list[Reason]:
         problems = []
         for step in steps:
             for machine in step.eligible_machines:
                 machine_type = self.machine_type(machine)
+                at = f"{where}[{step.sequence}].eligible_machines" if where else "eligible_machines"
                 if machine not in self.machines:
-                    problems.append(f"{where}[{step.sequence}].eligible_machines: unknown machine '{machine}'")
+                    problems.append(unknown(at, "machine", machine))
                 elif machine_type != step.work_center_type:
-                    problems.append(
-                        f"{where}[{step.sequence}].eligible_machines: machine '{machine}' is a {machine_type}, "
-                        f"not a {step.work_center_type}"
-                    )
+                    problems.append(Reason.of("field", field=at, problem=Reason.of(
+                        "domain.machine_wrong_type", machine=machine, type=Reason.of(f"wct.{machine_type}"),
+                        wanted=Reason.of(f"wct.{step.work_center_type}"))))
         return problems
 
 
-def _duplicates(kind: str, codes: Iterable[str]) -> list[str]:
+def unknown(where: str, what: str, key: str) -> Reason:
+    """``where``: the field that names a ``what`` (material, customer, part, machine, ...) the shop lacks."""
+    problem = Reason.of("error.not_found", what=Reason.of(f"thing.{what}"), key=key)
+    return Reason.of("field", field=where, problem=problem) if where else problem
+
+
+def _duplicates(kind: str, codes: Iterable[str]) -> list[Reason]:
     seen, problems = set(), []
     for code in codes:
         if code in seen:
-            problems.append(f"{kind}: '{code}' appears twice")
+            problems.append(Reason.of("field", field=kind, problem=Reason.of("domain.code_twice", key=code)))
         seen.add(code)
     return problems
 
@@ -103,16 +110,15 @@ class Shop(DomainModel):
     def _references_resolve(self):
         problems = reference_problems(self)
         if problems:
-            shown = problems[:20]
-            more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-            raise ValueError("\n".join(shown) + more)
+            raise refusal("domain.references", "{n} broken reference(s), the first: {first}", n=len(problems),
+                          first=problems[0], problems=tuple(problems[:100]))
         return self
 
 
-def reference_problems(shop: Shop) -> list[str]:
+def reference_problems(shop: Shop) -> list[Reason]:
     """Every broken reference or duplicate code in the shop, each naming its field."""
     refs = shop.references()
-    problems: list[str] = []
+    problems: list[Reason] = []
     problems += _duplicates("materials", (m.grade for m in shop.materials))
     problems += _duplicates("calendars", (c.code for c in shop.calendars))
     problems += _duplicates("work_centers", (w.code for w in shop.work_centers))
@@ -127,12 +133,12 @@ def reference_problems(shop: Shop) -> list[str]:
     for machine in shop.machines:
         where = f"machines[{machine.code}]"
         if machine.work_center not in refs.work_centers:
-            problems.append(f"{where}.work_center: unknown work center '{machine.work_center}'")
+            problems.append(unknown(f"{where}.work_center", "work center", machine.work_center))
         if machine.calendar not in refs.calendars:
-            problems.append(f"{where}.calendar: unknown calendar '{machine.calendar}'")
+            problems.append(unknown(f"{where}.calendar", "calendar", machine.calendar))
     for operator in shop.operators:
         if operator.calendar not in refs.calendars:
-            problems.append(f"operators[{operator.code}].calendar: unknown calendar '{operator.calendar}'")
+            problems.append(unknown(f"operators[{operator.code}].calendar", "calendar", operator.calendar))
     for item in shop.stock:
         problems += refs.check_material(f"stock[{item.code}].material", item.material)
     for part in shop.parts:
@@ -149,9 +155,10 @@ def reference_problems(shop: Shop) -> list[str]:
         where = f"work_orders[{work_order.number}]"
         lines = refs.orders.get(work_order.order)
         if lines is None:
-            problems.append(f"{where}.order: unknown order '{work_order.order}'")
+            problems.append(unknown(f"{where}.order", "order", work_order.order))
         elif work_order.line_no not in lines:
-            problems.append(f"{where}.line_no: order '{work_order.order}' has no line {work_order.line_no}")
+            problems.append(Reason.of("field", field=f"{where}.line_no", problem=Reason.of(
+                "domain.no_such_line", order=work_order.order, line=work_order.line_no)))
         problems += refs.check_part(f"{where}.part", work_order.part)
         problems += refs.check_steps(f"{where}.operations", work_order.operations)
     for quote in shop.quotes:

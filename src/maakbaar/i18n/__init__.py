@@ -178,7 +178,7 @@ def say(reason, lang: str = DEFAULT_LANGUAGE, short: bool = False) -> str:
     """A ``maakbaar.reasons.Reason`` in the reader's language: its code is the message key, its values are
     written the language's way (durations, days, moments, shares, numbers; other reasons in turn; tuples as a
     list), and a value ``n`` chooses the plural form. Text stored before reasons were (code ``text``) is shown
-    as it is. ``short``: the message's short form (key ``<code>.short``) where it has one, for a narrow column."""
+    as it is, and so is the ``text`` of a reason whose code the catalogue lacks (one of pydantic's rarer checks). ``short``: the message's short form (key ``<code>.short``) where it has one, for a narrow column."""
     from ..reasons import Day, Figure, Minutes, Moment, Reason, Share
 
     if reason is None:
@@ -194,7 +194,7 @@ def say(reason, lang: str = DEFAULT_LANGUAGE, short: bool = False) -> str:
         if isinstance(value, Moment):
             return moment(value.value, lang)
         if isinstance(value, Day):
-            return day(value.value, lang, "weekday")
+            return day(value.value, lang, value.form)
         if isinstance(value, Share):
             return format_percent(value.value, locale=LOCALES[language(lang)])
         if isinstance(value, Figure):
@@ -208,6 +208,8 @@ def say(reason, lang: str = DEFAULT_LANGUAGE, short: bool = False) -> str:
         return str(value)
 
     t = translator(lang)
+    if not t.has(reason.code) and reason.get("text") is not None:
+        return str(reason.get("text"))  # a message the catalogue lacks (pydantic's rarer ones): its own text
     n = reason.get("n")
     code = f"{reason.code}.short" if short and t.has(f"{reason.code}.short") else reason.code
     return t.template(code, n).format_map(_Blank({k: write(v) for k, v in reason.values}))

@@ -34,11 +34,17 @@ class ServiceError(Exception):
     params: dict = {}
 
     def __init__(self, message: str = "", *, code: str | None = None, **params):
-        """``message`` in English (logs, the CLI); ``code`` and ``params``: the same for the reader, in his
-        language (``message_in``)."""
+        """``message`` in English (the logs); ``code`` and ``params``: the same for the reader, in his
+        language (``message_in``). Params are a reason's values: text, numbers, ``Day``, ``Minutes``, other
+        reasons; ``what`` and ``role`` name a thing or a role by its English word."""
         super().__init__(message)
         if code is not None:
             self.code, self.params = code, params
+
+    @property
+    def reason(self):
+        """The error as a reason (``maakbaar.reasons``), for the reader's language."""
+        return reason_of(self)
 
     @property
     def detail(self) -> str | list:
@@ -102,16 +108,24 @@ class ConflictError(Conflict):
 class ImportProblem(InvalidInput):
     """An import was refused; ``problems`` lists every reason with its row or field. Nothing was stored."""
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, problems: list):
+        from ..reasons import Reason
+
         self.source = source
-        self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        self.problems = [p if isinstance(p, Reason) else Reason.of("text", text=str(p)) for p in problems]
+        shown = "\n".join(f"  - {p}" for p in self.english()[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{source}: {len(problems)} problem(s), nothing was imported:\n{shown}{more}")
+        super().__init__(f"{source}: {len(problems)} problem(s), nothing was imported:\n{shown}{more}",
+                         code="error.import_refused", source=source, n=len(problems))
+
+    def english(self) -> list[str]:
+        from ..i18n import say
+
+        return [say(p, "en") for p in self.problems]
 
     @property
     def detail(self) -> list[str]:
-        return self.problems[:100]
+        return self.english()[:100]
 
 
 class NotEmptyError(Conflict):
@@ -181,21 +195,40 @@ def message_of(error: BaseException) -> str | list:
     return str(error)
 
 
+def reason_of(error: BaseException):
+    """An expected failure as a reason: its message key with its values (``what`` and ``role`` as the words
+    they name), a DXF's or a booking's own reason, else its English text (code ``text``)."""
+    from ..reasons import Reason
+
+    if isinstance(error, ImportProblem):
+        return Reason.of("error.import_refused", source=error.source, n=len(error.problems))
+    code = getattr(error, "code", None)
+    params = getattr(error, "params", None)
+    if isinstance(code, str) and code and isinstance(params, dict):
+        values = dict(params)
+        for name, prefix in (("what", "thing."), ("role", "role.")):  # values that are words themselves
+            if isinstance(values.get(name), str):
+                values[name] = Reason.of(f"{prefix}{values[name]}", text=values[name])
+        return Reason.of(code, **values)
+    reasons = getattr(error, "reasons", None)
+    if reasons:
+        return reasons[0] if len(reasons) == 1 else Reason.of("list", items=tuple(reasons))
+    return Reason.of("text", text=str(error))
+
+
 def message_in(error: BaseException, lang: str) -> str | list:
-    """``message_of`` in the reader's language, for the errors that carry a message key (the others still
-    speak English: they move to keys one by one)."""
+    """``message_of`` in the reader's language: an import's problems one by one, another error's reason
+    (``reason_of``), the database's refusals from the catalogue."""
     from sqlalchemy.exc import IntegrityError, OperationalError
 
-    from ..i18n import translator
+    from ..i18n import say, translator
 
     t = translator(lang)
+    if isinstance(error, ImportProblem):
+        return [say(p, lang) for p in error.problems[:100]]
     code = getattr(error, "code", None)
     if code and t.has(code):
-        params = dict(error.params)
-        for name, prefix in (("what", "thing."), ("role", "role.")):  # values that are words themselves
-            if name in params and t.has(f"{prefix}{params[name]}"):
-                params[name] = t(f"{prefix}{params[name]}")
-        return t(code, **params)
+        return say(reason_of(error), lang)
     if isinstance(error, OperationalError):
         return t("error.busy")
     if isinstance(error, IntegrityError):

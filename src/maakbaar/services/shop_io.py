@@ -20,7 +20,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from ..domain import Shop, describe_validation_error
+from ..domain import Shop, validation_reasons
+from ..reasons import Reason
 from ..store.repositories import Repositories
 from .errors import ImportProblem, NotEmptyError
 
@@ -50,7 +51,8 @@ def store_shop(session: Session, shop: Shop, on_item: Callable[[], None] | None 
     """Store a whole validated shop into an empty database. Returns how many of each were added."""
     repos = Repositories(session)
     if not is_empty(session):
-        raise NotEmptyError("the database already holds a shop; import into an empty database (or use --replace)")
+        raise NotEmptyError("the database already holds a shop; import into an empty database (or use --replace)",
+                            code="error.not_empty")
     repos.settings.set(SHOP_NAME_KEY, shop.name)
     counts = {}
     for field, repo in repos.in_store_order():
@@ -96,21 +98,21 @@ def parse_shop_document(text: str, source: str = "shop file") -> Shop:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ImportProblem(source, [f"line {error.lineno}, column {error.colno}: not valid JSON ({error.msg})"])
+        raise ImportProblem(source, [Reason.of("import.json_syntax", line=error.lineno, column=error.colno, error=error.msg)])
     except RecursionError:
-        raise ImportProblem(source, ["the JSON is nested too deeply to be a shop file"]) from None
+        raise ImportProblem(source, [Reason.of("import.json_deep")]) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ImportProblem(source, [f"not a maakbaar shop file: expected \"format\": \"{FORMAT}\" at the top"])
+        raise ImportProblem(source, [Reason.of("import.json_format", format=FORMAT)])
     if document.get("version") != VERSION:
-        raise ImportProblem(source, [f"version {document.get('version')!r} is not supported (this is {VERSION})"])
+        raise ImportProblem(source, [Reason.of("import.json_version", version=repr(document.get("version")), supported=VERSION)])
     if "shop" not in document:
-        raise ImportProblem(source, ["the file has no \"shop\" section"])
+        raise ImportProblem(source, [Reason.of("import.json_no_shop")])
     try:
         return Shop.model_validate(document["shop"])
     except RecursionError:
-        raise ImportProblem(source, ["the shop section is nested too deeply to be a shop"]) from None
+        raise ImportProblem(source, [Reason.of("import.json_deep")]) from None
     except ValidationError as error:
-        raise ImportProblem(source, describe_validation_error(error, "shop")) from None
+        raise ImportProblem(source, validation_reasons(error, "shop")) from None
 
 
 def import_json(session: Session, path: Path, replace: bool = False) -> dict[str, int]:
@@ -119,7 +121,7 @@ def import_json(session: Session, path: Path, replace: bool = False) -> dict[str
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ImportProblem(str(path), [f"cannot read the file: {error}"]) from None
+        raise ImportProblem(str(path), [Reason.of("import.unreadable", error=str(error)[:300])]) from None
     shop = parse_shop_document(text, str(path))
     if replace:
         clear_shop(session)

@@ -33,10 +33,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..domain import Order, OrderLine, OrderStatus, Part, RoutingStep, StockItem, describe_validation_error
+from ..domain import Order, OrderLine, OrderStatus, Part, RoutingStep, StockItem, validation_reasons
 from ..domain.shop import ShopReferences
+from ..reasons import Reason
 from ..store.repositories import Repositories
-from .errors import ImportProblem
+from .errors import ImportProblem, reason_of
 
 COLUMNS: dict[str, list[str]] = {
     "orders": ["order", "customer", "customer_reference", "order_date", "release_date", "due_date", "priority",
@@ -63,8 +64,21 @@ Row = tuple[int, dict[str, Any]]  # (row number as the spreadsheet shows it, val
 
 
 class CellError(ValueError):
-    def __init__(self, column: str, message: str):
+    """One cell that cannot be read: ``reason`` names the column and what is wrong with the value."""
+
+    def __init__(self, column: str, code: str, message: str, **values):
+        self.reason = Reason.of("field", field=column, problem=Reason.of(code, **values))
         super().__init__(f"{column}: {message}")
+
+
+def missing(column: str) -> Reason:
+    return Reason.of("field", field=column, problem=Reason.of("pydantic.missing"))
+
+
+def at_rows(kind: str, rows, problem: Reason) -> Reason:
+    """``problem`` found in row(s) ``rows`` of the ``kind`` sheet (orders, parts, routings, stock)."""
+    rows = (rows,) if isinstance(rows, int) else tuple(rows)
+    return Reason.of("import.at", sheet=Reason.of(f"import.sheet.{kind}"), rows=rows, n=len(rows), problem=problem)
 
 
 # ------------------------------------------------------------------ reading files
@@ -86,9 +100,11 @@ def _header(cells: list[Any], source: str, kind: str) -> list[str]:
     missing = [c for c in REQUIRED[kind] if c not in header]
     problems = []
     if missing:
-        problems.append(f"row 1: missing column(s) {', '.join(missing)} for {kind}")
+        problems.append(at_rows(kind, 1, Reason.of("import.missing_columns", columns=tuple(missing),
+                                                   n=len(missing))))
     if unknown:
-        problems.append(f"row 1: unknown column(s) {', '.join(unknown)}; {kind} columns are {', '.join(COLUMNS[kind])}")
+        problems.append(at_rows(kind, 1, Reason.of("import.unknown_columns", columns=tuple(unknown), n=len(unknown),
+                                                   known=tuple(COLUMNS[kind]))))
     if problems:
         raise ImportProblem(source, problems)
     return header
@@ -96,18 +112,18 @@ def _header(cells: list[Any], source: str, kind: str) -> list[str]:
 
 def _rows(matrix: list[list[Any]], source: str, kind: str) -> list[Row]:
     if not matrix:
-        raise ImportProblem(source, ["the file is empty: expected a header row"])
+        raise ImportProblem(source, [Reason.of("import.empty")])
     header = _header(matrix[0], source, kind)
     rows = []
     for number, cells in enumerate(matrix[1:], start=2):
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
         if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header):] if c is not None):
-            raise ImportProblem(source, [f"row {number}: more cells than header columns"])
+            raise ImportProblem(source, [at_rows(kind, number, Reason.of("import.more_cells"))])
         values = {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h}
         rows.append((number, values))
     if len(rows) > MAX_ROWS:
-        raise ImportProblem(source, [f"{len(rows)} rows is more than the limit of {MAX_ROWS}"])
+        raise ImportProblem(source, [Reason.of("import.too_many_rows", rows=len(rows), limit=MAX_ROWS)])
     return rows
 
 
@@ -122,8 +138,7 @@ def decode_csv(raw: bytes, source: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportProblem(source, ["the file is not text in UTF-8, cp1252 or cp1250: save it from Excel as "
-                                 "'CSV UTF-8' and import it again"])
+    raise ImportProblem(source, [Reason.of("import.encoding")])
 
 
 def read_csv(path: Path, kind: str) -> list[Row]:
@@ -143,7 +158,8 @@ def read_workbook(path: Path) -> dict[str, list[Row]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ImportProblem(str(path), [f"not a readable Excel workbook ({error.__class__.__name__}: {error})"]) from None
+        raise ImportProblem(str(path), [Reason.of("import.not_workbook", error=f"{error.__class__.__name__}: "
+                                                                              f"{error}"[:300])]) from None
     sheets = {}
     for sheet in workbook.worksheets:
         kind = sheet.title.strip().lower()
@@ -154,7 +170,7 @@ def read_workbook(path: Path) -> dict[str, list[Row]]:
         sheets[kind] = _rows(matrix, f"{path} sheet '{sheet.title}'", kind)
     workbook.close()
     if not sheets:
-        raise ImportProblem(str(path), [f"no sheet named {', '.join(KINDS)}"])
+        raise ImportProblem(str(path), [Reason.of("import.no_sheet", kinds=tuple(KINDS))])
     return sheets
 
 
@@ -173,7 +189,7 @@ def _number(value: Any, column: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise CellError(column, f"'{value}' is not a number")
+        raise CellError(column, "import.not_number", f"'{value}' is not a number", value=str(value))
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip().replace(" ", "")
@@ -184,7 +200,7 @@ def _number(value: Any, column: str) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise CellError(column, f"'{value}' is not a number") from None
+        raise CellError(column, "import.not_number", f"'{value}' is not a number", value=str(value)) from None
 
 
 def _integer(value: Any, column: str) -> int | None:
@@ -192,7 +208,7 @@ def _integer(value: Any, column: str) -> int | None:
     if number is None:
         return None
     if not float(number).is_integer():
-        raise CellError(column, f"'{value}' is not a whole number")
+        raise CellError(column, "import.not_whole", f"'{value}' is not a whole number", value=str(value))
     return int(number)
 
 
@@ -209,7 +225,8 @@ def _date(value: Any, column: str) -> dt.date | None:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    raise CellError(column, f"'{value}' is not a date (use YYYY-MM-DD or DD-MM-YYYY)")
+    raise CellError(column, "import.not_date", f"'{value}' is not a date (use YYYY-MM-DD or DD-MM-YYYY)",
+                    value=str(value))
 
 
 def _bool(value: Any, column: str) -> bool | None:
@@ -222,7 +239,7 @@ def _bool(value: Any, column: str) -> bool | None:
         return True
     if text in ("0", "nee", "n", "no", "false", "onwaar"):
         return False
-    raise CellError(column, f"'{value}' is not yes/no (ja/nee)")
+    raise CellError(column, "import.not_yes_no", f"'{value}' is not yes/no (ja/nee)", value=str(value))
 
 
 def _machines(value: Any) -> tuple[str, ...]:
@@ -240,7 +257,8 @@ def _outline(value: Any) -> tuple[tuple[float, float], ...] | None:
             x, y = token.split("/")
             points.append((float(x.replace(",", ".")), float(y.replace(",", "."))))
         except ValueError:
-            raise CellError("outline", f"'{token}' is not a point x/y (e.g. 0/0 1000/0 1000/500)") from None
+            raise CellError("outline", "import.not_point", f"'{token}' is not a point x/y (e.g. 0/0 1000/0 "
+                            "1000/500)", value=token) from None
     return tuple(points)
 
 
@@ -323,16 +341,15 @@ def _line_and_header(values: dict[str, Any], today: dt.date) -> tuple[dict[str, 
     return _drop_empty(header), line
 
 
-def _convert(rows: list[Row], convert, problems: list[str], where: str) -> list[tuple[int, Any]]:
+def _convert(rows: list[Row], convert, problems: list[Reason], kind: str) -> list[tuple[int, Any]]:
     out = []
     for number, values in rows:
         try:
             out.append((number, convert(values)))
         except CellError as error:
-            problems.append(f"{where} row {number}: {error}")
+            problems.append(at_rows(kind, number, error.reason))
         except ValidationError as error:
-            for line in describe_validation_error(error):
-                problems.append(f"{where} row {number}: {line}")
+            problems += [at_rows(kind, number, reason) for reason in validation_reasons(error)]
     return out
 
 
@@ -346,7 +363,7 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
 
     today = today or clock.today()
     repos = Repositories(session)
-    problems: list[str] = []
+    problems: list[Reason] = []
 
     parts = _convert(tables.get("parts", []), _part, problems, "parts")
     steps = _convert(tables.get("routings", []), lambda v: (_text(v.get("part")), _step(v)), problems, "routings")
@@ -364,62 +381,64 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
     seen: dict[str, int] = {}
     for number, part in parts:
         if part.number in seen:
-            problems.append(f"parts row {number}: part {part.number} already appears in row {seen[part.number]}")
+            problems.append(at_rows("parts", number, Reason.of("import.twice", what=Reason.of("thing.part"),
+                                                                key=part.number, row=seen[part.number])))
         seen[part.number] = number
-        problems += [f"parts row {number}: {p}" for p in refs.check_material("material", part.material)]
-        problems += [f"parts row {number}: {p}" for p in refs.check_customer("customer", part.customer)]
+        problems += [at_rows("parts", number, p) for p in refs.check_material("material", part.material)]
+        problems += [at_rows("parts", number, p) for p in refs.check_customer("customer", part.customer)]
 
     routing_by_part: dict[str, list[tuple[int, RoutingStep]]] = defaultdict(list)
     for number, (part_number, step) in steps:
         if not part_number:
-            problems.append(f"routings row {number}: part: missing")
+            problems.append(at_rows("routings", number, missing("part")))
             continue
-        problems += [f"routings row {number}: {p}" for p in refs.check_part("part", part_number)]
-        problems += [f"routings row {number}: {p.split(': ', 1)[1]}" for p in refs.check_steps("routing", [step])]
+        problems += [at_rows("routings", number, p) for p in refs.check_part("part", part_number)]
+        problems += [at_rows("routings", number, p) for p in refs.check_steps("", [step])]
         routing_by_part[part_number].append((number, step))
     routings: dict[str, tuple[RoutingStep, ...]] = {}
     for part_number, numbered in routing_by_part.items():
         numbered.sort(key=lambda item: item[1].sequence)
         sequences = [s.sequence for _n, s in numbered]
         if len(set(sequences)) != len(sequences):
-            rows_text = ", ".join(str(n) for n, _s in numbered)
-            problems.append(f"routings rows {rows_text}: part {part_number} has a sequence number twice")
+            problems.append(at_rows("routings", [n for n, _s in numbered],
+                                    Reason.of("import.sequence_twice", part=part_number)))
         routings[part_number] = tuple(s for _n, s in numbered)
 
     stock_seen: dict[str, int] = {}
     for number, item in stock:
         if item.code in stock_seen:
-            problems.append(f"stock row {number}: code {item.code} already appears in row {stock_seen[item.code]}")
+            problems.append(at_rows("stock", number, Reason.of("import.twice", what=Reason.of("thing.stock item"),
+                                                                key=item.code, row=stock_seen[item.code])))
         stock_seen[item.code] = number
-        problems += [f"stock row {number}: {p}" for p in refs.check_material("material", item.material)]
+        problems += [at_rows("stock", number, p) for p in refs.check_material("material", item.material)]
 
     orders: list[tuple[list[int], Order]] = []
     grouped: dict[str, list[tuple[int, dict[str, Any], OrderLine]]] = defaultdict(list)
     for number, (header, line) in order_rows:
         if not header.get("number"):
-            problems.append(f"orders row {number}: order: missing")
+            problems.append(at_rows("orders", number, missing("order")))
             continue
         grouped[header["number"]].append((number, header, line))
     existing_orders = set(repos.orders.keys())
     for order_number, group in grouped.items():
         row_numbers = [n for n, _h, _l in group]
-        where = f"orders row {row_numbers[0]}" if len(row_numbers) == 1 else f"orders rows {', '.join(map(str, row_numbers))}"
         if order_number in existing_orders:
-            problems.append(f"{where}: order {order_number} already exists")
+            problems.append(at_rows("orders", row_numbers, Reason.of("error.duplicate", what=Reason.of("thing.order"),
+                                                                     key=order_number)))
             continue
         header = group[0][1]
         for n, other, _line in group[1:]:
             for key in ("customer", "due_date", "priority", "status", "release_date"):
                 if other.get(key) != header.get(key):
-                    problems.append(f"orders row {n}: {key} differs from row {group[0][0]} of the same order")
+                    problems.append(at_rows("orders", n, Reason.of("import.differs", column=key, row=group[0][0])))
         try:
             order = Order(**header, lines=tuple(line for _n, _h, line in group))
         except ValidationError as error:
-            problems += [f"{where}: {p}" for p in describe_validation_error(error)]
+            problems += [at_rows("orders", row_numbers, p) for p in validation_reasons(error)]
             continue
-        problems += [f"{where}: {p}" for p in refs.check_customer("customer", order.customer)]
+        problems += [at_rows("orders", row_numbers, p) for p in refs.check_customer("customer", order.customer)]
         for n, _h, line in group:
-            problems += [f"orders row {n}: {p}" for p in refs.check_part("part", line.part)]
+            problems += [at_rows("orders", n, p) for p in refs.check_part("part", line.part)]
         orders.append((row_numbers, order))
 
     if problems:
@@ -459,7 +478,7 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
             try:
                 counts["work_orders"] += len(create_work_orders(session, order))
             except ValueError as error:
-                raise ImportProblem(source, [f"orders row {row_numbers[0]}: {error}"]) from None
+                raise ImportProblem(source, [at_rows("orders", row_numbers[0], reason_of(error))]) from None
     return counts
 
 
@@ -479,8 +498,7 @@ def import_file(session: Session, path: Path, kind: str | None = None, today: dt
         return import_tables(session, read_workbook(path), str(path), today)
     kind = kind or guess_kind(path.stem)
     if kind not in KINDS:
-        raise ImportProblem(str(path), [f"cannot tell what this file holds; name it orders/parts/routings/stock "
-                                        f"or pass --kind ({', '.join(KINDS)})"])
+        raise ImportProblem(str(path), [Reason.of("import.unknown_kind", kinds=tuple(KINDS))])
     return import_tables(session, {kind: read_csv(path, kind)}, str(path), today)
 
 

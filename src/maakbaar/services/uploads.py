@@ -22,10 +22,10 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 def upload_folder(token: str) -> Path:
     """The folder of an earlier upload (``save_uploads`` chose its name)."""
     if not token or not TOKEN.fullmatch(token):
-        raise InvalidInput("unknown upload")
+        raise InvalidInput("unknown upload", code="upload.unknown")
     folder = data_dir() / "uploads" / token
     if not folder.is_dir():
-        raise NotFound("upload not found (upload the DXF files again)")
+        raise NotFound("upload not found (upload the DXF files again)", code="upload.gone")
     return folder
 
 
@@ -34,7 +34,7 @@ def save_uploads(files: list[tuple[str, BinaryIO]], token: str | None = None) ->
     earlier upload's, to add to it), each under a name made from the file's: letters, digits, '-' and '_' only,
     then '.dxf' (so 'C:\\tekeningen\\../beugel 1.DXF' becomes 'beugel_1.dxf')."""
     if len(files) > MAX_UPLOAD_FILES:
-        raise TooLarge(f"at most {MAX_UPLOAD_FILES} files at once")
+        raise TooLarge(f"at most {MAX_UPLOAD_FILES} files at once", code="upload.too_many", limit=MAX_UPLOAD_FILES)
     folder = upload_folder(token) if token else data_dir() / "uploads" / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     total = sum(p.stat().st_size for p in folder.glob("*.dxf"))
@@ -51,8 +51,11 @@ def save_uploads(files: list[tuple[str, BinaryIO]], token: str | None = None) ->
                 if copied > MAX_UPLOAD_BYTES or total > MAX_UPLOAD_TOTAL_BYTES:
                     out.close()
                     target.unlink(missing_ok=True)
-                    raise TooLarge(f"{name} is larger than {MAX_UPLOAD_BYTES // 2**20} MB" if copied > MAX_UPLOAD_BYTES
-                                   else f"the files together are larger than {MAX_UPLOAD_TOTAL_BYTES // 2**20} MB")
+                    if copied > MAX_UPLOAD_BYTES:
+                        raise TooLarge(f"{name} is larger than {MAX_UPLOAD_BYTES // 2**20} MB", code="upload.file_too_large",
+                                       file=name, mb=MAX_UPLOAD_BYTES // 2**20)
+                    raise TooLarge(f"the files together are larger than {MAX_UPLOAD_TOTAL_BYTES // 2**20} MB",
+                                   code="upload.total_too_large", mb=MAX_UPLOAD_TOTAL_BYTES // 2**20)
                 out.write(chunk)
     return folder
 
@@ -88,10 +91,12 @@ def keep_import(given: str, stream: BinaryIO) -> tuple[str, Path, str]:
     shown = shown_name(given or "import")
     suffix = Path(shown).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
-        raise InvalidInput(f"import_kind:{suffix or '-'}")
+        raise InvalidInput(f"{shown}: a {suffix or '-'} file cannot be imported", code="import_kind",
+                           suffix=suffix or "-")
     data = stream.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
-        raise TooLarge(f"{shown} is larger than {MAX_IMPORT_BYTES // 2**20} MB")
+        raise TooLarge(f"{shown} is larger than {MAX_IMPORT_BYTES // 2**20} MB", code="upload.file_too_large", file=shown,
+                       mb=MAX_IMPORT_BYTES // 2**20)
     token = uuid.uuid4().hex
     path = _import_path(token, suffix)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,10 +108,11 @@ def keep_import(given: str, stream: BinaryIO) -> tuple[str, Path, str]:
 def kept_import(token: str) -> tuple[Path, str]:
     """A spreadsheet kept by ``keep_import``: where it lies and the name the user knows."""
     if not TOKEN.fullmatch(token):
-        raise InvalidInput("unknown import")
+        raise InvalidInput("unknown import", code="upload.unknown")
     path = next((p for p in (_import_path(token, s) for s in IMPORT_SUFFIXES) if p.is_file()), None)
     if path is None:
-        raise NotFound("this import was confirmed already or has expired: upload the file again")
+        raise NotFound("this import was confirmed already or has expired: upload the file again",
+                       code="upload.import_gone")
     name_file = path.parent / f"{token}.name"
     return path, name_file.read_text(encoding="utf-8") if name_file.is_file() else path.name
 

@@ -55,18 +55,8 @@ def install(app: FastAPI, answer: Callable[..., object]) -> None:
 
 
 def validation_message(error: dict, lang: str) -> str:
-    """One of pydantic's problems in the reader's language: the catalogue's ``pydantic.<type>`` with its context
-    (a limit, a pattern), else pydantic's own text (a message of the domain's own validators, still English)."""
-    from ..i18n import translator
+    """One of pydantic's problems in the reader's language (``domain.problem_reasons``)."""
+    from ..domain.common import problem_reasons
+    from ..i18n import say
 
-    t = translator(lang)
-    key = f"pydantic.{error['type']}"
-    if not t.has(key):
-        return error["msg"]
-    try:
-        context = {name: str(value) for name, value in (error.get("ctx") or {}).items()}
-        if "expected" in context:  # "'x' or 'y'": the choices without pydantic's English "or"
-            context["expected"] = context["expected"].replace(" or ", " / ")
-        return t(key, **context)
-    except (KeyError, IndexError):
-        return error["msg"]
+    return "; ".join(say(reason, lang) for reason in problem_reasons(error))

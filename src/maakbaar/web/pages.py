@@ -26,7 +26,7 @@ from ..store.repositories import Repositories
 from .freshness import saw_latest
 from .uploads import THICKEST_SHEET_MM, quote_answer, stored_uploads
 from ..i18n import day, moment, money as euro, number, say
-from .i18n import DAY_NAMES, LANGUAGES, import_problem, language_of, translator
+from .i18n import DAY_NAMES, LANGUAGES, language_of, translator
 from .security import RowId, csrf_token, log_in, log_out_everywhere, page_permission, user_from_request
 
 # the objective orders the planning page offers (the translation key names each); any other order set
@@ -80,7 +80,6 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     templates.env.filters["moment"] = moment  # ma 7 dec 14:30
     templates.env.filters["say"] = say  # a reason code with its values (maakbaar.reasons) in the page's language
     templates.env.globals["urlquote"] = urlquote
-    templates.env.globals["import_problem"] = import_problem
 
     def page(permission: str = "read"):
         return page_permission(permission, session_dependency)
@@ -476,11 +475,10 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             return render(request, "import_result.html", user, status_code=422, problems=error.problems[:200],
                           counts=None, file_name=shown, token=None, stage="refused")
         except InvalidInput as error:
-            if not str(error).startswith("import_kind:"):
+            if error.code != "import_kind":
                 raise
-            return render(request, "import_result.html", user, status_code=422, problems=[
-                translator(language_of(request))("import_kind", suffix=str(error).split(":", 1)[1])], counts=None,
-                file_name=shown, token=None, stage="refused")
+            return render(request, "import_result.html", user, status_code=422, problems=[error.reason], counts=None,
+                          file_name=shown, token=None, stage="refused")
         db.rollback()  # the preview stores nothing
         return render(request, "import_result.html", user, problems=[], counts=counts, file_name=shown,
                       token=token, stage="preview")
