@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from maakbaar.i18n import say
 from maakbaar.planning import dispatch as dispatching
 from maakbaar.planning.checker import check_plan
 from maakbaar.planning.engine import diagnose, replan, solve
@@ -197,7 +198,9 @@ def test_operation_without_qualified_operator_is_named():
                 [job("J1", [op("J1", 10, "welding", {"W1": 30}, may_pause=True)], due=DAY, order="ORD-9"),
                  job("J2", [op("J2", 10, "welding", {"W1": 0}, may_pause=True)], due=DAY)])
     reasons = diagnose(p)
-    assert "order ORD-9 (J1) operation 10 (welding): no operator has the skill welding" == reasons["J1"]
+    assert say(reasons["J1"], "en") == "order ORD-9 (J1) operation 10 (Welding): no operator has the skill Welding"
+    assert say(reasons["J1"], "nl") == ("order ORD-9 (J1) bewerking 10 (Lassen): geen medewerker heeft de "
+                                        "vaardigheid Lassen")
     result = solve(p, time_limit=0.5)
     assert [u.order for u in result.unplanned] == ["ORD-9", "J2"]
 
@@ -209,8 +212,8 @@ def test_nest_longer_than_any_shift_is_named():
                  job("J2", [op("J2", 10, "laser", {"L1": 60})], due=3 * DAY)])
     result = solve(p, time_limit=0.5)
     assert len(result.unplanned) == 1
-    reason = result.unplanned[0].reason
-    assert "order ORD-7" in reason and "Lasersnijden" in reason and "540 min" in reason
+    reason = say(result.unplanned[0].reason, "nl")
+    assert "order ORD-7" in reason and "Lasersnijden" in reason and "het langste werkblok is 9,0 u" in reason
     assert [x.key for x in result.plan.operations] == ["J2/10"]
 
 

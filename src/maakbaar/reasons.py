@@ -69,6 +69,11 @@ class Figure:
         return f"{self.value:.{self.digits}f}"
 
 
+def size(value: float) -> Figure:
+    """A size as a reason's value: a whole number without decimals (500 mm), else with one (12,5 mm)."""
+    return Figure(float(value), 0 if float(value).is_integer() else 1)
+
+
 def _frozen(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(_frozen(v) for v in value)
@@ -111,6 +116,19 @@ class Reason:
         return say(self, "en")
 
 
+class Refusal(ValueError):
+    """An engine's refusal (a part too thick for the laser, a factor the set lacks): ``code`` and ``values`` for
+    the reader (``reason``), ``message`` in English for the logs."""
+
+    def __init__(self, code: str, message: str, **values: Any):
+        super().__init__(message)
+        self.code, self.params = code, values
+
+    @property
+    def reason(self) -> Reason:
+        return Reason.of(self.code, **self.params)
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, Reason):
         return value.to_json()
@@ -148,4 +166,4 @@ def _decode(value: Any) -> Any:
     return value
 
 
-__all__ = ["Day", "Figure", "Minutes", "Moment", "Reason", "Share"]
+__all__ = ["Day", "Figure", "Minutes", "Moment", "Reason", "Refusal", "Share", "size"]

@@ -66,7 +66,7 @@ def plan(
             machine, load = summary.bottleneck
             console.print(f"Bottleneck next 10 days: [bold]{machine}[/] at {load:.0%} of its working time.")
         for reason in summary.unplanned:
-            console.print(f"[yellow]Not planned:[/] {reason}", highlight=False)
+            console.print(f"[yellow]Not planned:[/] {why(reason)}", highlight=False)
         if not summary.late_orders:
             console.print("[green]Every order is planned on time.[/]")
             return

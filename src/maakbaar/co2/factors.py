@@ -8,9 +8,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..reasons import Reason, Refusal
 
-class FactorError(ValueError):
-    """A factor that is asked for is not in the factor set (or the file is not a factor set)."""
+
+class FactorError(Refusal):
+    """A factor that is asked for is not in the factor set (or the file is not a factor set): ``factor.*``."""
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,12 @@ class FactorSet:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as error:
-            raise FactorError(f"{path}: not a readable factor file ({error})") from None
+            raise FactorError("factor.unreadable", f"{path}: not a readable factor file ({error})", file=str(path),
+                              error=str(error)[:300]) from None
         for section in SECTIONS:
             if not isinstance(data.get(section), dict):
-                raise FactorError(f"{path}: section '{section}' is missing")
+                raise FactorError("factor.no_section", f"{path}: section '{section}' is missing", file=str(path),
+                                  section=section)
         return cls(data, str(path))
 
     @property
@@ -63,7 +67,8 @@ class FactorSet:
         entry = table.get(key)
         if entry is None:
             known = ", ".join(sorted(table)) or "none"
-            raise FactorError(f"'{key}' is not in {section} of factor set '{self.name}' (known: {known})")
+            raise FactorError("factor.unknown", f"'{key}' is not in {section} of factor set '{self.name}' (known: {known})",
+                              key=key, section=section, set=self.name, known=known)
         if not isinstance(entry, dict):
             return Factor(key, float(entry), key, "", None, unit)
         return Factor(key, float(entry["value"]), entry.get("label", key), entry.get("source", ""),
@@ -75,7 +80,8 @@ class FactorSet:
     def material_for_family(self, family: str) -> Factor:
         route = self.data.get("family_default_route", {}).get(family)
         if route is None:
-            raise FactorError(f"no default material route for family '{family}' in factor set '{self.name}'")
+            raise FactorError("factor.no_route", f"no default material route for family '{family}' in factor set "
+                              f"'{self.name}'", family=Reason.of(f"family.{family}", text=family), set=self.name)
         return self.material(route)
 
     def grid(self, key: str) -> Factor:
@@ -88,7 +94,8 @@ class FactorSet:
         node: Any = self.data
         for key in keys:
             if not isinstance(node, dict) or key not in node:
-                raise FactorError(f"'{'.'.join(keys)}' is not in factor set '{self.name}'")
+                raise FactorError("factor.unknown_key", f"'{'.'.join(keys)}' is not in factor set '{self.name}'",
+                                  key=".".join(keys), set=self.name)
             node = node[key]
         if isinstance(node, dict) and "value" in node:
             return Factor(keys[-1], float(node["value"]) if not isinstance(node["value"], dict) else 0.0,
@@ -98,8 +105,9 @@ class FactorSet:
     def ladder_discount(self, level: int) -> float:
         table = self.data.get("tender", {}).get("ladder_discount", {}).get("value", {})
         if str(level) not in table:
-            raise FactorError(f"CO2-Prestatieladder level {level} is not in factor set '{self.name}' "
-                              f"(levels: {', '.join(sorted(table))})")
+            raise FactorError("factor.ladder", f"CO2-Prestatieladder level {level} is not in factor set '{self.name}' "
+                              f"(levels: {', '.join(sorted(table))})", level=level, set=self.name,
+                              levels=", ".join(sorted(table)))
         return float(table[str(level)])
 
     def keys(self, section: str) -> list[str]:

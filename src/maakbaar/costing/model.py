@@ -23,9 +23,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..reasons import Reason, Refusal, size
 
-class CostError(ValueError):
-    """The part cannot be made as asked (too thick, too large, unknown material family)."""
+
+class CostError(Refusal):
+    """The part cannot be made as asked (too thick, too large, unknown material family): ``cost.*`` codes."""
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,13 @@ class CostTables:
         """Cutting speed in m/min, interpolated linearly between the table's thicknesses."""
         table = self.data["laser"]["speed_m_per_min"].get(family)
         if table is None:
-            raise CostError(f"no laser cutting speeds for material family '{family}' in the cost tables")
+            raise CostError("cost.no_laser_speeds", f"no laser cutting speeds for material family '{family}' in the cost "
+                            "tables", family=Reason.of(f"family.{family}", text=family))
         points = sorted((float(t), float(v)) for t, v in table.items())
         if thickness > points[-1][0] + 1e-9:
-            raise CostError(f"{thickness:g} mm {family} is thicker than the laser table goes "
-                            f"({points[-1][0]:g} mm)")
+            raise CostError("cost.thicker_than_table", f"{thickness:g} mm {family} is thicker than the laser table "
+                            f"goes ({points[-1][0]:g} mm)", thickness=size(thickness),
+                            family=Reason.of(f"family.{family}", text=family), limit=size(points[-1][0]))
         if thickness <= points[0][0]:
             return points[0][1]
         for (t0, v0), (t1, v1) in zip(points, points[1:]):
@@ -147,21 +151,31 @@ def _check_limits(part: PartInput, laser: MachineLimits | None, brakes: list[Mac
     if laser is not None:
         limit = laser.max_thickness_mm.get(part.material.family)
         if limit is not None and part.thickness_mm > limit:
-            raise CostError(f"{part.name}: {part.thickness_mm:g} mm {part.material.grade} is beyond the laser's "
-                            f"capability ({limit:g} mm for {part.material.family})")
+            raise CostError("cost.beyond_laser", f"{part.name}: {part.thickness_mm:g} mm {part.material.grade} is "
+                            f"beyond the laser's capability ({limit:g} mm for {part.material.family})",
+                            part=part.name, thickness=size(part.thickness_mm), grade=part.material.grade,
+                            limit=size(limit), family=Reason.of(f"family.{part.material.family}",
+                                                               text=str(part.material.family)))
         if laser.max_sheet_length_mm and laser.max_sheet_width_mm:
             if part.length_mm > laser.max_sheet_length_mm or part.width_mm > laser.max_sheet_width_mm:
-                raise CostError(f"{part.name}: {part.length_mm:.0f} x {part.width_mm:.0f} mm is larger than the "
-                                f"largest sheet {laser.max_sheet_length_mm:.0f} x {laser.max_sheet_width_mm:.0f} mm")
+                raise CostError("cost.larger_than_sheet", f"{part.name}: {part.length_mm:.0f} x {part.width_mm:.0f} mm "
+                                f"is larger than the largest sheet {laser.max_sheet_length_mm:.0f} x "
+                                f"{laser.max_sheet_width_mm:.0f} mm", part=part.name,
+                                length=size(round(part.length_mm)), width=size(round(part.width_mm)),
+                                sheet_length=size(round(laser.max_sheet_length_mm)),
+                                sheet_width=size(round(laser.max_sheet_width_mm)))
     if part.bends and brakes:
         longest = max((b.bend_length_mm or 0) for b in brakes)
         if part.bend_length_mm and longest and part.bend_length_mm / part.bends > longest:
-            raise CostError(f"{part.name}: a bend of {part.bend_length_mm / part.bends:.0f} mm is longer than the "
-                            f"longest press brake ({longest:.0f} mm)")
+            raise CostError("cost.bend_too_long", f"{part.name}: a bend of {part.bend_length_mm / part.bends:.0f} mm "
+                            f"is longer than the longest press brake ({longest:.0f} mm)", part=part.name,
+                            bend=size(round(part.bend_length_mm / part.bends)), longest=size(round(longest)))
         thickest = max((b.max_thickness_mm.get(part.material.family, 0) for b in brakes), default=0)
         if thickest and part.thickness_mm > thickest:
-            raise CostError(f"{part.name}: no press brake bends {part.thickness_mm:g} mm {part.material.family} "
-                            f"(up to {thickest:g} mm)")
+            raise CostError("cost.too_thick_to_bend", f"{part.name}: no press brake bends {part.thickness_mm:g} mm "
+                            f"{part.material.family} (up to {thickest:g} mm)", part=part.name,
+                            thickness=size(part.thickness_mm), limit=size(thickest),
+                            family=Reason.of(f"family.{part.material.family}", text=str(part.material.family)))
     return notes
 
 
@@ -181,9 +195,9 @@ def quote_part(part: PartInput, quantities: list[int], tables: CostTables | None
                laser: MachineLimits | None = None, brakes: list[MachineLimits] | None = None) -> PartQuote:
     tables = tables or CostTables.default()
     if not quantities or any(q <= 0 for q in quantities):
-        raise CostError("quantities must be whole numbers above zero")
+        raise CostError("cost.quantities", "quantities must be whole numbers above zero")
     if part.thickness_mm <= 0:
-        raise CostError(f"{part.name}: thickness must be above zero")
+        raise CostError("cost.thickness", f"{part.name}: thickness must be above zero", part=part.name)
     notes = _check_limits(part, laser, brakes or [])
     t, m = part.thickness_mm, part.material
     rates = tables.data["rates_eur_per_hour"]
@@ -258,7 +272,7 @@ def quote_part(part: PartInput, quantities: list[int], tables: CostTables | None
             lines.append(Line("finishing", "Thermisch verzinken (uitbesteed)", batch / quantity))
             finish_days = spec["lead_days"]
         elif part.finish != "none":
-            raise CostError(f"unknown finish '{part.finish}' (none, powder, galvanise)")
+            raise CostError("cost.finish", f"unknown finish '{part.finish}' (none, powder, galvanise)", finish=part.finish)
         cost = sum(line.amount for line in lines)
         lines.append(Line("overhead", f"Opslag algemene kosten {overhead:.0%}", cost * overhead))
         lines.append(Line("margin", f"Winstopslag {margin:.0%}", (cost * (1 + overhead)) * margin))

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
-from ..reasons import Day, Figure, Reason
+from ..reasons import Day, Reason, size  # noqa: F401 - size: the domain's models use it
 
 FIRST_DATE = dt.date(1990, 1, 1)
 LAST_DATE = dt.date(2100, 12, 31)
@@ -39,11 +39,6 @@ def refusal(code: str, message: str, **values) -> PydanticCustomError:
     ``code`` (``domain.*``) and whose context holds the values; ``message`` is its English form with the values
     as ``{placeholders}`` (the logs', and pydantic's own ``str``)."""
     return PydanticCustomError(code, message, values)
-
-
-def size(value: float) -> Figure:
-    """A size or a count as a reason's value: whole numbers without decimals (500), else with one (12,5)."""
-    return Figure(float(value), 0 if float(value).is_integer() else 1)
 
 
 def validation_reasons(error: ValidationError, prefix: str = "") -> list[Reason]:

@@ -103,8 +103,9 @@ def place_job(state: ShopState, job: JobSpec) -> None:
         if index + 1 < len(job.operations):
             successor = state.planned.get(job.operations[index + 1].key)
             if successor is not None and placed.end + op.wait_after > successor.start:
-                raise PlacementError(op, f"cannot end before the pinned operation {successor.key} starts; "
-                                         f"unpin it or move it later", pinned=job.operations[index + 1])
+                raise PlacementError(op, "place.before_pinned", f"cannot end before the pinned operation "
+                                     f"{successor.key} starts; unpin it or move it later",
+                                     pinned=job.operations[index + 1], successor=successor.key)
 
 
 def place_in_order(state: ShopState, operations, choose=None) -> None:
@@ -129,7 +130,7 @@ def place_in_order(state: ShopState, operations, choose=None) -> None:
                 placement = state.best_placement(op)
             state.commit(placement)
         if len(waiting) == len(pending):
-            raise PlacementError(waiting[0], "cannot order the operations")
+            raise PlacementError(waiting[0], "place.no_order", "cannot order the operations")
         pending = waiting
 
 

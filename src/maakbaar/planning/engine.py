@@ -25,6 +25,7 @@ from .cpsat import CpsatImprover
 from .progress import Progress
 from .plan import Plan, Score
 from .problem import JobSpec, OperationSpec, PlanningProblem
+from ..reasons import Minutes, Reason
 from .state import PlacementError, ShopState
 
 CPSAT_MAX_OPERATIONS = 60
@@ -37,16 +38,16 @@ ORDER_SHARE = 0.1
 class PlanningError(RuntimeError):
     """No valid plan could be made; ``reasons`` says why, naming orders and operations."""
 
-    def __init__(self, reasons: list[str]):
-        self.reasons = reasons
-        super().__init__("; ".join(reasons))
+    def __init__(self, reasons: list):
+        self.reasons = [r if isinstance(r, Reason) else Reason.of("text", text=str(r)) for r in reasons]
+        super().__init__("; ".join(map(str, self.reasons)))
 
 
 @dataclass(frozen=True)
 class Unplanned:
     job: str
     order: str
-    reason: str
+    reason: Reason  # unplanned.*
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,14 @@ class PlanResult:
         return check_plan(self.problem, self.plan)
 
 
-def _describe(job: JobSpec, op: OperationSpec) -> str:
-    return f"order {job.order} ({job.key}) operation {op.sequence} ({op.label or op.work_center_type})"
+def _describe(job: JobSpec, op: OperationSpec) -> Reason:
+    return Reason.of("unplanned.where", order=job.order, job=job.key, step=op.sequence,
+                     label=op.label or Reason.of(f"wct.{op.work_center_type}", text=str(op.work_center_type)))
 
 
-def diagnose(problem: PlanningProblem) -> dict[str, str]:
-    """Jobs that cannot be planned, with the reason naming the order and operation."""
-    reasons: dict[str, str] = {}
+def diagnose(problem: PlanningProblem) -> dict[str, Reason]:
+    """Jobs that cannot be planned, with the reason (``unplanned.*``) naming the order and operation."""
+    reasons: dict[str, Reason] = {}
     operators = problem.operators
     for job in problem.jobs:
         for op in job.operations:
@@ -96,12 +98,14 @@ def diagnose(problem: PlanningProblem) -> dict[str, str]:
             if op.is_subcontracted:
                 continue
             if not op.run:
-                reasons[job.key] = f"{where}: no active machine can do {op.work_center_type}"
+                reasons[job.key] = Reason.of("unplanned.no_machine", where=where,
+                                             type=Reason.of(f"wct.{op.work_center_type}", text=op.work_center_type))
                 break
             needs_operator = op.needs_operator and (not op.unattended or op.setup > 0)
             qualified = [o for o in operators if o.can_do(op.work_center_type, op.min_skill)]
             if needs_operator and not qualified:
-                reasons[job.key] = f"{where}: no operator has the skill {op.work_center_type}"
+                reasons[job.key] = Reason.of("unplanned.no_operator", where=where,
+                                             type=Reason.of(f"wct.{op.work_center_type}", text=op.work_center_type))
                 break
             if not op.may_pause:
                 longest = 0
@@ -114,13 +118,13 @@ def diagnose(problem: PlanningProblem) -> dict[str, str]:
                         longest = max(longest, cal.longest)
                 work = min(op.run[m] for m in op.eligible) + op.setup
                 if work > longest:
-                    reasons[job.key] = (f"{where} may not pause but needs {work} min in one go; the longest "
-                                        f"working stretch available is {longest} min (split it or allow pausing)")
+                    reasons[job.key] = Reason.of("unplanned.no_pause", where=where, work=Minutes(work),
+                                                 longest=Minutes(longest))
                     break
             if op.fixed_start is not None and op.fixed_machine is not None:
                 cal = problem.machine_by_code[op.fixed_machine].calendar
                 if cal.index_at(op.fixed_start) is None and op.run[op.fixed_machine] > 0:
-                    reasons[job.key] = f"{where} is pinned at a time {op.fixed_machine} does not work"
+                    reasons[job.key] = Reason.of("unplanned.pinned_off", where=where, machine=op.fixed_machine)
                     break
     return reasons
 
@@ -197,11 +201,10 @@ def _pins_broken_by(problem: PlanningProblem, violations: list[Violation]) -> di
     return out
 
 
-def _placement_reason(job, op, error: PlacementError) -> str:
+def _placement_reason(job, op, error: PlacementError) -> Reason:
     if getattr(op, "fixed_start", None) is not None:
-        return (f"{_describe(job, op)} cannot be done where it is pinned (machine or operator taken by other pinned "
-                "or started work, off shift, or over a break it may not pause for): move it")
-    return f"{_describe(job, op)}: {str(error).split(': ', 1)[1]}"
+        return Reason.of("unplanned.pinned_spot", where=_describe(job, op))
+    return Reason.of("unplanned.placement", where=_describe(job, op), problem=error.reason)
 
 
 def first_plan(problem: PlanningProblem, rules: tuple[str, ...] = ("edd",),
@@ -311,7 +314,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     if violations:  # never hand on an invalid plan: fall back to the plain dispatching plan
         fallback = dispatching.dispatch(reduced)
         if check_plan(reduced, fallback):
-            raise PlanningError([f"internal error, plan invalid: {v}" for v in violations[:5]])
+            raise PlanningError([Reason.of("plan.internal", problem=v.reason) for v in violations[:5]])
         best, status = fallback, "feasible (fallback)"
     return PlanResult(best, reduced, best.score(reduced), status, time.monotonic() - started, first_seconds,
                       tuple(unplanned), tuple(history), tuple(notes), bound, tuple(dropped))
@@ -412,7 +415,7 @@ def _replan(problem: PlanningProblem, previous: Plan, keep_minutes: int, time_li
         broken = _pins_broken_by(reduced, violations)
         if broken:
             raise _BrokenPins(broken)
-        raise PlanningError([str(v) for v in violations[:5]])
+        raise PlanningError([v.reason for v in violations[:5]])
     repaired_seconds = time.monotonic() - started
     check_seconds = time.monotonic() - checking
     history = [(repaired_seconds, plan.score(reduced), "replan")]

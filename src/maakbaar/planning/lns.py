@@ -114,7 +114,7 @@ class _Incumbent:
                 if after is not None:
                     succ = problem.operation_by_key[after.key]
                     if succ.held:
-                        raise PlacementError(succ, "a pinned operation would lose the setup it relies on")
+                        raise PlacementError(succ, "place.pinned_setup", "a pinned operation would lose the setup it relies on")
                     if after.job not in keys:
                         keys.add(after.job)
                         extra = problem.job_by_key[after.job]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
 
+from ..reasons import Refusal
 from .timeline import Window, Windows
 
 CRITERIA = ("late_jobs", "tardiness", "setup", "flow_time")
@@ -19,7 +20,8 @@ def objective_order(names) -> tuple[str, ...]:
     criteria = tuple(str(n).strip() for n in names if str(n).strip())
     unknown = [c for c in criteria if c not in CRITERIA]
     if unknown or not criteria or len(set(criteria)) != len(criteria):
-        raise ValueError(f"give each of {', '.join(CRITERIA)} at most once (unknown: {', '.join(unknown) or 'none'})")
+        raise Refusal("plan.objectives", f"give each of {', '.join(CRITERIA)} at most once (unknown: "
+                      f"{', '.join(unknown) or 'none'})", criteria=", ".join(CRITERIA), unknown=", ".join(unknown) or "-")
     return criteria
 
 

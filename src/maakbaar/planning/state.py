@@ -13,6 +13,7 @@ import heapq
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from ..reasons import Reason
 from .plan import PlannedOperation
 from .problem import OperationSpec, PlanningProblem
 from .timeline import Busy, Windows
@@ -21,10 +22,12 @@ from .timeline import Busy, Windows
 class PlacementError(RuntimeError):
     """``op`` cannot be placed; ``pinned``: the held operation that is in its way, where one is."""
 
-    def __init__(self, op: OperationSpec, reason: str, pinned: OperationSpec | None = None):
+    def __init__(self, op: OperationSpec, code: str, message: str, pinned: OperationSpec | None = None, **values):
+        """``code``: the reason (``place.*``) with ``values``; ``message`` its English form, for the logs."""
         self.operation = op
         self.pinned = pinned
-        super().__init__(f"operation {op.key}: {reason}")
+        self.reason = Reason.of(code, **values)
+        super().__init__(f"operation {op.key}: {message}")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ class ShopState:
             previous = job.operations[index - 1]
             planned = self.planned.get(previous.key)
             if planned is None:
-                raise PlacementError(op, f"its predecessor {previous.key} is not planned yet")
+                raise PlacementError(op, "place.predecessor", f"its predecessor {previous.key} is not planned yet",
+                                     previous=previous.key)
             ready = max(ready, planned.end + previous.wait_after)
         return ready
 
@@ -224,7 +228,7 @@ class ShopState:
                 if best_key is None or key < best_key:
                     best, best_key = placement, key
         if best is None:
-            raise PlacementError(op, "no machine, operator and time within the horizon can take it")
+            raise PlacementError(op, "place.no_room", "no machine, operator and time within the horizon can take it")
         return best
 
     def keep(self, planned: PlannedOperation) -> None:

@@ -89,10 +89,12 @@ def footprint_of_order(session: Session, order_number: str, factors: FactorSet |
     for line in order.lines:
         part = shop.parts.get(line.part)
         if part is None:
-            raise Co2Error(f"order {order_number} line {line.line_no}: part {line.part} does not exist")
+            raise Co2Error(f"order {order_number} line {line.line_no}: part {line.part} does not exist",
+                           code="footprint.no_part", order=order_number, line=line.line_no, part=line.part)
         material = shop.materials.get(part.material)
         if material is None:
-            raise Co2Error(f"part {part.number}: material {part.material} is not in the shop's materials")
+            raise Co2Error(f"part {part.number}: material {part.material} is not in the shop's materials",
+                           code="footprint.no_material", part=part.number, material=part.material)
         area = part.net_area_mm2 or part.length_mm * part.width_mm
         mass = area * part.thickness_mm * 1e-9 * material.density_kg_m3
         factor = Factor(material.grade, material.co2_per_kg, material.grade, material.co2_source or "shop's materials",
@@ -169,7 +171,8 @@ def compare_order(session: Session, order_number: str, country: str, material_ro
     parts = fp.by_key()
     mass = fp.product_mass_kg
     if mass <= 0:
-        raise Co2Error(f"order {order_number} has no product mass (parts without area or thickness)")
+        raise Co2Error(f"order {order_number} has no product mass (parts without area or thickness)",
+                       code="footprint.no_mass", order=order_number)
     material_kg = parts.get("material", 0.0)
     scrap_kg = parts.get("scrap", 0.0)
     weighted = Factor("order-materials", material_kg / mass, f"materialen van order {order_number} (gewogen)",

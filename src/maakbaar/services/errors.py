@@ -210,6 +210,9 @@ def reason_of(error: BaseException):
             if isinstance(values.get(name), str):
                 values[name] = Reason.of(f"{prefix}{values[name]}", text=values[name])
         return Reason.of(code, **values)
+    own = getattr(error, "reason", None) if not isinstance(error, ServiceError) else None
+    if isinstance(own, Reason):  # an engine's refusal, a placement that failed
+        return own
     reasons = getattr(error, "reasons", None)
     if reasons:
         return reasons[0] if len(reasons) == 1 else Reason.of("list", items=tuple(reasons))
@@ -226,14 +229,16 @@ def message_in(error: BaseException, lang: str) -> str | list:
     t = translator(lang)
     if isinstance(error, ImportProblem):
         return [say(p, lang) for p in error.problems[:100]]
-    code = getattr(error, "code", None)
-    if code and t.has(code):
-        return say(reason_of(error), lang)
     if isinstance(error, OperationalError):
         return t("error.busy")
     if isinstance(error, IntegrityError):
         return t("error.refused_by_database", detail=str(error.orig).splitlines()[0][:300])
-    return message_of(error)
+    if isinstance(error, ServiceError) and not error.code:
+        return message_of(error)  # not keyed: its English text (a field error as pydantic's list)
+    text = say(reason_of(error), lang)
+    if isinstance(error, InvalidInput) and error.field is not None:  # the field at fault, as pydantic names it
+        return [{"loc": ["body", error.field], "msg": text, "type": "value_error"}]
+    return text
 
 
 def database_failure(error: BaseException) -> str | None:

@@ -8,6 +8,7 @@ fails rolls back all its work and stores the error; jobs left running by a crash
 
 from __future__ import annotations
 
+import json
 import datetime as dt
 import threading
 import traceback
@@ -20,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..store.db import unit_of_work
+from ..reasons import Reason
 from ..store.records import JobRecords
+from .errors import kind_of, reason_of
 
 # a handler reports progress as text (the API's) and, where it can, as numbers for the pages
 ProgressCallback = Callable[..., None]
@@ -46,7 +49,7 @@ def _plan(session: Session, parameters: dict, progress: ProgressCallback) -> dic
                                          tuple(parameters["objectives"]) if parameters.get("objectives")
                                          else None)
     return {"plan_id": summary.plan_id, "status": summary.status, "late_orders": len(summary.late_orders),
-            "unplanned": summary.unplanned, "elapsed": summary.elapsed, "operations": summary.operations,
+            "unplanned": [r.to_json() for r in summary.unplanned], "elapsed": summary.elapsed, "operations": summary.operations,
             "bottleneck": summary.bottleneck[0] if summary.bottleneck else None,
             "objectives": list(summary.objectives), "tardiness": summary.tardiness,
             "unavoidable_tardiness": summary.unavoidable_tardiness,
@@ -107,9 +110,11 @@ class JobRunner:
                                              lambda text, fields=None: self._set_progress(job_id, text, fields))
         except Exception as error:  # noqa: BLE001 - a failed job is stored, never lost
             message = f"{error.__class__.__name__}: {error}" if not isinstance(error, ValueError) else str(error)
+            reason = reason_of(error) if kind_of(error) is not None else Reason.of("job.crashed", error=message[:1000])
+            stored = json.dumps({"message": message[:2000], "reason": reason.to_json()}, default=str)
             with unit_of_work(self.engine) as session:
                 row = JobRecords(session).get(job_id)
-                row.status, row.error, row.finished_at = "failed", message[:4000], _now()
+                row.status, row.error, row.finished_at = "failed", stored, _now()
                 row.progress = self.progress.get(job_id, "")
             if not isinstance(error, ValueError):
                 traceback.print_exc()
@@ -126,10 +131,11 @@ class JobRunner:
         if row is None:
             return None
         session.refresh(row)
+        error, reason = _error(row.error)
         return {"id": row.id, "kind": row.kind, "status": row.status, "parameters": row.parameters,
                 "progress": self.progress.get(row.id, row.progress) if row.status == "running" else row.progress,
                 "progress_fields": self.progress_fields.get(row.id) if row.status == "running" else None,
-                "result": row.result, "error": row.error, "created_by": row.created_by,
+                "result": row.result, "error": error, "error_reason": reason, "created_by": row.created_by,
                 "created_at": row.created_at.isoformat(),
                 "started_at": row.started_at.isoformat() if row.started_at else None,
                 "finished_at": row.finished_at.isoformat() if row.finished_at else None}
@@ -147,3 +153,15 @@ class JobRunner:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=False)
             self.executor = None
+
+
+def _error(stored: str | None) -> tuple[str | None, dict | None]:
+    """A failed job's error as stored: (the English message, its reason as JSON); text stored before reasons
+    were is its own message."""
+    if not stored:
+        return None, None
+    try:
+        data = json.loads(stored)
+        return str(data["message"]), data["reason"]
+    except (ValueError, KeyError, TypeError):
+        return stored, {"code": "text", "text": stored}

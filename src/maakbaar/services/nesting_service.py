@@ -21,6 +21,7 @@ from ..costing.model import CostError, CostTables, laser_seconds
 from ..domain import OrderStatus, StockItem, StockKind, WorkCenterType
 from ..nesting import GroupNest, NestPart, RemnantRule, SheetSpec, nest_by_material
 from ..nesting.model import Layout, Placement
+from ..reasons import size
 from ..store.repositories import Repositories
 from ..store.records import NestRecords
 
@@ -142,7 +143,8 @@ def nest_open_orders(session: Session, material: str | None = None, thickness_mm
     if not lines:
         what = " ".join(x for x in (material, f"{thickness_mm:g} mm" if thickness_mm else "") if x)
         raise NestingServiceError(f"no open order lines {('of ' + what + ' ') if what else ''}to nest "
-                                  f"(laser parts of ordered or released orders, not yet in a nest)")
+                                  f"(laser parts of ordered or released orders, not yet in a nest)",
+                                  code="nest.nothing_open" if what else "nest.nothing_open_at_all", what=what)
     repos = Repositories(session)
     parts = {p.number: p for p in repos.parts.list()}
     materials = {m.grade: m for m in repos.materials.list()}
@@ -255,7 +257,9 @@ def _update_stock(session: Session, group: GroupNest) -> None:
         item = stock.get(code)
         if item is None or item.quantity < count:
             raise NestingServiceError(f"stock item {code}: {count} needed, "
-                                      f"{0 if item is None else item.quantity} in stock (changed meanwhile?)")
+                                      f"{0 if item is None else item.quantity} in stock (changed meanwhile?)",
+                                      code="nest.stock_short", item=code, needed=count,
+                                      held=0 if item is None else item.quantity)
         stock.replace(item.model_copy(update={"quantity": item.quantity - count}), stock.version(code))
     for cut in group.offcuts:
         source = None if cut.sheet.startswith(BUY_PREFIX) else stock.get(cut.sheet)
@@ -292,7 +296,8 @@ def layout_of(row, position: int) -> tuple[Layout, dict[str, NestPart], SheetSpe
     """The stored sheet as engine data, to draw it (SVG, PNG) or write its DXF."""
     sheet_row = next((s for s in row.sheets if s.position == position), None)
     if sheet_row is None:
-        raise NestingServiceError(f"nest {row.id} has no sheet {position + 1}")
+        raise NestingServiceError(f"nest {row.id} has no sheet {position + 1}", code="nest.no_sheet", nest=row.id,
+                                  sheet=position + 1)
     parts = {p["name"]: NestPart(p["name"], tuple(map(tuple, p["outer"])),
                                  tuple(tuple(map(tuple, h)) for h in p["holes"]), p["quantity"],
                                  cut_seconds=p.get("cut_seconds", 0.0))
@@ -327,7 +332,7 @@ def nest_drawings(session: Session | None, drawings: list[tuple[Path, int]], she
     parts, problems, expanded = [], [], []
     for path, quantity in drawings:
         if quantity <= 0:
-            raise NestingServiceError(f"{path}: the quantity must be above zero")
+            raise NestingServiceError(f"{path}: the quantity must be above zero", code="nest.quantity", file=str(path))
         if path.is_dir():
             found = sorted(path.glob("*.dxf")) + sorted(path.glob("*.DXF"))
             if not found:
@@ -346,16 +351,19 @@ def nest_drawings(session: Session | None, drawings: list[tuple[Path, int]], she
             parts.append(NestPart(label, g.outer.points, tuple(h.points for h in g.holes), quantity=quantity))
     if material or thickness_mm:
         if not (material and thickness_mm) or session is None:
-            raise NestingServiceError("give the material and the thickness together to nest on stock")
+            raise NestingServiceError("give the material and the thickness together to nest on stock",
+                                      code="nest.material_and_thickness")
         specs = sheets_in_stock(session, material, thickness_mm)
         if not specs:
-            raise NestingServiceError(f"no {material} {thickness_mm:g} mm sheets or remnants in stock")
+            raise NestingServiceError(f"no {material} {thickness_mm:g} mm sheets or remnants in stock",
+                                      code="nest.no_stock", material=material, thickness=size(thickness_mm))
     else:
         length, width = sheet
         if length <= 0 or width <= 0:
-            raise NestingServiceError("a sheet needs a length and a width above zero")
+            raise NestingServiceError("a sheet needs a length and a width above zero", code="nest.sheet_size")
         specs = [SheetSpec(f"{length:g}x{width:g}", max(length, width), min(length, width), sheets)]
     if not parts:
-        raise NestingServiceError("no part to nest" + (": " + "; ".join(problems) if problems else ""))
+        raise NestingServiceError("no part to nest" + (": " + "; ".join(problems) if problems else ""),
+                                  code="nest.no_part", problems="; ".join(problems) or "-")
     group = nest_group(parts, specs, spacing, margin, time_limit)
     return DrawingNest(group, {p.name: p for p in parts}, {s.code: s for s in specs}, problems)

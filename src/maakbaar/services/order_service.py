@@ -150,7 +150,8 @@ def edit_order(session: Session, number: str, version: int | None, **changes) ->
     allowed = {"due_date", "priority", "notes", "customer_reference", "status", "release_date", "delivered_date"}
     unknown = set(changes) - allowed
     if unknown:
-        raise InvalidInput(f"an order's {', '.join(sorted(unknown))} cannot be changed here")
+        raise InvalidInput(f"an order's {', '.join(sorted(unknown))} cannot be changed here", code="order.fixed_fields",
+                           fields=", ".join(sorted(unknown)))
     changed = Order.model_validate(order.model_dump() | {k: v for k, v in changes.items() if v is not None})
     repos.orders.replace(changed, version)
     return changed
@@ -163,7 +164,9 @@ def release_order(session: Session, number: str) -> list[WorkOrder]:
     if order is None:
         raise NotFoundError("order", number)
     if order.status not in (OrderStatus.QUOTED, OrderStatus.ORDERED):
-        raise ReleaseError(f"order {number} is {order.status.value}; only quoted or ordered orders can be released")
+        raise ReleaseError(f"order {number} is {order.status.value}; only quoted or ordered orders can be released",
+                           code="order.not_releasable", order=number,
+                           status=Reason.of(f"status.{order.status.value}", text=order.status.value))
     created = create_work_orders(session, order)
     repos.orders.replace(order.model_copy(update={"status": OrderStatus.RELEASED}))
     return created
@@ -179,7 +182,8 @@ def create_work_orders(session: Session, order: Order) -> list[WorkOrder]:
             continue
         part = repos.parts.get(line.part)
         if part is None or not part.routing:
-            raise ReleaseError(f"order {order.number} line {line.line_no}: part {line.part} has no routing")
+            raise ReleaseError(f"order {order.number} line {line.line_no}: part {line.part} has no routing",
+                               code="order.no_routing", order=order.number, line=line.line_no, part=line.part)
         work_order = WorkOrder(
             number=f"WO-{order.number.removeprefix('ORD-')}-{line.line_no}", order=order.number,
             line_no=line.line_no, part=part.number, quantity=line.quantity, release_date=order.release_date,

@@ -40,7 +40,8 @@ def shop_objectives(session: Session) -> tuple[str, ...]:
     try:
         return objective_order(stored.split(","))
     except ValueError as error:
-        raise PlanningServiceError(f"shop setting {OBJECTIVES_SETTING} = {stored!r}: {error}") from None
+        raise PlanningServiceError(f"shop setting {OBJECTIVES_SETTING} = {stored!r}: {error}", code="plan.stored_objectives",
+                                   stored=stored, problem=error.reason) from None
 
 
 def set_shop_objectives(session: Session, objectives) -> tuple[str, ...]:
@@ -48,7 +49,7 @@ def set_shop_objectives(session: Session, objectives) -> tuple[str, ...]:
     try:
         order = objective_order(list(objectives))
     except ValueError as error:
-        raise PlanningServiceError(str(error)) from None
+        raise PlanningServiceError(str(error), code=error.code, **error.params) from None
     Repositories(session).settings.set(OBJECTIVES_SETTING, ",".join(order))
     return order
 
@@ -143,7 +144,7 @@ class PlanSummary:
     plan_id: int
     status: str
     late_orders: list[tuple[str, int, Reason]]  # (order, tardiness minutes, why: i18n.say writes it out)
-    unplanned: list[str]
+    unplanned: list[Reason]  # unplanned.*
     elapsed: float
     first_plan_seconds: float
     operations: int
@@ -218,7 +219,7 @@ def _store(session: Session, result: engine.PlanResult, explanations, time_limit
         setup_min=score.setup, flow_time_min=score.flow_time,
         unavoidable_tardiness_min=None if result.bound is None else result.bound.tardiness,
         shared_machines=[{"machine": m, "orders": list(orders), "minutes": minutes} for m, orders, minutes in shared],
-        unplanned=[{"job": u.job, "order": u.order, "reason": u.reason} for u in result.unplanned],
+        unplanned=[{"job": u.job, "order": u.order, "reason": u.reason.to_json()} for u in result.unplanned],
         dropped_pins=[{"operation": d.operation, "order": d.order, "reason": d.reason, "detail": d.detail[:300]}
                       for d in result.dropped_pins],
     )

@@ -13,6 +13,8 @@ from ..costing.model import CostTables
 from ..floor.postcalc import Correction, OperationFigures, corrections
 from ..store.repositories import NotFoundError, Repositories
 from ..store.records import FloorRecords, NestRecords
+from ..reasons import Figure
+from .errors import InvalidInput
 
 
 def _minutes(entry, now: dt.datetime) -> float:
@@ -114,7 +116,8 @@ def apply_correction(session: Session, work_center_type: str, machine: str, fact
     """The shop accepts a correction: the standard run time of every routing step of that type that the machine
     can do is multiplied by ``factor``. Returns how many steps changed."""
     if not 0.2 <= factor <= 5:
-        raise ValueError(f"a correction factor of {factor:g} is not believable (0.2 to 5)")
+        raise InvalidInput(f"a correction factor of {factor:g} is not believable (0.2 to 5)", code="postcalc.factor",
+                           factor=Figure(factor, 2))
     repos = Repositories(session)
     changed = 0
     for part in repos.parts.list():

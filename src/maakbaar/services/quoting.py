@@ -67,7 +67,8 @@ def quote_files(session: Session, files: list[Path], material: str, thickness_mm
     stored = repos.materials.get(material)
     if stored is None:
         known = ", ".join(repos.materials.keys()) or "none yet"
-        raise QuoteError(f"unknown material '{material}' (known: {known})")
+        raise QuoteError(f"unknown material '{material}' (known: {known})", code="quote.unknown_material",
+                         material=material, known=", ".join(repos.materials.keys()) or "-")
     material_input = MaterialInput(stored.grade, stored.family.value, stored.density_kg_m3, stored.price_per_kg,
                                    stored.co2_per_kg)
     laser, brakes = _limits(session)
@@ -90,7 +91,7 @@ def quote_files(session: Session, files: list[Path], material: str, thickness_mm
         except DxfProblem as error:
             problems.append(Reason.of("dxf.file", file=path.name, problems=tuple(error.reasons)))
         except CostError as error:
-            problems.append(Reason.of("dxf.file", file=path.name, problems=(Reason.of("text", text=str(error)),)))
+            problems.append(Reason.of("dxf.file", file=path.name, problems=(error.reason,)))
         if on_file:
             on_file(path)
     return QuoteRun(parts, problems)
@@ -170,9 +171,10 @@ def parse_quantities(text: str) -> list[int]:
     try:
         values = sorted({int(v) for v in str(text).replace(";", ",").split(",") if v.strip()})
     except ValueError:
-        raise QuoteError(f"'{text}' is not a list of whole numbers like 1,10,50", field="quantities") from None
+        raise QuoteError(f"'{text}' is not a list of whole numbers like 1,10,50", field="quantities",
+                         code="quote.quantities_text", text=str(text)) from None
     if not values or values[0] <= 0:
-        raise QuoteError("quantities must be above zero, like 1,10,50", field="quantities")
+        raise QuoteError("quantities must be above zero, like 1,10,50", field="quantities", code="quote.quantities")
     return values
 
 
@@ -205,9 +207,9 @@ def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | 
     """Store the quoted parts (with a routing from their figures) and a quote with its quantity breaks."""
     repos = Repositories(session)
     if repos.customers.get(customer) is None:
-        raise QuoteError(f"unknown customer '{customer}'")
+        raise QuoteError(f"unknown customer '{customer}'", code="error.not_found", what="customer", key=customer)
     if not run.parts:
-        raise QuoteError("nothing to save: no part could be quoted")
+        raise QuoteError("nothing to save: no part could be quoted", code="quote.nothing")
     today = today or clock.today()
     number = next_number(repos.quotes.keys(), f"OFF-{today:%y}")
     lines = []
@@ -275,7 +277,8 @@ def order_from_quote(session: Session, quote_number: str, quantities: dict[int, 
     for line in quote.lines:
         quantity = (quantities or {}).get(line.line_no, line.breaks[0].quantity)
         if quantity <= 0:
-            raise QuoteError(f"quote {quote_number} line {line.line_no}: quantity must be above zero")
+            raise QuoteError(f"quote {quote_number} line {line.line_no}: quantity must be above zero",
+                             code="quote.line_quantity", quote=quote_number, line=line.line_no)
         applicable = [b for b in line.breaks if b.quantity <= quantity] or [line.breaks[0]]
         chosen = applicable[-1]
         lead = max(lead, chosen.lead_time_days)

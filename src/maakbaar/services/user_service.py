@@ -105,18 +105,19 @@ def create_user(session: Session, username: str, password: str, role: str, displ
                 language: str = "nl") -> User:
     username = username.strip().lower()
     if not username or len(username) > 40 or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
-        raise UserError("username: 1-40 letters, digits, '.', '-' or '_'")
+        raise UserError("username: 1-40 letters, digits, '.', '-' or '_'", code="user.name")
     if role not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}, not '{role}'")
+        raise UserError(f"role must be one of {', '.join(ROLES)}, not '{role}'", code="user.role", roles=", ".join(ROLES),
+                        role=role)
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"password: at least {MIN_PASSWORD} characters")
+        raise UserError(f"password: at least {MIN_PASSWORD} characters", code="user.password", n=MIN_PASSWORD)
     if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
-        raise UserError("PIN: 4 to 8 digits")
+        raise UserError("PIN: 4 to 8 digits", code="user.pin")
     users = UserRecords(session)
     if users.by_username(username) is not None:
-        raise UserError(f"user '{username}' already exists")
+        raise UserError(f"user '{username}' already exists", code="error.duplicate", what="user", key=username)
     if badge and users.by_badge(badge) is not None:
-        raise UserError(f"badge {badge} is already someone else's")
+        raise UserError(f"badge {badge} is already someone else's", code="user.badge_taken", badge=badge)
     row = users.add(username=username, display_name=display_name or username, role=role,
                     password_hash=hash_secret(password), active=True, language=language, badge=badge or None,
                     pin_hash=hash_secret(pin) if pin else None, operator_code=operator_code,
@@ -231,11 +232,12 @@ def update_user(session: Session, username: str, expected_version: int | None = 
 
         raise ConflictError("user", username, expected_version, row.version)
     if "role" in changes and changes["role"] not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}")
+        raise UserError(f"role must be one of {', '.join(ROLES)}", code="user.role", roles=", ".join(ROLES),
+                        role=changes["role"])
     if "password" in changes:
         password = changes.pop("password")
         if len(password) < MIN_PASSWORD:
-            raise UserError(f"password: at least {MIN_PASSWORD} characters")
+            raise UserError(f"password: at least {MIN_PASSWORD} characters", code="user.password", n=MIN_PASSWORD)
         row.password_hash = hash_secret(password)
         row.session_version = (row.session_version or 1) + 1  # a new password ends every old session
         _clear_failures(row)
@@ -244,7 +246,7 @@ def update_user(session: Session, username: str, expected_version: int | None = 
     if "pin" in changes:
         pin = changes.pop("pin")
         if not (pin.isdigit() and 4 <= len(pin) <= 8):
-            raise UserError("PIN: 4 to 8 digits")
+            raise UserError("PIN: 4 to 8 digits", code="user.pin")
         row.pin_hash = hash_secret(pin)
     for key in ("display_name", "role", "active", "language", "badge", "operator_code"):
         if key in changes:

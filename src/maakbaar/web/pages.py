@@ -26,6 +26,7 @@ from ..store.repositories import Repositories
 from .freshness import saw_latest
 from .uploads import THICKEST_SHEET_MM, quote_answer, stored_uploads
 from ..i18n import day, moment, money as euro, number, say
+from ..reasons import Reason
 from .i18n import DAY_NAMES, LANGUAGES, language_of, translator
 from .security import RowId, csrf_token, log_in, log_out_everywhere, page_permission, user_from_request
 
@@ -79,6 +80,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     templates.env.filters["day"] = day  # a date: 7 dec 2026; day("weekday"): ma 7 dec
     templates.env.filters["moment"] = moment  # ma 7 dec 14:30
     templates.env.filters["say"] = say  # a reason code with its values (maakbaar.reasons) in the page's language
+    templates.env.filters["reason"] = Reason.from_json  # a reason stored as JSON back as a reason
     templates.env.globals["urlquote"] = urlquote
 
     def page(permission: str = "read"):
@@ -229,7 +231,8 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                        "status": OrderStatus(form["status"]) if form.get("status") else None}
             version = int(form["version"])
         except (KeyError, ValueError) as error:
-            raise InvalidInput(f"the order form is incomplete or wrong: {error}") from None
+            raise InvalidInput(f"the order form is incomplete or wrong: {error}", code="order.form",
+                               error=str(error)[:200]) from None
         order_service.edit_order(db, number, version, **changes)
         db.commit()
         return RedirectResponse(f"/orders/{urlquote(number)}", status_code=303)
@@ -326,7 +329,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             quantities = {int(k.removeprefix("quantity_")): int(v) for k, v in form.items()
                           if k.startswith("quantity_") and str(v).strip()}
         except ValueError:
-            raise InvalidInput("a quantity must be a whole number", field="quantity") from None
+            raise InvalidInput("a quantity must be a whole number", field="quantity", code="quote.quantity_whole") from None
         order = quoting.order_from_quote(db, number, quantities or None)
         db.commit()
         return RedirectResponse(f"/orders/{urlquote(order.number)}", status_code=303)

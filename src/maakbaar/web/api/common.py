@@ -29,7 +29,8 @@ def version_from(if_match: str | None, version: int | None) -> int | None:
         try:
             return int(if_match.strip('"W/ '))
         except ValueError:
-            raise InvalidInput(f"If-Match must be the version number you read, not {if_match!r}") from None
+            raise InvalidInput(f"If-Match must be the version number you read, not {if_match!r}", code="error.if_match",
+                               value=if_match) from None
     return None
 
 

@@ -22,10 +22,9 @@ def router(deps: Dependencies) -> APIRouter:
         try:
             token, shown, counts = tabular.preview_upload(db, file.filename or "import", file.file)
         except InvalidInput as error:
-            if not str(error).startswith("import_kind:"):
+            if error.code != "import_kind":
                 raise
-            suffix = str(error).split(":", 1)[1]
-            raise InvalidInput(f"a {suffix} file cannot be imported: use .csv, .xlsx or .xlsm", field="file") from None
+            raise InvalidInput(str(error), field="file", code="import_kind", **error.params) from None
         finally:
             db.rollback()  # the preview stores nothing
         return {"token": token, "file": shown, "counts": counts, "stored": False}

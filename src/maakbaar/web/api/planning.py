@@ -60,7 +60,7 @@ def router(deps: Dependencies) -> APIRouter:
     session, need, runner = deps.session, deps.need, deps.runner
 
     @routes.get("/plans/current", tags=["planning"])
-    def current_plan(db: Session = Depends(session), _=Depends(need("read"))):
+    def current_plan(request: Request, db: Session = Depends(session), _=Depends(need("read"))):
         row = planning_service.current_plan_row(db)
         if row is None:
             raise HTTPException(404, "no plan yet: start one (POST /api/plans)")
@@ -70,7 +70,9 @@ def router(deps: Dependencies) -> APIRouter:
                 "unavoidable_tardiness_min": row.unavoidable_tardiness_min,
                 # machines late orders must share, where hours would help: [{machine, orders, minutes}]
                 "shared_machines": row.shared_machines,
-                "setup_min": row.setup_min, "elapsed_s": row.elapsed_s, "unplanned": row.unplanned,
+                "setup_min": row.setup_min, "elapsed_s": row.elapsed_s,
+                # jobs left out of the plan: [{job, order, reason (in the reader's language), reason_code}]
+                "unplanned": [unplanned_job(u, api_language(request)) for u in row.unplanned or []],
                 # pins this plan could not keep (now unpinned): [{operation, order, reason, detail}]
                 "dropped_pins": row.dropped_pins}
 
@@ -142,3 +144,13 @@ def router(deps: Dependencies) -> APIRouter:
         return status
 
     return routes
+
+
+def unplanned_job(stored: dict, lang: str) -> dict:
+    """A job the plan left out, as stored (its reason as JSON, or text from an older plan), for the API."""
+    from ...i18n import say
+    from ...reasons import Reason
+
+    reason = Reason.from_json(stored.get("reason"))
+    return {"job": stored.get("job"), "order": stored.get("order"), "reason": say(reason, lang),
+            "reason_code": reason.to_json() if reason is not None else None}
