@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
 from ..services.jobs import JobRunner
-from ..services.errors import message_in
+from ..services.errors import NotFound, message_in
 from ..store.db import session_factory
 from . import api, errors, floor, freshness, pages
 from .i18n import reader_language
@@ -84,8 +84,8 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
         relative = VENDOR.get(name)
         path = HERE / "node_modules" / relative if relative else None
         if path is None or not path.is_file():
-            raise HTTPException(404, f"{name} is not installed: run ./start.sh (it installs the front-end "
-                                     "libraries from npm)")
+            raise NotFound(f"{name} is not installed: run ./start.sh (it installs the front-end libraries from npm)",
+                           code="error.vendor_missing", name=name)
         return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/docs", include_in_schema=False)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from pydantic import ValidationError
@@ -435,7 +435,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                                                import_price, local_ladder, 0)
             name = f"co2-{order}"
         else:
-            raise HTTPException(400, "choose an order or the lock doors scenario")
+            raise InvalidInput("choose an order or the lock doors scenario", code="co2_page.choose")
         language = quoting.document_language(document_language_of(request)) or language_of(request)
         return Response(comparison_pdf(result, language), media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})

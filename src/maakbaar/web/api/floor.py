@@ -4,12 +4,13 @@ closing forgotten clock-outs."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Body, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, Header, Request
 from pydantic import BaseModel, Field
 
 from ...floor.bookings import ACTIONS
 from ...services import floor_service
 from ...store.db import Session
+from ...services.errors import NotAllowed, NotFound
 from ..security import LoginRefused, Refused, RowId, checked_log_in, csrf_token, log_in, refused_code
 from .common import Dependencies
 
@@ -37,7 +38,7 @@ def booking_operator(user, requested: str | None = None) -> str:
     """Whom a booking is for: the user, or the operator a planner names (403 for anyone else)."""
     if requested and requested != (user.operator_code or user.username):
         if not user.may("planning"):
-            raise HTTPException(403, "only a planner may book for someone else")
+            raise NotAllowed("only a planner may book for someone else", code="booking.for_someone_else")
         return requested
     return own_code(user)
 
@@ -64,7 +65,8 @@ def router(deps: Dependencies) -> APIRouter:
                  idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=80),
                  user=Depends(need("floor"))):
         if action not in ACTIONS:
-            raise HTTPException(404, f"unknown action '{action}' (known: {', '.join(ACTIONS)})")
+            raise NotFound(f"unknown action '{action}' (known: {', '.join(ACTIONS)})", code="booking.unknown_action",
+                           action=action, known=", ".join(ACTIONS))
         operator = booking_operator(user, body.operator)
         result = floor_service.book_committed(deps.engine, op_key, action, operator, idempotency_key,
                                               good=body.good, scrap=body.scrap, last=body.last, reason=body.reason,

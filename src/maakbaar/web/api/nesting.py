@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Body, Depends, HTTPException
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from ...services import nesting_service
 from ...store.db import Session
+from ...services.errors import NotFound
 from ..security import RowId
 from .common import Dependencies
 
@@ -62,7 +63,7 @@ def router(deps: Dependencies) -> APIRouter:
         if fmt == "dxf":
             return Response(sheet_dxf(layout, parts, sheet, index, cut_line=cut), media_type="application/dxf",
                             headers={"Content-Disposition": f'attachment; filename="{name}.dxf"'})
-        raise HTTPException(404, "format must be png, svg or dxf")
+        raise NotFound("format must be png, svg or dxf", code="nest.format", format=fmt)
 
     @routes.post("/nests", tags=["nesting"], status_code=202)
     def start_nest(body: NestIn = Body(default=NestIn()), user=Depends(need("nesting"))):

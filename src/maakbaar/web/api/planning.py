@@ -7,11 +7,11 @@ import datetime as dt
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import AfterValidator, BaseModel, Field
 
-from ...services.errors import NotFoundError
+from ...services.errors import InvalidInput, NotFound, NotFoundError
 from ...services import cache, planning_board, planning_service
 from ...store.db import Session
 from .. import board
@@ -63,7 +63,7 @@ def router(deps: Dependencies) -> APIRouter:
     def current_plan(request: Request, db: Session = Depends(session), _=Depends(need("read"))):
         row = planning_service.current_plan_row(db)
         if row is None:
-            raise HTTPException(404, "no plan yet: start one (POST /api/plans)")
+            raise NotFound("no plan yet: start one (POST /api/plans)", code="plan.none_yet")
         return {"id": row.id, "created_at": row.created_at, "origin": row.origin, "status": row.status,
                 "method": row.method, "late_jobs": row.late_jobs, "tardiness_min": row.tardiness_min,
                 # weighted minutes late no plan avoids (planning.bounds); null for plans stored before it
@@ -123,8 +123,7 @@ def router(deps: Dependencies) -> APIRouter:
     @routes.post("/machines/{code}/downtimes", tags=["planning"], status_code=201)
     def machine_down(code: str, body: DowntimeIn, db: Session = Depends(session), _=Depends(need("planning"))):
         if body.end <= body.start:
-            raise HTTPException(422, [{"loc": ["body", "end"], "msg": "end must be after start",
-                                       "type": "value_error"}])
+            raise InvalidInput("end must be after start", field="end", code="error.end_before_start")
         planning_service.add_downtime(db, code, body.start, body.end, body.reason)
         affected = planning_board.operations_in(db, code, body.start, body.end)
         db.commit()

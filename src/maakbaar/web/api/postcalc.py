@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from ...services import postcalc_service
+from ...services.errors import InvalidInput
 from ...store.db import Session
 from .common import Dependencies
 
@@ -46,7 +47,7 @@ def router(deps: Dependencies) -> APIRouter:
     def period(start: dt.date, end: dt.date, min_operations: int = 3, db: Session = Depends(session),
                _=Depends(need("read"))):
         if end < start:
-            raise HTTPException(422, [{"loc": ["query", "end"], "msg": "end before start", "type": "value_error"}])
+            raise InvalidInput("end before start", field="end", code="error.end_before_start")
         figures, offered = postcalc_service.period_postcalc(db, start, end, min_operations)
         return {"operations": [figure_json(f) for f in figures],
                 "corrections": [{"work_center_type": c.work_center_type, "machine": c.machine,
@@ -57,8 +58,8 @@ def router(deps: Dependencies) -> APIRouter:
     def apply(body: CorrectionIn, db: Session = Depends(session), _=Depends(need("masterdata"))):
         try:
             changed = postcalc_service.apply_correction(db, body.work_center_type, body.machine, body.factor)
-        except ValueError as error:
-            raise HTTPException(422, [{"loc": ["body", "factor"], "msg": str(error), "type": "value_error"}]) from None
+        except InvalidInput as error:
+            raise InvalidInput(str(error), field="factor", code=error.code, **error.params) from None
         db.commit()
         return {"routing_steps_changed": changed}
 

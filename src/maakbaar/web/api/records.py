@@ -4,12 +4,12 @@ itself, so FastAPI validates it (422 with the field) and documents it."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Body, Depends, Header, HTTPException
+from fastapi import APIRouter, Body, Depends, Header
 from fastapi.responses import Response
 
 from ...domain import Calendar, Customer, Machine, Material, Operator, Order, Part, Quote, StockItem, WorkCenter, \
     WorkOrder
-from ...services.errors import NotFoundError
+from ...services.errors import InvalidInput, NotFoundError
 from ...services import order_service
 from ...services.order_service import OrderDraft
 from ...store.db import Session
@@ -72,8 +72,8 @@ def _add_kind(routes: APIRouter, deps: Dependencies, kind: str, attribute: str, 
                      version: int | None = None, db: Session = Depends(session), _=Depends(need(permission))):
         r = repo(db)
         if r.key_of(item) != key:
-            raise HTTPException(422, [{"loc": ["body", r.key_attr], "type": "value_error",
-                                       "msg": f"the key in the body ({r.key_of(item)}) differs from the URL ({key})"}])
+            raise InvalidInput(f"the key in the body ({r.key_of(item)}) differs from the URL ({key})", field=r.key_attr,
+                               code="error.key_differs", body=r.key_of(item), url=key)
         new_version = r.replace(item, version_from(if_match, version))
         db.commit()
         return out(item, new_version)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, Field
 
 from ...services import user_service
@@ -76,7 +76,7 @@ def router(deps: Dependencies) -> APIRouter:
     def me(request: Request, db: Session = Depends(session)):
         user = user_from_request(request, db)
         if user is None:
-            raise HTTPException(401, "not logged in")
+            raise Refused(401, "error.login_first")
         return {"username": user.username, "display_name": user.display_name, "role": user.role,
                 "csrf_token": csrf_token(request)}
 
