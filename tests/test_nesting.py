@@ -71,7 +71,7 @@ def test_shelf_packer_uses_remnants_first_and_reports_what_does_not_fit():
     assert check_layout(layout, by_name, {SHEET.code: SHEET, remnant.code: remnant}, spacing=5, margin=10) == []
     assert {p.sheet for p in layout.placements} == {"REST-1", "PL3000"}
     assert sum(p.sheet == "REST-1" for p in layout.placements) == 2  # two 400x300 fit on the remnant
-    reasons = dict(layout.unplaced)
+    reasons = {name: str(why) for name, why in layout.unplaced}  # str: the English text
     assert "does not fit" in reasons["BIG"] and reasons["Z"] == "quantity is zero"
 
 
@@ -99,8 +99,8 @@ def test_nest_never_hands_on_an_invalid_layout_and_names_what_cannot_be_nested()
     result = nest(parts, [sheet], spacing=5, margin=10, time_limit=2)
     # whatever the method, the layout handed on passes the checker
     assert check_layout(result.layout, {p.name: p for p in parts}, {"S": sheet}, 5, 10) == []
-    reasons = dict(result.layout.unplaced)
-    assert reasons["HUGE"] == "4000 x 100 mm is larger than every sheet"
+    reasons = {name: str(why) for name, why in result.layout.unplaced}
+    assert reasons["HUGE"] == "4,000 x 100 mm is larger than every sheet"
     assert reasons["NONE"] == "quantity is zero"
     assert "FRAME" in {p.part for p in result.layout.placements}
 
@@ -146,7 +146,7 @@ def test_a_layout_that_fails_the_check_is_tried_again_then_handed_to_the_shelf_p
     result = packing.nest(parts, [sheet], spacing=5, margin=10, time_limit=2)
     assert calls == [(["free", "free"], True), (["free", "free"], False)]  # tried again as asked, other search
     assert result.method == "packingsolver"
-    assert "sticks out of sheet S" in result.notes[0]
+    assert "sticks out of sheet S" in str(result.notes[0])
     assert check_layout(result.layout, {p.name: p for p in parts}, {"S": sheet}, 5, 10) == []
 
     calls.clear()
@@ -159,6 +159,6 @@ def test_a_layout_that_fails_the_check_is_tried_again_then_handed_to_the_shelf_p
     result = packing.nest(parts, [sheet], spacing=5, margin=10, time_limit=2)
     assert calls == [(["free", "free"], True), (["free", "free"], False),
                      (["fixed", "fixed"], True), (["fixed", "fixed"], False)]
-    assert result.method == "shelf" and result.notes[-1] == "shelf packer used"
+    assert result.method == "shelf" and str(result.notes[-1]) == "shelf packer used"
     assert check_layout(result.layout, {p.name: p for p in parts}, {"S": sheet}, 5, 10) == []
     assert len(result.layout.placements) == 2

@@ -7,6 +7,7 @@ import io
 import ezdxf
 import pytest
 
+from maakbaar.i18n import say
 from maakbaar.nesting import (
     Layout,
     NestPart,
@@ -94,7 +95,7 @@ def test_fill_from_one_side_packs_the_last_sheet_towards_its_origin():
     assert not check_layout(spread, parts, sheets, 5, 10)
     assert offcut(spread, parts, SHEET, 0, 5, RemnantRule(), "x") is not None  # only across the width
     filled, note = fill_from_one_side(spread, parts, sheets, spacing=5, margin=10, time_limit=2, rule=RemnantRule())
-    assert note and "filled from one side" in note
+    assert note and "filled from one side" in str(note) and "vanaf één kant gevuld" in say(note, "nl")
     assert not check_layout(filled, parts, sheets, 5, 10)
     assert len(filled.placements) == 4
     cut = offcut(filled, parts, SHEET, 0, 5, RemnantRule(), "x")
@@ -124,7 +125,7 @@ def test_nest_by_material_keeps_materials_apart_and_names_parts_without_sheets()
     assert set(groups) == {("S235JR", 3.0), ("1.4301", 2.0)}
     assert {p.sheet for p in groups[("S235JR", 3.0)].layout.placements} == {"S3000"}
     assert {p.sheet for p in groups[("1.4301", 2.0)].layout.placements} == {"RVS2"}
-    assert outcome.unplaced == (("A", "no EN AW-5083 4 mm sheets or remnants in stock"),)
+    assert [(name, str(why)) for name, why in outcome.unplaced] == [("A", "no EN AW-5083 4 mm sheets or remnants in stock")]
 
 
 def test_group_nest_uses_remnants_first_and_reports_cost_time_and_scrap():

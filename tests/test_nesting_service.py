@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import material, order, part, small_shop
+from maakbaar.i18n import say
 from maakbaar.domain import OrderLine, StockItem
 from maakbaar.nesting.checker import check_layout
 from maakbaar.services import nesting_service, shop_io
@@ -66,7 +67,9 @@ def test_nest_says_what_to_order_when_stock_runs_out(session):
     row = nesting_service.nest_row(session, run.nest_ids[0])
     assert sum(s.part_count for s in row.sheets) == 9 and not run.unplaced
     bought = [s for s in row.sheets if s.stock_code.startswith(nesting_service.BUY_PREFIX)]
-    assert bought and any(f"order {len(bought)} sheet(s) of 3000x1500 mm" in n for n in run.notes)
+    plural = "sheet" if len(bought) == 1 else "sheets"
+    assert bought and any(f"order {len(bought)} {plural} of 3000x1500 mm" in str(n) for n in run.notes)
+    assert any(f"bestel {len(bought)} plaat" in say(n, "nl") for n in run.notes)
     assert Repositories(session).stock.get("PL-1").quantity == 0
 
 
@@ -76,5 +79,5 @@ def test_parts_without_a_blank_are_named_and_the_rest_nested(session):
     lines = (OrderLine(line_no=1, part="P1", quantity=1), OrderLine(line_no=2, part="P0", quantity=1))
     shop_io.store_shop(session, _shop([SHEET], [order(lines=lines)], parts))
     run = nesting_service.nest_open_orders(session, "S235JR", 3.0, time_limit=2)
-    assert run.unplaced == (("ORD-1/2", "part P0 has no flat blank size or readable DXF"),)
+    assert [(name, str(why)) for name, why in run.unplaced] == [("ORD-1/2", "part P0 has no flat blank size or readable DXF")]
     assert nesting_service.nest_row(session, run.nest_ids[0]).sheets[0].part_count == 1

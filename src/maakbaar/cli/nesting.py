@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import UserError, console, database, errors, run
+from .common import UserError, console, database, errors, run, why
 
 
 @app.command()
@@ -93,9 +93,9 @@ def _nest_orders(material, thickness, spacing, margin, time_limit, out) -> None:
             if out and run.nest_ids:
                 console.print(f"SVG, PNG and DXF per sheet written to {out}/")
             for note in run.notes:
-                console.print(f"[yellow]Note:[/] {note}", highlight=False)
+                console.print(f"[yellow]Note:[/] {why(note)}", highlight=False)
             for name, reason in run.unplaced:
-                errors.print(f"[bold red]Not nested:[/] {name}: {reason}", highlight=False)
+                errors.print(f"[bold red]Not nested:[/] {name}: {why(reason)}", highlight=False)
 
     run(action)
 
@@ -141,10 +141,10 @@ def _nest_files(files, sheet, sheets, material, thickness, spacing, margin, time
         if out:
             console.print(f"SVG, PNG and DXF per sheet written to {out}/")
         for note in group.notes:
-            console.print(f"[yellow]Note:[/] {note}", highlight=False)
+            console.print(f"[yellow]Note:[/] {why(note)}", highlight=False)
         for name, reason in group.layout.unplaced:
-            errors.print(f"[bold red]Not nested:[/] {name}: {reason}", highlight=False)
+            errors.print(f"[bold red]Not nested:[/] {name}: {why(reason)}", highlight=False)
         for problem in problems:
-            errors.print(f"[bold red]Not nested:[/] {problem}", highlight=False)
+            errors.print(f"[bold red]Not nested:[/] {why(problem)}", highlight=False)
 
     run(action)

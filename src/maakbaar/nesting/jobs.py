@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..reasons import Reason, size
 from .model import Layout, NestPart, SheetSpec
 from .output import SheetResult, sheet_results
 from .packing import nest
@@ -38,7 +39,7 @@ class GroupNest:
     sheets: tuple[SheetResult, ...]
     offcuts: tuple[Offcut, ...]
     part_costs: tuple[PartCost, ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Reason, ...] = ()  # nestnote.*
 
     @property
     def utilisation(self) -> float:
@@ -67,7 +68,7 @@ class GroupNest:
 @dataclass(frozen=True)
 class NestOutcome:
     groups: tuple[GroupNest, ...]
-    unplaced: tuple[tuple[str, str], ...] = field(default=())  # (part, reason), also parts with no sheets
+    unplaced: tuple[tuple[str, Reason], ...] = field(default=())  # (part, why), also parts with no sheets
 
 
 def nest_group(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 5.0, margin: float = 10.0,
@@ -94,7 +95,8 @@ def nest_group(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 
     costs = part_costs(layout, by_name, by_code, offcuts)
     first = parts[0] if parts else None
     return GroupNest(first.material if first else "", first.thickness_mm if first else 0.0, result.method, layout,
-                     results, tuple(offcuts), costs, tuple(notes) + tuple(str(v.message) for v in result.violations))
+                     results, tuple(offcuts), costs,
+                     tuple(notes) + tuple(Reason.of("nestnote.violation", problem=str(v.message)) for v in result.violations))
 
 
 def part_costs(layout: Layout, parts: dict[str, NestPart], sheets: dict[str, SheetSpec],
@@ -133,7 +135,8 @@ def nest_by_material(parts: list[NestPart], sheets: list[SheetSpec], spacing: fl
     for (material, thickness), members in sorted(groups.items()):
         label = f"{material} {thickness:g} mm"
         if not stock.get((material, thickness)):
-            unplaced += [(p.name, f"no {label} sheets or remnants in stock") for p in members]
+            unplaced += [(p.name, Reason.of("nest.no_stock", material=material, thickness=size(thickness)))
+                         for p in members]
             continue
         share = max(1.0, time_limit * sum(p.quantity for p in members) / total)
         if progress:
@@ -141,7 +144,8 @@ def nest_by_material(parts: list[NestPart], sheets: list[SheetSpec], spacing: fl
         codes = (lambda n, m=material, t=thickness: remnant_code(m, t, n)) if remnant_code else \
             (lambda n, m=material, t=thickness: f"REST-{m}-{t:g}-{n}")
         group = nest_group(members, stock[(material, thickness)], spacing, margin, share, rule, True, codes)
-        group = dataclasses.replace(group, notes=tuple(f"{label}: {note}" for note in group.notes))
+        group = dataclasses.replace(group, notes=tuple(Reason.of("nestnote.group", group=label, note=note)
+                                                       for note in group.notes))
         out.append(group)
         unplaced += list(group.layout.unplaced)
     return NestOutcome(tuple(out), tuple(unplaced))

@@ -9,6 +9,8 @@ from functools import cached_property
 from shapely import affinity
 from shapely.geometry import Polygon, box
 
+from ..reasons import Reason
+
 Point = tuple[float, float]
 ROTATIONS = ("free", "90", "180", "fixed")
 
@@ -79,7 +81,7 @@ class Placement:
 @dataclass(frozen=True)
 class Layout:
     placements: tuple[Placement, ...]
-    unplaced: tuple[tuple[str, str], ...] = field(default=())  # (part, reason)
+    unplaced: tuple[tuple[str, Reason], ...] = field(default=())  # (part, why: unplaced.*)
 
     def sheets_used(self) -> list[tuple[str, int]]:
         return sorted({(p.sheet, p.sheet_index) for p in self.placements})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from shapely.geometry import polygon as shapely_polygon
 
+from ..reasons import Reason, size
 from .checker import LayoutViolation, check_layout
 from .model import Layout, NestPart, Placement, SheetSpec
 from .shelf import shelf_nest
@@ -25,7 +26,7 @@ class NestResult:
     layout: Layout
     method: str  # packingsolver, packingsolver (no turns) or shelf
     violations: tuple[LayoutViolation, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Reason, ...] = ()  # nestnote.*
 
 
 def _rotations(part: NestPart) -> list[tuple[float, float, bool]]:
@@ -59,12 +60,13 @@ def nest(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 5.0, m
     unplaced, todo = [], []
     for part in parts:
         if part.quantity <= 0:
-            unplaced.append((part.name, "quantity is zero"))
+            unplaced.append((part.name, Reason.of("unplaced.zero")))
         elif not part.polygon.is_valid or part.polygon.area <= 0:
-            unplaced.append((part.name, "its contour is not a valid closed shape"))
+            unplaced.append((part.name, Reason.of("unplaced.invalid")))
         elif not _fits_somewhere(part, sheets, margin):
             x0, y0, x1, y1 = part.polygon.bounds
-            unplaced.append((part.name, f"{x1 - x0:.0f} x {y1 - y0:.0f} mm is larger than every sheet"))
+            unplaced.append((part.name, Reason.of("unplaced.too_large", length=size(round(x1 - x0)),
+                                                  width=size(round(y1 - y0)))))
         else:
             todo.append(part)
     notes = []
@@ -83,12 +85,12 @@ def nest(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 5.0, m
     for number, (method, attempt, deterministic) in enumerate(attempts if todo else []):
         left = deadline - time.monotonic()
         if number and left < min(time_limit, 1.0):
-            notes.append(f"{method}: no time left for another try")
+            notes.append(Reason.of("nestnote.no_time", method=method))
             break
         try:
             layout = _packingsolver(attempt, sheets, spacing, margin, min(time_limit, left), deterministic)
         except Exception as error:  # noqa: BLE001 - a crashed solver must not lose the nest
-            notes.append(f"{method} failed ({error.__class__.__name__}: {error})")
+            notes.append(Reason.of("nestnote.failed", method=method, error=f"{error.__class__.__name__}: {error}"[:300]))
             continue
         violations = check_layout(layout, by_name, sheet_by_code, spacing, margin)
         if not violations:
@@ -98,14 +100,14 @@ def nest(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 5.0, m
                 shelf = shelf_nest(todo, sheets, spacing, margin)
                 if not check_layout(shelf, by_name, sheet_by_code, spacing, margin) and \
                         _placed_area(shelf, by_name) > _placed_area(layout, by_name):
-                    notes.append(f"{method} left parts over; the shelf packer placed more")
+                    notes.append(Reason.of("nestnote.shelf_more", method=method))
                     return NestResult(Layout(shelf.placements, tuple(unplaced) + shelf.unplaced), "shelf", (),
                                       tuple(notes))
             return NestResult(Layout(layout.placements, tuple(unplaced) + layout.unplaced), method, (),
                               tuple(notes))
-        notes.append(f"{method}: layout failed the check ({violations[0].message})")
+        notes.append(Reason.of("nestnote.check_failed", method=method, problem=str(violations[0].message)))
     if todo:
-        notes.append("shelf packer used")
+        notes.append(Reason.of("nestnote.shelf_used"))
     layout = shelf_nest(todo, sheets, spacing, margin)
     violations = check_layout(layout, by_name, sheet_by_code, spacing, margin)
     return NestResult(Layout(layout.placements, tuple(unplaced) + layout.unplaced), "shelf", tuple(violations),
@@ -165,6 +167,6 @@ def _packingsolver(parts: list[NestPart], sheets: list[SheetSpec], spacing: floa
     placed = defaultdict(int)
     for placement in placements:
         placed[placement.part] += 1
-    unplaced = tuple((p.name, f"{p.quantity - placed[p.name]} of {p.quantity} did not fit on the sheets given")
+    unplaced = tuple((p.name, Reason.of("unplaced.left_over", n=p.quantity - placed[p.name], total=p.quantity))
                      for p in parts if placed[p.name] < p.quantity)
     return Layout(tuple(placements), unplaced)

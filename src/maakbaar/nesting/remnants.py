@@ -13,6 +13,7 @@ from shapely import affinity
 from shapely.geometry import Polygon, box
 from shapely.ops import unary_union
 
+from ..reasons import Reason, size
 from .checker import check_layout
 from .model import Layout, NestPart, Placement, SheetSpec
 from .strip import strip_nest
@@ -91,7 +92,7 @@ def offcut(layout: Layout, parts: dict[str, NestPart], sheet: SheetSpec, index: 
 
 
 def fill_from_one_side(layout: Layout, parts: dict[str, NestPart], sheets: dict[str, SheetSpec], spacing: float,
-                       margin: float, time_limit: float, rule: RemnantRule) -> tuple[Layout, str | None]:
+                       margin: float, time_limit: float, rule: RemnantRule) -> tuple[Layout, Reason | None]:
     """Re-pack the least used sheet from its origin side (strip packing) when that leaves a larger remnant.
 
     Returns the (checked) layout to use and a note when the sheet was re-packed.
@@ -115,7 +116,7 @@ def fill_from_one_side(layout: Layout, parts: dict[str, NestPart], sheets: dict[
     try:
         strip = strip_nest(strip_parts, sheet.width_mm, time_limit, spacing, margin, workers=2)
     except Exception as error:  # noqa: BLE001 - the nest we have stays valid
-        return layout, f"filling the last sheet from one side failed ({error.__class__.__name__}: {error})"
+        return layout, Reason.of("nestnote.fill_failed", error=f"{error.__class__.__name__}: {error}"[:300])
     if strip.violations or len(strip.layout.placements) != len(on_sheet) or strip.length_mm > sheet.length_mm:
         return layout, None
     moved = tuple(Placement(p.part, code, index, p.x, p.y, p.angle, p.mirrored) for p in strip.layout.placements)
@@ -126,5 +127,5 @@ def fill_from_one_side(layout: Layout, parts: dict[str, NestPart], sheets: dict[
         return layout, None
     if check_layout(candidate, parts, sheets, spacing, margin):
         return layout, None
-    return candidate, f"{code} #{index + 1} filled from one side: remnant {after.spec.length_mm:.0f} x " \
-                      f"{after.spec.width_mm:.0f} mm"
+    return candidate, Reason.of("nestnote.filled", sheet=code, index=index + 1, length=size(round(after.spec.length_mm)),
+                                width=size(round(after.spec.width_mm)))

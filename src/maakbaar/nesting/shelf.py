@@ -7,6 +7,7 @@ checker by construction: boxes grown by the spacing never overlap and stay insid
 
 from __future__ import annotations
 
+from ..reasons import Reason, size
 from .model import Layout, NestPart, Placement, SheetSpec
 
 
@@ -16,7 +17,7 @@ def shelf_nest(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 
     unplaced = []
     for part in parts:
         if part.quantity <= 0:
-            unplaced.append((part.name, "quantity is zero"))
+            unplaced.append((part.name, Reason.of("unplaced.zero")))
             continue
         x0, y0, x1, y1 = part.polygon.bounds
         items.extend([(part, x1 - x0, y1 - y0, x0, y0)] * part.quantity)
@@ -42,7 +43,7 @@ def shelf_nest(parts: list[NestPart], sheets: list[SheetSpec], spacing: float = 
                 placed = True
                 break
         if not placed:
-            unplaced.append((part.name, f"{w:.0f} x {h:.0f} mm does not fit on any sheet left"))
+            unplaced.append((part.name, Reason.of("unplaced.no_sheet_left", length=size(round(w)), width=size(round(h)))))
     return Layout(tuple(placements), tuple(unplaced))
 
 

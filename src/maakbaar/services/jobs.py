@@ -62,7 +62,8 @@ def _nest(session: Session, parameters: dict, progress: Callable[[str], None]) -
     run = nesting_service.nest_open_orders(session, parameters.get("material") or None,
                                            parameters.get("thickness_mm"), float(parameters.get("time_limit", 10)),
                                            progress=progress)
-    return {"nest_ids": list(run.nest_ids), "unplaced": [list(u) for u in run.unplaced], "notes": list(run.notes)}
+    return {"nest_ids": list(run.nest_ids), "unplaced": [[name, why.to_json()] for name, why in run.unplaced],
+            "notes": [note.to_json() for note in run.notes]}
 
 
 HANDLERS: dict[str, Handler] = {"plan": _plan, "nest": _nest}

@@ -21,7 +21,7 @@ from ..costing.model import CostError, CostTables, laser_seconds
 from ..domain import OrderStatus, StockItem, StockKind, WorkCenterType
 from ..nesting import GroupNest, NestPart, RemnantRule, SheetSpec, nest_by_material
 from ..nesting.model import Layout, Placement
-from ..reasons import size
+from ..reasons import Reason, size
 from ..store.repositories import Repositories
 from ..store.records import NestRecords
 
@@ -58,8 +58,9 @@ def _part_shape(part, notes: list[str]) -> tuple[tuple, tuple, float, int] | Non
             g = geometries[0]
             return g.outer.points, tuple(h.points for h in g.holes), g.cut_length_mm, g.pierces
         except DxfProblem as error:
-            notes.append(f"{part.number}: DXF {part.geometry_ref} not usable ({'; '.join(error.problems)}); "
-                         f"nested as its {part.length_mm:g} x {part.width_mm:g} mm blank")
+            notes.append(Reason.of("nestnote.dxf_unusable", part=part.number, file=Path(part.geometry_ref).name,
+                                   problems=tuple(error.reasons), length=size(part.length_mm),
+                                   width=size(part.width_mm)))
     if part.length_mm <= 0 or part.width_mm <= 0:
         return None
     box = ((0.0, 0.0), (part.length_mm, 0.0), (part.length_mm, part.width_mm), (0.0, part.width_mm))
@@ -157,7 +158,7 @@ def nest_open_orders(session: Session, material: str | None = None, thickness_mm
         shape = _part_shape(part, notes)
         name = f"{line.order_number}/{line.line_no}"
         if shape is None:
-            unplaced.append((name, f"part {part.number} has no flat blank size or readable DXF"))
+            unplaced.append((name, Reason.of("unplaced.no_shape", part=part.number)))
             continue
         outer, holes, cut_length, pierces = shape
         grade = materials.get(part.material)
@@ -165,7 +166,7 @@ def nest_open_orders(session: Session, material: str | None = None, thickness_mm
             seconds = laser_seconds(tables, grade.family.value if grade else "steel", part.thickness_mm, cut_length,
                                     pierces) if grade else 0.0
         except CostError as error:
-            notes.append(f"{name}: no cutting time ({error})")
+            notes.append(Reason.of("nestnote.no_cutting_time", part=name, problem=error.reason))
             seconds = 0.0
         nest_parts.append(NestPart(name, tuple(outer), tuple(holes), line.quantity, "90", False, part.material,
                                    part.thickness_mm, line.order_number, seconds))
@@ -199,9 +200,9 @@ def nest_open_orders(session: Session, material: str | None = None, thickness_mm
     for group in outcome.groups:
         bought = sum(1 for s in group.sheets if s.code.startswith(BUY_PREFIX))
         if bought:
-            size = next(s.code for s in group.sheets if s.code.startswith(BUY_PREFIX))[len(BUY_PREFIX):]
-            notes.append(f"{group.material} {group.thickness_mm:g} mm: stock ran out, order {bought} sheet(s) "
-                         f"of {size} mm")
+            sheet_size = next(s.code for s in group.sheets if s.code.startswith(BUY_PREFIX))[len(BUY_PREFIX):]
+            notes.append(Reason.of("nestnote.buy", material=group.material, thickness=size(group.thickness_mm),
+                                   n=bought, sheet=sheet_size))
     return NestRun(tuple(ids), tuple(unplaced) + outcome.unplaced,
                    tuple(notes) + tuple(n for g in outcome.groups for n in g.notes))
 
@@ -219,7 +220,8 @@ def _store_group(session: Session, group: GroupNest, parts: dict[str, NestPart],
                           "holes": [[list(p) for p in h] for h in parts[n].holes], "quantity": parts[n].quantity,
                           "order": parts[n].order, "cut_seconds": parts[n].cut_seconds}
                          for n in sorted(used_parts)],
-                  notes=list(group.notes), unplaced=[list(u) for u in group.layout.unplaced])
+                  notes=[n.to_json() for n in group.notes],
+                  unplaced=[[name, reason.to_json()] for name, reason in group.layout.unplaced])
     offcut_of = {(o.sheet, o.sheet_index): o for o in group.offcuts}
     sheet_rows = []
     for position, result in enumerate(group.sheets):
@@ -317,7 +319,7 @@ class DrawingNest:
     group: GroupNest
     parts: dict[str, NestPart]  # by name, for drawing the sheets
     sheets: dict[str, SheetSpec]  # by code
-    problems: list[str]  # drawings that could not be read, each with the reason
+    problems: list[Reason]  # drawings that could not be read, each with the reason (dxf.file)
 
 
 def nest_drawings(session: Session | None, drawings: list[tuple[Path, int]], sheet: tuple[float, float] = (3000, 1500),
@@ -336,7 +338,7 @@ def nest_drawings(session: Session | None, drawings: list[tuple[Path, int]], she
         if path.is_dir():
             found = sorted(path.glob("*.dxf")) + sorted(path.glob("*.DXF"))
             if not found:
-                problems.append(f"{path}: no DXF files in this folder")
+                problems.append(Reason.of("nest.no_dxf_in_folder", folder=str(path)))
             expanded += [(f, quantity) for f in found]
         else:
             expanded.append((path, quantity))
@@ -344,7 +346,7 @@ def nest_drawings(session: Session | None, drawings: list[tuple[Path, int]], she
         try:
             geometries = read_dxf(path)
         except DxfProblem as error:
-            problems.append(f"{path.name}: " + "; ".join(error.problems))
+            problems.append(Reason.of("dxf.file", file=path.name, problems=tuple(error.reasons)))
             continue
         for k, g in enumerate(geometries, 1):
             label = path.stem if len(geometries) == 1 else f"{path.stem}-{k}"
@@ -363,7 +365,7 @@ def nest_drawings(session: Session | None, drawings: list[tuple[Path, int]], she
             raise NestingServiceError("a sheet needs a length and a width above zero", code="nest.sheet_size")
         specs = [SheetSpec(f"{length:g}x{width:g}", max(length, width), min(length, width), sheets)]
     if not parts:
-        raise NestingServiceError("no part to nest" + (": " + "; ".join(problems) if problems else ""),
-                                  code="nest.no_part", problems="; ".join(problems) or "-")
+        raise NestingServiceError("no part to nest" + (": " + "; ".join(map(str, problems)) if problems else ""),
+                                  code="nest.no_part", problems=tuple(problems) or "-")
     group = nest_group(parts, specs, spacing, margin, time_limit)
     return DrawingNest(group, {p.name: p for p in parts}, {s.code: s for s in specs}, problems)

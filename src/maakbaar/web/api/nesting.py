@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from ...i18n import say
+from ...reasons import Reason
 from ...services import nesting_service
 from ...store.db import Session
 from ...services.errors import NotFound
+from ..i18n import api_language
 from ..security import RowId
 from .common import Dependencies
 
@@ -35,9 +38,14 @@ def router(deps: Dependencies) -> APIRouter:
         return [nest_summary(r) for r in nesting_service.nest_rows(db)]
 
     @routes.get("/nests/{nest_id}", tags=["nesting"])
-    def nest(nest_id: RowId, db: Session = Depends(session), _=Depends(need("read"))):
+    def nest(nest_id: RowId, request: Request, db: Session = Depends(session), _=Depends(need("read"))):
         row = nesting_service.nest_row(db, nest_id)
-        return dict(nest_summary(row), notes=row.notes, unplaced=row.unplaced,
+        lang = api_language(request)
+        # notes and unplaced parts' reasons in the reader's language, with their codes (notes_codes, [part, code])
+        return dict(nest_summary(row), notes=[say(Reason.from_json(n), lang) for n in row.notes or []],
+                    notes_codes=[Reason.from_json(n).to_json() for n in row.notes or []],
+                    unplaced=[[name, say(Reason.from_json(why), lang), Reason.from_json(why).to_json()]
+                              for name, why in row.unplaced or []],
                     sheets=[{"position": s.position, "stock_code": s.stock_code, "parts": s.part_count,
                              "utilisation": s.part_area_mm2 / s.sheet_area_mm2, "cut_minutes": s.cut_seconds / 60,
                              "cost": s.cost, "remnant": s.offcut,
