@@ -24,6 +24,7 @@ def workdir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MAAKBAAR_DATABASE_URL", raising=False)
     monkeypatch.delenv("MAAKBAAR_DATA_DIR", raising=False)
+    monkeypatch.setenv("MAAKBAAR_LANG", "en")  # these tests read the English; test_the_cli_speaks_dutch the default
     return tmp_path
 
 
@@ -304,3 +305,30 @@ def test_co2_and_compare_commands(workdir):
     assert bad.exit_code == 1 and "MODE:KM" in bad.output
     bad = run("co2", number, "--grid", "XX-1999")
     assert bad.exit_code == 1 and "'XX-1999' is not in grid_kg_co2_per_kwh" in bad.output
+
+
+ENGLISH_IN_DUTCH = ("stored", "Error", "Late orders", "Not planned", "Objectives", "Bottleneck", "written", "loaded",
+                    "Database ready", "Every order", "without making", "Demo users", "line(s)", "sheet(s)")
+
+
+def test_the_cli_speaks_dutch(workdir, monkeypatch):
+    """Without --lang or MAAKBAAR_LANG the CLI writes Dutch (numbers, dates and refusals included); --lang en
+    switches it."""
+    monkeypatch.delenv("MAAKBAAR_LANG", raising=False)
+    refused = run("orders")
+    assert refused.exit_code == 1 and "Fout:" in refused.output and "maakbaar-schema" in refused.output
+    outputs = [refused.output]
+    for command in (["init"], ["demo", "--seed", "3"], ["orders"], ["plan", "--time-limit", "2"],
+                    ["order", "new", "K1001", "--due", "2030-01-07", "--line", "GEEN:1"]):
+        result = run(*command)
+        outputs.append(result.output)
+        assert result.exit_code in (0, 3), (command, result.output)
+    text = " ".join(" ".join(outputs).split())
+    assert "Database klaar op" in text and "Demowerkplaats" in text and "opgeslagen" in text
+    assert "artikel 'GEEN' bestaat niet" in text
+    assert re.search(r"Planning \d+ opgeslagen: [\d.]+ bewerkingen", text), text[-2000:]
+    assert re.search(r"Orders te laat \(\d+\)", text)
+    found = [word for word in ENGLISH_IN_DUTCH if word in text]
+    assert not found, found
+    english = run("--lang", "en", "orders")
+    assert english.exit_code == 0 and "Due" in english.output

@@ -33,6 +33,14 @@ def main(
         typer.Option("--database-url", envvar=config.DATABASE_URL_ENV, show_envvar=True,
                      help="Database to use, e.g. postgresql+psycopg://user@host/db. Default: SQLite in ./data."),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", envvar="MAAKBAAR_LANG", show_envvar=True,
+                     help="Language of the messages: nl (default) or en."),
+    ] = None,
 ) -> None:
+    from .common import set_language
+
+    set_language(lang)
     if database_url:
         os.environ[config.DATABASE_URL_ENV] = database_url

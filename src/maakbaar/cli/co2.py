@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import UserError, console, database, run, why
+from .common import UserError, console, database, money, number, run, say, why
 
 
 @app.command()
@@ -38,15 +38,15 @@ def co2(
                                                     "co2_kg": m.co2_kg, "per_kg": m.per_kg,
                                                     "by_component": m.by_component} for m in months]))
                     return
-                table = Table(title=f"CO2 per month (by due date) - {factor_set.name}")
-                for column in ("Month", "Orders", "Product kg", "CO2 kg", "kg CO2/kg", "Material", "Scrap",
-                               "Process", "Transport"):
-                    table.add_column(column, justify="left" if column == "Month" else "right")
+                table = Table(title=say("cli.co2_months", factors=factor_set.name))
+                for column in ("cli.month", "orders", "cli.product_kg", "cli.co2_kg", "cli.co2_per_kg",
+                               "doc.co2.material", "doc.co2.scrap", "doc.co2.process", "doc.co2.transport"):
+                    table.add_column(say(column), justify="left" if column == "cli.month" else "right")
                 for m in months:
                     c = m.by_component
-                    table.add_row(m.month, str(m.orders), f"{m.product_kg:,.0f}", f"{m.co2_kg:,.0f}",
-                                  f"{m.per_kg:.2f}", *(f"{c.get(k, 0):,.0f}" for k in
-                                                       ("material", "scrap", "process", "transport")))
+                    table.add_row(m.month, str(m.orders), number(m.product_kg), number(m.co2_kg),
+                                  number(m.per_kg, 2), *(number(c.get(k, 0)) for k in
+                                                         ("material", "scrap", "process", "transport")))
                 console.print(table)
                 return
             result = co2_service.footprint_of_order(session, order, factor_set, grid, distance)
@@ -61,17 +61,17 @@ def co2(
                 "factors": [{"key": f.key, "value": f.value, "unit": f.unit, "source": f.source, "year": f.year}
                             for f in fp.factors]}))
             return
-        table = Table(title=f"CO2 of order {order}")
-        for column in ("Component", "kg CO2e", "How"):
-            table.add_column(column, justify="right" if column == "kg CO2e" else "left")
+        table = Table(title=say("cli.co2_of_order", order=order))
+        for column in ("cli.component", "cli.kg_co2e", "cli.how"):
+            table.add_column(say(column), justify="right" if column == "cli.kg_co2e" else "left")
         for c in fp.components:
-            table.add_row(c.label, f"{c.kg_co2:,.2f}", c.detail)
+            table.add_row(c.label, number(c.kg_co2, 2), c.detail)
         console.print(table)
-        parts = ", ".join(f"{k} {v:,.1f}" for k, v in fp.by_key().items())
-        console.print(f"Total {fp.total_kg:,.1f} kg CO2e for {fp.product_mass_kg:,.1f} kg of product "
-                      f"({fp.per_kg_product:.2f} kg CO2e per kg; {fp.energy_kwh:,.1f} kWh): {parts}.")
-        console.print(f"Factors: {result.factor_set} ({result.factor_path}); grid {result.grid.cite()}.",
-                      highlight=False)
+        parts = ", ".join(f"{say('doc.co2.' + k).lower()} {number(v, 1)}" for k, v in fp.by_key().items())
+        console.print(say("cli.co2_total", total=number(fp.total_kg, 1), mass=number(fp.product_mass_kg, 1),
+                          per_kg=number(fp.per_kg_product, 2), energy=number(fp.energy_kwh, 1), parts=parts))
+        console.print(say("cli.factors_grid", factors=result.factor_set, file=result.factor_path,
+                          grid=result.grid.cite()), highlight=False)
 
     run(action)
 
@@ -82,11 +82,13 @@ def _parse_leg(text: str) -> tuple[str, float, bool, bool]:
     try:
         distance = float(bits[0])
     except ValueError:
-        raise UserError(f"--leg {text}: write MODE:KM[:dedicated][:ballast], e.g. sea_container:19500") from None
+        raise UserError(f"--leg {text}: write MODE:KM[:dedicated][:ballast], e.g. sea_container:19500",
+                        code="cli.leg_format", text=text) from None
     flags = {b.lower() for b in bits[1:]}
     unknown = flags - {"dedicated", "ballast"}
     if unknown:
-        raise UserError(f"--leg {text}: unknown flag(s) {', '.join(sorted(unknown))} (dedicated, ballast)")
+        raise UserError(f"--leg {text}: unknown flag(s) {', '.join(sorted(unknown))} (dedicated, ballast)",
+                        code="cli.leg_flags", text=text, flags=", ".join(sorted(unknown)))
     return mode, distance, "dedicated" in flags, "ballast" in flags
 
 
@@ -123,7 +125,7 @@ def compare(
 
                 path = Path(str(resources.files("maakbaar.data").joinpath("scenarios/sluisdeuren-ijmuiden.json")))
             if not path.is_file():
-                raise UserError(f"scenario file {scenario} not found")
+                raise UserError(f"scenario file {scenario} not found", code="cli.no_such_file", file=scenario)
             result = scenario_from_file(path, factor_set)
         elif order:
             legs = [_parse_leg(text) for text in (leg or ["sea_container:19500", "road_truck:150"])]
@@ -131,30 +133,32 @@ def compare(
                 result = co2_service.compare_order(session, order, country, route, grid, legs, factor_set,
                                                    local_price, import_price, local_ladder, import_ladder)
         else:
-            raise UserError("give --order ORDER or --scenario FILE (or --scenario sluisdeuren)")
+            raise UserError("give --order ORDER or --scenario FILE (or --scenario sluisdeuren)", code="cli.co2_choose")
         if as_json:
             console.print_json(json.dumps(co2_service.comparison_as_dict(result)))
         else:
             _print_comparison(result)
         if pdf:
             pdf.write_bytes(comparison_pdf(result, lang))
-            console.print(f"Report written to {pdf}")
+            console.print(say("cli.written", what=say("cli.report"), file=str(pdf)))
 
     run(action)
 
 
 def _print_comparison(result) -> None:
     table = Table(title=why(result.title))
-    table.add_column("Component")
+    table.add_column(say("cli.component"))
     table.add_column(result.local.option.name, justify="right")
     table.add_column(result.alternative.option.name, justify="right")
     for key in ("material", "scrap", "process", "transport"):
-        table.add_row(key, f"{result.local.part(key) / 1000:,.3f} t", f"{result.alternative.part(key) / 1000:,.3f} t")
-    table.add_row("total", f"{result.local.total_kg / 1000:,.3f} t", f"{result.alternative.total_kg / 1000:,.3f} t")
+        table.add_row(say(f"doc.co2.{key}"), f"{number(result.local.part(key) / 1000, 3)} t",
+                      f"{number(result.alternative.part(key) / 1000, 3)} t")
+    table.add_row(say("doc.co2.total"), f"{number(result.local.total_kg / 1000, 3)} t",
+                  f"{number(result.alternative.total_kg / 1000, 3)} t")
     console.print(table)
-    console.print(f"Local saves {result.difference_kg / 1000:,.3f} t CO2e; MKI value EUR {result.mki_value_eur:,.0f} "
-                  f"at {result.mki_eur_per_kg.value:g} EUR/kg.")
+    console.print(say("cli.local_saves", tonnes=number(result.difference_kg / 1000, 3), mki=money(result.mki_value_eur),
+                      rate=money(result.mki_eur_per_kg.value)))
     if result.max_local_price_eur is not None:
-        console.print(f"Highest local price that still wins: EUR {result.max_local_price_eur:,.0f} "
-                      f"(CO2-Prestatieladder discount {result.local_discount:.0%}).")
-    console.print(f"Factors: {result.factor_set} ({result.factor_path}).", highlight=False)
+        console.print(say("cli.highest_local_price", price=money(result.max_local_price_eur),
+                          discount=f"{result.local_discount:.0%}"))
+    console.print(say("cli.factors", factors=result.factor_set, file=result.factor_path), highlight=False)

@@ -37,12 +37,14 @@ def database(require_current: bool = True):
             made.dispose()
             where = config.database_url()
             state = "has no maakbaar schema yet" if current is None else f"is at schema {current}"
-            raise UserError(f"The database {where} {state}. Run `maakbaar db upgrade` (or `maakbaar init`) first.")
+            raise UserError(f"The database {where} {state}. Run `maakbaar db upgrade` (or `maakbaar init`) first.",
+                            code="cli.schema_missing" if current is None else "cli.schema_old", where=where,
+                            current=current)
     return made
 
 
 def fail(message: str, code: int = 1) -> None:
-    errors.print("[bold red]Error:[/] " + escape(message), highlight=False)
+    errors.print(f"[bold red]{say('cli.error')}:[/] " + escape(message), highlight=False)
     raise typer.Exit(code=code)
 
 
@@ -58,7 +60,7 @@ def run(action):
     except ValidationError as error:
         fail("\n".join(why(reason) for reason in validation_reasons(error)), EXIT[Kind.INVALID_INPUT])
     except FileNotFoundError as error:
-        fail(str(error), EXIT[Kind.NOT_FOUND])
+        fail(say("cli.no_such_file", file=str(error.filename or error)), EXIT[Kind.NOT_FOUND])
     except Exception as error:  # noqa: BLE001 - sorted below; a bug is raised again with its trace
         kind = kind_of(error)
         if kind is not None:
@@ -79,17 +81,76 @@ def parse_date(text: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UserError(f"{option}: '{text}' is not a date as YYYY-MM-DD") from None
+        raise UserError(f"{option}: '{text}' is not a date as YYYY-MM-DD", code="cli.not_a_date", option=option,
+                        text=text) from None
 
 
 def parse_moment(text: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(text)
     except ValueError:
-        raise UserError(f"--start: '{text}' is not a date or date and time (YYYY-MM-DDTHH:MM)") from None
+        raise UserError(f"--start: '{text}' is not a date or date and time (YYYY-MM-DDTHH:MM)",
+                        code="cli.not_a_moment", text=text) from None
 
 
-LANGUAGE = "en"  # the CLI's messages are English until they move into the catalogue (issue #20)
+LANGUAGE_ENV = "MAAKBAAR_LANG"
+LANGUAGE = "nl"  # the CLI's language: ``--lang`` or MAAKBAAR_LANG (app.main sets it), Dutch by default
+
+
+def set_language(code: str | None) -> str:
+    """The language the CLI writes in from now on (one of the screens' languages; anything else: Dutch)."""
+    from ..i18n import SCREEN_LANGUAGES, language
+
+    global LANGUAGE
+    LANGUAGE = language(code, SCREEN_LANGUAGES)
+    return LANGUAGE
+
+
+def say(key: str, /, n: int | None = None, **values) -> str:
+    """A message of the catalogue in the CLI's language (numbers in ``values`` written the language's way)."""
+    from ..i18n import number, translator
+
+    shown = {k: (number(v, LANGUAGE, 0 if isinstance(v, int) else 1) if isinstance(v, (int, float))
+                 and not isinstance(v, bool) else v) for k, v in values.items()}
+    return translator(LANGUAGE)(key, n=n, **shown)
+
+
+def yes_no(value: bool) -> str:
+    return say("yes") if value else say("no")
+
+
+def number(value: float, digits: int = 0) -> str:
+    from ..i18n import number as written
+
+    return written(value, LANGUAGE, digits)
+
+
+def size(value: float) -> str:
+    """A size: 3 mm, 2,5 mm (whole numbers without decimals)."""
+    return number(value, 0 if float(value).is_integer() else 1)
+
+
+def counted(counts: dict[str, int]) -> str:
+    """What an import, an export or the demo stored: "12 orders, 3 artikelen", the counts that are not zero."""
+    return ", ".join(say(f"count.{kind}", n=n) for kind, n in counts.items() if n) or say("count.nothing")
+
+
+def day(value) -> str:
+    from ..i18n import day as written
+
+    return written(value, LANGUAGE, "short")
+
+
+def moment(value) -> str:
+    from ..i18n import moment as written
+
+    return written(value, LANGUAGE)
+
+
+def money(value: float) -> str:
+    from ..i18n import money as written
+
+    return written(value, LANGUAGE)
 
 
 def duration(minutes: int) -> str:

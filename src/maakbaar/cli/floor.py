@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .app import floor_app
-from .common import UserError, console, database, run
+from .common import UserError, console, database, moment, run, say
 
 
 @floor_app.command("book")
@@ -29,14 +29,15 @@ def book(
 
     def action_():
         if action not in ACTIONS:
-            raise UserError(f"unknown action '{action}' (known: {', '.join(ACTIONS)})")
+            raise UserError(f"unknown action '{action}' (known: {', '.join(ACTIONS)})", code="booking.unknown_action",
+                            action=action, known=", ".join(ACTIONS))
         result = floor_service.book_committed(database(), operation, action, operator.strip().upper(),
                                               key or floor_service.new_key(), good=good, scrap=scrap, last=last,
                                               reason=reason, machine=machine, for_someone_else=True)
-        console.print(f"Booked {action} on {result.op_key} for {operator.upper()}: {result.status}, "
-                      f"{result.quantity_done} of {result.quantity} done" + ("" if not result.repeated
-                                                                               else " (booked before: not again)"),
-                      highlight=False)
+        console.print(say("cli.booked", action=say(f"action.{action}"), op=result.op_key, operator=operator.upper(),
+                          status=say(f"opstatus.{result.status}"), done=result.quantity_done,
+                          quantity=result.quantity)
+                      + ("" if not result.repeated else " " + say("cli.booked_before")), highlight=False)
         for message in result.messages:
             console.print(f"  {message}", highlight=False, markup=False)
 
@@ -53,12 +54,13 @@ def queue(work_center: Annotated[str, typer.Argument(help="The work center's cod
         with unit_of_work(database()) as session:
             items = floor_service.queue(session, work_center)
         if not items:
-            console.print(f"{work_center}: nothing waiting")
+            console.print(say("cli.queue_empty", work_center=work_center))
         for item in items:
-            start = f"{item['planned_start']:%d-%m %H:%M}" if item["planned_start"] else "not planned"
+            start = moment(item["planned_start"]) if item["planned_start"] else say("cli.not_planned")
             on_it = f" — {', '.join(item['on_it'])}" if item["on_it"] else ""
-            console.print(f"{item['op_key']:<22} {item['status']:<8} {start:<12} {item['machine']:<8} "
-                          f"{item['available']}/{item['quantity']} ready  {item['part']}{on_it}",
+            console.print(f"{item['op_key']:<22} {say('opstatus.' + item['status']):<10} {start:<16} "
+                          f"{item['machine']:<8} {say('cli.ready', ready=item['available'], quantity=item['quantity'])}"
+                          f"  {item['part']}{on_it}",
                           highlight=False, markup=False, soft_wrap=True)
 
     run(action)

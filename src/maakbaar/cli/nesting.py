@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import UserError, console, database, errors, run, why
+from .common import UserError, console, database, errors, money, number, run, say, size, why
 
 
 @app.command()
@@ -53,8 +53,8 @@ def _write_sheets(out: Path, layout, parts: dict, sheet, index: int, stem: str, 
 
 def _sheet_table(title: str, rows) -> Table:
     table = Table(title=title)
-    for column in ("Sheet", "Parts", "Utilisation", "Laser time", "Sheet cost", "Remnant"):
-        table.add_column(column, justify="left" if column in ("Sheet", "Remnant") else "right")
+    for column in ("cli.sheet", "cli.parts", "utilisation", "cli.laser_time", "sheet_cost", "cli.remnant"):
+        table.add_column(say(column), justify="left" if column in ("cli.sheet", "cli.remnant") else "right")
     for row in rows:
         table.add_row(*row)
     return table
@@ -65,10 +65,10 @@ def _nest_orders(material, thickness, spacing, margin, time_limit, out) -> None:
 
     def action():
         with unit_of_work(database()) as session:
-            with console.status("Nesting the open orders ...") as status:
+            with console.status(say("cli.nesting_orders")) as status:
                 run = nesting_service.nest_open_orders(
                     session, material, thickness, time_limit, spacing, margin,
-                    progress=lambda text: status.update(f"Nesting {text} ..."))
+                    progress=lambda text: status.update(say("cli.nesting_group", group=text)))
             for nest_id in run.nest_ids:
                 row = nesting_service.nest_row(session, nest_id)
                 rows = []
@@ -76,26 +76,26 @@ def _nest_orders(material, thickness, spacing, margin, time_limit, out) -> None:
                     remnant = (f"{s.offcut['code']} {s.offcut['length_mm']:.0f} x {s.offcut['width_mm']:.0f}"
                                if s.offcut else "")
                     rows.append((f"{s.stock_code} #{s.sheet_index + 1}", str(s.part_count),
-                                 f"{s.part_area_mm2 / s.sheet_area_mm2:.1%}", f"{s.cut_seconds / 60:.1f} min",
-                                 f"EUR {s.cost:,.2f}", remnant))
+                                 f"{number(100 * s.part_area_mm2 / s.sheet_area_mm2, 1)}%",
+                                 f"{number(s.cut_seconds / 60, 1)} min", money(s.cost), remnant))
                     if out:
                         layout, parts, spec, cut = nesting_service.layout_of(row, s.position)
                         _write_sheets(out, layout, parts, spec, s.sheet_index,
                                       f"nest{row.id}-{s.position + 1:02d}-{s.stock_code}", cut)
-                console.print(_sheet_table(f"Nest {row.id}: {row.material} {row.thickness_mm:g} mm ({row.method})",
+                console.print(_sheet_table(f"{say('nest')} {row.id}: {row.material} {size(row.thickness_mm)} mm",
                                            rows))
                 consumed = sum(s.sheet_area_mm2 for s in row.sheets) - row.remnant_area_mm2
                 net = sum(s.part_area_mm2 for s in row.sheets) / consumed if consumed > 0 else 0.0
-                console.print(f"{len(row.sheets)} sheet(s), utilisation {row.utilisation:.1%} "
-                              f"({net:.1%} of what is not kept as remnant), sheets EUR "
-                              f"{row.sheet_cost:,.2f}, remnants {row.remnant_area_mm2 / 1e6:.2f} m2, scrap "
-                              f"{row.scrap_area_mm2 / 1e6:.2f} m2; {len(row.lines)} order line(s).")
+                console.print(say("cli.nest_summary", n=len(row.sheets), utilisation=number(100 * row.utilisation, 1),
+                                  net=number(100 * net, 1), cost=money(row.sheet_cost),
+                                  remnants=number(row.remnant_area_mm2 / 1e6, 2),
+                                  scrap=number(row.scrap_area_mm2 / 1e6, 2), lines=len(row.lines)))
             if out and run.nest_ids:
-                console.print(f"SVG, PNG and DXF per sheet written to {out}/")
+                console.print(say("cli.sheets_written", folder=f"{out}/"))
             for note in run.notes:
-                console.print(f"[yellow]Note:[/] {why(note)}", highlight=False)
+                console.print(f"[yellow]{say('cli.note')}:[/] {why(note)}", highlight=False)
             for name, reason in run.unplaced:
-                errors.print(f"[bold red]Not nested:[/] {name}: {why(reason)}", highlight=False)
+                errors.print(f"[bold red]{say('not_nested')}:[/] {name}: {why(reason)}", highlight=False)
 
     run(action)
 
@@ -110,12 +110,14 @@ def _nest_files(files, sheet, sheets, material, thickness, spacing, margin, time
             try:
                 drawings.append((Path(name), int(count) if count else 1))
             except ValueError:
-                raise UserError(f"{item}: the quantity after ':' must be a whole number") from None
+                raise UserError(f"{item}: the quantity after ':' must be a whole number", code="cli.drawing_quantity",
+                                item=item) from None
         try:
             length, width = (float(v) for v in sheet.lower().split("x"))
         except ValueError:
-            raise UserError(f"--sheet: '{sheet}' is not LENGTHxWIDTH, like 3000x1500") from None
-        with console.status(f"Nesting ({time_limit:g} s at most) ..."):
+            raise UserError(f"--sheet: '{sheet}' is not LENGTHxWIDTH, like 3000x1500", code="cli.sheet_format",
+                            sheet=sheet) from None
+        with console.status(say("cli.nesting_for", seconds=f"{time_limit:g}")):
             if material or thickness:
                 with unit_of_work(database()) as session:
                     nested = nesting_service.nest_drawings(session, drawings, (length, width), sheets, material,
@@ -128,23 +130,24 @@ def _nest_files(files, sheet, sheets, material, thickness, spacing, margin, time
         rows = []
         for r in group.sheets:
             cut = offcut_of.get((r.code, r.index))
-            rows.append((f"{r.code} #{r.index + 1}", str(r.parts), f"{r.utilisation:.1%}", "-",
-                         f"EUR {r.cost:,.2f}" if r.cost else "-",
-                         f"{cut.spec.length_mm:.0f} x {cut.spec.width_mm:.0f}" if cut else ""))
+            rows.append((f"{r.code} #{r.index + 1}", str(r.parts), f"{number(100 * r.utilisation, 1)}%", "-",
+                         money(r.cost) if r.cost else "-",
+                         f"{number(cut.spec.length_mm)} x {number(cut.spec.width_mm)}" if cut else ""))
             if out:
                 _write_sheets(out, group.layout, by_name, by_code[r.code], r.index, f"{r.code}-{r.index + 1}",
                               (cut.axis, cut.cut_at) if cut else None)
-        console.print(_sheet_table(f"Nest ({group.method})", rows))
+        console.print(_sheet_table(say("nest"), rows))
         if group.sheets:
-            console.print(f"{len(group.sheets)} sheet(s), overall utilisation {group.utilisation:.1%} "
-                          f"({group.net_utilisation:.1%} of what is not kept as remnant).")
+            console.print(say("cli.drawing_nest_summary", n=len(group.sheets),
+                              utilisation=number(100 * group.utilisation, 1),
+                              net=number(100 * group.net_utilisation, 1)))
         if out:
-            console.print(f"SVG, PNG and DXF per sheet written to {out}/")
+            console.print(say("cli.sheets_written", folder=f"{out}/"))
         for note in group.notes:
-            console.print(f"[yellow]Note:[/] {why(note)}", highlight=False)
+            console.print(f"[yellow]{say('cli.note')}:[/] {why(note)}", highlight=False)
         for name, reason in group.layout.unplaced:
-            errors.print(f"[bold red]Not nested:[/] {name}: {why(reason)}", highlight=False)
+            errors.print(f"[bold red]{say('not_nested')}:[/] {name}: {why(reason)}", highlight=False)
         for problem in problems:
-            errors.print(f"[bold red]Not nested:[/] {why(problem)}", highlight=False)
+            errors.print(f"[bold red]{say('not_nested')}:[/] {why(problem)}", highlight=False)
 
     run(action)

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app, order_app
-from .common import UserError, console, database, parse_date, run
+from .common import UserError, console, database, day, money, parse_date, run, say
 
 
 @app.command()
@@ -23,13 +23,13 @@ def orders(
         engine = database()
         with unit_of_work(engine) as session:
             rows = order_service.order_overview(session, include_closed=all_)
-        table = Table(title=f"Orders ({len(rows)})")
-        for column in ("Order", "Customer", "Due", "Status", "Prio", "Lines", "Value (EUR)"):
-            table.add_column(column, justify="right" if column in ("Prio", "Lines", "Value (EUR)") else "left")
+        table = Table(title=f"{say('orders')} ({len(rows)})")
+        for column in ("order", "customer", "due_date", "status", "priority", "cli.lines", "cli.value"):
+            table.add_column(say(column), justify="right" if column in ("priority", "cli.lines", "cli.value") else "left")
         for row in rows:
             style = "red" if row.late else ("yellow" if row.days_left <= 2 else None)
-            table.add_row(row.number, row.customer_name, str(row.due_date), row.status.value, str(row.priority),
-                          str(row.line_count), f"{row.value:,.2f}", style=style)
+            table.add_row(row.number, row.customer_name, day(row.due_date), say(f"status.{row.status.value}"),
+                          str(row.priority), str(row.line_count), money(row.value), style=style)
         console.print(table)
 
     run(action)
@@ -40,7 +40,8 @@ def _line(text: str) -> tuple[str, int]:
     try:
         return part, int(quantity)
     except ValueError:
-        raise UserError(f"--line {text}: write PART:QUANTITY, e.g. BR-100:25") from None
+        raise UserError(f"--line {text}: write PART:QUANTITY, e.g. BR-100:25", code="cli.line_format",
+                        text=text) from None
 
 
 @order_app.command("new")
@@ -64,8 +65,8 @@ def order_new(
             lines=[order_service.DraftLine(part=p, quantity=q) for p, q in map(_line, line)])
         with unit_of_work(database()) as session:
             order = order_service.create_order(session, draft)
-        console.print(f"Order {order.number} stored for {order.customer}: {len(order.lines)} line(s), due "
-                      f"{order.due_date:%d-%m-%Y}.")
+        console.print(say("cli.order_stored", order=order.number, customer=order.customer, n=len(order.lines),
+                          due=day(order.due_date)))
 
     run(action)
 
@@ -88,12 +89,13 @@ def order_from_quote(
             try:
                 quantities[int(line_no)] = int(quantity)
             except ValueError:
-                raise UserError(f"--qty {text}: write LINE:QUANTITY, e.g. 1:50") from None
+                raise UserError(f"--qty {text}: write LINE:QUANTITY, e.g. 1:50", code="cli.qty_format",
+                                text=text) from None
         with unit_of_work(database()) as session:
             order = quoting.order_from_quote(session, quote, quantities or None,
                                              parse_date(due, "--due") if due else None, priority=priority)
-        console.print(f"Order {order.number} stored from quote {quote}: "
-                      + ", ".join(f"line {ln.line_no} {ln.quantity} x EUR {ln.unit_price:,.2f}" for ln in order.lines)
-                      + f"; due {order.due_date:%d-%m-%Y}.")
+        console.print(say("cli.order_from_quote", order=order.number, quote=quote, due=day(order.due_date),
+                          lines=", ".join(say("cli.order_line", line=ln.line_no, quantity=ln.quantity,
+                                                 price=money(ln.unit_price)) for ln in order.lines)))
 
     run(action)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import console, database, duration, parse_moment, run, why
+from .common import console, database, duration, moment, parse_moment, run, say, why
 
 
 @app.command()
@@ -37,10 +37,10 @@ def plan(
     try:
         criteria = None if objectives is None else objective_order(objectives.split(","))
     except ValueError as error:
-        console.print(f"[red]--objectives: {error}[/]")
+        console.print(f"[red]--objectives: {why(error.reason)}[/]")
         raise typer.Exit(2)
     if as_default and criteria is None:
-        console.print("[red]--as-default needs --objectives[/]")
+        console.print(f"[red]{say('cli.as_default_needs_objectives')}[/]")
         raise typer.Exit(2)
 
     def action():
@@ -50,42 +50,39 @@ def plan(
             if as_default:
                 planning_service.set_shop_objectives(session, criteria)
             order = criteria or planning_service.shop_objectives(session)
-            console.print(f"Objectives in order: {', '.join(order)}")
+            console.print(say("cli.objectives", objectives=", ".join(order)))
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                           TextColumn("{task.fields[info]}"), console=console, transient=True) as progress:
-                task = progress.add_task("Planning", total=time_limit, info="")
+                task = progress.add_task(say("job.plan"), total=time_limit, info="")
 
                 def on_progress(p):
                     progress.update(task, completed=min(p.elapsed, time_limit), info=f"{p.phase}: {p.message}")
 
                 summary = planning_service.plan_shop(session, origin, time_limit, on_progress,
                                                      mode="replan" if replan else "full", criteria=order)
-        console.print(f"Plan {summary.plan_id} stored ({summary.status}): {summary.operations} operations, "
-                      f"first plan after {summary.first_plan_seconds:.2f} s, done in {summary.elapsed:.1f} s.")
+        console.print(say("cli.plan_stored", plan=summary.plan_id, n=summary.operations,
+                          first=f"{summary.first_plan_seconds:.2f}", elapsed=f"{summary.elapsed:.1f}"), highlight=False)
         if summary.bottleneck:
             machine, load = summary.bottleneck
-            console.print(f"Bottleneck next 10 days: [bold]{machine}[/] at {load:.0%} of its working time.")
+            console.print(say("cli.bottleneck", machine=f"[bold]{machine}[/]", load=f"{load:.0%}"))
         for reason in summary.unplanned:
-            console.print(f"[yellow]Not planned:[/] {why(reason)}", highlight=False)
+            console.print(f"[yellow]{say('cli.not_planned')}:[/] {why(reason)}", highlight=False)
         if not summary.late_orders:
-            console.print("[green]Every order is planned on time.[/]")
+            console.print(f"[green]{say('cli.all_on_time')}[/]")
             return
-        table = Table(title=f"Late orders ({len(summary.late_orders)})")
-        table.add_column("Order")
-        table.add_column("Late by", justify="right")
-        table.add_column("Why")
+        table = Table(title=say("cli.late_orders", n=len(summary.late_orders)))
+        table.add_column(say("order"))
+        table.add_column(say("cli.late_by"), justify="right")
+        table.add_column(say("cli.why"))
         for number, minutes, reason in summary.late_orders:
             table.add_row(number, duration(minutes), why(reason))
         console.print(table)
         if summary.unavoidable_tardiness is not None:
-            console.print(f"{len(summary.unavoidable_orders)} of these cannot be on time in any plan (they end after "
-                          "their due date even with the shop to themselves). Minutes late, weighted by priority: "
-                          f"{summary.tardiness:,}, of which no plan avoids {summary.unavoidable_tardiness:,}.",
-                          highlight=False)
+            console.print(say("cli.unavoidable", n=len(summary.unavoidable_orders), tardiness=summary.tardiness,
+                              unavoidable=summary.unavoidable_tardiness), highlight=False)
         for machine, orders, minutes in summary.shared_machines:
-            console.print(f"{machine} is the only machine for some steps and does them one after the other: in "
-                          f"any plan that costs at least {minutes:,} more weighted minutes late ({', '.join(orders)} "
-                          "late in the best order there); hours there would help.", highlight=False)
+            console.print(say("cli.shared_machine", machine=machine, minutes=minutes, orders=", ".join(orders)),
+                          highlight=False)
 
     run(action)
 
@@ -99,13 +96,12 @@ def promise(order: Annotated[str, typer.Argument(help="Order number, e.g. ORD-26
         engine = database()
         with unit_of_work(engine) as session:
             answer = planning_service.promise_order(session, order)
-        console.print(f"{answer.order}: can be ready on [bold]{answer.earliest:%a %d-%m-%Y %H:%M}[/] "
-                      "without making other orders later.")
-        console.print(f"With top priority: ready on {answer.top_priority:%a %d-%m-%Y %H:%M}.")
+        console.print(say("cli.promise", order=answer.order, when=f"[bold]{moment(answer.earliest)}[/]"))
+        console.print(say("cli.promise_top", when=moment(answer.top_priority)))
         if answer.slipping:
             slips = ", ".join(f"{n} (+{duration(m)})" for n, m in answer.slipping[:10])
-            console.print(f"  then these orders would slip: {slips}")
+            console.print("  " + say("cli.promise_slips", orders=slips))
         elif answer.top_priority < answer.earliest:
-            console.print("  and no other order would become later.")
+            console.print("  " + say("cli.promise_no_slip"))
 
     run(action)

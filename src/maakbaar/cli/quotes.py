@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import UserError, console, database, errors, progress_bar, run, why
+from .common import UserError, console, database, errors, number, progress_bar, run, say, why
 
 
 @app.command()
@@ -42,11 +42,11 @@ def quote(
         try:
             quantities = quoting.parse_quantities(qty)
         except quoting.QuoteError as error:
-            raise UserError(f"--qty: {error}") from None
+            raise UserError(f"--qty: {error}", code="cli.option", option="--qty", problem=error.reason) from None
         with unit_of_work(database()) as session:
             if len(files) > 1 and not as_json:
                 with progress_bar() as progress:
-                    task = progress.add_task("Quoting", total=len(files))
+                    task = progress.add_task(say("cli.quoting"), total=len(files))
                     quoted = quoting.quote_drawings(session, files, material, thickness, quantities, finish, weld_mm,
                                                     standard_lead_time, on_file=lambda _p: progress.advance(task))
             else:
@@ -61,15 +61,15 @@ def quote(
             for quoted in run.parts:
                 _print_quote(quoted)
         for problem in run.problems:
-            errors.print(f"[bold red]Not quoted:[/] {why(problem)}", highlight=False)
+            errors.print(f"[bold red]{say('cli.not_quoted')}:[/] {why(problem)}", highlight=False)
         if summary:
             _write_summary(summary, run)
-            console.print(f"Summary written to {summary}")
+            console.print(say("cli.written", what=say("cli.summary"), file=str(summary)))
         if saved:
-            console.print(f"Quote {saved.number} stored for {saved.customer} with {len(saved.lines)} line(s).")
+            console.print(say("cli.quote_stored", quote=saved.number, customer=saved.customer, n=len(saved.lines)))
         if page is not None:
             document.write_text(page, encoding="utf-8")
-            console.print(f"Quote document written to {document}")
+            console.print(say("cli.written", what=say("cli.quote_document"), file=str(document)))
         if run.problems and not run.parts:
             raise typer.Exit(code=1)
 
@@ -78,27 +78,29 @@ def quote(
 
 def _print_quote(quoted) -> None:
     g, q = quoted.geometry, quoted.quote
-    console.print(f"\n[bold]{quoted.source}[/]  {quoted.material} {quoted.thickness_mm:g} mm, "
-                  f"{g.length_mm:.1f} x {g.width_mm:.1f} mm, {q.mass_kg:.3f} kg; cut {g.cut_length_mm:.1f} mm, "
-                  f"{g.pierces} pierces, {g.bends} bends", highlight=False)
+    console.print(f"\n[bold]{quoted.source}[/]  " + say(
+        "cli.quoted_part", material=quoted.material, thickness=number(quoted.thickness_mm, 1),
+        length=number(g.length_mm, 1), width=number(g.width_mm, 1), mass=number(q.mass_kg, 3),
+        cut=number(g.cut_length_mm, 1), pierces=g.pierces, bends=g.bends), highlight=False)
     table = Table(show_header=True)
-    table.add_column("EUR per piece")
+    table.add_column(say("cli.eur_per_piece"))
     for b in q.breaks:
-        table.add_column(f"{b.quantity} st", justify="right")
+        table.add_column(say("cli.pieces", n=b.quantity), justify="right")
     keys = []
     for b in q.breaks:
         for line in b.lines:
             if (line.key, line.label) not in keys:
                 keys.append((line.key, line.label))
     for key, label in keys:
-        table.add_row(label, *[f"{sum(l.amount for l in b.lines if l.key == key):.2f}" for b in q.breaks])
-    table.add_row("[bold]Price per piece[/]", *[f"[bold]{b.unit_price:.2f}[/]" for b in q.breaks])
-    table.add_row("Total", *[f"{b.total_price:.2f}" for b in q.breaks])
-    table.add_row("Lead time (working days)", *[str(b.lead_time_days) for b in q.breaks])
+        table.add_row(label, *[number(sum(l.amount for l in b.lines if l.key == key), 2) for b in q.breaks])
+    table.add_row(f"[bold]{say('cli.price_per_piece')}[/]", *[f"[bold]{number(b.unit_price, 2)}[/]" for b in q.breaks])
+    table.add_row(say("cli.total"), *[number(b.total_price, 2) for b in q.breaks])
+    table.add_row(say("cli.lead_time_days"), *[str(b.lead_time_days) for b in q.breaks])
     console.print(table)
-    times = ", ".join(f"{k} {v:.2f} min" for k, v in q.minutes_per_piece.items())
-    console.print(f"Time per piece: {times}. Energy {q.energy_kwh:.3f} kWh, CO2 {q.co2_process_kg:.3f} kg "
-                  f"(electricity) + {q.co2_material_kg:.2f} kg (material) per piece.", highlight=False)
+    times = ", ".join(f"{k} {number(v, 2)} min" for k, v in q.minutes_per_piece.items())
+    console.print(say("cli.quote_footer", times=times, energy=number(q.energy_kwh, 3),
+                      electricity=number(q.co2_process_kg, 3), material=number(q.co2_material_kg, 2)),
+                  highlight=False)
 
 
 def _write_summary(path: Path, run) -> None:

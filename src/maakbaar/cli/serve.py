@@ -8,7 +8,7 @@ import typer
 
 from .. import config
 from .app import app
-from .common import console, database, run
+from .common import console, database, run, say
 
 
 @app.command()
@@ -23,7 +23,7 @@ def serve(
 
     def action():
         engine = database()
-        console.print(f"maakbaar on http://{host}:{port}  (database {config.database_url()}; Ctrl+C stops)")
+        console.print(say("cli.serving", url=f"http://{host}:{port}", database=config.database_url()))
         uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
 
     run(action)

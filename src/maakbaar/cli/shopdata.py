@@ -12,7 +12,7 @@ from .. import clock, config
 from ..store import migrate
 from ..store.db import make_engine, unit_of_work
 from .app import app, db_app
-from .common import UserError, console, database, parse_date, progress_bar, run
+from .common import UserError, console, counted, database, parse_date, progress_bar, run, say
 
 
 @app.command()
@@ -22,7 +22,8 @@ def init() -> None:
     def action():
         engine = make_engine()
         migrate.upgrade(engine)
-        console.print(f"Database ready at [bold]{config.database_url()}[/] (schema {migrate.current_revision(engine)}).")
+        console.print(say("cli.database_ready", url=f"[bold]{config.database_url()}[/]",
+                          schema=migrate.current_revision(engine)))
 
     run(action)
 
@@ -36,7 +37,8 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
         before = migrate.current_revision(engine)
         migrate.upgrade(engine, revision)
         after = migrate.current_revision(engine)
-        console.print(f"Schema {before or 'empty'} -> {after} on {config.database_url()}")
+        console.print(say("cli.schema_upgraded", before=before or say("cli.empty"), after=after,
+                          url=config.database_url()))
 
     run(action)
 
@@ -44,7 +46,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, 'base' removes everything")]) -> None:
     """Step the schema back to REVISION. 'base' drops every maakbaar table (and its data)."""
-    run(lambda: (migrate.downgrade(make_engine(), revision), console.print(f"Schema now at {revision}.")))
+    run(lambda: (migrate.downgrade(make_engine(), revision), console.print(say("cli.schema_now", revision=revision))))
 
 
 @db_app.command("current")
@@ -53,8 +55,8 @@ def db_current() -> None:
 
     def action():
         engine = make_engine()
-        console.print(f"database: {config.database_url()}\ncurrent:  {migrate.current_revision(engine) or 'empty'}\n"
-                      f"head:     {migrate.head_revision()}")
+        console.print(say("cli.schema_state", url=config.database_url(),
+                          current=migrate.current_revision(engine) or say("cli.empty"), head=migrate.head_revision()))
 
     run(action)
 
@@ -76,23 +78,24 @@ def demo(
         with unit_of_work(engine) as session:
             if not shop_io.is_empty(session):
                 if if_empty:
-                    console.print("The database already holds a shop; demo not loaded.")
+                    console.print(say("cli.demo_not_loaded"))
                     return
                 if not replace:
-                    raise UserError("The database already holds a shop. Use --replace to overwrite it with the demo.")
+                    raise UserError("The database already holds a shop. Use --replace to overwrite it with the demo.",
+                                    code="cli.demo_needs_replace")
                 shop_io.clear_shop(session)
             shop = demo_service.build_demo_shop(seed, start_date)
             with progress_bar() as progress:
-                task = progress.add_task("Storing the demo shop", total=shop_io.count_items(shop))
+                task = progress.add_task(say("cli.storing_demo"), total=shop_io.count_items(shop))
                 counts = shop_io.store_shop(session, shop, on_item=lambda: progress.advance(task))
             from ..services import user_service
 
             users = user_service.add_demo_users(session, [o.code for o in shop.operators])
-        console.print(f"Demo shop '{shop.name}' (seed {seed}, today {start_date}) loaded: "
-                      + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+        console.print(say("cli.demo_loaded", shop=shop.name, seed=str(seed), today=start_date.isoformat(),
+                          counts=counted(counts)))
         if users:
-            console.print(f"Demo users (password {user_service.DEMO_PASSWORD}): "
-                          + ", ".join(f"{u.username} ({u.role})" for u in users), highlight=False)
+            console.print(say("cli.demo_users", password=user_service.DEMO_PASSWORD, users=", ".join(
+                f"{u.username} ({say('role.' + u.role)})" for u in users)), highlight=False)
 
     run(action)
 
@@ -111,7 +114,7 @@ def import_(
 
     def action():
         if not file.exists():
-            raise UserError(f"{file}: no such file")
+            raise UserError(f"{file}: no such file", code="cli.no_such_file", file=str(file))
         engine = database()
         with unit_of_work(engine) as session:
             suffix = file.suffix.lower()
@@ -119,11 +122,12 @@ def import_(
                 counts = shop_io.import_json(session, file, replace=replace)
             elif suffix in (".csv", ".xlsx", ".xlsm"):
                 if replace:
-                    raise UserError("--replace is for whole-shop JSON files only")
+                    raise UserError("--replace is for whole-shop JSON files only", code="cli.replace_json_only")
                 counts = tabular.import_file(session, file, kind=kind)
             else:
-                raise UserError(f"{file}: unknown file type '{suffix}' (use .json, .csv or .xlsx)")
-        console.print(f"Imported {file}: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n))
+                raise UserError(f"{file}: unknown file type '{suffix}' (use .json, .csv or .xlsx)",
+                                code="cli.import_type", file=str(file), suffix=suffix or "-")
+        console.print(say("cli.imported", file=str(file), counts=counted(counts)))
 
     run(action)
 
@@ -139,18 +143,19 @@ def export(
     def action():
         if schema:
             file.write_text(json.dumps(shop_io.shop_json_schema(), indent=2) + "\n", encoding="utf-8")
-            console.print(f"JSON Schema written to {file}")
+            console.print(say("cli.written", what="JSON Schema", file=str(file)))
             return
         engine = database()
         with unit_of_work(engine) as session:
             if file.suffix.lower() == ".xlsx":
                 counts = tabular.export_xlsx(session, file)
-                console.print(f"Exported to {file}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+                console.print(say("cli.exported", file=str(file), counts=counted(counts)))
                 return
             if file.suffix.lower() != ".json":
-                raise UserError(f"{file}: export writes .json or .xlsx")
+                raise UserError(f"{file}: export writes .json or .xlsx", code="cli.export_type", file=str(file))
             shop = shop_io.export_json(session, file)
-        console.print(f"Exported '{shop.name}' to {file}: {len(shop.orders)} orders, {len(shop.parts)} parts, "
-                      f"{len(shop.machines)} machines, {len(shop.stock)} stock items.")
+        console.print(say("cli.exported", file=str(file), counts=counted({
+            "orders": len(shop.orders), "parts": len(shop.parts), "machines": len(shop.machines),
+            "stock": len(shop.stock)})))
 
     run(action)

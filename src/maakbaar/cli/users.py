@@ -9,7 +9,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import user_app
-from .common import console, database, run
+from .common import console, database, run, say, yes_no
 
 
 @user_app.command("add")
@@ -29,7 +29,7 @@ def user_add(
     def action():
         with unit_of_work(database()) as session:
             user = user_service.create_user(session, username, password, role, name, badge, pin, operator)
-        console.print(f"User {user.username} ({user.role}) added.")
+        console.print(say("cli.user_added", user=user.username, role=say(f"role.{user.role}")))
 
     run(action)
 
@@ -42,12 +42,12 @@ def user_list() -> None:
     def action():
         with unit_of_work(database()) as session:
             users = user_service.list_users(session)
-        table = Table(title="Users")
-        for column in ("Username", "Name", "Role", "Badge", "Active", "Locked"):
-            table.add_column(column)
+        table = Table(title=say("cli.users"))
+        for column in ("cli.username", "name", "role", "cli.badge", "cli.active", "cli.locked"):
+            table.add_column(say(column))
         for u in users:
-            table.add_row(u.username, u.display_name, u.role, u.badge or "", "yes" if u.active else "no",
-                          "yes" if u.locked else "")
+            table.add_row(u.username, u.display_name, say(f"role.{u.role}"), u.badge or "", yes_no(u.active),
+                          yes_no(True) if u.locked else "")
         console.print(table)
 
     run(action)
@@ -64,7 +64,7 @@ def user_password(
     def action():
         with unit_of_work(database()) as session:
             user_service.update_user(session, username, password=password)
-        console.print(f"Password of {username} changed.")
+        console.print(say("cli.password_changed", user=username))
 
     run(action)
 
@@ -77,6 +77,6 @@ def user_unlock(username: Annotated[str, typer.Argument(help="Log-in name")]) ->
     def action():
         with unit_of_work(database()) as session:
             user_service.update_user(session, username, unlock=True)
-        console.print(f"{username} may log in again.")
+        console.print(say("cli.unlocked", user=username))
 
     run(action)
