@@ -74,7 +74,7 @@ def problems(text: str, known: set[str], allowed: set[str] = frozenset()) -> lis
     found = []
     for word in re.findall(r"[A-Za-z][A-Za-z_.()]*[A-Za-z)]", text):
         bare = word.strip("().").lower()
-        if word in known and ("_" in word or "." in word):
+        if word in known and ("_" in word or "." in word) and word not in allowed:
             found.append(f"key {word}")
         elif bare in ENGLISH and bare not in allowed:
             found.append(word)
@@ -117,11 +117,15 @@ def test_no_english_and_no_message_key_on_a_dutch_page(app):  # noqa: F811
 def test_every_message_has_its_dutch_and_english_text_and_every_key_used_is_in_the_catalogue():
     """What ``python -m maakbaar.i18n check`` checks in CI, and the keys the code and templates use."""
     from maakbaar.i18n.__main__ import main
-    from maakbaar.i18n.check import missing_document_keys, untranslated, used_keys
+    from maakbaar.i18n.check import missing_codes, missing_document_keys, untranslated, used_codes, used_keys
 
     assert untranslated() == {}  # none empty or fuzzy, in Dutch, English and German
     known = keys()
     assert {key: where for key, where in used_keys().items() if key not in known} == {}
+    codes = used_codes()  # the codes errors, engines and the CLI name: found, and every one in the catalogue
+    assert {"cost.beyond_laser", "domain.due_before_release", "import.not_date", "unplaced.too_large",
+            "booking.not_booked", "cli.plan_stored", "place.no_room", "error.stale"} <= set(codes)
+    assert missing_codes() == {}
     assert keys("nl") == known  # Dutch and English hold every message
     assert keys("de") <= known  # German holds what customers read, all of it
     assert missing_document_keys() == {}
@@ -331,3 +335,50 @@ def test_a_stale_edit_and_a_refused_move_are_told_in_dutch(app):  # noqa: F811
                               json={"machine": other, "start": bar["start"]})
         assert refused.status_code == 409 and refused.json()["code"] == "move.not_eligible"
         assert refused.json()["detail"].startswith(f"{other} kan {bar['id']} niet doen (wel: ")
+
+
+def test_one_refusal_of_each_kind_through_the_api_in_dutch(app):  # noqa: F811
+    """An import's row reasons, a part the laser cannot cut (the cost tables), a user the shop may not have, a
+    correction factor nobody believes, an order that cannot be released and an unknown booking action: each
+    answered in Dutch with its code, and nothing English in the answer."""
+    known = keys()
+    square = ("0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n8\n0\n90\n4\n70\n1\n10\n0\n20\n0\n10\n200\n20\n0\n10\n200\n"
+              "20\n100\n10\n0\n20\n100\n0\nENDSEC\n0\nEOF\n")
+    with TestClient(app) as client:
+        login(client, "beheer")
+        due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+        customer = client.get("/api/orders-overview").json()[0]["customer_code"]
+        part = client.get("/api/parts").json()[0]["number"]
+        rows = (f"order;customer;due_date;part;quantity\nIMP-1;{customer};morgen;{part};1\n"
+                f"IMP-2;{customer};{due};{part};tien\nIMP-3;{customer};{due};GEEN;2\n").encode("cp1252")
+        refused = client.post("/api/imports?lang=nl", files={"file": ("orders.csv", rows, "text/csv")})
+        assert refused.status_code == 422 and refused.json()["code"] == "error.import_refused"
+        detail = refused.json()["detail"]
+        assert "orders rij 2: due_date: 'morgen' is geen datum (gebruik JJJJ-MM-DD of DD-MM-JJJJ)" in detail
+        assert "orders rij 3: quantity: 'tien' is geen getal" in detail, detail
+        assert "orders rij 4: part: artikel 'GEEN' bestaat niet" in detail, detail
+        thick = client.post("/api/quotes/calculate?lang=nl", files=[("files", ("plaat.dxf", square.encode(),
+                                                                                "application/dxf"))],
+                            data={"material": "S235JR", "thickness_mm": "45", "quantities": "1"})
+        assert thick.status_code == 200, thick.text
+        (problem,) = thick.json()["problems"]
+        assert problem.startswith("plaat.dxf: ") and "meer dan de laser aankan" in problem, problem
+        answers = [
+            (client.post("/api/users?lang=nl", json={"username": "baas", "password": "lang-genoeg-1", "role": "baas"}),
+             400, "user.role", "de rol moet een van"),
+            (client.post("/api/postcalc/corrections/apply?lang=nl", json={"work_center_type": "laser", "factor": 9}),
+             422, "postcalc.factor", "is niet geloofwaardig (0,2 tot 5)"),
+            (client.post("/api/floor/operations/WO-1-1/10/vliegen?lang=nl", json={"operator": "OP01"},
+                         headers={"Idempotency-Key": "x1"}), 404, "booking.unknown_action", "onbekende"),
+        ]
+        released = [o["number"] for o in client.get("/api/orders-overview").json() if o["status"] == "released"]
+        answers.append((client.post(f"/api/orders/{released[0]}/release?lang=nl"), 400, "order.not_releasable",
+                        "is vrijgegeven; alleen geoffreerde of bestelde orders kunnen worden vrijgegeven"))
+        for answer, status, code, dutch in answers:
+            assert answer.status_code == status and answer.json()["code"] == code, answer.text
+            detail = answer.json()["detail"]
+            text = detail if isinstance(detail, str) else " ".join(d["msg"] for d in detail)
+            assert dutch in text, text
+            assert not problems(text, known), text
+        for detail in [*refused.json()["detail"], problem]:  # the file's own column names may be message keys
+            assert not problems(detail, known, {"due_date", "quantity", "part"}), detail

@@ -1,13 +1,13 @@
 """``python -m maakbaar.i18n compile``: the .po catalogues into .mo (set-up runs it); ``check``: every message
-translated in every language, none fuzzy, and every customer document message in every document language (CI
-runs it)."""
+translated in every language, none fuzzy, every customer document message in every document language, and every
+reason code and message key the code names in Dutch and English (CI runs it)."""
 
 from __future__ import annotations
 
 import sys
 
 from . import compile_catalogues
-from .check import missing_document_keys, untranslated
+from .check import missing_codes, missing_document_keys, untranslated
 
 
 def main(argv: list[str]) -> int:
@@ -25,7 +25,10 @@ def main(argv: list[str]) -> int:
         for lang, keys in lacking.items():
             print(f"{lang}: {len(keys)} customer document messages missing: {', '.join(keys[:20])}"
                   + (" ..." if len(keys) > 20 else ""))
-        return 1 if missing or lacking else 0
+        unknown = missing_codes()
+        for key, where in unknown.items():
+            print(f"{key}: used at {', '.join(where[:3])} but not in the Dutch and English catalogues")
+        return 1 if missing or lacking or unknown else 0
     print("usage: python -m maakbaar.i18n [compile|check]", file=sys.stderr)
     return 2
 

@@ -67,3 +67,42 @@ def used_keys() -> dict[str, list[str]]:
         if key and not key.endswith("."):  # "status." + value: the keys made so are checked where they are made
             out.setdefault(key, []).append(f"{filename}:{lineno}")
     return out
+
+
+# Reason codes and message keys written as literals outside templates: an error's ``code=``, ``Reason.of``, an
+# engine's refusal (``refusal``, ``Refusal``, ``CostError``, ``FactorError``: the code first), a placement's reason
+# and a cell's (second), a booking's (``booking.`` + its code) and the CLI's ``say``.
+_CODE_PATTERNS = (
+    r"""\bcode=["']([a-z][\w .]*)["']""",
+    r"""\bReason\.of\(\s*["']([a-z][\w .]*)["']""",
+    r"""\b(?:refusal|Refusal|CostError|FactorError)\(\s*["']([a-z][\w .]*)["']""",
+    r"""\b(?:PlacementError|CellError)\([^,()]+,\s*["']([a-z][\w .]*)["']""",
+    r"""\bsay\(\s*["']([a-z][\w .]*)["']""",
+    r"""\bRefused\(\s*\d+,\s*["']([a-z][\w .]*)["']""",
+)
+
+
+def missing_codes(languages=("nl", "en")) -> dict[str, list[str]]:
+    """Codes the code uses (``used_codes``) that a screen language's catalogue lacks, with where."""
+    have = set.intersection(*(keys(lang) for lang in languages))
+    return {key: where for key, where in used_codes().items() if key not in have}
+
+
+def used_codes() -> dict[str, list[str]]:
+    """Reason codes and message keys the Python code names literally (``_CODE_PATTERNS``), with where; a code
+    made from a value (``f"wct.{type}"``) is left to the check of the place that makes it."""
+    import re
+
+    patterns = [re.compile(p) for p in _CODE_PATTERNS]
+    booking = re.compile(r"""\bBookingError\(\s*["']([a-z][\w]*)["']""")
+    out: dict[str, list[str]] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found = [(m.group(1), m.start()) for pattern in patterns for m in pattern.finditer(text)]
+        found += [(f"booking.{m.group(1)}", m.start()) for m in booking.finditer(text)]
+        for key, offset in found:
+            if key == "text" or key.endswith("."):  # text as it is; a prefix the code completes with a value
+                continue
+            line = text.count("\n", 0, offset) + 1
+            out.setdefault(key, []).append(f"{path.relative_to(SOURCE)}:{line}")
+    return out
