@@ -393,7 +393,7 @@ def test_import_a_good_a_bad_and_the_same_good_file_from_the_page(page, server, 
     page.click("form[action='/masterdata/import'] button")
     page.wait_for_selector("#import-refused")
     problems = page.locator("#import-problems tbody tr").all_inner_texts()
-    assert any("order IMP-1 bestaat al" in p for p in problems), problems
+    assert any("orders rij 2: order 'IMP-1' bestaat al" in p for p in problems), problems
     assert _table_counts(database) == before
 
 

@@ -91,7 +91,7 @@ def quote_files(session: Session, files: list[Path], material: str, thickness_mm
         except DxfProblem as error:
             problems.append(Reason.of("dxf.file", file=path.name, problems=tuple(error.reasons)))
         except CostError as error:
-            problems.append(Reason.of("dxf.file", file=path.name, problems=(error.reason,)))
+            problems.append(error.reason)  # names the part (the file) itself
         if on_file:
             on_file(path)
     return QuoteRun(parts, problems)

@@ -441,7 +441,10 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
             problems += [at_rows("orders", n, p) for p in refs.check_part("part", line.part)]
         orders.append((row_numbers, order))
 
-    if problems:
+    if problems:  # in the order of the sheets and their rows, as the person who typed them reads them
+        sheets = {kind: i for i, kind in enumerate(("parts", "routings", "stock", "orders"))}
+        problems.sort(key=lambda r: (sheets.get(str(r.get("sheet").code).rsplit(".", 1)[-1], 9), r.get("rows")[0])
+                      if r.code == "import.at" else (-1, 0))
         raise ImportProblem(source, problems)
 
     # everything checked: store (still one transaction; the caller commits)
