@@ -281,6 +281,7 @@ def test_api_errors_in_the_readers_language_with_a_stable_code(app):  # noqa: F8
         page = client.get("/users?lang=nl")
         assert page.status_code == 403
         assert "met uw rol (kijker) kunt u deze pagina niet openen" in page.text
+        assert 'href="/orders"' in page.text  # the refused page keeps the menu: the viewer is not stranded
         assert not problems(readable(page.text), known)
 
 

@@ -103,8 +103,20 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
     def _error(request: Request, status: int, detail, code: str | None = None) -> JSONResponse | HTMLResponse:
         if request.url.path.startswith("/api") or request.headers.get("hx-request"):
             return JSONResponse({"detail": detail, "code": code or f"http.{status}"}, status_code=status)
-        return templates.TemplateResponse(request, "error.html", pages.context(request, None, status=status,
+        return templates.TemplateResponse(request, "error.html", pages.context(request, _reader(request), status=status,
                                                                                detail=detail), status_code=status)
+
+    def _reader(request: Request):
+        """Who sees an error page (for the menu), when logged in; nobody if that cannot be told."""
+        from sqlalchemy.orm import Session as OrmSession
+
+        from .security import user_from_request
+
+        try:
+            with OrmSession(engine) as db:
+                return user_from_request(request, db)
+        except Exception:  # noqa: BLE001 - an error page must show even when the database does not answer
+            return None
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException):
