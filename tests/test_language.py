@@ -383,3 +383,25 @@ def test_one_refusal_of_each_kind_through_the_api_in_dutch(app):  # noqa: F811
             assert not problems(text, known), text
         for detail in [*refused.json()["detail"], problem]:  # the file's own column names may be message keys
             assert not problems(detail, known, {"due_date", "quantity", "part"}), detail
+
+
+def test_the_work_order_pdf_and_the_co2_report_in_dutch(app):  # noqa: F811
+    """The PDFs a Dutch shop prints: the work order for the floor and the CO2 report, no English and no key."""
+    import io
+
+    from pypdf import PdfReader
+
+    known = keys()
+    with TestClient(app) as client:
+        login(client, "beheer")
+        work_order = client.get("/api/work-orders").json()[0]["number"]
+        order = client.get("/api/orders-overview").json()[0]["number"]
+        for path in (f"/work-orders/{work_order}.pdf?lang=nl", f"/co2/report.pdf?order={order}&doc=nl&lang=nl"):
+            pdf = client.get(path)
+            assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-", (path, pdf.text[:300])
+            text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+            assert len(text) > 200, path
+            # a reference number's citation "(source, year)" stays in its own language (as lang="en" on a page)
+            text = re.sub(r"\([^()]*\b(?:19|20)\d\d\)", " ", " ".join(text.split()))
+            wrong = problems(text, known)
+            assert not wrong, (path, wrong)
