@@ -332,3 +332,17 @@ def test_the_cli_speaks_dutch(workdir, monkeypatch):
     assert not found, found
     english = run("--lang", "en", "orders")
     assert english.exit_code == 0 and "Due" in english.output
+
+
+def test_the_help_is_dutch_unless_english_is_asked(workdir, monkeypatch):
+    """Typer reads the help texts when the program starts, so each language is a fresh process."""
+    monkeypatch.delenv("MAAKBAAR_LANG", raising=False)
+    command = [sys.executable, "-m", "maakbaar.cli.main"]
+    dutch = subprocess.run([*command, "plan", "--help"], capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "COLUMNS": "200"})
+    assert dutch.returncode == 0, dutch.stderr
+    assert "Seconden om de planning te verbeteren" in dutch.stdout and "Opties" in dutch.stdout
+    assert "Seconds to spend" not in dutch.stdout
+    english = subprocess.run([*command, "--lang", "en", "plan", "--help"], capture_output=True, text=True,
+                             timeout=120, env={**os.environ, "COLUMNS": "200"})
+    assert "Seconds to spend improving the plan" in english.stdout and "Options" in english.stdout

@@ -11,18 +11,16 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import UserError, console, database, money, number, run, say, why
+from .common import UserError, console, database, h, money, number, run, say, why
 
 
-@app.command()
+@app.command(help=h("help.co2"))
 def co2(
-    order: Annotated[str | None, typer.Argument(help="Order number; without it: totals per month.")] = None,
-    grid: Annotated[str | None, typer.Option(help="Grid factor key, e.g. NL-2024 or NL-GREEN-GO (default: the "
-                                                  "shop's setting co2.grid).")] = None,
-    distance: Annotated[float | None, typer.Option(help="Outbound transport distance in km.")] = None,
-    factors: Annotated[Path | None, typer.Option(help="Factor file (default: data/co2_factors.json if present, "
-                                                      "else maakbaar's indicative set).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    order: Annotated[str | None, typer.Argument(help=h("help.co2.order"))] = None,
+    grid: Annotated[str | None, typer.Option(help=h("help.co2.grid"))] = None,
+    distance: Annotated[float | None, typer.Option(help=h("help.co2.distance"))] = None,
+    factors: Annotated[Path | None, typer.Option(help=h("help.co2.factors"))] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=h("help.co2.as_json"))] = False,
 ) -> None:
     """CO2 footprint of an order, component by component (material, cutting scrap, process energy,
     transport), or the totals per month and per kg of product."""
@@ -92,23 +90,22 @@ def _parse_leg(text: str) -> tuple[str, float, bool, bool]:
     return mode, distance, "dedicated" in flags, "ballast" in flags
 
 
-@app.command()
+@app.command(help=h("help.compare"))
 def compare(
-    order: Annotated[str | None, typer.Option(help="Compare this order as the shop makes it ...")] = None,
-    country: Annotated[str, typer.Option(help="... against it made in this country (code).")] = "CN",
-    route: Annotated[str, typer.Option(help="Material route abroad, e.g. steel_blast_furnace.")] = "steel_blast_furnace",
-    grid: Annotated[str, typer.Option(help="Grid factor abroad, e.g. CN-2023.")] = "CN-2023",
-    leg: Annotated[list[str] | None, typer.Option(help="Transport leg MODE:KM[:dedicated][:ballast]; repeat.")] = None,
-    local_price: Annotated[float | None, typer.Option(help="The shop's bid price, EUR.")] = None,
-    import_price: Annotated[float | None, typer.Option(help="The import bid price, EUR.")] = None,
-    local_ladder: Annotated[int, typer.Option(help="The shop's CO2-Prestatieladder level (0-5).")] = 0,
-    import_ladder: Annotated[int, typer.Option(help="The importer's CO2-Prestatieladder level (0-5).")] = 0,
-    scenario: Annotated[str | None, typer.Option(help="A scenario file instead of an order; 'sluisdeuren' for "
-                                                      "the IJmuiden lock doors example.")] = None,
-    factors: Annotated[Path | None, typer.Option(help="Factor file.")] = None,
-    pdf: Annotated[Path | None, typer.Option(help="Write the tender report (PDF) here.")] = None,
-    lang: Annotated[str, typer.Option(help="Report language: nl, en or de.")] = "nl",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    order: Annotated[str | None, typer.Option(help=h("help.compare.order"))] = None,
+    country: Annotated[str, typer.Option(help=h("help.compare.country"))] = "CN",
+    route: Annotated[str, typer.Option(help=h("help.compare.route"))] = "steel_blast_furnace",
+    grid: Annotated[str, typer.Option(help=h("help.compare.grid"))] = "CN-2023",
+    leg: Annotated[list[str] | None, typer.Option(help=h("help.compare.leg"))] = None,
+    local_price: Annotated[float | None, typer.Option(help=h("help.compare.local_price"))] = None,
+    import_price: Annotated[float | None, typer.Option(help=h("help.compare.import_price"))] = None,
+    local_ladder: Annotated[int, typer.Option(help=h("help.compare.local_ladder"))] = 0,
+    import_ladder: Annotated[int, typer.Option(help=h("help.compare.import_ladder"))] = 0,
+    scenario: Annotated[str | None, typer.Option(help=h("help.compare.scenario"))] = None,
+    factors: Annotated[Path | None, typer.Option(help=h("help.compare.factors"))] = None,
+    pdf: Annotated[Path | None, typer.Option(help=h("help.compare.pdf"))] = None,
+    lang: Annotated[str, typer.Option(help=h("help.compare.lang"))] = "nl",
+    as_json: Annotated[bool, typer.Option("--json", help=h("help.compare.as_json"))] = False,
 ) -> None:
     """Local production against an import alternative: CO2 of both, the difference, its value in a tender
     (MKI, CO2-Prestatieladder) and the highest local price that still wins; optionally as a PDF report."""

@@ -97,6 +97,41 @@ LANGUAGE_ENV = "MAAKBAAR_LANG"
 LANGUAGE = "nl"  # the CLI's language: ``--lang`` or MAAKBAAR_LANG (app.main sets it), Dutch by default
 
 
+def _asked_language() -> str | None:
+    """The language asked before the command line is parsed (for the help texts): ``--lang X`` or ``--lang=X``
+    among the arguments, else MAAKBAAR_LANG."""
+    import os
+    import sys
+
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return os.environ.get(LANGUAGE_ENV)
+
+
+def h(key: str) -> str:
+    """A command's or an option's help text (``help.*``) in the language asked (``_asked_language``): Typer reads
+    help texts when the commands are made, before ``--lang`` is parsed."""
+    from ..i18n import SCREEN_LANGUAGES, language, translator
+
+    return translator(language(_asked_language(), SCREEN_LANGUAGES))(key)
+
+
+def help_in_language() -> None:
+    """Typer's own words around the help texts (panel titles, default, environment variable, required) in the
+    language asked; Click's "Usage:" stays as Click writes it."""
+    import typer.rich_utils as rich_utils
+
+    for name, key in (("OPTIONS_PANEL_TITLE", "cli.typer.options"), ("COMMANDS_PANEL_TITLE", "cli.typer.commands"),
+                      ("ARGUMENTS_PANEL_TITLE", "cli.typer.arguments"), ("ERRORS_PANEL_TITLE", "cli.error"),
+                      ("DEFAULT_STRING", "cli.typer.default"), ("ENVVAR_STRING", "cli.typer.envvar"),
+                      ("REQUIRED_LONG_STRING", "cli.typer.required"), ("ABORTED_TEXT", "cli.typer.aborted")):
+        setattr(rich_utils, name, h(key))
+
+
 def set_language(code: str | None) -> str:
     """The language the CLI writes in from now on (one of the screens' languages; anything else: Dutch)."""
     from ..i18n import SCREEN_LANGUAGES, language

@@ -8,20 +8,20 @@ from typing import Annotated
 import typer
 
 from .app import floor_app
-from .common import UserError, console, database, moment, run, say
+from .common import UserError, console, database, h, moment, run, say
 
 
-@floor_app.command("book")
+@floor_app.command("book", help=h("help.book"))
 def book(
-    operation: Annotated[str, typer.Argument(help="The operation: work order/sequence, e.g. WO-260001-1/10.")],
-    action: Annotated[str, typer.Argument(help="start_setup, start_run, pause, finish, breakdown or quality.")],
-    operator: Annotated[str, typer.Option("--operator", help="Whom the booking is for (an operator's code).")],
-    good: Annotated[int, typer.Option(min=0, help="finish / quality: good pieces.")] = 0,
-    scrap: Annotated[int, typer.Option(min=0, help="finish / quality: scrapped pieces (made again).")] = 0,
-    last: Annotated[bool, typer.Option("--last", help="finish: the last pieces of this step.")] = False,
-    reason: Annotated[str, typer.Option(help="pause, breakdown or quality: why.")] = "",
-    machine: Annotated[str | None, typer.Option(help="The machine it runs on (default: the plan's).")] = None,
-    key: Annotated[str | None, typer.Option(help="Idempotency key: the same key twice books once.")] = None,
+    operation: Annotated[str, typer.Argument(help=h("help.book.operation"))],
+    action: Annotated[str, typer.Argument(help=h("help.book.action"))],
+    operator: Annotated[str, typer.Option("--operator", help=h("help.book.operator"))],
+    good: Annotated[int, typer.Option(min=0, help=h("help.book.good"))] = 0,
+    scrap: Annotated[int, typer.Option(min=0, help=h("help.book.scrap"))] = 0,
+    last: Annotated[bool, typer.Option("--last", help=h("help.book.last"))] = False,
+    reason: Annotated[str, typer.Option(help=h("help.book.reason"))] = "",
+    machine: Annotated[str | None, typer.Option(help=h("help.book.machine"))] = None,
+    key: Annotated[str | None, typer.Option(help=h("help.book.key"))] = None,
 ) -> None:
     """Book an action on an operation for an operator, as the terminal would (same checks, same record)."""
     from ..floor.bookings import ACTIONS
@@ -44,8 +44,8 @@ def book(
     run(action_)
 
 
-@floor_app.command("queue")
-def queue(work_center: Annotated[str, typer.Argument(help="The work center's code, e.g. LAS.")]) -> None:
+@floor_app.command("queue", help=h("help.queue"))
+def queue(work_center: Annotated[str, typer.Argument(help=h("help.queue.work_center"))]) -> None:
     """A work center's work in plan order: what is running, then what can start, with the pieces ready."""
     from ..services import floor_service
     from ..store.db import unit_of_work

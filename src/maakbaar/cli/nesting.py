@@ -10,22 +10,21 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import UserError, console, database, errors, money, number, run, say, size, why
+from .common import UserError, console, database, errors, h, money, number, run, say, size, why
 
 
-@app.command()
+@app.command(help=h("help.nest"))
 def nest(
     files: Annotated[list[str] | None, typer.Argument(
-        help="DXF files or folders of them, each optionally with a quantity: part.dxf:25 folder/:10. "
-             "Without files: the open orders.")] = None,
-    sheet: Annotated[str, typer.Option(help="Sheet size LENGTHxWIDTH in mm for DXF files not nested on stock.")] = "3000x1500",
-    sheets: Annotated[int, typer.Option(help="How many such sheets may be used.")] = 20,
-    material: Annotated[str | None, typer.Option(help="Material grade: stock to nest on, or the open orders' parts.")] = None,
-    thickness: Annotated[float | None, typer.Option(help="Sheet thickness in mm.")] = None,
-    spacing: Annotated[float, typer.Option(help="Part-to-part spacing in mm.")] = 5.0,
-    margin: Annotated[float, typer.Option(help="Margin from the sheet edge in mm.")] = 10.0,
-    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the nesting solver.")] = 10.0,
-    out: Annotated[Path | None, typer.Option(help="Write an SVG, a PNG and a DXF of every sheet into this folder.")] = None,
+        help=h("help.nest.files"))] = None,
+    sheet: Annotated[str, typer.Option(help=h("help.nest.sheet"))] = "3000x1500",
+    sheets: Annotated[int, typer.Option(help=h("help.nest.sheets"))] = 20,
+    material: Annotated[str | None, typer.Option(help=h("help.nest.material"))] = None,
+    thickness: Annotated[float | None, typer.Option(help=h("help.nest.thickness"))] = None,
+    spacing: Annotated[float, typer.Option(help=h("help.nest.spacing"))] = 5.0,
+    margin: Annotated[float, typer.Option(help=h("help.nest.margin"))] = 10.0,
+    time_limit: Annotated[float, typer.Option("--time-limit", help=h("help.nest.time_limit"))] = 10.0,
+    out: Annotated[Path | None, typer.Option(help=h("help.nest.out"))] = None,
     svg_dir: Annotated[Path | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Nest parts on sheets and remnants (remnants first; the last sheet filled from one side).

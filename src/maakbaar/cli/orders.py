@@ -9,12 +9,12 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app, order_app
-from .common import UserError, console, database, day, money, parse_date, run, say
+from .common import UserError, console, database, day, h, money, parse_date, run, say
 
 
-@app.command()
+@app.command(help=h("help.orders"))
 def orders(
-    all_: Annotated[bool, typer.Option("--all", help="Include done, delivered and cancelled orders.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help=h("help.orders.all"))] = False,
 ) -> None:
     """List the orders, earliest due date first; late ones in red."""
     from ..services import order_service
@@ -25,7 +25,8 @@ def orders(
             rows = order_service.order_overview(session, include_closed=all_)
         table = Table(title=f"{say('orders')} ({len(rows)})")
         for column in ("order", "customer", "due_date", "status", "priority", "cli.lines", "cli.value"):
-            table.add_column(say(column), justify="right" if column in ("priority", "cli.lines", "cli.value") else "left")
+            numeric = column in ("priority", "cli.lines", "cli.value")
+            table.add_column(say(column), justify="right" if numeric else "left")
         for row in rows:
             style = "red" if row.late else ("yellow" if row.days_left <= 2 else None)
             table.add_row(row.number, row.customer_name, day(row.due_date), say(f"status.{row.status.value}"),
@@ -44,16 +45,16 @@ def _line(text: str) -> tuple[str, int]:
                         text=text) from None
 
 
-@order_app.command("new")
+@order_app.command("new", help=h("help.order_new"))
 def order_new(
-    customer: Annotated[str, typer.Argument(help="Customer code")],
-    due: Annotated[str, typer.Option(help="Due date YYYY-MM-DD")],
-    line: Annotated[list[str], typer.Option(help="PART:QUANTITY; repeat for more lines")],
-    number: Annotated[str | None, typer.Option(help="Order number (default: the next ORD-<yy><nnnn>)")] = None,
-    reference: Annotated[str, typer.Option(help="The customer's reference")] = "",
-    release: Annotated[str | None, typer.Option(help="Earliest start YYYY-MM-DD (default: today)")] = None,
-    priority: Annotated[int, typer.Option(help="1 (low) to 5 (rush)")] = 3,
-    notes: Annotated[str, typer.Option(help="Notes")] = "",
+    customer: Annotated[str, typer.Argument(help=h("help.order_new.customer"))],
+    due: Annotated[str, typer.Option(help=h("help.order_new.due"))],
+    line: Annotated[list[str], typer.Option(help=h("help.order_new.line"))],
+    number: Annotated[str | None, typer.Option(help=h("help.order_new.number"))] = None,
+    reference: Annotated[str, typer.Option(help=h("help.order_new.reference"))] = "",
+    release: Annotated[str | None, typer.Option(help=h("help.order_new.release"))] = None,
+    priority: Annotated[int, typer.Option(help=h("help.order_new.priority"))] = 3,
+    notes: Annotated[str, typer.Option(help=h("help.order_new.notes"))] = "",
 ) -> None:
     """Make an order, as the order page and POST /api/orders do (same checks, same numbering)."""
     from ..services import order_service
@@ -71,13 +72,12 @@ def order_new(
     run(action)
 
 
-@order_app.command("from-quote")
+@order_app.command("from-quote", help=h("help.order_from_quote"))
 def order_from_quote(
-    quote: Annotated[str, typer.Argument(help="Quote number, e.g. OFF-260001")],
-    qty: Annotated[list[str] | None, typer.Option(help="LINE:QUANTITY the customer ordered (default: the first "
-                                                       "break); repeat per line")] = None,
-    due: Annotated[str | None, typer.Option(help="Due date YYYY-MM-DD (default: from the quoted lead time)")] = None,
-    priority: Annotated[int, typer.Option(help="1 (low) to 5 (rush)")] = 3,
+    quote: Annotated[str, typer.Argument(help=h("help.order_from_quote.quote"))],
+    qty: Annotated[list[str] | None, typer.Option(help=h("help.order_from_quote.qty"))] = None,
+    due: Annotated[str | None, typer.Option(help=h("help.order_from_quote.due"))] = None,
+    priority: Annotated[int, typer.Option(help=h("help.order_from_quote.priority"))] = 3,
 ) -> None:
     """Turn a quote into an order at the price of the quantity break each line falls in."""
     from ..services import quoting

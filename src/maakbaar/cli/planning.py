@@ -10,21 +10,19 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import console, database, duration, moment, parse_moment, run, say, why
+from .common import console, database, duration, h, moment, parse_moment, run, say, why
 
 
-@app.command()
+@app.command(help=h("help.plan"))
 def plan(
-    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds to spend improving the plan.")] = 10.0,
-    start: Annotated[str | None, typer.Option(help="Plan from this moment (YYYY-MM-DD or YYYY-MM-DDTHH:MM; default now).")] = None,
-    replan: Annotated[bool, typer.Option("--replan", help="Keep the current plan's next two days wherever they still fit.")] = False,
+    time_limit: Annotated[float, typer.Option("--time-limit", help=h("help.plan.time_limit"))] = 10.0,
+    start: Annotated[str | None, typer.Option(help=h("help.plan.start"))] = None,
+    replan: Annotated[bool, typer.Option("--replan", help=h("help.plan.replan"))] = False,
     objectives: Annotated[str | None, typer.Option(
-        "--objectives", help="Objectives in order of importance, comma-separated, from: late_jobs (late orders "
-        "weighted by priority), tardiness (minutes late weighted by priority), setup, flow_time. Default: the "
-        "shop's order (late_jobs,tardiness,setup,flow_time until --as-default sets another).")
+        "--objectives", help=h("help.plan.objectives"))
     ] = None,
     as_default: Annotated[bool, typer.Option(
-        "--as-default", help="Also make --objectives the shop's order for every later plan (web included).")
+        "--as-default", help=h("help.plan.as_default"))
     ] = False,
 ) -> None:
     """Plan all open orders on finite capacity (machines, operators, shifts, setups) and store the plan.
@@ -87,8 +85,8 @@ def plan(
     run(action)
 
 
-@app.command()
-def promise(order: Annotated[str, typer.Argument(help="Order number, e.g. ORD-260012")]) -> None:
+@app.command(help=h("help.promise"))
+def promise(order: Annotated[str, typer.Argument(help=h("help.promise.order"))]) -> None:
     """When can ORDER be delivered without making other orders late, and what if it gets top priority?"""
     from ..services import planning_service
 

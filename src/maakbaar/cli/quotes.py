@@ -10,26 +10,26 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
-from .common import UserError, console, database, errors, number, progress_bar, run, say, why
+from .common import UserError, console, database, errors, h, number, progress_bar, run, say, why
 
 
-@app.command()
+@app.command(help=h("help.quote"))
 def quote(
-    files: Annotated[list[Path], typer.Argument(help="DXF flat patterns (one part each, or several side by side).")],
-    material: Annotated[str, typer.Option(help="Material grade as in the shop's materials, e.g. S235JR.")],
-    thickness: Annotated[float, typer.Option(help="Sheet thickness in mm.")],
-    qty: Annotated[str, typer.Option(help="Quantity breaks, e.g. 1,10,50,250.")] = "1,10,50",
-    finish: Annotated[str, typer.Option(help="none, powder (powder coating) or galvanise.")] = "none",
-    weld_mm: Annotated[float, typer.Option("--weld-mm", help="Weld length per part in mm.")] = 0.0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
-    summary: Annotated[Path | None, typer.Option(help="Write a summary of all parts to .csv or .xlsx.")] = None,
+    files: Annotated[list[Path], typer.Argument(help=h("help.quote.files"))],
+    material: Annotated[str, typer.Option(help=h("help.quote.material"))],
+    thickness: Annotated[float, typer.Option(help=h("help.quote.thickness"))],
+    qty: Annotated[str, typer.Option(help=h("help.quote.qty"))] = "1,10,50",
+    finish: Annotated[str, typer.Option(help=h("help.quote.finish"))] = "none",
+    weld_mm: Annotated[float, typer.Option("--weld-mm", help=h("help.quote.weld_mm"))] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help=h("help.quote.as_json"))] = False,
+    summary: Annotated[Path | None, typer.Option(help=h("help.quote.summary"))] = None,
     save: Annotated[str | None, typer.Option("--save", metavar="CUSTOMER",
-                                             help="Store the parts and a quote for this customer code.")] = None,
-    document: Annotated[Path | None, typer.Option(help="Write a print-ready quote (HTML) to this file.")] = None,
+                                             help=h("help.quote.save"))] = None,
+    document: Annotated[Path | None, typer.Option(help=h("help.quote.document"))] = None,
     standard_lead_time: Annotated[bool, typer.Option(
-        "--standard-lead-time", help="Use the standard lead times even when a plan exists.")] = False,
+        "--standard-lead-time", help=h("help.quote.standard_lead_time"))] = False,
     language: Annotated[str | None, typer.Option(
-        "--lang", help="Language of the quote document: nl, en or de (default: the customer's).")] = None,
+        "--lang", help=h("help.quote.language"))] = None,
 ) -> None:
     """Price parts from their DXF flat pattern: material, laser, bending, welding, finishing, per quantity.
 

@@ -8,13 +8,13 @@ import typer
 
 from .. import config
 from .app import app
-from .common import console, database, run, say
+from .common import console, database, h, run, say
 
 
-@app.command()
+@app.command(help=h("help.serve"))
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help=h("help.serve.host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=h("help.serve.port"))] = 8000,
 ) -> None:
     """Serve the web app (http://127.0.0.1:8000 by default)."""
     import uvicorn

@@ -12,10 +12,10 @@ from .. import clock, config
 from ..store import migrate
 from ..store.db import make_engine, unit_of_work
 from .app import app, db_app
-from .common import UserError, console, counted, database, parse_date, progress_bar, run, say
+from .common import UserError, console, counted, database, h, parse_date, progress_bar, run, say
 
 
-@app.command()
+@app.command(help=h("help.init"))
 def init() -> None:
     """Create the data folder and the database with the current schema. Safe to run again."""
 
@@ -28,8 +28,8 @@ def init() -> None:
     run(action)
 
 
-@db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+@db_app.command("upgrade", help=h("help.db_upgrade"))
+def db_upgrade(revision: Annotated[str, typer.Argument(help=h("help.db_upgrade.revision"))] = "head") -> None:
     """Bring the database schema up to date (creates it when empty)."""
 
     def action():
@@ -43,13 +43,13 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
     run(action)
 
 
-@db_app.command("downgrade")
-def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, 'base' removes everything")]) -> None:
+@db_app.command("downgrade", help=h("help.db_downgrade"))
+def db_downgrade(revision: Annotated[str, typer.Argument(help=h("help.db_downgrade.revision"))]) -> None:
     """Step the schema back to REVISION. 'base' drops every maakbaar table (and its data)."""
     run(lambda: (migrate.downgrade(make_engine(), revision), console.print(say("cli.schema_now", revision=revision))))
 
 
-@db_app.command("current")
+@db_app.command("current", help=h("help.db_current"))
 def db_current() -> None:
     """Show the database's schema revision and the newest one this version knows."""
 
@@ -61,12 +61,12 @@ def db_current() -> None:
     run(action)
 
 
-@app.command()
+@app.command(help=h("help.demo"))
 def demo(
-    seed: Annotated[int, typer.Option(help="Same seed and start date, same shop.")] = 1,
-    start: Annotated[str | None, typer.Option(help="The shop's 'today' as YYYY-MM-DD (default: today).")] = None,
-    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when the database already has a shop.")] = False,
-    replace: Annotated[bool, typer.Option("--replace", help="Delete the stored shop first.")] = False,
+    seed: Annotated[int, typer.Option(help=h("help.demo.seed"))] = 1,
+    start: Annotated[str | None, typer.Option(help=h("help.demo.start"))] = None,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help=h("help.demo.if_empty"))] = False,
+    replace: Annotated[bool, typer.Option("--replace", help=h("help.demo.replace"))] = False,
 ) -> None:
     """Fill an empty database with the demo shop: a Dutch job shop with 60-80 open orders."""
     from ..services import demo as demo_service
@@ -100,11 +100,11 @@ def demo(
     run(action)
 
 
-@app.command("import")
+@app.command("import", help=h("help.import"))
 def import_(
-    file: Annotated[Path, typer.Argument(exists=False, help="A .json shop file, a .csv file or an .xlsx workbook.")],
-    kind: Annotated[str | None, typer.Option(help="For CSV: orders, parts, routings or stock (default: from the file name).")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="JSON only: replace the whole stored shop.")] = False,
+    file: Annotated[Path, typer.Argument(exists=False, help=h("help.import.file"))],
+    kind: Annotated[str | None, typer.Option(help=h("help.import.kind"))] = None,
+    replace: Annotated[bool, typer.Option("--replace", help=h("help.import.replace"))] = False,
 ) -> None:
     """Import a whole shop (JSON) or orders, parts, routings and stock (CSV or Excel).
 
@@ -132,10 +132,10 @@ def import_(
     run(action)
 
 
-@app.command()
+@app.command(help=h("help.export"))
 def export(
-    file: Annotated[Path, typer.Argument(help="Where to write: .json (the whole shop) or .xlsx (orders, parts, routings, stock).")],
-    schema: Annotated[bool, typer.Option("--schema", help="Write the JSON Schema of the shop file instead.")] = False,
+    file: Annotated[Path, typer.Argument(help=h("help.export.file"))],
+    schema: Annotated[bool, typer.Option("--schema", help=h("help.export.schema"))] = False,
 ) -> None:
     """Export the whole shop (master data, stock, parts and orders) to one JSON file, or to Excel."""
     from ..services import shop_io, tabular

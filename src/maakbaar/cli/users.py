@@ -9,19 +9,19 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import user_app
-from .common import console, database, run, say, yes_no
+from .common import console, database, h, run, say, yes_no
 
 
-@user_app.command("add")
+@user_app.command("add", help=h("help.user_add"))
 def user_add(
-    username: Annotated[str, typer.Argument(help="Log-in name")],
-    role: Annotated[str, typer.Option(help="admin, planner, estimator, operator or viewer")] = "viewer",
-    name: Annotated[str, typer.Option(help="Display name")] = "",
+    username: Annotated[str, typer.Argument(help=h("help.user_add.username"))],
+    role: Annotated[str, typer.Option(help=h("help.user_add.role"))] = "viewer",
+    name: Annotated[str, typer.Option(help=h("help.user_add.name"))] = "",
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
-                                          help="At least 8 characters")] = "",
-    badge: Annotated[str | None, typer.Option(help="Badge number for the shop-floor terminal")] = None,
-    pin: Annotated[str | None, typer.Option(help="PIN (4-8 digits) for the terminal")] = None,
-    operator: Annotated[str | None, typer.Option(help="The operator (code) this user is on the floor")] = None,
+                                          help=h("help.user_add.password"))] = "",
+    badge: Annotated[str | None, typer.Option(help=h("help.user_add.badge"))] = None,
+    pin: Annotated[str | None, typer.Option(help=h("help.user_add.pin"))] = None,
+    operator: Annotated[str | None, typer.Option(help=h("help.user_add.operator"))] = None,
 ) -> None:
     """Add a user who can log in to the web app."""
     from ..services import user_service
@@ -34,7 +34,7 @@ def user_add(
     run(action)
 
 
-@user_app.command("list")
+@user_app.command("list", help=h("help.user_list"))
 def user_list() -> None:
     """List the users and their roles."""
     from ..services import user_service
@@ -53,9 +53,9 @@ def user_list() -> None:
     run(action)
 
 
-@user_app.command("password")
+@user_app.command("password", help=h("help.user_password"))
 def user_password(
-    username: Annotated[str, typer.Argument(help="Log-in name")],
+    username: Annotated[str, typer.Argument(help=h("help.user_password.username"))],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
 ) -> None:
     """Set a user's password."""
@@ -69,8 +69,8 @@ def user_password(
     run(action)
 
 
-@user_app.command("unlock")
-def user_unlock(username: Annotated[str, typer.Argument(help="Log-in name")]) -> None:
+@user_app.command("unlock", help=h("help.user_unlock"))
+def user_unlock(username: Annotated[str, typer.Argument(help=h("help.user_unlock.username"))]) -> None:
     """Lift the lock after too many wrong passwords or PINs."""
     from ..services import user_service
 

@@ -71,13 +71,13 @@ def used_keys() -> dict[str, list[str]]:
 
 # Reason codes and message keys written as literals outside templates: an error's ``code=``, ``Reason.of``, an
 # engine's refusal (``refusal``, ``Refusal``, ``CostError``, ``FactorError``: the code first), a placement's reason
-# and a cell's (second), a booking's (``booking.`` + its code) and the CLI's ``say``.
+# and a cell's (second), a booking's (``booking.`` + its code) and the CLI's ``say`` and ``h`` (its help texts).
 _CODE_PATTERNS = (
     r"""\bcode=["']([a-z][\w .]*)["']""",
     r"""\bReason\.of\(\s*["']([a-z][\w .]*)["']""",
     r"""\b(?:refusal|Refusal|CostError|FactorError)\(\s*["']([a-z][\w .]*)["']""",
     r"""\b(?:PlacementError|CellError)\([^,()]+,\s*["']([a-z][\w .]*)["']""",
-    r"""\bsay\(\s*["']([a-z][\w .]*)["']""",
+    r"""\b(?:say|h)\(\s*["']([a-z][\w .]*)["']""",
     r"""\bRefused\(\s*\d+,\s*["']([a-z][\w .]*)["']""",
 )
 

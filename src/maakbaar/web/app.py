@@ -108,12 +108,11 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
 
     def _reader(request: Request):
         """Who sees an error page (for the menu), when logged in; nobody if that cannot be told."""
-        from sqlalchemy.orm import Session as OrmSession
-
+        from ..store.db import session_factory
         from .security import user_from_request
 
         try:
-            with OrmSession(engine) as db:
+            with session_factory(engine)() as db:
                 return user_from_request(request, db)
         except Exception:  # noqa: BLE001 - an error page must show even when the database does not answer
             return None
