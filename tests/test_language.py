@@ -88,6 +88,7 @@ def _pages(client: TestClient) -> list[str]:
     late = next((o["number"] for o in orders if o["planned_late"]), order)
     pages = ["/dashboard", "/orders", "/orders?status=done", "/orders/new", f"/orders/{order}", f"/orders/{late}",
              f"/orders/{order}/promise", "/promise", "/quote", "/planning", "/planning/meta", "/nests", "/co2",
+             f"/co2?order={order}",
              "/postcalc", "/users", "/orders/NO-SUCH-ORDER"]
     pages += [f"/masterdata?tab={tab}" for tab in ("machines", "calendars", "operators", "materials", "rates",
                                                      "stock")]

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from ..store.db import unit_of_work
 from .app import app
+from . import common
 from .common import UserError, console, database, h, money, number, run, say, why
 
 
@@ -54,8 +55,7 @@ def co2(
                 "order": order, "factor_set": result.factor_set, "factor_file": result.factor_path,
                 "product_kg": fp.product_mass_kg, "energy_kwh": fp.energy_kwh, "co2_kg": fp.total_kg,
                 "per_kg": fp.per_kg_product, "by_component": fp.by_key(),
-                "components": [{"key": c.key, "label": c.label, "kg_co2": c.kg_co2, "detail": c.detail}
-                               for c in fp.components],
+                "components": [co2_service.component_json(c, common.LANGUAGE) for c in fp.components],
                 "factors": [{"key": f.key, "value": f.value, "unit": f.unit, "source": f.source, "year": f.year}
                             for f in fp.factors]}))
             return
@@ -63,7 +63,7 @@ def co2(
         for column in ("cli.component", "cli.kg_co2e", "cli.how"):
             table.add_column(say(column), justify="right" if column == "cli.kg_co2e" else "left")
         for c in fp.components:
-            table.add_row(c.label, number(c.kg_co2, 2), c.detail)
+            table.add_row(why(c.label), number(c.kg_co2, 2), why(c.detail))
         console.print(table)
         parts = ", ".join(f"{say('doc.co2.' + k).lower()} {number(v, 1)}" for k, v in fp.by_key().items())
         console.print(say("cli.co2_total", total=number(fp.total_kg, 1), mass=number(fp.product_mass_kg, 1),
@@ -132,7 +132,7 @@ def compare(
         else:
             raise UserError("give --order ORDER or --scenario FILE (or --scenario sluisdeuren)", code="cli.co2_choose")
         if as_json:
-            console.print_json(json.dumps(co2_service.comparison_as_dict(result)))
+            console.print_json(json.dumps(co2_service.comparison_as_dict(result, common.LANGUAGE)))
         else:
             _print_comparison(result)
         if pdf:

@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..reasons import Reason, Share
+from ..reasons import Figure, Reason, Share, size
 from .factors import Factor, FactorSet
-from .footprint import Component, Leg, transport_kg
+from .footprint import Component, Leg, data_label, factor_value, transport_kg
 
 
 @dataclass(frozen=True)
@@ -91,19 +91,25 @@ def option_result(option: Option, well_to_tank: float, ballast_ratio: float) -> 
     mass_t = option.product_mass_kg / 1000
     bought = option.product_mass_kg / (1 - option.scrap_share)
     components = [
-        Component("material", f"Materiaal ({option.material.label})", option.product_mass_kg * option.material.value,
-                  f"{mass_t:,.1f} t x {option.material.value:g}"),
-        Component("scrap", "Snijverlies en restmateriaal", (bought - option.product_mass_kg) * option.material.value,
-                  f"{(bought - option.product_mass_kg) / 1000:,.1f} t x {option.material.value:g}"),
-        Component("process", f"Fabricage-energie ({option.grid.label})", option.fabrication_kwh * option.grid.value,
-                  f"{option.fabrication_kwh:,.0f} kWh x {option.grid.value:g}"),
+        Component("material", Reason.of("co2c.material_route", route=option.material.label),
+                  option.product_mass_kg * option.material.value,
+                  Reason.of("co2c.tonnes_times", tonnes=Figure(mass_t, 1), factor=factor_value(option.material.value))),
+        Component("scrap", Reason.of("co2c.scrap_all"), (bought - option.product_mass_kg) * option.material.value,
+                  Reason.of("co2c.tonnes_times", tonnes=Figure((bought - option.product_mass_kg) / 1000, 1),
+                            factor=factor_value(option.material.value))),
+        Component("process", Reason.of("co2c.fabrication", grid=option.grid.label),
+                  option.fabrication_kwh * option.grid.value,
+                  Reason.of("co2c.kwh_times", kwh=Figure(option.fabrication_kwh, 0), factor=factor_value(option.grid.value))),
     ]
     for leg in option.legs:
         kg = transport_kg(mass_t, leg, well_to_tank, ballast_ratio)
-        ballast = " incl. lege terugreis" if leg.dedicated and leg.ballast else ""
-        components.append(Component("transport", f"{leg.label or leg.mode.label}{ballast}", kg,
-                                    f"{mass_t:,.1f} t x {leg.distance_km:,.0f} km x {leg.mode.value:g}"
-                                    f" x {1 + well_to_tank:g}" + (f" x {1 + ballast_ratio:g}" if ballast else "")))
+        ballast = leg.dedicated and leg.ballast
+        name = leg.label or leg.mode.label
+        components.append(Component(
+            "transport", Reason.of("co2c.leg_ballast", leg=name) if ballast else data_label(name), kg,
+            Reason.of("co2c.transport_ballast" if ballast else "co2c.transport_detail", tonnes=Figure(mass_t, 1),
+                      km=size(leg.distance_km), factor=factor_value(leg.mode.value),
+                      wtt=factor_value(1 + well_to_tank), ballast=factor_value(1 + ballast_ratio))))
     return OptionResult(option, tuple(components))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..reasons import Figure, Reason, Share, size
 from .factors import Factor
 
 
@@ -42,10 +43,23 @@ class Leg:
 
 @dataclass(frozen=True)
 class Component:
+    """One part of a footprint; ``label`` and ``detail`` (how it is worked out) are reasons (``co2c.*``)."""
+
     key: str  # material, scrap, process, transport
-    label: str
+    label: Reason
     kg_co2: float
-    detail: str = ""
+    detail: Reason | None = None
+
+
+def factor_value(value: float) -> Figure:
+    """A factor as it is given (1.9, 0.268, 0.00012): its own decimals, at most six."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return Figure(value, len(text.split(".")[1]) if "." in text else 0)
+
+
+def data_label(text: str) -> Reason:
+    """A label that is data (a factor's, a leg's, an operation's): shown as it is."""
+    return Reason.of("text", text=text)
 
 
 @dataclass(frozen=True)
@@ -90,21 +104,25 @@ def order_footprint(lines: list[FootprintLine], grid: Factor, legs: list[Leg] = 
         net = line.pieces * line.net_mass_kg
         mass += net
         factors[line.material.key] = line.material
-        components.append(Component("material", f"{line.label}: materiaal", net * line.material.value,
-                                    f"{net:.2f} kg x {line.material.value:g}"))
+        components.append(Component("material", Reason.of("co2c.material", part=line.label), net * line.material.value,
+                                    Reason.of("co2c.kg_times", kg=Figure(net, 2),
+                                              factor=factor_value(line.material.value))))
         scrap = net * (1 / line.utilisation - 1)
-        components.append(Component("scrap", f"{line.label}: snijverlies", scrap * line.material.value,
-                                    f"{scrap:.2f} kg ({1 - line.utilisation:.0%} of the sheet) x "
-                                    f"{line.material.value:g}"))
+        components.append(Component("scrap", Reason.of("co2c.scrap", part=line.label), scrap * line.material.value,
+                                    Reason.of("co2c.scrap_detail", kg=Figure(scrap, 2),
+                                              share=Share(1 - line.utilisation),
+                                              factor=factor_value(line.material.value))))
         for op in line.operations:
             kwh = op.minutes / 60 * op.power_kw
             energy += kwh
-            components.append(Component("process", f"{line.label}: {op.label}", kwh * grid.value,
-                                        f"{kwh:.2f} kWh x {grid.value:g}"))
+            components.append(Component("process", Reason.of("co2c.process", part=line.label, operation=op.label),
+                                        kwh * grid.value, Reason.of("co2c.kwh_times", kwh=Figure(kwh, 2),
+                                                                    factor=factor_value(grid.value))))
     for leg in legs:
         factors[leg.mode.key] = leg.mode
         kg = transport_kg(mass / 1000, leg, well_to_tank, ballast_ratio)
-        components.append(Component("transport", leg.label or leg.mode.label, kg,
-                                    f"{mass / 1000:.3f} t x {leg.distance_km:g} km x {leg.mode.value:g}"
-                                    f" x {1 + well_to_tank:g}"))
+        components.append(Component("transport", data_label(leg.label or leg.mode.label), kg,
+                                    Reason.of("co2c.transport_detail", tonnes=Figure(mass / 1000, 3),
+                                              km=size(leg.distance_km), factor=factor_value(leg.mode.value),
+                                              wtt=factor_value(1 + well_to_tank))))
     return Footprint(tuple(components), mass, tuple(factors.values()), energy)

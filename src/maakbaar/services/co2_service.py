@@ -191,6 +191,15 @@ def compare_order(session: Session, order_number: str, country: str, material_ro
 
 
 
+def component_json(component, lang: str) -> dict:
+    """A footprint's component as JSON: its label and how it is worked out in ``lang``, with their codes."""
+    from ..i18n import say
+
+    return {"key": component.key, "label": say(component.label, lang), "kg_co2": component.kg_co2,
+            "detail": say(component.detail, lang), "label_code": component.label.to_json(),
+            "detail_code": component.detail.to_json() if component.detail else None}
+
+
 def comparison_as_dict(result: Comparison, lang: str = "en") -> dict:
     """A comparison as plain JSON-ready data (CLI --json and the web API), its texts in ``lang``."""
     from ..i18n import say
@@ -198,8 +207,7 @@ def comparison_as_dict(result: Comparison, lang: str = "en") -> dict:
     def option(r):
         return {"name": r.option.name, "country": r.option.country, "total_kg": r.total_kg,
                 "bid_price_eur": r.option.bid_price_eur, "ladder_level": r.option.ladder_level,
-                "components": [{"key": c.key, "label": c.label, "kg_co2": c.kg_co2, "detail": c.detail}
-                               for c in r.components]}
+                "components": [component_json(c, lang) for c in r.components]}
     return {"title": say(result.title, lang), "factor_set": result.factor_set, "factor_file": result.factor_path,
             "local": option(result.local), "alternative": option(result.alternative),
             "difference_kg": result.difference_kg, "mki_eur_per_kg": result.mki_eur_per_kg.value,

@@ -34,13 +34,13 @@ def router(deps: Dependencies) -> APIRouter:
     session, need = deps.session, deps.need
 
     @routes.get("/orders/{number}/co2", tags=["co2"])
-    def order_co2(number: str, db: Session = Depends(session), _=Depends(need("read"))):
+    def order_co2(number: str, request: Request, db: Session = Depends(session), _=Depends(need("read"))):
         result = co2_service.footprint_of_order(db, number)
         fp = result.footprint
         return {"order": number, "factor_set": result.factor_set, "product_kg": fp.product_mass_kg,
                 "energy_kwh": fp.energy_kwh, "co2_kg": fp.total_kg, "per_kg": fp.per_kg_product,
                 "by_component": fp.by_key(),
-                "components": [vars(c) for c in fp.components]}
+                "components": [co2_service.component_json(c, api_language(request)) for c in fp.components]}
 
     @routes.post("/orders/{number}/compare", tags=["co2"])
     def order_compare(number: str, body: CompareIn, request: Request, db: Session = Depends(session),
