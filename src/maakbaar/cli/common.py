@@ -141,13 +141,12 @@ def set_language(code: str | None) -> str:
     return LANGUAGE
 
 
-def say(key: str, /, n: int | None = None, **values) -> str:
-    """A message of the catalogue in the CLI's language (numbers in ``values`` written the language's way)."""
-    from ..i18n import number, translator
+def say(key: str, /, **values) -> str:
+    """A message of the catalogue in the CLI's language, its values written the language's way (``n`` chooses
+    the plural form): the reason ``key`` with ``values``, as ``why`` writes any reason."""
+    from ..reasons import Reason
 
-    shown = {k: (number(v, LANGUAGE, 0 if isinstance(v, int) else 1) if isinstance(v, (int, float))
-                 and not isinstance(v, bool) else v) for k, v in values.items()}
-    return translator(LANGUAGE)(key, n=n, **shown)
+    return why(Reason.of(key, **values))
 
 
 def yes_no(value: bool) -> str:

@@ -8,6 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from ..reasons import Figure
 from ..store.db import unit_of_work
 from .app import app
 from .common import console, database, duration, h, moment, parse_moment, run, say, why
@@ -59,7 +60,7 @@ def plan(
                 summary = planning_service.plan_shop(session, origin, time_limit, on_progress,
                                                      mode="replan" if replan else "full", criteria=order)
         console.print(say("cli.plan_stored", plan=summary.plan_id, n=summary.operations,
-                          first=f"{summary.first_plan_seconds:.2f}", elapsed=f"{summary.elapsed:.1f}"), highlight=False)
+                          first=Figure(summary.first_plan_seconds, 2), elapsed=Figure(summary.elapsed, 1)), highlight=False)
         if summary.bottleneck:
             machine, load = summary.bottleneck
             console.print(say("cli.bottleneck", machine=f"[bold]{machine}[/]", load=f"{load:.0%}"))

@@ -6,8 +6,8 @@ import datetime as dt
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Code, refusal, DomainModel, Name, Text
 from ..reasons import Day, Moment, Reason
+from .common import Code, DomainModel, Name, Text, refusal
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MINUTES_PER_DAY = 24 * 60

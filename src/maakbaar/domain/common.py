@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
-from ..reasons import Day, Reason, size  # noqa: F401 - size: the domain's models use it
+from ..reasons import Day, Reason
 
 FIRST_DATE = dt.date(1990, 1, 1)
 LAST_DATE = dt.date(2100, 12, 31)

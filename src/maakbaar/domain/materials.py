@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Code, refusal, size, DomainModel, MaterialFamily, Name, StockKind, Text
+from ..reasons import size
+from .common import Code, DomainModel, MaterialFamily, Name, StockKind, Text, refusal
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 

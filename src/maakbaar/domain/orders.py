@@ -6,8 +6,9 @@ import datetime as dt
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Code, refusal, DomainModel, OperationStatus, OrderStatus, QuoteStatus, ShopDate, Text, WorkCenterType
 from ..reasons import Day
+from .common import (Code, DomainModel, OperationStatus, OrderStatus, QuoteStatus, ShopDate, Text, WorkCenterType,
+                     refusal)
 from .parts import RoutingStep, check_sequences
 
 PRIORITY_NORMAL = 3

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import Code, refusal, size, DomainModel, Name, Text, WorkCenterType
-from ..reasons import Reason
+from ..reasons import Reason, size
+from .common import Code, DomainModel, Name, Text, WorkCenterType, refusal
 
 
 class RoutingStep(DomainModel):

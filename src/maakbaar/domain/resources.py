@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import Field, field_validator, model_validator
 
 from .calendars import Closure
-from .common import Code, refusal, size, DomainModel, MaterialFamily, Name, Text, WorkCenterType
-from ..reasons import Reason
+from ..reasons import Reason, size
+from .common import Code, DomainModel, MaterialFamily, Name, Text, WorkCenterType, refusal
 
 
 class WorkCenter(DomainModel):

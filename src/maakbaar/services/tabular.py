@@ -442,9 +442,9 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
         orders.append((row_numbers, order))
 
     if problems:  # in the order of the sheets and their rows, as the person who typed them reads them
-        sheets = {kind: i for i, kind in enumerate(("parts", "routings", "stock", "orders"))}
-        problems.sort(key=lambda r: (sheets.get(str(r.get("sheet").code).rsplit(".", 1)[-1], 9), r.get("rows")[0])
-                      if r.code == "import.at" else (-1, 0))
+        sheets = {f"import.sheet.{kind}": i for i, kind in enumerate(("parts", "routings", "stock", "orders"))}
+        problems.sort(key=lambda r: (sheets[r.get("sheet").code], r.get("rows")[0]) if r.code == "import.at"
+                      else (-1, 0))
         raise ImportProblem(source, problems)
 
     # everything checked: store (still one transaction; the caller commits)

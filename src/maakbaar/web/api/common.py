@@ -34,9 +34,18 @@ def version_from(if_match: str | None, version: int | None) -> int | None:
     return None
 
 
-def why_late(reason, lang: str) -> dict:
-    """A stored reason as the API gives it: ``late_reason`` in the reader's language and ``late_reason_code`` (the
-    code with its values, for programs)."""
+def written(reason, lang: str) -> tuple[str, dict | None]:
+    """A reason as the API gives it: the text in the reader's language and the code with its values (for
+    programs). ``reason`` may be its stored JSON (or text stored before reasons were)."""
     from ...i18n import say
+    from ...reasons import Reason
 
-    return {"late_reason": say(reason, lang), "late_reason_code": reason.to_json() if reason is not None else None}
+    if not isinstance(reason, Reason):
+        reason = Reason.from_json(reason)
+    return say(reason, lang), reason.to_json() if reason is not None else None
+
+
+def why_late(reason, lang: str) -> dict:
+    """A stored late reason: ``late_reason`` (text) and ``late_reason_code``."""
+    text, code = written(reason, lang)
+    return {"late_reason": text, "late_reason_code": code}

@@ -6,14 +6,12 @@ from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from ...i18n import say
-from ...reasons import Reason
 from ...services import nesting_service
 from ...store.db import Session
 from ...services.errors import NotFound
 from ..i18n import api_language
 from ..security import RowId
-from .common import Dependencies
+from .common import Dependencies, written
 
 
 class NestIn(BaseModel):
@@ -42,10 +40,10 @@ def router(deps: Dependencies) -> APIRouter:
         row = nesting_service.nest_row(db, nest_id)
         lang = api_language(request)
         # notes and unplaced parts' reasons in the reader's language, with their codes (notes_codes, [part, code])
-        return dict(nest_summary(row), notes=[say(Reason.from_json(n), lang) for n in row.notes or []],
-                    notes_codes=[Reason.from_json(n).to_json() for n in row.notes or []],
-                    unplaced=[[name, say(Reason.from_json(why), lang), Reason.from_json(why).to_json()]
-                              for name, why in row.unplaced or []],
+        notes = [written(note, lang) for note in row.notes or []]
+        return dict(nest_summary(row), notes=[text for text, _code in notes],
+                    notes_codes=[code for _text, code in notes],
+                    unplaced=[[name, *written(why, lang)] for name, why in row.unplaced or []],
                     sheets=[{"position": s.position, "stock_code": s.stock_code, "parts": s.part_count,
                              "utilisation": s.part_area_mm2 / s.sheet_area_mm2, "cut_minutes": s.cut_seconds / 60,
                              "cost": s.cost, "remnant": s.offcut,

@@ -18,7 +18,7 @@ from .. import board
 from ..freshness import saw_latest
 from ..i18n import api_language
 from ..security import RowId
-from .common import Dependencies
+from .common import Dependencies, written
 
 
 def _objective_list(value: list[str]) -> list[str]:
@@ -147,9 +147,5 @@ def router(deps: Dependencies) -> APIRouter:
 
 def unplanned_job(stored: dict, lang: str) -> dict:
     """A job the plan left out, as stored (its reason as JSON, or text from an older plan), for the API."""
-    from ...i18n import say
-    from ...reasons import Reason
-
-    reason = Reason.from_json(stored.get("reason"))
-    return {"job": stored.get("job"), "order": stored.get("order"), "reason": say(reason, lang),
-            "reason_code": reason.to_json() if reason is not None else None}
+    text, code = written(stored.get("reason"), lang)
+    return {"job": stored.get("job"), "order": stored.get("order"), "reason": text, "reason_code": code}
