@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import dispatch as dispatching
-from . import lns
+from . import lns, portfolio
 from .bounds import Bound, lower_bound
 from .checker import Violation, check_plan
 from .cpsat import CpsatImprover
+from .portfolio import Pool, proven_by
 from .progress import Progress
 from .plan import Plan, Score
 from .problem import JobSpec, OperationSpec, PlanningProblem
@@ -260,7 +261,14 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
     first_seconds = time.monotonic() - started
     report("dispatch", best)
     bound = _bound(reduced, notes) if with_bound else None  # after the first plan, which does not wait for it
-    best_order = dispatching.order_edd(reduced)
+    # every plan from here on is scored under the shop's order and the other one (see planning.portfolio)
+    pool = Pool(reduced)
+    pool.consider(best, dispatching.order_edd(reduced))
+
+    def consider(plan: Plan, job_order=None, phase: str = "dispatch") -> None:
+        if pool.consider(plan, job_order):
+            report(phase, pool.best())
+
     build_seconds = first_seconds  # what a rebuild of the whole plan takes (the longest one timed)
     for rule in dispatching.RULES:  # the other rules, as the first improvement
         if rule == "edd" or (search and time.monotonic() - started > time_limit / 2):
@@ -273,16 +281,21 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
             continue
         finally:
             build_seconds = max(build_seconds, time.monotonic() - began)
-        if candidate.rank(reduced) < best.rank(reduced):
-            best, best_order = candidate, order
-            report("dispatch", best)
+        consider(candidate, order)
     # then late jobs moved forward in the best rule's order, each try a rebuild, for up to ORDER_SHARE of the
-    # time left (it stops sooner when no move helps)
+    # time left (it stops sooner when no move helps): half under the shop's order, the rest under the other
     if reduced.jobs and search:
+        # each order from its own best rule (a plan moved forward under one order is seldom a good start under
+        # the other: the two searches start apart)
         share = (time_limit - (time.monotonic() - started)) * ORDER_SHARE
-        best, best_order = dispatching.improve_order(reduced, best, best_order, share,
-                                                     on_plan=lambda plan: report("dispatch", plan),
-                                                     build_seconds=build_seconds)
+        share_ends = time.monotonic() + share
+        starts = [(order, pool.best(order), pool.job_order(order)) for order in pool.orders]
+        for order, plan, job_order in starts:
+            seconds = share / 2 if order == pool.shop else share_ends - time.monotonic()
+            plan, job_order = dispatching.improve_order(pool.problem(order), plan, job_order, seconds,
+                                                        on_plan=consider, build_seconds=build_seconds)
+            consider(plan, job_order)
+    best = pool.best()
     status = "feasible"
     remaining = time_limit - (time.monotonic() - started)
     n_ops = sum(len(j.operations) for j in reduced.jobs)
@@ -298,18 +311,18 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
         except Exception as error:  # noqa: BLE001 - a failing solver must not cost the plan we have
             candidate, cp_status = best, f"solver failed: {error.__class__.__name__}: {error}"
             notes.append(f"CP-SAT improvement skipped: {cp_status}")
-        if candidate.rank(reduced) < best.rank(reduced):
-            best = candidate
-            report("cpsat", best)
-        if cp_status == "optimal" and unit == 1 and _cp_exact(reduced):
+        consider(candidate, phase="cpsat")
+        best = pool.best()
+        if cp_status == "optimal" and unit == 1 and _cp_exact(reduced) and best is candidate:
             status = "optimal"
     checking = time.monotonic()
     check_plan(reduced, best)  # what the final check will cost, to leave time for it
     # the final check and scoring, with room for the last step of the search and a busy machine
     remaining = time_limit - (time.monotonic() - started) - 3 * (time.monotonic() - checking) - 0.1
     if remaining > 0.05 and status != "optimal" and n_ops and search:
-        best, _steps = lns.improve(reduced, best, remaining, seed=seed, on_plan=lambda plan: report("search", plan),
-                                   rebuild_seconds=build_seconds)
+        best = portfolio.search(pool, remaining, seed=seed, on_plan=lambda plan: report("search", plan),
+                                on_tick=lambda plan: report("search", plan), rebuild_seconds=build_seconds,
+                                bound=bound)
     violations = check_plan(reduced, best)
     if violations:  # never hand on an invalid plan: fall back to the plain dispatching plan
         fallback = dispatching.dispatch(reduced)
@@ -429,7 +442,7 @@ def _replan(problem: PlanningProblem, previous: Plan, keep_minutes: int, time_li
         # what is left, less the check and scoring after the search, with room for the search's last step
         # and a busy machine (the 500-order benchmark overran 10 s by 0.2 s with two checks' worth)
         remaining = max(0.0, time_limit - (time.monotonic() - started) - 3 * check_seconds - 0.1)
-        improved, _steps = lns.improve(held, plan, remaining, seed=seed)
+        improved = lns.improve(held, plan, remaining, seed=seed, proven=proven_by(bound, held.criteria)).plan
         if improved.rank(reduced) < plan.rank(reduced) and not check_plan(held, improved):
             plan = Plan(improved.operations, method="replan")
             history.append((time.monotonic() - started, plan.score(reduced), "search"))

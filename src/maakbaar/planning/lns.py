@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from . import resequence
 from .dispatch import job_work, place_fixed, place_in_order, place_job
@@ -394,39 +395,95 @@ class _HeldUp(list):
     held_up = True
 
 
+@dataclass(frozen=True)
+class Searched:
+    """What a search returns: the best plan, the steps made, and why it ended: ``time`` (the deadline),
+    ``steps`` (``max_steps``), ``stalled`` (no better plan in ``patience`` steps, when the caller asked to be
+    told), ``proven`` (stalled on a plan the caller's ``proven`` test says no plan beats on what matters most)
+    or ``stuck`` (no step could be made at all)."""
+
+    plan: Plan
+    steps: int
+    ended: str
+    kicks: int = 0
+
+
+def patience(problem: PlanningProblem) -> int:
+    """Steps without a better plan after which the search counts as stalled."""
+    return max(300, 30 * len(problem.jobs))
+
+
 def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
             on_plan: Callable[[Plan], None] | None = None, max_steps: int | None = None,
-            rebuild_seconds: float = 0.0) -> tuple[Plan, int]:
-    """Search for ``seconds`` (or ``max_steps``); returns the best plan and the number of steps made.
+            rebuild_seconds: float = 0.0, proven: Callable[[Score], bool] | None = None,
+            on_stall: str = "kick", on_tick: Callable[[], None] | None = None) -> Searched:
+    """Search for ``seconds`` (or ``max_steps``); returns the best plan, the steps made and why it ended.
+
+    The search does not end before the deadline because it stalls: when ``patience`` steps found nothing
+    better it kicks the plan (``on_stall="kick"``: a few large random steps from the best plan, kept whatever
+    they cost, and the search goes on from there) or hands back (``on_stall="return"``, for a caller that
+    switches to other objectives). Only a stalled search on a plan ``proven(score)`` accepts (at the bound of
+    the criteria that matter most) ends early.
     ``rebuild_seconds``: what rebuilding the plan is known to take (a compaction is not started when it
-    would not fit in the time left)."""
+    would not fit in the time left). ``on_tick``: called about once a second, whatever the search finds."""
     rng = random.Random(seed)
     deadline = time.monotonic() + seconds
     start_rank = plan.rank(problem)
     current = _Incumbent(problem, plan)
-    best_plan, best_rank = plan, current.rank()
+    best_plan, best_rank, best_score = plan, current.rank(), Score(*current.totals)
     steps = 0
     size = 4
-    patience = max(300, 30 * len(problem.jobs))  # steps without any improvement before giving up
+    stall = patience(problem)
     since_improvement = 0
+    kicks = kicks_in_a_row = 0
+    ended = "time"
     movable = [j for j in problem.jobs if _movable(problem, j)]
     sizes = [s for s in SIZES if s <= max(8, int(len(movable) * LARGEST_STEP_SHARE))]  # see SIZES
     work = {j.key: max(1, job_work(j)) for j in problem.jobs}
     compact_seconds = rebuild_seconds
+    next_tick = time.monotonic() + 1.0
 
     def record() -> None:  # after each step: a better plan is the best so far
-        nonlocal best_rank, best_plan, since_improvement
+        nonlocal best_rank, best_plan, best_score, since_improvement, kicks_in_a_row
         if current.rank() < best_rank:
             best_rank = current.rank()
+            best_score = Score(*current.totals)
             best_plan = current.plan("lns")
-            since_improvement = 0
+            since_improvement = kicks_in_a_row = 0
             if on_plan:
                 on_plan(best_plan)
 
     # the longest step so far (compactions aside): no step is begun when that would not fit in the time left
     longest, step_began, compacting = 0.0, time.monotonic(), 0.0
-    while (max_steps is None or steps < max_steps) and since_improvement < patience:
+    while True:
+        if max_steps is not None and steps >= max_steps:
+            ended = "steps"
+            break
+        if since_improvement >= stall:
+            if proven is not None and proven(best_score):
+                ended = "proven"
+                break
+            if on_stall == "return":
+                ended = "stalled"
+                break
+            # a kick: from the best plan, a few large random steps kept whatever they cost (more each time
+            # the search stalls again without finding better)
+            kicks += 1
+            kicks_in_a_row += 1
+            current = _Incumbent(problem, best_plan)
+            for _ in range(min(kicks_in_a_row, 4)):
+                removed = rng.sample(movable, min(len(movable), max(sizes)))
+                shuffled = {j.key: rng.random() for j in removed}
+                try:
+                    current.try_step(removed, lambda j: shuffled.get(j.key, 0.0), rng.choice(SETUP_WEIGHTS),
+                                     lambda rank: True)
+                except PlacementError:
+                    pass
+            since_improvement = 0
         now = time.monotonic()
+        if on_tick is not None and now >= next_tick:
+            next_tick = now + 1.0
+            on_tick()
         longest = max(longest, now - step_began - compacting)
         step_began, compacting = now, 0.0
         if now + longest >= deadline:
@@ -452,6 +509,7 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
                 continue
         removed = neighbourhood(movable, current.state.planned, lambda j: current.terms[j.key][0] > 0, rng, size)
         if not removed:
+            ended = "stuck"
             break
         mode = rng.random()
         if getattr(removed, "held_up", False) and mode < 0.5:  # the late job ahead, the others as they were
@@ -496,5 +554,5 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
         record()
         size = rng.choice(sizes)
     if best_rank < start_rank:
-        return Plan(best_plan.operations, method="lns"), steps
-    return plan, steps
+        return Searched(Plan(best_plan.operations, method="lns"), steps, ended, kicks)
+    return Searched(plan, steps, ended, kicks)
