@@ -283,7 +283,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
             build_seconds = max(build_seconds, time.monotonic() - began)
         consider(candidate, order)
     # then late jobs moved forward in the best rule's order, each try a rebuild, for up to ORDER_SHARE of the
-    # time left (it stops sooner when no move helps): half under the shop's order, the rest under the other
+    # time left (it stops sooner when no move helps): half under each order (late orders first, then minutes late)
     if reduced.jobs and search:
         # each order from its own best rule (a plan moved forward under one order is seldom a good start under
         # the other: the two searches start apart)
@@ -291,7 +291,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
         share_ends = time.monotonic() + share
         starts = [(order, pool.best(order), pool.job_order(order)) for order in pool.orders]
         for order, plan, job_order in starts:
-            seconds = share / 2 if order == pool.shop else share_ends - time.monotonic()
+            seconds = share / 2 if order == pool.orders[0] else share_ends - time.monotonic()
             plan, job_order = dispatching.improve_order(pool.problem(order), plan, job_order, seconds,
                                                         on_plan=consider, build_seconds=build_seconds)
             consider(plan, job_order)

@@ -397,7 +397,7 @@ class _HeldUp(list):
 
 @dataclass(frozen=True)
 class Searched:
-    """What a search returns: the best plan, the steps made, and why it ended: ``time`` (the deadline),
+    """What ``improve`` returns: the best plan, the steps made, and why it ended: ``time`` (the deadline),
     ``steps`` (``max_steps``), ``stalled`` (no better plan in ``patience`` steps, when the caller asked to be
     told), ``proven`` (stalled on a plan the caller's ``proven`` test says no plan beats on what matters most)
     or ``stuck`` (no step could be made at all)."""
@@ -413,88 +413,82 @@ def patience(problem: PlanningProblem) -> int:
     return max(300, 30 * len(problem.jobs))
 
 
-def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
-            on_plan: Callable[[Plan], None] | None = None, max_steps: int | None = None,
-            rebuild_seconds: float = 0.0, proven: Callable[[Score], bool] | None = None,
-            on_stall: str = "kick", on_tick: Callable[[], None] | None = None) -> Searched:
-    """Search for ``seconds`` (or ``max_steps``); returns the best plan, the steps made and why it ended.
+class Search:
+    """One neighbourhood search on ``problem`` (ranked on its criteria), a step at a time, so that a caller can
+    run two side by side. ``on_plan``: each better plan."""
 
-    The search does not end before the deadline because it stalls: when ``patience`` steps found nothing
-    better it kicks the plan (``on_stall="kick"``: a few large random steps from the best plan, kept whatever
-    they cost, and the search goes on from there) or hands back (``on_stall="return"``, for a caller that
-    switches to other objectives). Only a stalled search on a plan ``proven(score)`` accepts (at the bound of
-    the criteria that matter most) ends early.
-    ``rebuild_seconds``: what rebuilding the plan is known to take (a compaction is not started when it
-    would not fit in the time left). ``on_tick``: called about once a second, whatever the search finds."""
-    rng = random.Random(seed)
-    deadline = time.monotonic() + seconds
-    start_rank = plan.rank(problem)
-    current = _Incumbent(problem, plan)
-    best_plan, best_rank, best_score = plan, current.rank(), Score(*current.totals)
-    steps = 0
-    size = 4
-    stall = patience(problem)
-    since_improvement = 0
-    kicks = kicks_in_a_row = 0
-    ended = "time"
-    movable = [j for j in problem.jobs if _movable(problem, j)]
-    sizes = [s for s in SIZES if s <= max(8, int(len(movable) * LARGEST_STEP_SHARE))]  # see SIZES
-    work = {j.key: max(1, job_work(j)) for j in problem.jobs}
-    compact_seconds = rebuild_seconds
-    next_tick = time.monotonic() + 1.0
+    def __init__(self, problem: PlanningProblem, plan: Plan, seed: int = 0, rebuild_seconds: float = 0.0,
+                 on_plan: Callable[[Plan], None] | None = None):
+        self.problem = problem
+        self.rng = random.Random(seed)
+        self.start_plan, self.start_rank = plan, plan.rank(problem)
+        self.current = _Incumbent(problem, plan)
+        self.best_plan, self.best_rank, self.best_score = plan, self.current.rank(), Score(*self.current.totals)
+        self.steps = self.since_improvement = self.kicks = self.kicks_in_a_row = 0
+        self.size = 4
+        self.patience = patience(problem)
+        self.movable = [j for j in problem.jobs if _movable(problem, j)]
+        self.sizes = [s for s in SIZES if s <= max(8, int(len(self.movable) * LARGEST_STEP_SHARE))]  # see SIZES
+        self.work = {j.key: max(1, job_work(j)) for j in problem.jobs}
+        self.compact_seconds = rebuild_seconds
+        self.on_plan = on_plan
 
-    def record() -> None:  # after each step: a better plan is the best so far
-        nonlocal best_rank, best_plan, best_score, since_improvement, kicks_in_a_row
-        if current.rank() < best_rank:
-            best_rank = current.rank()
-            best_score = Score(*current.totals)
-            best_plan = current.plan("lns")
-            since_improvement = kicks_in_a_row = 0
-            if on_plan:
-                on_plan(best_plan)
+    @property
+    def stalled(self) -> bool:
+        return self.since_improvement >= self.patience
 
-    # the longest step so far (compactions aside): no step is begun when that would not fit in the time left
-    longest, step_began, compacting = 0.0, time.monotonic(), 0.0
-    while True:
-        if max_steps is not None and steps >= max_steps:
-            ended = "steps"
-            break
-        if since_improvement >= stall:
-            if proven is not None and proven(best_score):
-                ended = "proven"
-                break
-            if on_stall == "return":
-                ended = "stalled"
-                break
-            # a kick: from the best plan, a few large random steps kept whatever they cost (more each time
-            # the search stalls again without finding better)
-            kicks += 1
-            kicks_in_a_row += 1
-            current = _Incumbent(problem, best_plan)
-            for _ in range(min(kicks_in_a_row, 4)):
-                removed = rng.sample(movable, min(len(movable), max(sizes)))
-                shuffled = {j.key: rng.random() for j in removed}
-                try:
-                    current.try_step(removed, lambda j: shuffled.get(j.key, 0.0), rng.choice(SETUP_WEIGHTS),
-                                     lambda rank: True)
-                except PlacementError:
-                    pass
-            since_improvement = 0
-        now = time.monotonic()
-        if on_tick is not None and now >= next_tick:
-            next_tick = now + 1.0
-            on_tick()
-        longest = max(longest, now - step_began - compacting)
-        step_began, compacting = now, 0.0
-        if now + longest >= deadline:
-            break
-        steps += 1
-        since_improvement += 1
-        if rng.random() < RESEQUENCE_SHARE and resequence_step(problem, current, movable, rng):
-            record()
-            continue
+    def result(self) -> Plan:
+        """The best plan, or the one it started from when it found nothing better."""
+        if self.best_rank < self.start_rank:
+            return Plan(self.best_plan.operations, method="lns")
+        return self.start_plan
+
+    def _record(self) -> None:  # after each step: a better plan is the best so far
+        current = self.current
+        if current.rank() < self.best_rank:
+            self.best_rank = current.rank()
+            self.best_score = Score(*current.totals)
+            self.best_plan = current.plan("lns")
+            self.since_improvement = self.kicks_in_a_row = 0
+            if self.on_plan:
+                self.on_plan(self.best_plan)
+
+    def restart(self, plan: Plan) -> None:
+        """Go on from ``plan`` (a better one another search found): it becomes the best when it is better."""
+        self.current = _Incumbent(self.problem, plan)
+        self.since_improvement = 0
+        if self.current.rank() < self.best_rank:
+            self.best_rank, self.best_score, self.best_plan = self.current.rank(), Score(*self.current.totals), plan
+            self.kicks_in_a_row = 0
+
+    def kick(self) -> None:
+        """From the best plan, a few large random steps kept whatever they cost (more each time the search stalls
+        again without finding better), and the search goes on from there."""
+        rng = self.rng
+        self.kicks += 1
+        self.kicks_in_a_row += 1
+        self.current = _Incumbent(self.problem, self.best_plan)
+        for _ in range(min(self.kicks_in_a_row, 4)):
+            removed = rng.sample(self.movable, min(len(self.movable), max(self.sizes)))
+            shuffled = {j.key: rng.random() for j in removed}
+            try:
+                self.current.try_step(removed, lambda j: shuffled.get(j.key, 0.0), rng.choice(SETUP_WEIGHTS),
+                                      lambda rank: True)
+            except PlacementError:
+                pass
+        self.since_improvement = 0
+
+    def step(self, deadline: float) -> float | None:
+        """One step; returns the seconds it spent compacting the plan (not a step's own cost), or None when no
+        step could be made (nothing movable)."""
+        problem, rng, current, size = self.problem, self.rng, self.current, self.size
+        self.steps += 1
+        self.since_improvement += 1
+        if rng.random() < RESEQUENCE_SHARE and resequence_step(problem, current, self.movable, rng):
+            self._record()
+            return 0.0
         if rng.random() < WINDOW_SHARE:  # a late job's operation ahead of those before it on its machine
-            late_jobs = [j for j in movable if current.terms[j.key][0] > 0]
+            late_jobs = [j for j in self.movable if current.terms[j.key][0] > 0]
             window = late_jobs and machine_window(problem, current.state, rng.choice(late_jobs), rng, size,
                                                   limit=WINDOW_LIMIT * max(size, 8))
             if window:
@@ -504,14 +498,15 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
                     taken, lambda op, starts: target - 0.5 if op.key == ahead.key else starts[op.key],
                     rng.choice(SETUP_WEIGHTS), lambda rank: rank <= current_rank,
                     limit=2 * WINDOW_LIMIT * max(size, 8))
-                record()
-                size = rng.choice(sizes)
-                continue
-        removed = neighbourhood(movable, current.state.planned, lambda j: current.terms[j.key][0] > 0, rng, size)
+                self._record()
+                self.size = rng.choice(self.sizes)
+                return 0.0
+        removed = neighbourhood(self.movable, current.state.planned, lambda j: current.terms[j.key][0] > 0, rng,
+                                size)
         if not removed:
-            ended = "stuck"
-            break
+            return None
         mode = rng.random()
+        work = self.work
         if getattr(removed, "held_up", False) and mode < 0.5:  # the late job ahead, the others as they were
             first = removed[0].key
             planned = current.state.planned
@@ -536,23 +531,75 @@ def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
                 return shuffled.get(j.key, 0.0)
         current_rank = current.rank()
         try:
-            current.try_step(removed, order_key, rng.choice(SETUP_WEIGHTS),
-                             lambda rank: rank <= current_rank)
+            current.try_step(removed, order_key, rng.choice(SETUP_WEIGHTS), lambda rank: rank <= current_rank)
         except PlacementError:  # a pinned operation in the way: the plan is as it was
             pass
         # close the holes the steps left behind, when there is time for it (a rebuild of a large shop
         # takes a second or more: it must not run past the deadline)
-        if steps % 150 == 0 and deadline - time.monotonic() > 1.5 * compact_seconds:
+        compacting = 0.0
+        if self.steps % 150 == 0 and deadline - time.monotonic() > 1.5 * self.compact_seconds:
             began = time.monotonic()
             try:
                 compacted = compact(problem, current.plan("lns"))
                 if compacted.rank(problem) <= current.rank():
-                    current = _Incumbent(problem, compacted)
+                    self.current = _Incumbent(problem, compacted)
             except PlacementError:
                 pass
-            compact_seconds = compacting = time.monotonic() - began
-        record()
-        size = rng.choice(sizes)
-    if best_rank < start_rank:
-        return Searched(Plan(best_plan.operations, method="lns"), steps, ended, kicks)
-    return Searched(plan, steps, ended, kicks)
+            self.compact_seconds = compacting = time.monotonic() - began
+        self._record()
+        self.size = rng.choice(self.sizes)
+        return compacting
+
+
+class Pacer:
+    """No step is begun when the longest step so far (compactions aside) would not fit in the time left."""
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.longest = 0.0
+        self.began = time.monotonic()
+
+    def may_step(self, compacting: float = 0.0) -> bool:
+        now = time.monotonic()
+        self.longest = max(self.longest, now - self.began - compacting)
+        self.began = now
+        return now + self.longest < self.deadline
+
+
+def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
+            on_plan: Callable[[Plan], None] | None = None, max_steps: int | None = None,
+            rebuild_seconds: float = 0.0, proven: Callable[[Score], bool] | None = None,
+            on_stall: str = "kick", on_tick: Callable[[], None] | None = None) -> Searched:
+    """Search for ``seconds`` (or ``max_steps``); returns the best plan, the steps made and why it ended.
+
+    The search does not end before the deadline because it stalls: when ``patience`` steps found nothing
+    better it kicks the plan (``on_stall="kick"``, ``Search.kick``) or hands back (``on_stall="return"``).
+    Only a stalled search on a plan ``proven(score)`` accepts (at the bound of the criteria that matter most)
+    ends early. ``rebuild_seconds``: what rebuilding the plan is known to take (a compaction is not started when
+    it would not fit in the time left). ``on_tick``: called about once a second, whatever the search finds."""
+    search = Search(problem, plan, seed, rebuild_seconds, on_plan)
+    pacer = Pacer(time.monotonic() + seconds)
+    next_tick = time.monotonic() + 1.0
+    ended, compacting = "time", 0.0
+    while True:
+        if max_steps is not None and search.steps >= max_steps:
+            ended = "steps"
+            break
+        if search.stalled:
+            if proven is not None and proven(search.best_score):
+                ended = "proven"
+                break
+            if on_stall == "return":
+                ended = "stalled"
+                break
+            search.kick()
+        if on_tick is not None and time.monotonic() >= next_tick:
+            next_tick = time.monotonic() + 1.0
+            on_tick()
+        if not pacer.may_step(compacting):
+            break
+        compacting = search.step(pacer.deadline)
+        if compacting is None:
+            ended = "stuck"
+            break
+    return Searched(search.result(), search.steps, ended, search.kicks)

@@ -20,12 +20,6 @@ from .bounds import Bound
 from .plan import Plan, Score
 from .problem import JobSpec, PlanningProblem
 
-# The search time in SLICES equal turns, the shop's order first and last, the other order in between (the shop's
-# order keeps three fifths); a turn that stalls hands over at once. Chosen by reasoning, then checked on held-out
-# shops (benchmarks/heldout.py), not tuned on them.
-SLICES = 5
-
-
 def other_order(criteria: tuple[str, ...]) -> tuple[str, ...]:
     """The order searched beside the shop's: the other of late orders and minutes late first, the rest as the
     shop has them."""
@@ -61,7 +55,10 @@ class Pool:
 
     @property
     def orders(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return self.shop, self.other
+        """The two orders in the turns they take: late orders first before minutes late first, whichever the
+        shop chose, so that a solve under either order searches the same way and differs only in the plan it
+        picks (the two cannot then return plans one of which beats the other on every count, but by chance)."""
+        return tuple(sorted((self.shop, self.other), key=lambda order: order[0] != "late_jobs"))
 
     def problem(self, order: tuple[str, ...]) -> PlanningProblem:
         return self._problems[order]
@@ -89,40 +86,41 @@ class Pool:
 def search(pool: Pool, seconds: float, seed: int = 0, on_plan: Callable[[Plan], None] | None = None,
            on_tick: Callable[[Plan], None] | None = None, rebuild_seconds: float = 0.0,
            bound: Bound | None = None) -> Plan:
-    """The neighbourhood search for ``seconds`` in turns (``SLICES``): the shop's order, the other, the shop's
-    ... each from the best plan the pool holds under its order. A turn that stalls hands over at once; a turn
-    that would start where its order's last turn started (nothing better found since) kicks its plan instead
-    (``lns.improve``). The search ends before the time is up only on a stalled plan at the bound (``proven_by``);
-    at the bound only the shop's order searches on (what is left to gain, setups and flow time, is its to
-    find). Returns the pool's best plan on the shop's order. ``on_plan``: each better plan on the shop's order;
-    ``on_tick``: the best plan, about once a second."""
-    deadline = time.monotonic() + seconds
-    shop, other = pool.orders
-    proven = proven_by(bound, shop)
-    lead, turn_number, starts = shop, 0, {}
-    turn = seconds / SLICES
+    """Two neighbourhood searches side by side for ``seconds``, one per order (``Pool.orders``), a step of each
+    in turn, each from the best plan the pool holds under its order. Every plan either finds goes to the pool.
+    A search that stalls goes on from the pool's best plan under its order when the other search found a better
+    one, else it is kicked (``lns.Search.kick``). The searches end before the time is up only when one stalls
+    and the pool's best plan is at the bound (``proven_by``). Returns the pool's best plan on the shop's order.
+    ``on_plan``: each better plan on the shop's order; ``on_tick``: the best plan, about once a second.
+
+    The steps are counted, not timed, so a solve under either order makes the same steps and the two differ
+    only in the plan they pick and in where the deadline cuts the searches off."""
+    pacer = lns.Pacer(time.monotonic() + seconds)
+    proven = proven_by(bound, pool.shop)
 
     def on_found(candidate: Plan) -> None:
         if pool.consider(candidate) and on_plan:
             on_plan(pool.best())
 
+    searches = [lns.Search(pool.problem(order), pool.best(order), seed + n, rebuild_seconds, on_found)
+                for n, order in enumerate(pool.orders)]
+    next_tick = time.monotonic() + 1.0
+    compacting = 0.0
     while True:
-        left = deadline - time.monotonic()
-        if left <= 0.05:
-            break
-        start = pool.best(lead)
-        searched = lns.improve(pool.problem(lead), start, left if left < 1.5 * turn else turn,
-                               seed=seed + turn_number, on_plan=on_found, rebuild_seconds=rebuild_seconds,
-                               proven=proven if lead == shop else None,
-                               on_stall="kick" if starts.get(lead) is start else "return",
-                               on_tick=(lambda: on_tick(pool.best())) if on_tick else None)
-        starts[lead] = start
-        on_found(searched.plan)
-        turn_number += 1
-        if searched.ended in ("proven", "stuck"):
-            break
-        at_bound = proven is not None and proven(pool.best().score(pool.problem(shop)))
-        if at_bound and searched.ended == "stalled":
-            break
-        lead = shop if at_bound or lead == other else other
-    return pool.best()
+        for search in searches:
+            if search.stalled:
+                if proven is not None and proven(pool.best().score(pool.problem(pool.shop))):
+                    return pool.best()
+                better = pool.best(search.problem.criteria)
+                if better.rank(search.problem) < search.best_rank:
+                    search.restart(better)
+                else:
+                    search.kick()
+            if on_tick is not None and time.monotonic() >= next_tick:
+                next_tick = time.monotonic() + 1.0
+                on_tick(pool.best())
+            if not pacer.may_step(compacting):
+                return pool.best()
+            compacting = search.step(pacer.deadline)
+            if compacting is None:  # nothing to move
+                return pool.best()
