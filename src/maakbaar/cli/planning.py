@@ -54,13 +54,18 @@ def plan(
                           TextColumn("{task.fields[info]}"), console=console, transient=True) as progress:
                 task = progress.add_task(say("job.plan"), total=time_limit, info="")
 
-                def on_progress(p):
-                    progress.update(task, completed=min(p.elapsed, time_limit), info=f"{p.phase}: {p.message}")
+                def on_progress(p):  # the phase and the plan's standing against what no plan avoids
+                    phase = p.phase if p.phase in ("dispatch", "search", "replan") else "cpsat"
+                    standing = planning_service.progress_reason(p)
+                    info = say(f"phase.{phase}") + ("" if standing is None else f": {why(standing)}")
+                    progress.update(task, completed=min(p.elapsed, time_limit), info=info)
 
                 summary = planning_service.plan_shop(session, origin, time_limit, on_progress,
                                                      mode="replan" if replan else "full", criteria=order)
         console.print(say("cli.plan_stored", plan=summary.plan_id, n=summary.operations,
                           first=Figure(summary.first_plan_seconds, 2), elapsed=Figure(summary.elapsed, 1)), highlight=False)
+        if summary.standing is not None:
+            console.print(why(summary.standing), highlight=False)
         if summary.bottleneck:
             machine, load = summary.bottleneck
             console.print(say("cli.bottleneck", machine=f"[bold]{machine}[/]", load=f"{load:.0%}"))

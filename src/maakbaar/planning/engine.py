@@ -253,7 +253,7 @@ def solve(problem: PlanningProblem, time_limit: float = 10.0, on_progress: Calla
         score = plan.score(reduced)
         history.append((time.monotonic() - started, score, phase))
         if on_progress:
-            on_progress(_progress(phase, time.monotonic() - started, score, message, bound))
+            on_progress(_progress(phase, time.monotonic() - started, score, message, bound, reduced.criteria[0]))
 
     notes: list[str] = []
     dropped: list[DroppedPin] = []
@@ -433,7 +433,7 @@ def _replan(problem: PlanningProblem, previous: Plan, keep_minutes: int, time_li
     check_seconds = time.monotonic() - checking
     history = [(repaired_seconds, plan.score(reduced), "replan")]
     if on_progress:
-        on_progress(_progress("replan", repaired_seconds, history[0][1]))
+        on_progress(_progress("replan", repaired_seconds, history[0][1], first=reduced.criteria[0]))
     notes: list[str] = []
     bound = _bound(reduced, notes)
     # then better plans in the time left, with what stayed in the next days held where it is
@@ -447,7 +447,8 @@ def _replan(problem: PlanningProblem, previous: Plan, keep_minutes: int, time_li
             plan = Plan(improved.operations, method="replan")
             history.append((time.monotonic() - started, plan.score(reduced), "search"))
             if on_progress:
-                on_progress(_progress("search", history[-1][0], history[-1][1], bound=bound))
+                on_progress(_progress("search", history[-1][0], history[-1][1], bound=bound,
+                                      first=reduced.criteria[0]))
     return PlanResult(plan, reduced, plan.score(reduced), "feasible", time.monotonic() - started,
                       repaired_seconds, tuple(unplanned), tuple(history), tuple(notes), bound)
 
@@ -461,12 +462,17 @@ def _bound(problem: PlanningProblem, notes: list[str]) -> Bound | None:
         return None
 
 
-def _progress(phase: str, elapsed: float, score: Score, message: str = "", bound: Bound | None = None) -> Progress:
-    """The objective reported is the weighted minutes late; its bound, where known, what no plan avoids."""
+def _progress(phase: str, elapsed: float, score: Score, message: str = "", bound: Bound | None = None,
+              first: str = "") -> Progress:
+    """The objective reported is the weighted minutes late; its bound, where known, what no plan avoids. The
+    message is for logs (English); pages and the CLI write the numbers in the reader's language."""
     return Progress(phase, elapsed, float(score.tardiness), None if bound is None else float(bound.tardiness),
                     message or f"{score.late_jobs} late (weighted), tardiness {score.tardiness} min"
-                    + ("" if bound is None else f", at least {bound.tardiness} unavoidable"),
-                    late_jobs=score.late_jobs, tardiness=score.tardiness)
+                    + ("" if bound is None else f", at least {bound.late_jobs} late and {bound.tardiness} min "
+                       "unavoidable"),
+                    late_jobs=score.late_jobs, tardiness=score.tardiness,
+                    late_jobs_bound=None if bound is None else bound.late_jobs,
+                    tardiness_bound=None if bound is None else bound.tardiness, first=first)
 
 
 def _hold(problem: PlanningProblem, plan: Plan, keys: set[str]) -> PlanningProblem:

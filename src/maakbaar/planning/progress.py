@@ -14,3 +14,6 @@ class Progress:
     message: str = ""
     late_jobs: int | None = None  # the plan's weighted late orders and minutes late, where a plan is behind it
     tardiness: int | None = None
+    late_jobs_bound: int | None = None  # what no plan avoids of each, where the bound is known
+    tardiness_bound: int | None = None
+    first: str = ""  # the shop's first criterion (CRITERIA), which the progress leads with

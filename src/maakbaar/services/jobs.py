@@ -38,11 +38,15 @@ def _plan(session: Session, parameters: dict, progress: ProgressCallback) -> dic
     from . import planning_service
 
     def on_progress(p) -> None:
+        reason = planning_service.progress_reason(p)
         best = f", best {p.objective:g}" if p.objective is not None else ""
         progress(f"{p.phase} {p.elapsed:.1f} s{best} {p.message}".strip(),
                  {"phase": p.phase if p.phase in ("dispatch", "search", "replan") else "cpsat",  # CP-SAT: per criterion
                   "elapsed": round(p.elapsed, 1), "late_jobs": p.late_jobs,
-                  "tardiness": p.tardiness, "objective": p.objective, "bound": p.bound})
+                  "tardiness": p.tardiness, "objective": p.objective, "bound": p.bound,
+                  "late_jobs_bound": p.late_jobs_bound, "tardiness_bound": p.tardiness_bound, "first": p.first,
+                  "time_limit": float(parameters.get("time_limit", 10)),
+                  "reason": None if reason is None else reason.to_json()})
 
     summary = planning_service.plan_shop(session, None, float(parameters.get("time_limit", 10)), on_progress,
                                          parameters.get("mode", "full"),

@@ -158,6 +158,20 @@ class PlanSummary:
     shared_machines: tuple[tuple[str, tuple[str, ...], int], ...] = ()
     # pins the plan could not keep, now unpinned: (operation, order, reason code)
     dropped_pins: tuple[tuple[str, str, str], ...] = ()
+    standing: Reason | None = None  # the plan against what no plan avoids, led by the first criterion (progress.*)
+
+
+def progress_reason(progress: Progress) -> Reason | None:
+    """A running solve's standing as a reason, led by the shop's first criterion and held against what no plan
+    avoids where the bound is known ("2 orders te laat, minstens 2 onvermijdelijk"); None for a step that
+    reports no plan (CP-SAT's own objective)."""
+    if progress.late_jobs is None:
+        return None
+    if progress.late_jobs_bound is None or progress.tardiness_bound is None:
+        return Reason.of("progress.late", late=progress.late_jobs, minutes=progress.tardiness)
+    code = "progress.tardiness_first" if progress.first == "tardiness" else "progress.late_first"
+    return Reason.of(code, n=progress.late_jobs, bound=progress.late_jobs_bound, minutes=progress.tardiness,
+                     minutes_bound=progress.tardiness_bound)
 
 
 def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: float = 10.0,
@@ -196,7 +210,12 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
                        [u.reason for u in result.unplanned], result.elapsed, result.first_plan_seconds,
                        len(result.plan.operations), bottleneck(result.problem, result.plan), criteria,
                        result.score.tardiness, None if bound is None else bound.tardiness, unavoidable, shared,
-                       tuple((d.operation, d.order, d.reason) for d in result.dropped_pins))
+                       tuple((d.operation, d.order, d.reason) for d in result.dropped_pins),
+                       progress_reason(Progress(
+                           "done", result.elapsed, late_jobs=result.score.late_jobs, tardiness=result.score.tardiness,
+                           late_jobs_bound=None if bound is None else bound.late_jobs,
+                           tardiness_bound=None if bound is None else bound.tardiness,
+                           first=result.problem.criteria[0])))
 
 
 def _shared_machines(result: engine.PlanResult) -> tuple[tuple[str, tuple[str, ...], int], ...]:
