@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import dispatch as dispatching
-from . import lns, portfolio
+from . import portfolio
 from .bounds import Bound, lower_bound
 from .checker import Violation, check_plan
 from .cpsat import CpsatImprover
-from .portfolio import Pool, proven_by
+from .portfolio import Pool
 from .progress import Progress
 from .plan import Plan, Score
 from .problem import JobSpec, OperationSpec, PlanningProblem
@@ -442,7 +442,15 @@ def _replan(problem: PlanningProblem, previous: Plan, keep_minutes: int, time_li
         # what is left, less the check and scoring after the search, with room for the search's last step
         # and a busy machine (the 500-order benchmark overran 10 s by 0.2 s with two checks' worth)
         remaining = max(0.0, time_limit - (time.monotonic() - started) - 3 * check_seconds - 0.1)
-        improved = lns.improve(held, plan, remaining, seed=seed, proven=proven_by(bound, held.criteria)).plan
+        pool = Pool(held)
+        pool.consider(plan)
+
+        def standing(best: Plan) -> None:  # the best plan so far, as the search runs
+            if on_progress:
+                on_progress(_progress("search", time.monotonic() - started, best.score(reduced), bound=bound,
+                                      first=reduced.criteria[0]))
+
+        improved = portfolio.search(pool, remaining, seed=seed, on_plan=standing, on_tick=standing, bound=bound)
         if improved.rank(reduced) < plan.rank(reduced) and not check_plan(held, improved):
             plan = Plan(improved.operations, method="replan")
             history.append((time.monotonic() - started, plan.score(reduced), "search"))

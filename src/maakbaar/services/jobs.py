@@ -57,7 +57,8 @@ def _plan(session: Session, parameters: dict, progress: ProgressCallback) -> dic
             "bottleneck": summary.bottleneck[0] if summary.bottleneck else None,
             "objectives": list(summary.objectives), "tardiness": summary.tardiness,
             "unavoidable_tardiness": summary.unavoidable_tardiness,
-            "unavoidable_orders": len(summary.unavoidable_orders)}
+            "unavoidable_orders": len(summary.unavoidable_orders),
+            "standing": None if summary.standing is None else summary.standing.to_json()}
 
 
 def _nest(session: Session, parameters: dict, progress: Callable[[str], None]) -> dict:
