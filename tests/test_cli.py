@@ -148,6 +148,12 @@ def test_plan_and_promise_commands(workdir):
     late_table = int(re.search(r"Late orders \((\d+)\)", text).group(1))
     unavoidable, total, floor = int(said.group(1)), int(said.group(2).replace(",", "")), int(said.group(3).replace(",", ""))
     assert 0 < unavoidable <= late_table and 0 < floor <= total
+    # the plan's standing, led by the first criterion and held against the bound
+    standing = re.search(r"Late \(weighted by priority\): (\d+), at least (\d+) unavoidable · ([\d,]+) min late, at "
+                         r"least ([\d,]+)", text)
+    assert standing, text
+    assert int(standing.group(2)) <= int(standing.group(1))
+    assert int(standing.group(3).replace(",", "")) == total and int(standing.group(4).replace(",", "")) == floor
     # and the machine those orders must share (the demo's laser), with what it costs them at least
     shared = re.search(r"(\w+) is the only machine for some steps and does them one after the other: in any plan "
                        r"that costs at least ([\d,]+) more weighted minutes late \(((?:ORD-\d+, )*ORD-\d+) late in "

@@ -248,8 +248,9 @@ def test_a_running_plan_shows_its_progress_in_the_pages_language(planner, app, m
         sent.append(text)
         runner._set_progress(job_id, text, fields)
 
-    reports = iter([Progress("search", 2.345, 143715.0, None, "23 late (weighted), tardiness 143715 min",
-                             late_jobs=23, tardiness=143715)])
+    reports = iter([Progress("search", 2.345, 143715.0, 120000.0, "23 late (weighted), tardiness 143715 min",
+                             late_jobs=23, tardiness=143715, late_jobs_bound=20, tardiness_bound=120000,
+                             first="late_jobs")])
 
     def fake_plan_shop(session, origin, time_limit, on_progress, mode, criteria):
         on_progress(next(reports))
@@ -257,16 +258,20 @@ def test_a_running_plan_shows_its_progress_in_the_pages_language(planner, app, m
 
     monkeypatch.setattr(planning_service, "plan_shop", fake_plan_shop)
     with pytest.raises(RuntimeError, match="stop here"):
-        jobs._plan(None, {"time_limit": 1}, capture)
+        jobs._plan(None, {"time_limit": 10}, capture)
     assert sent and "143715" in sent[0]  # the API keeps the plain text
+    # the time used against the limit, and the first criterion against what no plan avoids
     dutch = planner.get(f"/jobs/{job_id}?lang=nl").text
-    assert "Verbeteren 2.3 s · te laat (gewogen): 23, 143715 min te laat" in dutch
+    assert "2 s van 10 s" in dutch and '<progress max="10.0" value="2.3">' in dutch
+    assert "Te laat (gewogen naar prioriteit): 23, minstens 20 onvermijdelijk · 143.715 min te laat, minstens " \
+           "120.000" in dutch
     english = planner.get(f"/jobs/{job_id}?lang=en").text
-    assert "Improving 2.3 s · late (weighted): 23, 143715 min late" in english
+    assert "Improving" in english and "2 s of 10 s" in english
+    assert "Late (weighted by priority): 23, at least 20 unavoidable · 143,715 min late, at least 120,000" in english
     assert planner.get(f"/api/jobs/{job_id}").json()["progress_fields"]["late_jobs"] == 23
     with unit_of_work(app.state.engine) as session:
         session.get(JobRow, job_id).status = "done"
-    assert "te laat (gewogen)" not in planner.get(f"/jobs/{job_id}?lang=nl").text
+    assert "onvermijdelijk" not in planner.get(f"/jobs/{job_id}?lang=nl").text
 
 
 def test_moving_an_operation_pins_it_and_names_the_conflicts(planner, app):
