@@ -55,9 +55,8 @@ def plan(
                 task = progress.add_task(say("job.plan"), total=time_limit, info="")
 
                 def on_progress(p):  # the phase and the plan's standing against what no plan avoids
-                    phase = p.phase if p.phase in ("dispatch", "search", "replan") else "cpsat"
                     standing = planning_service.progress_reason(p)
-                    info = say(f"phase.{phase}") + ("" if standing is None else f": {why(standing)}")
+                    info = say(f"phase.{planning_service.progress_phase(p)}") + ("" if standing is None else f": {why(standing)}")
                     progress.update(task, completed=min(p.elapsed, time_limit), info=info)
 
                 summary = planning_service.plan_shop(session, origin, time_limit, on_progress,

@@ -398,9 +398,8 @@ class _HeldUp(list):
 @dataclass(frozen=True)
 class Searched:
     """What ``improve`` returns: the best plan, the steps made, and why it ended: ``time`` (the deadline),
-    ``steps`` (``max_steps``), ``stalled`` (no better plan in ``patience`` steps, when the caller asked to be
-    told), ``proven`` (stalled on a plan the caller's ``proven`` test says no plan beats on what matters most)
-    or ``stuck`` (no step could be made at all)."""
+    ``stalled`` (no better plan in ``patience`` steps, when the caller asked to be told) or ``stuck`` (no step
+    could be made at all)."""
 
     plan: Plan
     steps: int
@@ -423,7 +422,7 @@ class Search:
         self.rng = random.Random(seed)
         self.start_plan, self.start_rank = plan, plan.rank(problem)
         self.current = _Incumbent(problem, plan)
-        self.best_plan, self.best_rank, self.best_score = plan, self.current.rank(), Score(*self.current.totals)
+        self.best_plan, self.best_rank = plan, self.current.rank()
         self.steps = self.since_improvement = self.kicks = self.kicks_in_a_row = 0
         self.size = 4
         self.patience = patience(problem)
@@ -447,7 +446,6 @@ class Search:
         current = self.current
         if current.rank() < self.best_rank:
             self.best_rank = current.rank()
-            self.best_score = Score(*current.totals)
             self.best_plan = current.plan("lns")
             self.since_improvement = self.kicks_in_a_row = 0
             if self.on_plan:
@@ -458,7 +456,7 @@ class Search:
         self.current = _Incumbent(self.problem, plan)
         self.since_improvement = 0
         if self.current.rank() < self.best_rank:
-            self.best_rank, self.best_score, self.best_plan = self.current.rank(), Score(*self.current.totals), plan
+            self.best_rank, self.best_plan = self.current.rank(), plan
             self.kicks_in_a_row = 0
 
     def kick(self) -> None:
@@ -567,35 +565,24 @@ class Pacer:
 
 
 def improve(problem: PlanningProblem, plan: Plan, seconds: float, seed: int = 0,
-            on_plan: Callable[[Plan], None] | None = None, max_steps: int | None = None,
-            rebuild_seconds: float = 0.0, proven: Callable[[Score], bool] | None = None,
-            on_stall: str = "kick", on_tick: Callable[[], None] | None = None) -> Searched:
-    """Search for ``seconds`` (or ``max_steps``); returns the best plan, the steps made and why it ended.
+            on_plan: Callable[[Plan], None] | None = None, rebuild_seconds: float = 0.0,
+            on_stall: str = "kick") -> Searched:
+    """One search alone for ``seconds``; returns the best plan, the steps made and why it ended (the solve runs
+    two side by side, ``portfolio.search``).
 
     The search does not end before the deadline because it stalls: when ``patience`` steps found nothing
     better it kicks the plan (``on_stall="kick"``, ``Search.kick``) or hands back (``on_stall="return"``).
-    Only a stalled search on a plan ``proven(score)`` accepts (at the bound of the criteria that matter most)
-    ends early. ``rebuild_seconds``: what rebuilding the plan is known to take (a compaction is not started when
-    it would not fit in the time left). ``on_tick``: called about once a second, whatever the search finds."""
+    ``rebuild_seconds``: what rebuilding the plan is known to take (a compaction is not started when it would not
+    fit in the time left)."""
     search = Search(problem, plan, seed, rebuild_seconds, on_plan)
     pacer = Pacer(time.monotonic() + seconds)
-    next_tick = time.monotonic() + 1.0
     ended, compacting = "time", 0.0
     while True:
-        if max_steps is not None and search.steps >= max_steps:
-            ended = "steps"
-            break
         if search.stalled:
-            if proven is not None and proven(search.best_score):
-                ended = "proven"
-                break
             if on_stall == "return":
                 ended = "stalled"
                 break
             search.kick()
-        if on_tick is not None and time.monotonic() >= next_tick:
-            next_tick = time.monotonic() + 1.0
-            on_tick()
         if not pacer.may_step(compacting):
             break
         compacting = search.step(pacer.deadline)

@@ -20,6 +20,7 @@ from .bounds import Bound
 from .plan import Plan, Score
 from .problem import JobSpec, PlanningProblem
 
+
 def other_order(criteria: tuple[str, ...]) -> tuple[str, ...]:
     """The order searched beside the shop's: the other of late orders and minutes late first, the rest as the
     shop has them."""

@@ -41,7 +41,7 @@ def _plan(session: Session, parameters: dict, progress: ProgressCallback) -> dic
         reason = planning_service.progress_reason(p)
         best = f", best {p.objective:g}" if p.objective is not None else ""
         progress(f"{p.phase} {p.elapsed:.1f} s{best} {p.message}".strip(),
-                 {"phase": p.phase if p.phase in ("dispatch", "search", "replan") else "cpsat",  # CP-SAT: per criterion
+                 {"phase": planning_service.progress_phase(p),
                   "elapsed": round(p.elapsed, 1), "late_jobs": p.late_jobs,
                   "tardiness": p.tardiness, "objective": p.objective, "bound": p.bound,
                   "late_jobs_bound": p.late_jobs_bound, "tardiness_bound": p.tardiness_bound, "first": p.first,

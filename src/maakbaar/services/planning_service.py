@@ -161,6 +161,12 @@ class PlanSummary:
     standing: Reason | None = None  # the plan against what no plan avoids, led by the first criterion (progress.*)
 
 
+def progress_phase(progress: Progress) -> str:
+    """The phase a running solve is in, as the pages and the CLI name it (``phase.*``): CP-SAT reports one
+    phase per criterion, all shown as one."""
+    return progress.phase if progress.phase in ("dispatch", "search", "replan") else "cpsat"
+
+
 def progress_reason(progress: Progress) -> Reason | None:
     """A running solve's standing as a reason, led by the shop's first criterion and held against what no plan
     avoids where the bound is known ("2 orders te laat, minstens 2 onvermijdelijk"); None for a step that
