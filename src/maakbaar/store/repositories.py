@@ -47,7 +47,10 @@ from .tables import (
     OperatorSkillRow,
     OrderLineRow,
     OrderRow,
+    NestRow,
     PartRow,
+    PlanOperationRow,
+    PlanRow,
     QuantityBreakRow,
     QuoteLineRow,
     QuoteRow,
@@ -56,6 +59,8 @@ from .tables import (
     ShiftRow,
     ShopSettingRow,
     StockItemRow,
+    TimeEntryRow,
+    UserRow,
     WorkCenterRow,
     WorkOrderOperationRow,
     WorkOrderRow,
@@ -160,6 +165,14 @@ class Repository(Generic[Item]):
         self.session.delete(self.row(key))
         self.session.flush()
 
+    def usage(self, key: str) -> dict[str, list[str]]:
+        """What still refers to this record, by the kind of the referrer ("machine": ["LAS01", ...]): a record
+        in use is not deleted. Kinds nothing refers to answer {}."""
+        return {}
+
+    def _keys(self, query) -> list[str]:
+        return sorted({str(k) for k in self.session.scalars(query)})
+
     def _clear(self, row, *collections: str) -> None:
         """Empty child collections of a stored row and flush, so re-added children never clash on unique keys."""
         if getattr(row, "id", None) is None:
@@ -192,6 +205,12 @@ class MaterialRepository(Repository[Material]):
         row.grade, row.family, row.name = item.grade, item.family.value, item.name
         row.density_kg_m3, row.price_per_kg, row.price_date = item.density_kg_m3, item.price_per_kg, item.price_date
         row.price_source, row.co2_per_kg, row.co2_source = item.price_source, item.co2_per_kg, item.co2_source
+
+    def usage(self, key: str) -> dict[str, list[str]]:
+        own = self.row(key).id
+        return {"part": self._keys(select(PartRow.number).where(PartRow.material_id == own)),
+                "stock item": self._keys(select(StockItemRow.code).where(StockItemRow.material_id == own)),
+                "nest": self._keys(select(NestRow.id).where(NestRow.material == key))}
 
 
 def _time(value: str) -> dt.time:
@@ -231,6 +250,11 @@ class CalendarRepository(Repository[Calendar]):
         row.holidays = [HolidayRow(date=h.date, name=h.name) for h in item.holidays]
         row.closures = [ClosureRow(start=c.start, end=c.end, reason=c.reason) for c in item.closures]
 
+    def usage(self, key: str) -> dict[str, list[str]]:
+        own = self.row(key).id
+        return {"machine": self._keys(select(MachineRow.code).where(MachineRow.calendar_id == own)),
+                "operator": self._keys(select(OperatorRow.code).where(OperatorRow.calendar_id == own))}
+
 
 class WorkCenterRepository(Repository[WorkCenter]):
     row_class = WorkCenterRow
@@ -241,6 +265,10 @@ class WorkCenterRepository(Repository[WorkCenter]):
 
     def fill(self, row: WorkCenterRow, item: WorkCenter) -> None:
         row.code, row.name, row.type = item.code, item.name, item.type.value
+
+    def usage(self, key: str) -> dict[str, list[str]]:
+        own = self.row(key).id
+        return {"machine": self._keys(select(MachineRow.code).where(MachineRow.work_center_id == own))}
 
 
 class MachineRepository(Repository[Machine]):
@@ -278,6 +306,20 @@ class MachineRepository(Repository[Machine]):
         self._clear(row, "downtimes")
         row.downtimes = [MachineDowntimeRow(start=d.start, end=d.end, reason=d.reason) for d in item.downtimes]
 
+    def usage(self, key: str) -> dict[str, list[str]]:
+        own = self.row(key).id
+        parts = (select(PartRow.number).join(RoutingStepRow, RoutingStepRow.part_id == PartRow.id)
+                 .join(RoutingStepMachineRow, RoutingStepMachineRow.step_id == RoutingStepRow.id)
+                 .where(RoutingStepMachineRow.machine_id == own))
+        eligible = (select(WorkOrderRow.number)
+                    .join(WorkOrderOperationRow, WorkOrderOperationRow.work_order_id == WorkOrderRow.id)
+                    .join(OperationMachineRow, OperationMachineRow.operation_id == WorkOrderOperationRow.id)
+                    .where(OperationMachineRow.machine_id == own))
+        assigned = (select(WorkOrderRow.number)
+                    .join(WorkOrderOperationRow, WorkOrderOperationRow.work_order_id == WorkOrderRow.id)
+                    .where(WorkOrderOperationRow.assigned_machine_id == own))
+        return {"part": self._keys(parts), "work order": sorted(set(self._keys(eligible)) | set(self._keys(assigned)))}
+
 
 class OperatorRepository(Repository[Operator]):
     row_class = OperatorRow
@@ -296,6 +338,19 @@ class OperatorRepository(Repository[Operator]):
         self._clear(row, "skills")
         row.skills = [OperatorSkillRow(work_center_type=s.work_center_type.value, level=s.level) for s in item.skills]
 
+    def usage(self, key: str) -> dict[str, list[str]]:
+        """Booked hours and a log-in keep an operator (set him inactive instead); so does the plan the shop works
+        to, which would otherwise lose who does what."""
+        own = self.row(key).id
+        booked = (select(WorkOrderRow.number)
+                  .join(WorkOrderOperationRow, WorkOrderOperationRow.work_order_id == WorkOrderRow.id)
+                  .join(TimeEntryRow, TimeEntryRow.operation_id == WorkOrderOperationRow.id)
+                  .where(TimeEntryRow.operator_code == key))
+        planned = (select(PlanOperationRow.order_number).join(PlanRow, PlanRow.id == PlanOperationRow.plan_id)
+                   .where(PlanRow.is_current.is_(True), PlanOperationRow.operator_id == own))
+        return {"work order": self._keys(booked), "user": self._keys(select(UserRow.username).where(
+            UserRow.operator_code == key)), "order": self._keys(planned)}
+
 
 class CustomerRepository(Repository[Customer]):
     row_class = CustomerRow
@@ -312,6 +367,12 @@ class CustomerRepository(Repository[Customer]):
     def fill(self, row: CustomerRow, item: Customer) -> None:
         for f in self.fields:
             setattr(row, f, getattr(item, f))
+
+    def usage(self, key: str) -> dict[str, list[str]]:
+        own = self.row(key).id
+        return {"order": self._keys(select(OrderRow.number).where(OrderRow.customer_id == own)),
+                "quote": self._keys(select(QuoteRow.number).where(QuoteRow.customer_id == own)),
+                "part": self._keys(select(PartRow.number).where(PartRow.customer_id == own))}
 
 
 class StockRepository(Repository[StockItem]):

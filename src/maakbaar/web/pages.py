@@ -17,8 +17,8 @@ from markupsafe import Markup
 from .. import clock
 from ..domain import OrderStatus, WorkCenterType
 from ..planning.problem import CRITERIA
-from ..services import (cache, co2_service, dashboard_service, nesting_service, order_service, planning_board,
-                        planning_service, quoting, tabular, uploads, user_service)
+from ..services import (cache, co2_service, dashboard_service, masterdata_service, nesting_service, order_service,
+                        planning_board, planning_service, quoting, tabular, uploads, user_service)
 from ..services.errors import ImportProblem, InvalidInput, NotFound, NotFoundError
 from ..services.order_service import DraftLine, OrderDraft
 from ..store.db import Session
@@ -454,7 +454,10 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       operators=operators, types=types, materials=repos.materials.list(),
                       stock=sorted(repos.stock.list(), key=lambda s: (s.material, s.thickness_mm, s.kind.value, s.code)),
                       rates=CostTables.default().data.get("rates_eur_per_hour", {}),
-                      may_edit=user.may("masterdata"), message=request.query_params.get("message", ""))
+                      customers=repos.customers.list(), may_edit=user.may("masterdata"),
+                      may_change=user.may("orders" if tab == "customers" else "masterdata"),
+                      form_kinds=("machines", "calendars", "operators", "materials", "customers"),
+                      saved=request.query_params.get("saved", ""), deleted=request.query_params.get("deleted", ""))
 
     @router.get("/masterdata/export.xlsx")
     def masterdata_export(db: Session = Depends(session_dependency), user=Depends(page())):
@@ -504,19 +507,9 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       stage="stored")
 
     @router.post("/masterdata/operators/{code}/skill")
-    def operator_skill(code: str, request: Request, work_center_type: str = Form(...), level: int = Form(...),
+    def operator_skill(code: str, work_center_type: str = Form(...), level: int = Form(...),
                        db: Session = Depends(session_dependency), user=Depends(page("masterdata"))):
-        from ..domain import Skill
-
-        repos = Repositories(db)
-        operator = repos.operators.get(code)
-        if operator is None:
-            raise NotFoundError("operator", code)
-        kind = WorkCenterType(work_center_type)
-        skills = tuple(s for s in operator.skills if s.work_center_type != kind)
-        if level > 0:
-            skills += (Skill(work_center_type=kind, level=level),)
-        repos.operators.replace(operator.model_copy(update={"skills": skills}))
+        masterdata_service.set_skill(db, code, WorkCenterType(work_center_type), level)
         db.commit()
         level_text = str(level) if level else "-"
         return HTMLResponse(f'<span class="skill level{level}">{level_text}</span>')

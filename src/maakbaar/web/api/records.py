@@ -1,5 +1,5 @@
 """The generic routes for master data and records, the same for every kind: /api/<kind> lists and adds,
-/api/<kind>/<key> reads, replaces (with the version read, else 409) and deletes. The body is the domain model
+/api/<kind>/<key> reads, replaces (with the version read, else 409) and deletes (409 naming what still uses it). The body is the domain model
 itself, so FastAPI validates it (422 with the field) and documents it."""
 
 from __future__ import annotations
@@ -7,10 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Body, Depends, Header
 from fastapi.responses import Response
 
-from ...domain import Calendar, Customer, Machine, Material, Operator, Order, Part, Quote, StockItem, WorkCenter, \
-    WorkOrder
-from ...services.errors import InvalidInput, NotFoundError
-from ...services import order_service
+from ...domain import Order
+from ...services import masterdata_service, order_service
 from ...services.order_service import OrderDraft
 from ...store.db import Session
 from ...store.repositories import Repositories
@@ -18,18 +16,7 @@ from .common import Dependencies, version_from
 
 # kind in the URL -> (repository attribute, domain model, permission to change)
 RESOURCES: dict[str, tuple[str, type, str]] = {
-    "materials": ("materials", Material, "masterdata"),
-    "calendars": ("calendars", Calendar, "masterdata"),
-    "work-centers": ("work_centers", WorkCenter, "masterdata"),
-    "machines": ("machines", Machine, "masterdata"),
-    "operators": ("operators", Operator, "masterdata"),
-    "customers": ("customers", Customer, "orders"),
-    "stock": ("stock", StockItem, "stock"),
-    "parts": ("parts", Part, "quotes"),
-    "orders": ("orders", Order, "orders"),
-    "work-orders": ("work_orders", WorkOrder, "planning"),
-    "quotes": ("quotes", Quote, "quotes"),
-}
+    name: (k.attribute, k.model, k.permission) for name, k in masterdata_service.KINDS.items()}
 
 
 def router(deps: Dependencies) -> APIRouter:
@@ -54,32 +41,24 @@ def _add_kind(routes: APIRouter, deps: Dependencies, kind: str, attribute: str, 
         return [out(item, known.get(r.key_of(item), 1)) for item in r.list()]
 
     def get_item(key: str, db: Session = Depends(session), _=Depends(need("read"))):
-        r = repo(db)
-        item = r.get(key)
-        if item is None:
-            raise NotFoundError(r.what, key)
-        return out(item, r.version(key))
+        return out(*masterdata_service.get(db, kind, key))
 
     def add_item(item=Body(...), db: Session = Depends(session), _=Depends(need(permission))):
         if isinstance(item, OrderDraft):  # an order is numbered and dated by its service, as on the page
             item = order_service.create_order(db, item)
         else:
-            repo(db).add(item)
+            masterdata_service.add(db, kind, item)
         db.commit()
         return out(item, 1)
 
     def replace_item(key: str, item=Body(...), if_match: str | None = Header(default=None),
                      version: int | None = None, db: Session = Depends(session), _=Depends(need(permission))):
-        r = repo(db)
-        if r.key_of(item) != key:
-            raise InvalidInput(f"the key in the body ({r.key_of(item)}) differs from the URL ({key})", field=r.key_attr,
-                               code="error.key_differs", body=r.key_of(item), url=key)
-        new_version = r.replace(item, version_from(if_match, version))
+        new_version = masterdata_service.change(db, kind, key, item, version_from(if_match, version))
         db.commit()
         return out(item, new_version)
 
     def delete_item(key: str, db: Session = Depends(session), _=Depends(need(permission))):
-        repo(db).delete(key)
+        masterdata_service.delete(db, kind, key)
         db.commit()
         return Response(status_code=204)
 
