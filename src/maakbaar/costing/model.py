@@ -16,6 +16,7 @@ Setup and per-batch charges are spread over the quantity, so the price per piece
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from dataclasses import dataclass, field
@@ -50,6 +51,40 @@ class CostTables:
             node = node[key]
         return float(node["value"]) if isinstance(node, dict) else float(node)
 
+    def at(self, path: str) -> float:
+        """The number at a dotted path: ``rates_eur_per_hour.laser``, ``laser.speed_m_per_min.steel.3``,
+        ``finishing.powder_coating_eur_per_m2.minimum_eur`` (a node with a ``value`` gives that value)."""
+        try:
+            return self.value(*path.split("."))
+        except (KeyError, TypeError, ValueError):
+            raise CostError("cost.unknown_value", f"the cost tables have no number at '{path}'", path=path) from None
+
+    def with_values(self, values: dict[str, float], source: str | None = None) -> CostTables:
+        """A copy with the numbers at these dotted paths replaced (the shop's own values over the reference)."""
+        data = copy.deepcopy(self.data)
+        for path, value in values.items():
+            self.at(path)  # an unknown path is refused, not added
+            *head, last = path.split(".")
+            node = data
+            for key in head:
+                node = node[key]
+            if isinstance(node[last], dict):
+                node[last]["value"] = value
+            else:
+                node[last] = value
+        return CostTables(data, source or self.source)
+
+    def speed_points(self, family: str, thickness: float) -> tuple[str, ...]:
+        """The table's thicknesses a cutting speed was read from: the row itself, or the two around it."""
+        table = self.data["laser"]["speed_m_per_min"].get(family) or {}
+        points = sorted(table, key=float)
+        exact = [t for t in points if abs(float(t) - thickness) < 1e-9]
+        if exact:
+            return (exact[0],)
+        below = [t for t in points if float(t) < thickness]
+        above = [t for t in points if float(t) > thickness]
+        return tuple(x for x in (below[-1] if below else None, above[0] if above else None) if x is not None)
+
     def laser_speed(self, family: str, thickness: float) -> float:
         """Cutting speed in m/min, interpolated linearly between the table's thicknesses."""
         table = self.data["laser"]["speed_m_per_min"].get(family)
@@ -67,6 +102,10 @@ class CostTables:
             if t0 <= thickness <= t1:
                 return v0 + (v1 - v0) * (thickness - t0) / (t1 - t0)
         return points[-1][1]
+
+
+# the hourly rate (``rates_eur_per_hour``) each operation of a quote is priced at
+RATE_OF = {"laser": "laser", "bending": "press_brake", "welding": "welding", "deburring": "deburring"}
 
 
 @dataclass(frozen=True)
@@ -140,6 +179,8 @@ class PartQuote:
     breaks: tuple[QuantityQuote, ...]
     tables: str
     notes: tuple[str, ...] = ()
+    # every number of the cost tables this quote used, by its dotted path (``CostTables.at``), with its value
+    used: tuple[tuple[str, float], ...] = ()
 
     @property
     def co2_kg(self) -> float:
@@ -231,8 +272,7 @@ def quote_part(part: PartInput, quantities: list[int], tables: CostTables | None
         minutes["deburring"] = (deburr["value"] + deburr["base_per_m_cut"] * part.cut_length_mm / 1000) / 60
     engineering_min = tables.value("commercial", "engineering_minutes_per_part")
 
-    rate_of = {"laser": rates["laser"], "bending": rates["press_brake"], "welding": rates["welding"],
-               "deburring": rates["deburring"]}
+    rate_of = {key: rates[RATE_OF[key]] for key in RATE_OF}
     power_of = {"laser": tables.value("laser", "average_power_kw"),
                 "bending": tables.value("bending", "average_power_kw"),
                 "welding": tables.value("welding", "average_power_kw"),
@@ -279,5 +319,16 @@ def quote_part(part: PartInput, quantities: list[int], tables: CostTables | None
         unit = sum(line.amount for line in lines)
         breaks.append(QuantityQuote(quantity, tuple(lines), round(unit, 2), round(unit * quantity, 2),
                                     setup_share, lead_days + finish_days + math.ceil(quantity / 500)))
+    used = [f"rates_eur_per_hour.{RATE_OF[k]}" for k in minutes] + ["rates_eur_per_hour.engineering"]
+    used += [f"laser.speed_m_per_min.{m.family}.{point}" for point in tables.speed_points(m.family, t)]
+    used += ["laser.setup_minutes", "commercial.engineering_minutes_per_part", "commercial.overhead_fraction",
+             "commercial.margin_fraction"]
+    used += ["commercial.default_utilisation"] if not part.utilisation else []
+    used += ["bending.seconds_per_bend", "bending.setup_minutes"] if "bending" in minutes else []
+    used += ["welding.minutes_per_metre", "welding.setup_minutes"] if "welding" in minutes else []
+    used += ["welding.tig_factor"] if "welding" in minutes and m.family in ("stainless", "aluminium") else []
+    used += {"powder": ["finishing.powder_coating_eur_per_m2", "finishing.powder_coating_eur_per_m2.minimum_eur"],
+             "galvanise": ["finishing.galvanising_eur_per_kg", "finishing.galvanising_eur_per_kg.minimum_eur"]}.get(
+        part.finish, [])
     return PartQuote(part.name, mass, minutes, setups, energy, co2_process, co2_material, tuple(breaks),
-                     tables.source, tuple(notes))
+                     tables.source, tuple(notes), tuple((path, tables.at(path)) for path in used))

@@ -20,7 +20,7 @@ from ..co2.compare import Comparison, Option, compare
 from ..co2.factors import Factor, FactorSet
 from ..co2.footprint import Footprint, FootprintLine, Leg, OperationEnergy, order_footprint
 from ..config import data_dir
-from ..costing.model import CostTables
+from . import cost_service
 from ..reasons import Reason
 from ..domain import OrderStatus
 from ..store.repositories import NotFoundError, Repositories
@@ -71,7 +71,7 @@ class _ShopData:
             if center is not None:
                 self.power_by_type[center.type.value].append(machine.power_kw)
         self.power_of = {m.code: m.power_kw for m in machines}
-        self.default_utilisation = CostTables.default().value("commercial", "default_utilisation")
+        self.default_utilisation = cost_service.tables(session).value("commercial", "default_utilisation")
         self.settings = {key: setting(session, key) for key in DEFAULTS}
         self.nested = NestRecords(session).utilisation_by_line(order)  # order -> line -> utilisation
 

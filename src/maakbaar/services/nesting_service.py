@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from .errors import InvalidInput
 from .. import clock
+from . import cost_service
 from ..costing.model import CostError, CostTables, laser_seconds
 from ..domain import OrderStatus, StockItem, StockKind, WorkCenterType
 from ..nesting import GroupNest, NestPart, RemnantRule, SheetSpec, nest_by_material
@@ -149,7 +150,7 @@ def nest_open_orders(session: Session, material: str | None = None, thickness_mm
     repos = Repositories(session)
     parts = {p.number: p for p in repos.parts.list()}
     materials = {m.grade: m for m in repos.materials.list()}
-    tables = tables or CostTables.default()
+    tables = tables or cost_service.tables(session)
     notes: list[str] = []
     nest_parts, unplaced = [], []
     line_of: dict[str, NestRequestLine] = {}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..costing.model import CostTables
+from . import cost_service
 from ..floor.postcalc import Correction, OperationFigures, corrections
 from ..store.repositories import NotFoundError, Repositories
 from ..store.records import FloorRecords, NestRecords
@@ -79,7 +79,7 @@ def order_postcalc(session: Session, number: str, now: dt.datetime | None = None
         raise NotFoundError("order", number)
     work_orders = repos.work_orders.for_order(number)
     figures = _figures(session, work_orders, now)
-    tables = CostTables.default()
+    tables = cost_service.tables(session)
     utilisation = tables.value("commercial", "default_utilisation")
     materials = {m.grade: m for m in repos.materials.list()}
     estimated = 0.0

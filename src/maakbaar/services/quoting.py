@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .errors import InvalidInput
 from .order_service import next_number, next_order_number
 from .. import clock
+from . import cost_service
 from ..costing.model import CostError, CostTables, MachineLimits, MaterialInput, PartInput, PartQuote, quote_part
 from ..documents import Party
 from ..reasons import Reason
@@ -72,7 +73,7 @@ def quote_files(session: Session, files: list[Path], material: str, thickness_mm
     material_input = MaterialInput(stored.grade, stored.family.value, stored.density_kg_m3, stored.price_per_kg,
                                    stored.co2_per_kg)
     laser, brakes = _limits(session)
-    tables = tables or CostTables.default()
+    tables = tables or cost_service.tables(session)
     parts, problems = [], []
     for path in files:
         try:
@@ -362,6 +363,6 @@ def run_as_dict(run: QuoteRun, lang: str = "en") -> dict:
             "breaks": [{"quantity": b.quantity, "unit_price": b.unit_price, "total_price": b.total_price,
                         "lead_time_days": b.lead_time_days,
                         "lines": {line.key: round(line.amount, 4) for line in b.lines}} for b in q.breaks],
-            "tables": q.tables,
+            "tables": q.tables, "used": [{"path": path, "value": value} for path, value in q.used],
         })
     return out

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ..domain import (Break, Calendar, Customer, Holiday, Machine, Material, MaterialFamily, Operator, Shift, Skill,
                       WorkCenterType)
-from ..services import masterdata_service
+from ..services import cost_service, masterdata_service
 from ..services.errors import Conflict, InvalidInput, NotFound, message_in
 from ..store.db import Session
 from ..store.repositories import Repositories
@@ -372,9 +372,52 @@ def label_of(field: str, t) -> str:
 
 def build_router(session_dependency, templates) -> APIRouter:
     router = APIRouter(include_in_schema=False)
+    templates.env.globals["shown_number"] = show_number
+    templates.env.globals["cost_label"] = cost_label
 
     def page(permission: str = "read"):
         return page_permission(permission, session_dependency)
+
+    @router.post("/masterdata/costs")
+    async def costs(request: Request, db: Session = Depends(session_dependency), user=Depends(page("masterdata"))):
+        return await _with_form(request, _save_costs, request, db, user)
+
+    def _save_costs(form: dict, request: Request, db: Session, user):
+        """Only the numbers typed differently from what the page showed are stored (as the shop's own), and those
+        ticked back to the reference; a number someone changed meanwhile refuses the whole save."""
+        lang = language_of(request)
+        changes, seen, problems = {}, {}, []
+        for name, typed in form.items():
+            if not name.startswith("v:"):
+                continue
+            path = name[2:]
+            try:
+                was = float(form.get(f"seen:{path}", ""))
+                number = read_number(typed)
+            except ValueError:
+                problems.append(path)
+                continue
+            unit = cost_service.setting(path).unit
+            shown = was * 100 if unit == "%" else was
+            if form.get(f"reset:{path}"):
+                changes[path], seen[path] = None, was
+            elif number is not None and abs(number - shown) > 1e-9 * max(1.0, abs(shown)):
+                changes[path], seen[path] = number, was
+        t = context(request, user)["t"]
+        error = ", ".join(cost_label(p, t) for p in problems) + ": " + t("form.not_a_number") if problems else ""
+        status = 422
+        if not error and changes:
+            try:
+                cost_service.set_values(db, changes, seen, user.username)
+                db.commit()
+            except (InvalidInput, Conflict) as refused:
+                db.rollback()
+                error, status = message_in(refused, lang), 409 if isinstance(refused, Conflict) else 422
+        if error:
+            return templates.TemplateResponse(request, "masterdata.html", context(
+                request, user, tab="rates", costs=cost_service.values(db), speeds=cost_service.speed_values(db),
+                may_edit=True, cost_error=error), status_code=status)
+        return RedirectResponse(f"/masterdata?tab=rates&costs_saved={len(changes)}", status_code=303)
 
     def show(request: Request, user, db: Session, kind: str, values: dict, *, key: str | None, version: int | None,
              errors=(), status_code: int = 200, uses: dict | None = None):
@@ -478,6 +521,14 @@ def build_router(session_dependency, templates) -> APIRouter:
         return RedirectResponse(f"/masterdata?tab={kind}&deleted={urlquote(key)}", status_code=303)
 
     return router
+
+
+def cost_label(path: str, t) -> str:
+    """A number of the cost tables by its name ('Uurtarief lasersnijden', 'Snijsnelheid staal 3 mm')."""
+    parts = path.split(".")
+    if parts[:2] == ["laser", "speed_m_per_min"] and len(parts) == 4:
+        return t("cost.speed", family=t(f"family.{parts[2]}"), thickness=parts[3])
+    return t(f"cost.{path}")
 
 
 def _row_numbers(values: dict, prefix: str) -> range:

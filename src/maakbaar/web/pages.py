@@ -17,7 +17,7 @@ from markupsafe import Markup
 from .. import clock
 from ..domain import OrderStatus, WorkCenterType
 from ..planning.problem import CRITERIA
-from ..services import (cache, co2_service, dashboard_service, masterdata_service, nesting_service, order_service,
+from ..services import (cache, co2_service, cost_service, dashboard_service, masterdata_service, nesting_service, order_service,
                         planning_board, planning_service, quoting, tabular, uploads, user_service)
 from ..services.errors import ImportProblem, InvalidInput, NotFound, NotFoundError
 from ..services.order_service import DraftLine, OrderDraft
@@ -279,7 +279,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                               language_of(request))
         repos = Repositories(db)
         return render(request, "_quote_result.html", user, answer=answer, error=None,
-                      customers=repos.customers.list(),
+                      customers=repos.customers.list(), may_costs=user.may("masterdata"),
                       params=dict(material=material, thickness_mm=thickness_mm, quantities=quantities,
                                   finish=finish, weld_length_mm=weld_length_mm))
 
@@ -444,8 +444,6 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.get("/masterdata")
     def masterdata_page(request: Request, tab: str = "machines", db: Session = Depends(session_dependency),
                         user=Depends(page())):
-        from ..costing.model import CostTables
-
         repos = Repositories(db)
         operators = repos.operators.list()
         types = [t for t in WorkCenterType if t != WorkCenterType.SUBCONTRACT]
@@ -453,11 +451,13 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       work_centers={w.code: w for w in repos.work_centers.list()}, calendars=repos.calendars.list(),
                       operators=operators, types=types, materials=repos.materials.list(),
                       stock=sorted(repos.stock.list(), key=lambda s: (s.material, s.thickness_mm, s.kind.value, s.code)),
-                      rates=CostTables.default().data.get("rates_eur_per_hour", {}),
+                      costs=cost_service.values(db) if tab == "rates" else [],
+                      speeds=cost_service.speed_values(db) if tab == "rates" else {},
                       customers=repos.customers.list(), may_edit=user.may("masterdata"),
                       may_change=user.may("orders" if tab == "customers" else "masterdata"),
                       form_kinds=("machines", "calendars", "operators", "materials", "customers"),
-                      saved=request.query_params.get("saved", ""), deleted=request.query_params.get("deleted", ""))
+                      saved=request.query_params.get("saved", ""), deleted=request.query_params.get("deleted", ""),
+                      costs_saved=request.query_params.get("costs_saved", ""))
 
     @router.get("/masterdata/export.xlsx")
     def masterdata_export(db: Session = Depends(session_dependency), user=Depends(page())):

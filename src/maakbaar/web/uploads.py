@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import UploadFile
 
 from ..documents import part_svg
-from ..services import quoting, uploads
+from ..services import cost_service, quoting, uploads
 from ..store.db import Session
 
 THICKEST_SHEET_MM = 100.0  # a quote's sheet thickness: above zero and at most this (else 422 naming the field)
@@ -31,4 +31,8 @@ def quote_answer(db: Session, folder: Path, material: str, thickness_mm: float, 
     answer = quoting.run_as_dict(run, lang)
     answer["upload"] = folder.name
     answer["previews"] = [part_svg(q.geometry) for q in run.parts]
+    for shown, quoted in zip(answer["parts"], run.parts):  # each number it used: the shop's own or the reference
+        shown["used"] = [{"path": v.path, "value": v.value, "unit": v.unit, "own": v.own,
+                          "set_on": v.set_on.isoformat() if v.set_on else None, "source": v.source}
+                         for v in cost_service.used_values(db, quoted.quote.used)]
     return answer
