@@ -8,8 +8,8 @@ database or the clock.
 """
 
 from .orders import OrderDocument, OrderDocumentLine, delivery_note_html, order_confirmation_html
-from .page import Party
+from .page import Party, Sender
 from .quote import DocumentLine, part_svg, quote_html
 
-__all__ = ["DocumentLine", "OrderDocument", "OrderDocumentLine", "Party", "delivery_note_html",
+__all__ = ["DocumentLine", "OrderDocument", "OrderDocumentLine", "Party", "Sender", "delivery_note_html",
            "order_confirmation_html", "part_svg", "quote_html"]

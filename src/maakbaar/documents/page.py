@@ -22,7 +22,8 @@ STYLE = """
   th, td { padding: .25em .8em .25em 0; text-align: left; vertical-align: top; } .num { text-align: right; }
   tfoot td { font-weight: bold; border-bottom: none; }
   .sign { margin-top: 3em; border-top: 1px solid #1d2430; padding-top: .4em; width: 60%; }
-  footer { margin-top: 1.5em; color: #6b7480; font-size: 9pt; }
+  footer { margin-top: 1.5em; color: #6b7480; font-size: 9pt; } footer p { margin: .3em 0; }
+  .sender { font-size: 9pt; color: #3a4350; }
 """
 
 
@@ -42,6 +43,54 @@ class Party:
         abroad = self.country and self.country != home
         lines = [self.name, self.address, place, country(self.country, lang).upper() if abroad else ""]
         return escape("\n".join(line for line in lines if line))
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The shop as its documents show it (``CompanyProfile``): name and address at the top, registration numbers
+    and terms at the foot."""
+
+    name: str
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "NL"
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    kvk: str = ""
+    vat: str = ""
+    iban: str = ""
+    bic: str = ""
+    payment_terms: str = ""
+    delivery_terms: str = ""
+    conditions: str = ""
+
+    @classmethod
+    def of(cls, shop: "Sender | str") -> "Sender":
+        return shop if isinstance(shop, Sender) else cls(name=shop)
+
+    def block(self, lang: str) -> str:
+        """The sender under the title: name in bold, address and contact in small print (HTML, escaped)."""
+        place = " ".join(p for p in (self.postcode, self.city) if p)
+        contact = " · ".join(escape(p) for p in (self.address, place, self.phone, self.email, self.website) if p)
+        return f"<strong>{escape(self.name)}</strong>" + (f"<div class='sender'>{contact}</div>" if contact else "")
+
+    def registration(self, t) -> str:
+        """KvK, BTW and bank at the foot of every page ('' when the profile has none)."""
+        iban = " ".join(self.iban[i:i + 4] for i in range(0, len(self.iban), 4))
+        parts = [f"{t('doc.kvk')} {self.kvk}" if self.kvk else "", f"{t('doc.vat')} {self.vat}" if self.vat else "",
+                 f"IBAN {iban}" + (f" (BIC {self.bic})" if self.bic else "") if self.iban else ""]
+        return escape(" · ".join(p for p in parts if p))
+
+    def terms(self) -> str:
+        """Payment, delivery and the general conditions, as the shop wrote them (HTML, escaped)."""
+        return " ".join(escape(p) for p in (self.payment_terms, self.delivery_terms, self.conditions) if p)
+
+
+def footer(*pieces: str) -> str:
+    """The foot of a document: its own line, the shop's terms, the registration numbers, as paragraphs."""
+    return "".join(f"<p>{p}</p>" for p in pieces if p)
 
 
 def page(lang: str, title: str, header: str, body: str, footer: str = "") -> str:

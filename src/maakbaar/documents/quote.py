@@ -8,7 +8,7 @@ from html import escape
 
 from ..geometry import PartGeometry
 from ..i18n import day, money, number as figure, translator
-from .page import Party, page
+from .page import Party, Sender, footer, page
 
 @dataclass(frozen=True)
 class DocumentLine:
@@ -45,10 +45,12 @@ def _add_working_days(day: dt.date, days: int) -> dt.date:
     return day
 
 
-def quote_html(shop_name: str, customer: Party, number: str, lines: list[DocumentLine], language: str,
+def quote_html(shop: Sender | str, customer: Party, number: str, lines: list[DocumentLine], language: str,
                today: dt.date, valid_days: int = 30, reference: str = "") -> str:
-    """The quote as the customer reads it, dated ``today`` (the caller's clock: this module reads none)."""
+    """The quote as the customer reads it, dated ``today`` (the caller's clock: this module reads none), from
+    ``shop`` (its profile, or only its name)."""
     t = translator(language)
+    sender = Sender.of(shop)
     rows = []
     for line in lines:
         preview = part_svg(line.geometry) if line.geometry is not None else ""
@@ -75,9 +77,10 @@ def quote_html(shop_name: str, customer: Party, number: str, lines: list[Documen
     valid = today + dt.timedelta(days=valid_days)
     title = t("doc.quote.title")
     refer = f"<br>{t('doc.your_reference')}: {escape(reference)}" if reference else ""
-    header = (f"<div><h1>{title}</h1><strong>{escape(shop_name)}</strong>"
+    header = (f"<div><h1>{title}</h1>{sender.block(language)}"
               f"<div class='address'>{customer.block(language)}</div></div>"
               f"<div><p>{t('doc.quote.number')}: <strong>{escape(number)}</strong>{refer}<br>"
               f"{t('doc.date')}: {day(today, language, 'short')}<br>"
               f"{t('doc.valid_until')}: {day(valid, language, 'short')}</p></div>")
-    return page(language, f"{title} {number}", header, "".join(rows), t("doc.quote.terms"))
+    return page(language, f"{title} {number}", header, "".join(rows),
+                footer(t("doc.quote.terms"), sender.terms(), sender.registration(t)))

@@ -1,6 +1,7 @@
 """The shop's domain model: pure, validated, immutable values. No database or web imports here."""
 
 from .calendars import Break, Calendar, Closure, Holiday, Shift
+from .company import CompanyProfile
 from .common import (
     DomainError,
     MaterialFamily,
@@ -18,7 +19,7 @@ from .resources import Customer, Machine, MachineCapabilities, Operator, SetupTi
 from .shop import Shop, ShopReferences, reference_problems
 
 __all__ = [
-    "Break", "Calendar", "Closure", "Customer", "DomainError", "Holiday", "Machine", "MachineCapabilities",
+    "Break", "Calendar", "Closure", "CompanyProfile", "Customer", "DomainError", "Holiday", "Machine", "MachineCapabilities",
     "Material", "MaterialFamily", "OperationStatus", "Operator", "Order", "OrderLine", "OrderStatus", "Part",
     "QuantityBreak", "Quote", "QuoteLine", "QuoteStatus", "RoutingStep", "SetupTime", "Shift", "Shop", "ShopReferences",
     "Skill", "StockItem", "StockKind", "WorkCenter", "WorkCenterType", "WorkOrder", "WorkOrderOperation",

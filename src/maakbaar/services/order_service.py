@@ -268,7 +268,7 @@ def order_document_html(session: Session, number: str, kind: str, language: str 
     customer's (``Customer.document_language``), dated ``today``."""
     from ..documents import OrderDocument, OrderDocumentLine, delivery_note_html, order_confirmation_html
     from .quoting import addressee, document_language
-    from .shop_io import load_shop_name
+    from . import company_service
 
     if kind not in DOCUMENT_KINDS:
         raise NotFoundError("document", kind)
@@ -283,7 +283,7 @@ def order_document_html(session: Session, number: str, kind: str, language: str 
         lines.append(OrderDocumentLine(line.line_no, line.part, part.name if part else "",
                                        part.material if part else "", part.thickness_mm if part else None,
                                        line.quantity, line.unit_price, order.line_due_date(line)))
-    document = OrderDocument(load_shop_name(session), order.number, party, order.customer,
+    document = OrderDocument(company_service.sender(session), order.number, party, order.customer,
                              order.customer_reference, order.order_date, tuple(lines))
     render = order_confirmation_html if kind == "confirmation" else delivery_note_html
     return render(document, document_language(language) or customer_language, today or clock.today())

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from .errors import InvalidInput
 from .order_service import next_number, next_order_number
 from .. import clock
-from . import cost_service
+from . import company_service, cost_service
 from ..costing.model import CostError, CostTables, MachineLimits, MaterialInput, PartInput, PartQuote, quote_part
 from ..documents import Party
 from ..reasons import Reason
@@ -135,7 +135,6 @@ def quote_document_html(session: Session, number: str, language: str | None = No
     """The print-ready quote (HTML) of a stored quote, with each part's drawing where its DXF is still there, in
     ``language`` or else the customer's (``Customer.document_language``)."""
     from ..documents import DocumentLine, quote_html
-    from .shop_io import load_shop_name
 
     repos = Repositories(session)
     quote = repos.quotes.get(number)
@@ -149,7 +148,7 @@ def quote_document_html(session: Session, number: str, language: str | None = No
                                   part.thickness_mm if part else 0, "none",
                                   [(b.quantity, b.unit_price, b.lead_time_days) for b in line.breaks]))
     party, customer_language = addressee(session, quote.customer)
-    return quote_html(load_shop_name(session), party, number, lines,
+    return quote_html(company_service.sender(session), party, number, lines,
                       document_language(language) or customer_language, quote.quote_date,
                       (quote.valid_until - quote.quote_date).days)
 
@@ -157,14 +156,13 @@ def quote_document_html(session: Session, number: str, language: str | None = No
 def run_document_html(session: Session, run: QuoteRun, saved: Quote | None, language: str | None = None) -> str:
     """The print-ready quote of a run just made (saved or as a draft, 'concept')."""
     from ..documents import DocumentLine, quote_html
-    from .shop_io import load_shop_name
 
     lines = [DocumentLine(p.source, p.geometry, p.material, p.thickness_mm, p.finish,
                           [(b.quantity, b.unit_price, b.lead_time_days) for b in p.quote.breaks]) for p in run.parts]
     party, customer_language = addressee(session, saved.customer if saved else None)
-    return quote_html(load_shop_name(session), party, saved.number if saved else "concept", lines,
+    return quote_html(company_service.sender(session), party, saved.number if saved else "concept", lines,
                       document_language(language) or customer_language,
-                      saved.quote_date if saved else clock.today())
+                      saved.quote_date if saved else clock.today(), company_service.profile(session)[0].quote_valid_days)
 
 
 def parse_quantities(text: str) -> list[int]:
@@ -204,8 +202,11 @@ def quote_and_save(session: Session, files: list[Path], material: str, thickness
 
 
 def save_quote(session: Session, run: QuoteRun, customer: str, today: dt.date | None = None,
-               valid_days: int = 30) -> Quote:
-    """Store the quoted parts (with a routing from their figures) and a quote with its quantity breaks."""
+               valid_days: int | None = None) -> Quote:
+    """Store the quoted parts (with a routing from their figures) and a quote with its quantity breaks, valid for
+    ``valid_days`` (the company profile's validity unless given)."""
+    if valid_days is None:
+        valid_days = company_service.profile(session)[0].quote_valid_days
     repos = Repositories(session)
     if repos.customers.get(customer) is None:
         raise QuoteError(f"unknown customer '{customer}'", code="error.not_found", what="customer", key=customer)

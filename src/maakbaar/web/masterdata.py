@@ -14,9 +14,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
-from ..domain import (Break, Calendar, Customer, Holiday, Machine, Material, MaterialFamily, Operator, Shift, Skill,
+from ..domain import (Break, Calendar, CompanyProfile, Customer, Holiday, Machine, Material, MaterialFamily, Operator, Shift, Skill,
                       WorkCenterType)
-from ..services import cost_service, masterdata_service
+from ..services import company_service, cost_service, masterdata_service
 from ..services.errors import Conflict, InvalidInput, NotFound, message_in
 from ..store.db import Session
 from ..store.repositories import Repositories
@@ -418,6 +418,39 @@ def build_router(session_dependency, templates) -> APIRouter:
                 request, user, tab="rates", costs=cost_service.values(db), speeds=cost_service.speed_values(db),
                 may_edit=True, cost_error=error), status_code=status)
         return RedirectResponse(f"/masterdata?tab=rates&costs_saved={len(changes)}", status_code=303)
+
+    COMPANY_FIELDS = ("name", "address", "postcode", "city", "country", "phone", "email", "website", "kvk", "vat",
+                      "iban", "bic", "quote_valid_days", "payment_terms", "delivery_terms", "conditions")
+
+    @router.get("/company")
+    def company_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+        profile, version = company_service.profile(db)
+        values = profile.model_dump(mode="json") | {"iban": profile.iban_grouped}
+        return templates.TemplateResponse(request, "company.html", context(
+            request, user, f=values, version=version, errors=[], may_edit=user.may("masterdata"),
+            saved=request.query_params.get("saved", "")))
+
+    @router.post("/company")
+    async def company_save(request: Request, db: Session = Depends(session_dependency),
+                           user=Depends(page("masterdata"))):
+        return await _with_form(request, _save_company, request, db, user)
+
+    def _save_company(form: dict, request: Request, db: Session, user):
+        lang = language_of(request)
+        t = context(request, user)["t"]
+        values = {k: str(form.get(k, "")).strip() for k in COMPANY_FIELDS}
+        values["country"] = values["country"].upper() or "NL"
+        version = int(form["version"]) if str(form.get("version", "")).isdigit() else None
+        try:
+            company_service.save(db, CompanyProfile.model_validate(values), version)
+            db.commit()
+        except (ValidationError, Conflict) as error:
+            db.rollback()
+            return templates.TemplateResponse(request, "company.html", context(
+                request, user, f=values, version=version, may_edit=True, saved="",
+                errors=problem_lines(error, lang, t) + ([t("form.stale_hint")] if isinstance(error, Conflict) else [])),
+                status_code=409 if isinstance(error, Conflict) else 422)
+        return RedirectResponse("/company?saved=1", status_code=303)
 
     def show(request: Request, user, db: Session, kind: str, values: dict, *, key: str | None, version: int | None,
              errors=(), status_code: int = 200, uses: dict | None = None):
