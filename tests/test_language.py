@@ -90,8 +90,13 @@ def _pages(client: TestClient) -> list[str]:
              f"/orders/{order}/promise", "/promise", "/quote", "/planning", "/planning/meta", "/nests", "/co2",
              f"/co2?order={order}",
              "/postcalc", "/users", "/orders/NO-SUCH-ORDER"]
-    pages += [f"/masterdata?tab={tab}" for tab in ("machines", "calendars", "operators", "materials", "rates",
-                                                     "stock")]
+    pages += [f"/masterdata?tab={tab}" for tab in ("machines", "calendars", "operators", "materials", "customers",
+                                                     "rates", "stock")]
+    # the master-data forms, new (from a template) and existing, and the company profile
+    pages += ["/masterdata/machines/new", "/masterdata/machines/new?template=press-brake-3100-135",
+              "/masterdata/machines/LAS01", "/masterdata/calendars/new", "/masterdata/calendars/DAG",
+              "/masterdata/operators/new", "/masterdata/operators/OP01", "/masterdata/materials/new",
+              "/masterdata/materials/S235JR", "/masterdata/customers/new", "/company"]
     quotes = client.get("/api/quotes").json()
     pages += [f"/quotes/{q['number']}" for q in quotes[:2]] + [f"/quotes/{q['number']}/document?doc=nl"
                                                               for q in quotes[:1]]
