@@ -455,14 +455,15 @@ def build_router(session_dependency, templates) -> APIRouter:
     def show(request: Request, user, db: Session, kind: str, values: dict, *, key: str | None, version: int | None,
              errors=(), status_code: int = 200, uses: dict | None = None):
         repos = Repositories(db)
-        lang = language_of(request)
+        may_edit = user.may(masterdata_service.kind(kind).permission)
         return templates.TemplateResponse(request, "masterdata_form.html", context(
             request, user, kind=kind, key=key, version=version, f=values, errors=list(errors), uses=uses or {},
-            rows=lambda prefix: _row_numbers(values, prefix), calendars=repos.calendars.list(),
+            rows=lambda prefix: _row_numbers(values, prefix, EMPTY_ROWS if may_edit else 0),
+            calendars=repos.calendars.list(),
             work_centers=repos.work_centers.list(), families=[f.value for f in MaterialFamily],
             shown_families=[f.value for f in SHOWN_FAMILIES], skill_types=[t.value for t in SKILL_TYPES],
             templates=masterdata_service.machine_templates(), template_source=masterdata_service.template_source(),
-            may_edit=user.may(masterdata_service.kind(kind).permission), lang_=lang),
+            may_edit=may_edit),
             status_code=status_code)
 
     def _kind(kind: str) -> str:
@@ -564,7 +565,7 @@ def cost_label(path: str, t) -> str:
     return t(f"cost.{path}")
 
 
-def _row_numbers(values: dict, prefix: str) -> range:
-    """The rows a form shows for ``prefix``: those filled, then a few blank ones."""
+def _row_numbers(values: dict, prefix: str, blank: int) -> range:
+    """The rows a form shows for ``prefix``: those filled, then ``blank`` empty ones (none for a reader)."""
     used = [int(m.group(1)) for k in values if (m := re.fullmatch(rf"{prefix}_(\d+)_\w+", k))]
-    return range((max(used) + 1 if used else 0) + EMPTY_ROWS)
+    return range((max(used) + 1 if used else 0) + blank)
