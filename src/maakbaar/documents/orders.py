@@ -25,7 +25,7 @@ class OrderDocumentLine:
 
 @dataclass(frozen=True)
 class OrderDocument:
-    shop: Sender | str
+    shop: Sender
     number: str
     customer: Party
     customer_code: str
@@ -36,7 +36,7 @@ class OrderDocument:
 
 def _header(t, lang: str, title: str, doc: OrderDocument, today: dt.date) -> str:
     refer = f"<br>{t('doc.your_reference')}: {escape(doc.reference)}" if doc.reference else ""
-    return (f"<div><h1>{title}</h1>{Sender.of(doc.shop).block(lang)}"
+    return (f"<div><h1>{title}</h1>{doc.shop.block()}"
             f"<div class='address'>{doc.customer.block(lang)}</div></div>"
             f"<div><p>{t('doc.order.number')}: <strong>{escape(doc.number)}</strong>{refer}<br>"
             f"{t('doc.customer_number')}: {escape(doc.customer_code)}<br>"
@@ -69,7 +69,7 @@ def order_confirmation_html(doc: OrderDocument, language: str, today: dt.date) -
             f"<tbody>{''.join(rows)}</tbody><tfoot><tr><td></td><td>{t('doc.total_excl_vat')}</td><td></td><td></td>"
             f"<td class='num'>{money(total, language)}</td><td></td></tr></tfoot></table>")
     return page(language, f"{title} {doc.number}", _header(t, language, title, doc, today), body,
-                footer(t("doc.confirmation.terms"), Sender.of(doc.shop).terms(), Sender.of(doc.shop).registration(t)))
+                footer(t("doc.confirmation.terms"), doc.shop.terms(), doc.shop.registration(t)))
 
 
 def delivery_note_html(doc: OrderDocument, language: str, today: dt.date) -> str:
@@ -87,4 +87,4 @@ def delivery_note_html(doc: OrderDocument, language: str, today: dt.date) -> str
             f"<td class='num'>{number(pieces, language)}</td></tr></tfoot></table>"
             f"<p class='sign'>{t('doc.delivery_note.received')}</p>")
     return page(language, f"{title} {doc.number}", _header(t, language, title, doc, today), body,
-                footer(t("doc.delivery_note.terms"), Sender.of(doc.shop).registration(t)))
+                footer(t("doc.delivery_note.terms"), doc.shop.registration(t)))

@@ -60,17 +60,13 @@ class Sender:
     website: str = ""
     kvk: str = ""
     vat: str = ""
-    iban: str = ""
+    iban: str = ""  # as it is printed, in groups of four
     bic: str = ""
     payment_terms: str = ""
     delivery_terms: str = ""
     conditions: str = ""
 
-    @classmethod
-    def of(cls, shop: "Sender | str") -> "Sender":
-        return shop if isinstance(shop, Sender) else cls(name=shop)
-
-    def block(self, lang: str) -> str:
+    def block(self) -> str:
         """The sender under the title: name in bold, address and contact in small print (HTML, escaped)."""
         place = " ".join(p for p in (self.postcode, self.city) if p)
         contact = " · ".join(escape(p) for p in (self.address, place, self.phone, self.email, self.website) if p)
@@ -78,9 +74,8 @@ class Sender:
 
     def registration(self, t) -> str:
         """KvK, BTW and bank at the foot of every page ('' when the profile has none)."""
-        iban = " ".join(self.iban[i:i + 4] for i in range(0, len(self.iban), 4))
         parts = [f"{t('doc.kvk')} {self.kvk}" if self.kvk else "", f"{t('doc.vat')} {self.vat}" if self.vat else "",
-                 f"IBAN {iban}" + (f" (BIC {self.bic})" if self.bic else "") if self.iban else ""]
+                 f"IBAN {self.iban}" + (f" (BIC {self.bic})" if self.bic else "") if self.iban else ""]
         return escape(" · ".join(p for p in parts if p))
 
     def terms(self) -> str:

@@ -45,12 +45,11 @@ def _add_working_days(day: dt.date, days: int) -> dt.date:
     return day
 
 
-def quote_html(shop: Sender | str, customer: Party, number: str, lines: list[DocumentLine], language: str,
+def quote_html(sender: Sender, customer: Party, number: str, lines: list[DocumentLine], language: str,
                today: dt.date, valid_days: int = 30, reference: str = "") -> str:
-    """The quote as the customer reads it, dated ``today`` (the caller's clock: this module reads none), from
-    ``shop`` (its profile, or only its name)."""
+    """The quote as the customer reads it from ``sender``, dated ``today`` (the caller's clock: this module reads
+    none)."""
     t = translator(language)
-    sender = Sender.of(shop)
     rows = []
     for line in lines:
         preview = part_svg(line.geometry) if line.geometry is not None else ""
@@ -77,7 +76,7 @@ def quote_html(shop: Sender | str, customer: Party, number: str, lines: list[Doc
     valid = today + dt.timedelta(days=valid_days)
     title = t("doc.quote.title")
     refer = f"<br>{t('doc.your_reference')}: {escape(reference)}" if reference else ""
-    header = (f"<div><h1>{title}</h1>{sender.block(language)}"
+    header = (f"<div><h1>{title}</h1>{sender.block()}"
               f"<div class='address'>{customer.block(language)}</div></div>"
               f"<div><p>{t('doc.quote.number')}: <strong>{escape(number)}</strong>{refer}<br>"
               f"{t('doc.date')}: {day(today, language, 'short')}<br>"

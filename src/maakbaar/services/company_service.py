@@ -43,4 +43,4 @@ def sender(db: Session):
     from ..documents import Sender
 
     company, _ = profile(db)
-    return Sender(**company.model_dump(exclude={"quote_valid_days"}))
+    return Sender(**company.model_dump(exclude={"quote_valid_days", "iban"}), iban=company.iban_grouped)

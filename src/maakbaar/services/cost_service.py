@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
 from .. import clock
-from ..costing.model import CostError, CostTables
+from ..costing.model import CostTables
 from ..store.db import Session
 from ..store.repositories import Repositories
 from .errors import Conflict, InvalidInput
@@ -56,7 +57,9 @@ SETTINGS: tuple[tuple[str, tuple[Setting, ...]], ...] = (
 )
 
 
+@cache
 def reference() -> CostTables:
+    """The shipped reference tables, read once per process (nothing changes them: own values go into a copy)."""
     return CostTables.default()
 
 
@@ -94,12 +97,26 @@ def speed_paths() -> dict[str, list[str]]:
     return {family: sorted(row, key=float) for family, row in table.items() if isinstance(row, dict)}
 
 
-def set_values(db: Session, changes: dict[str, float | None], seen: dict[str, float], by: str) -> list[str]:
-    """Set the shop's own values (``None``: back to the reference). ``seen``: each value as the page showed it;
-    a value someone else changed since is refused whole (nothing stored), naming it. Returns the paths changed."""
+def as_shown(path: str, value: float) -> float:
+    """A number as the page shows and takes it: a share as a percentage."""
+    return value * 100 if setting(path).unit == "%" else value
+
+
+def set_values(db: Session, typed: dict[str, float], reset: set[str], seen: dict[str, float], by: str) -> int:
+    """Store the numbers ``typed`` (as the page shows them) that differ from what the page showed (``seen``: the
+    value each field was read at) as the shop's own, and put those in ``reset`` back to the reference. A changed
+    number someone else changed since is refused whole (nothing stored), naming it; so is one out of its range.
+    Returns how many changed."""
+    changes: dict[str, float | None] = {path: None for path in reset}
+    for path, number in typed.items():
+        shown = as_shown(path, seen[path])
+        if path not in reset and abs(number - shown) > 1e-9 * max(1.0, abs(shown)):
+            changes[path] = number
+    if not changes:
+        return 0
     own = own_values(db)
     now = tables(db)
-    stale = [path for path in changes if path in seen and abs(now.at(path) - seen[path]) > 1e-9]
+    stale = [path for path in changes if abs(now.at(path) - seen[path]) > 1e-9]
     if stale:
         raise Conflict(f"changed by someone else meanwhile: {', '.join(stale)}", code="cost.stale",
                        paths=", ".join(stale))
@@ -112,20 +129,15 @@ def set_values(db: Session, changes: dict[str, float | None], seen: dict[str, fl
         if item.unit == "%":  # a share is typed as a percentage
             value = value / 100
         if not item.low <= value <= item.high:
-            shown = (item.low * 100, item.high * 100) if item.unit == "%" else (item.low, item.high)
-            problems.append((path, shown))
+            problems.append((path, (as_shown(path, item.low), as_shown(path, item.high))))
             continue
         own[path] = {"value": value, "on": clock.today().isoformat(), "by": by}
     if problems:
         path, (low, high) = problems[0]
         raise InvalidInput(f"{path} must lie between {low:g} and {high:g}", field=path, code="cost.out_of_range",
                            what=path, low=low, high=high)
-    try:
-        reference().with_values({p: e["value"] for p, e in own.items()})
-    except CostError as error:  # pragma: no cover - every path was checked by ``setting``
-        raise InvalidInput(str(error), code="cost.not_settable", path=str(error)) from None
     Repositories(db).settings.set(SETTING, json.dumps(own, sort_keys=True))
-    return list(changes)
+    return len(changes)
 
 
 @dataclass(frozen=True)
@@ -152,14 +164,11 @@ class Value:
 
 
 def _source_of(path: str) -> str:
-    """The source and year of the reference number at ``path`` (of the nearest node that names one)."""
-    data = reference().data
-    node, found = data, ""
+    """The source and year of the reference number at ``path`` (of the nearest node on the way that names one)."""
+    node, found = reference().data, ""
     for key in path.split("."):
         if not isinstance(node, dict) or key not in node:
             break
-        if isinstance(node.get("source"), str):
-            found = f"{node['source']}, {node.get('year', '')}".rstrip(", ")
         node = node[key]
         if isinstance(node, dict) and isinstance(node.get("source"), str):
             found = f"{node['source']}, {node.get('year', '')}".rstrip(", ")
@@ -189,7 +198,8 @@ def speed_values(db: Session) -> dict[str, list[Value]]:
 
 
 def used_values(db: Session, used: tuple[tuple[str, float], ...]) -> list[Value]:
-    """The numbers a quote used, each marked the shop's own or the reference (with its source)."""
+    """The numbers a quote used (the value it used, whatever the table says now), each marked the shop's own or
+    the reference (with its source)."""
     own, current = own_values(db), tables(db)
     out = []
     for path, number in used:
@@ -197,7 +207,5 @@ def used_values(db: Session, used: tuple[tuple[str, float], ...]) -> list[Value]
             shown = value(db, path, own, current)
         except InvalidInput:  # a number the shop does not set (the laser's rapid speed): the reference
             shown = Value(path, "cost." + path, "", number, reference().at(path), False, None, "", _source_of(path))
-        out.append(shown if abs(shown.value - number) < 1e-9 else
-                   Value(path, shown.label, shown.unit, number, shown.reference, shown.own, shown.set_on,
-                         shown.set_by, shown.source))
+        out.append(replace(shown, value=number))
     return out

@@ -93,10 +93,16 @@ def get(db: Session, kind_name: str, key: str):
     return item, repo.version(key)
 
 
-def add(db: Session, kind_name: str, item) -> int:
-    """Store a new record (refused when its code exists); its version is 1."""
-    _repository(db, kind_name).add(item)
-    return 1
+def key_field(db: Session, kind_name: str) -> str:
+    """The field that holds a record's own code ("grade" for a material, else "code")."""
+    return _repository(db, kind_name).key_attr
+
+
+def add(db: Session, kind_name: str, item) -> str:
+    """Store a new record (refused when its code exists; its version is 1); returns its code."""
+    repo = _repository(db, kind_name)
+    repo.add(item)
+    return repo.key_of(item)
 
 
 def change(db: Session, kind_name: str, key: str, item, version: int | None) -> int:
@@ -126,8 +132,7 @@ def delete(db: Session, kind_name: str, key: str) -> None:
 
 # ------------------------------------------------------------------ operators' skills
 
-def set_skill(db: Session, operator_code: str, work_center_type: WorkCenterType, level: int,
-              version: int | None = None) -> int:
+def set_skill(db: Session, operator_code: str, work_center_type: WorkCenterType, level: int) -> int:
     """One cell of the skills matrix: ``level`` 0 removes the skill."""
     if not 0 <= level <= 3:
         raise InvalidInput(f"a skill level is 0 to 3, not {level}", field="level", code="skill.level", level=level)
@@ -138,7 +143,7 @@ def set_skill(db: Session, operator_code: str, work_center_type: WorkCenterType,
     skills = tuple(s for s in operator.skills if s.work_center_type != work_center_type)
     if level > 0:
         skills += (Skill(work_center_type=work_center_type, level=level),)
-    return repos.operators.replace(operator.model_copy(update={"skills": skills}), version)
+    return repos.operators.replace(operator.model_copy(update={"skills": skills}))
 
 
 # ------------------------------------------------------------------ machine templates
@@ -159,13 +164,14 @@ def _template_data() -> dict:
     return json.loads(resources.files("maakbaar.data").joinpath("machine_templates.json").read_text("utf-8"))
 
 
-def machine_templates() -> list[MachineTemplate]:
+@cache
+def machine_templates() -> tuple[MachineTemplate, ...]:
     """The shipped machine templates (``data/machine_templates.json``, with their source and year)."""
-    return [MachineTemplate(code=t["code"], name=t["name"], work_center_type=WorkCenterType(t["work_center_type"]),
-                            hourly_rate=t["hourly_rate"], power_kw=t["power_kw"],
-                            capabilities=MachineCapabilities(**t.get("capabilities", {})),
-                            setup_times=tuple(SetupTime(**s) for s in t.get("setup_times", ())))
-            for t in _template_data()["templates"]]
+    return tuple(MachineTemplate(code=t["code"], name=t["name"], work_center_type=WorkCenterType(t["work_center_type"]),
+                                 hourly_rate=t["hourly_rate"], power_kw=t["power_kw"],
+                                 capabilities=MachineCapabilities(**t.get("capabilities", {})),
+                                 setup_times=tuple(SetupTime(**s) for s in t.get("setup_times", ())))
+                 for t in _template_data()["templates"])
 
 
 def machine_template(code: str) -> MachineTemplate:
@@ -197,27 +203,21 @@ def work_center_for(db: Session, work_center_type: WorkCenterType) -> str:
     return code
 
 
-def machine_from_template(template_code: str, code: str = "", calendar: str = "",
-                          work_center: str = "") -> Machine:
-    """A new machine's form filled from a template (not stored: the planner checks and saves it)."""
-    template = machine_template(template_code)
+def machine_from_template(template: MachineTemplate) -> Machine:
+    """A new machine's form filled from a template, without code, calendar and work center yet (not stored: the
+    planner checks and saves it)."""
     return Machine.model_construct(
-        code=code, name=template.name, work_center=work_center, hourly_rate=template.hourly_rate,
-        power_kw=template.power_kw, calendar=calendar, capabilities=template.capabilities,
-        setup_times=template.setup_times, downtimes=(), active=True)
+        code="", name=template.name, work_center="", hourly_rate=template.hourly_rate, power_kw=template.power_kw,
+        calendar="", capabilities=template.capabilities, setup_times=template.setup_times, downtimes=(), active=True)
 
 
 # ------------------------------------------------------------------ calendars
 
-def dutch_public_holidays(years: list[int]) -> list:
-    from .demo import dutch_holidays
-
-    return [h for year in years for h in dutch_holidays(year)]
-
-
 def add_public_holidays(calendar: Calendar, years: list[int]) -> Calendar:
     """The calendar with the Dutch public holidays of ``years`` added (those it has are kept as they are)."""
+    from .demo import dutch_holidays
+
     have = {h.date for h in calendar.holidays}
-    extra = [h for h in dutch_public_holidays(years) if h.date not in have]
+    extra = [h for year in years for h in dutch_holidays(year) if h.date not in have]
     return calendar.model_copy(update={"holidays": tuple(sorted((*calendar.holidays, *extra),
                                                                 key=lambda h: h.date))})

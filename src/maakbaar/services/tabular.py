@@ -185,6 +185,14 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def decimal_point(text: str) -> str:
+    """A number as a person typed it with the decimal mark as a point: 1.234,56 (Dutch) and 1,234.56 (English)
+    both become 1234.56 (the last mark is the decimal one), 3,5 becomes 3.5."""
+    if "," in text and "." in text:
+        return text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
+    return text.replace(",", ".")
+
+
 def _number(value: Any, column: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -192,13 +200,8 @@ def _number(value: Any, column: str) -> float | None:
         raise CellError(column, "import.not_number", f"'{value}' is not a number", value=str(value))
     if isinstance(value, int | float):
         return float(value)
-    text = str(value).strip().replace(" ", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    elif "," in text and "." in text:  # 1.234,56 (Dutch) or 1,234.56
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
     try:
-        return float(text)
+        return float(decimal_point(str(value).strip().replace(" ", "")))
     except ValueError:
         raise CellError(column, "import.not_number", f"'{value}' is not a number", value=str(value)) from None
 

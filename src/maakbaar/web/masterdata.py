@@ -14,10 +14,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
-from ..domain import (Break, Calendar, CompanyProfile, Customer, Holiday, Machine, Material, MaterialFamily, Operator, Shift, Skill,
-                      WorkCenterType)
+from ..domain import (Break, Calendar, CompanyProfile, Customer, Holiday, Machine, Material, MaterialFamily, Operator,
+                      Shift, Skill, WorkCenterType)
+from .. import clock
 from ..services import company_service, cost_service, masterdata_service
-from ..services.errors import Conflict, InvalidInput, NotFound, message_in
+from ..services.tabular import decimal_point
+from ..services.errors import Conflict, ConflictError, InvalidInput, NotFound, message_in
 from ..store.db import Session
 from ..store.repositories import Repositories
 from .errors import validation_message
@@ -44,13 +46,9 @@ class FormProblem(Exception):
 
 def read_number(text: str | None) -> float | None:
     """A number as a person types it; None for an empty field; ValueError for anything else."""
-    text = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    text = decimal_point((text or "").strip().replace(" ", "").replace("\u00a0", ""))
     if not text:
         return None
-    if "," in text and "." in text:  # 1.250,5 (Dutch) or 1,250.5 (English): the last mark is the decimal one
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
-    else:
-        text = text.replace(",", ".")
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
         raise ValueError(text)
     return float(text)
@@ -62,6 +60,22 @@ def show_number(value: float | None, lang: str) -> str:
         return ""
     text = f"{float(value):.3f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang in ("nl", "de") else text
+
+
+def read_time(text: str) -> dt.time:
+    """7, 07:00, 6.30 and 6h30 as a clock time; ValueError for anything else."""
+    found = re.fullmatch(r"(\d{1,2})(?:[:.h](\d{2}))?", text)
+    if not found:
+        raise ValueError(text)
+    return dt.time(int(found.group(1)), int(found.group(2) or 0))
+
+
+def read_date(text: str) -> dt.date:
+    """2026-12-25, or 25-12-2026 as a Dutch user types it; ValueError for anything else."""
+    if re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", text):
+        d, m, y = (int(x) for x in text.split("-"))
+        return dt.date(y, m, d)
+    return dt.date.fromisoformat(text)
 
 
 class Reader:
@@ -84,39 +98,25 @@ class Reader:
     def checked(self, name: str) -> bool:
         return name in self.form and self.form[name] not in ("", "0", "off")
 
-    def time(self, name: str) -> dt.time | None:
+    def _parsed(self, name: str, parse, problem: str):
+        """The field read by ``parse`` (None when empty); a ValueError is the field's ``problem``."""
         text = self.text(name)
         if not text:
             return None
-        found = re.fullmatch(r"(\d{1,2})(?:[:.h](\d{2}))?", text)  # 7, 07:00, 6.30, 6h30
         try:
-            return dt.time(int(found.group(1)), int(found.group(2) or 0))
-        except (AttributeError, ValueError):
-            self.problems.append((name, "form.not_a_time"))
+            return parse(text)
+        except ValueError:
+            self.problems.append((name, problem))
             return None
+
+    def time(self, name: str) -> dt.time | None:
+        return self._parsed(name, read_time, "form.not_a_time")
 
     def date(self, name: str) -> dt.date | None:
-        text = self.text(name)
-        if not text:
-            return None
-        try:
-            if re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", text):  # 25-12-2026, as a Dutch user types it
-                d, m, y = (int(x) for x in text.split("-"))
-                return dt.date(y, m, d)
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            self.problems.append((name, "form.not_a_date"))
-            return None
+        return self._parsed(name, read_date, "form.not_a_date")
 
     def moment(self, name: str) -> dt.datetime | None:
-        text = self.text(name)
-        if not text:
-            return None
-        try:
-            return dt.datetime.fromisoformat(text)
-        except ValueError:
-            self.problems.append((name, "form.not_a_moment"))
-            return None
+        return self._parsed(name, dt.datetime.fromisoformat, "form.not_a_moment")
 
     def rows(self, prefix: str) -> list[int]:
         """The row numbers the form holds for ``prefix_<i>_...`` fields, in order."""
@@ -313,14 +313,11 @@ def new_values(db: Session, kind: str, template: str, lang: str, today: dt.date)
     if kind == "machines":
         if not template:
             return {"active": "on", "calendar": calendars[0] if calendars else ""}
-        made = masterdata_service.machine_from_template(template)
-        centers = [c.code for c in repos.work_centers.list() if c.type == masterdata_service.machine_template(
-            template).work_center_type]
-        values = machine_form(made, lang) | {"code": "", "template": template,
-                                             "calendar": calendars[0] if calendars else "",
-                                             "work_center": centers[0] if centers else
-                                             f"new:{masterdata_service.machine_template(template).work_center_type}"}
-        return values
+        chosen = masterdata_service.machine_template(template)
+        centers = [c.code for c in repos.work_centers.list() if c.type == chosen.work_center_type]
+        return machine_form(masterdata_service.machine_from_template(chosen), lang) | {
+            "code": "", "template": template, "calendar": calendars[0] if calendars else "",
+            "work_center": centers[0] if centers else f"new:{chosen.work_center_type}"}
     if kind == "calendars":
         day = Calendar(code="DAG", name="Dagdienst ma-vr 07:00-16:00", shifts=tuple(
             Shift(weekday=d, start=dt.time(7), end=dt.time(16), name="dagdienst",
@@ -370,6 +367,12 @@ def label_of(field: str, t) -> str:
     return said(parts[0])
 
 
+def version_of(form: dict) -> int | None:
+    """The version a form was read at (its hidden field), None for a new record."""
+    text = str(form.get("version", ""))
+    return int(text) if text.isdigit() else None
+
+
 def build_router(session_dependency, templates) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     templates.env.globals["shown_number"] = show_number
@@ -383,32 +386,29 @@ def build_router(session_dependency, templates) -> APIRouter:
         return await _with_form(request, _save_costs, request, db, user)
 
     def _save_costs(form: dict, request: Request, db: Session, user):
-        """Only the numbers typed differently from what the page showed are stored (as the shop's own), and those
-        ticked back to the reference; a number someone changed meanwhile refuses the whole save."""
+        """The typed numbers, each with the value its field was read at, and the ticks back to the reference, to
+        ``cost_service.set_values`` (which keeps only what changed)."""
         lang = language_of(request)
-        changes, seen, problems = {}, {}, []
-        for name, typed in form.items():
+        typed, seen, problems = {}, {}, []
+        for name, text in form.items():
             if not name.startswith("v:"):
                 continue
             path = name[2:]
             try:
-                was = float(form.get(f"seen:{path}", ""))
-                number = read_number(typed)
+                seen[path] = float(form.get(f"seen:{path}", ""))
+                number = read_number(text)
             except ValueError:
                 problems.append(path)
                 continue
-            unit = cost_service.setting(path).unit
-            shown = was * 100 if unit == "%" else was
-            if form.get(f"reset:{path}"):
-                changes[path], seen[path] = None, was
-            elif number is not None and abs(number - shown) > 1e-9 * max(1.0, abs(shown)):
-                changes[path], seen[path] = number, was
+            if number is not None:
+                typed[path] = number
+        reset = {path for path in seen if form.get(f"reset:{path}")}
         t = context(request, user)["t"]
         error = ", ".join(cost_label(p, t) for p in problems) + ": " + t("form.not_a_number") if problems else ""
-        status = 422
-        if not error and changes:
+        status, saved = 422, 0
+        if not error:
             try:
-                cost_service.set_values(db, changes, seen, user.username)
+                saved = cost_service.set_values(db, typed, reset, seen, user.username)
                 db.commit()
             except (InvalidInput, Conflict) as refused:
                 db.rollback()
@@ -417,7 +417,7 @@ def build_router(session_dependency, templates) -> APIRouter:
             return templates.TemplateResponse(request, "masterdata.html", context(
                 request, user, tab="rates", costs=cost_service.values(db), speeds=cost_service.speed_values(db),
                 may_edit=True, cost_error=error), status_code=status)
-        return RedirectResponse(f"/masterdata?tab=rates&costs_saved={len(changes)}", status_code=303)
+        return RedirectResponse(f"/masterdata?tab=rates&costs_saved={saved}", status_code=303)
 
     COMPANY_FIELDS = ("name", "address", "postcode", "city", "country", "phone", "email", "website", "kvk", "vat",
                       "iban", "bic", "quote_valid_days", "payment_terms", "delivery_terms", "conditions")
@@ -440,7 +440,7 @@ def build_router(session_dependency, templates) -> APIRouter:
         t = context(request, user)["t"]
         values = {k: str(form.get(k, "")).strip() for k in COMPANY_FIELDS}
         values["country"] = values["country"].upper() or "NL"
-        version = int(form["version"]) if str(form.get("version", "")).isdigit() else None
+        version = version_of(form)
         try:
             company_service.save(db, CompanyProfile.model_validate(values), version)
             db.commit()
@@ -475,8 +475,6 @@ def build_router(session_dependency, templates) -> APIRouter:
     def new_form(kind: str, request: Request, template: str = "", db: Session = Depends(session_dependency),
                  user=Depends(page())):
         kind = _kind(kind)
-        from .. import clock
-
         values = new_values(db, kind, template, language_of(request), clock.today())
         return show(request, user, db, kind, values, key=None, version=None)
 
@@ -511,9 +509,9 @@ def build_router(session_dependency, templates) -> APIRouter:
         _allowed(user, kind)
         lang = language_of(request)
         t = context(request, user)["t"]
-        version = int(form["version"]) if str(form.get("version", "")).isdigit() else None
-        if key is not None:
-            form = form | {"code" if kind != "materials" else "grade": key}  # the code is not changed on a form
+        version = version_of(form)
+        if key is not None:  # the code is not changed on a form
+            form = form | {masterdata_service.key_field(db, kind): key}
         try:
             if kind == "machines" and str(form.get("work_center", "")).startswith("new:"):
                 form = form | {"work_center": masterdata_service.work_center_for(
@@ -523,8 +521,7 @@ def build_router(session_dependency, templates) -> APIRouter:
                 year = int(form["add_holidays"])
                 item = masterdata_service.add_public_holidays(item, [year, year + 1])
             if key is None:
-                masterdata_service.add(db, kind, item)
-                new_key = item.grade if kind == "materials" else item.code
+                new_key = masterdata_service.add(db, kind, item)
             else:
                 masterdata_service.change(db, kind, key, item, version)
                 new_key = key
@@ -532,11 +529,9 @@ def build_router(session_dependency, templates) -> APIRouter:
         except (FormProblem, ValidationError, InvalidInput, NotFound, Conflict, ValueError) as error:
             db.rollback()
             status = 409 if isinstance(error, Conflict) else 422
-            stored = None
-            if key is not None and isinstance(error, Conflict):
-                stored = masterdata_service.get(db, kind, key)[1]
+            stale = [t("form.stale_hint")] if isinstance(error, ConflictError) else []
             return show(request, user, db, kind, dict(form), key=key, version=version, status_code=status,
-                        errors=problem_lines(error, lang, t) + ([t("form.stale_hint")] if stored else []))
+                        errors=problem_lines(error, lang, t) + stale)
         if kind == "calendars" and form.get("add_holidays"):  # stay on the calendar to see the added days
             return RedirectResponse(f"/masterdata/calendars/{urlquote(new_key)}", status_code=303)
         return RedirectResponse(f"/masterdata?tab={kind}&saved={urlquote(new_key)}", status_code=303)
@@ -547,11 +542,11 @@ def build_router(session_dependency, templates) -> APIRouter:
         try:
             masterdata_service.delete(db, kind, key)
             db.commit()
-        except Conflict as error:
+        except masterdata_service.InUseError as error:
             db.rollback()
             item, version = masterdata_service.get(db, kind, key)
             return show(request, user, db, kind, SHOW[kind](item, lang), key=key, version=version, status_code=409,
-                        errors=[message_in(error, lang)], uses=masterdata_service.usage(db, kind, key))
+                        errors=[message_in(error, lang)], uses=error.uses)
         return RedirectResponse(f"/masterdata?tab={kind}&deleted={urlquote(key)}", status_code=303)
 
     return router

@@ -17,8 +17,8 @@ from markupsafe import Markup
 from .. import clock
 from ..domain import OrderStatus, WorkCenterType
 from ..planning.problem import CRITERIA
-from ..services import (cache, co2_service, cost_service, dashboard_service, masterdata_service, nesting_service, order_service,
-                        planning_board, planning_service, quoting, tabular, uploads, user_service)
+from ..services import (cache, co2_service, cost_service, dashboard_service, masterdata_service, nesting_service,
+                        order_service, planning_board, planning_service, quoting, tabular, uploads, user_service)
 from ..services.errors import ImportProblem, InvalidInput, NotFound, NotFoundError
 from ..services.order_service import DraftLine, OrderDraft
 from ..store.db import Session

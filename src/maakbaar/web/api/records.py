@@ -1,6 +1,6 @@
 """The generic routes for master data and records, the same for every kind: /api/<kind> lists and adds,
-/api/<kind>/<key> reads, replaces (with the version read, else 409) and deletes (409 naming what still uses it). The body is the domain model
-itself, so FastAPI validates it (422 with the field) and documents it."""
+/api/<kind>/<key> reads, replaces (with the version read, else 409) and deletes (409 naming what still uses it).
+The body is the domain model itself, so FastAPI validates it (422 with the field) and documents it."""
 
 from __future__ import annotations
 
