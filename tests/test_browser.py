@@ -234,7 +234,7 @@ def test_drag_an_operation_and_see_the_conflict(page):
     text = page.locator("#conflicts").inner_text()
     assert "Verplaatst" in text and a["id"] in text
     assert "Conflicten" in text, text
-    assert "overlapt met een andere bewerking" in text or "omsteltijd" in text or "werktijd" in text
+    assert "overlappen op" in text or "omsteltijd" in text or "werktijd" in text, text
     assert "bad" in page.locator("#conflicts").get_attribute("class")
     shot(page, "09-drag-conflict")
 
@@ -413,11 +413,14 @@ def test_a_pinned_operation_whose_step_before_breaks_down_is_released_not_the_re
             const wo = b.id.slice(0, b.id.lastIndexOf("/"));
             const seq = Number(b.id.slice(b.id.lastIndexOf("/") + 1));
             const detail = await maakbaar.api("GET", "/api/work-orders/" + encodeURIComponent(wo));
-            const ops = detail.operations.filter(o => o.status === "pending").map(o => o.sequence).sort((x, y) => x - y);
+            const pending = detail.operations.filter(o => o.status === "pending").sort((x, y) => x.sequence - y.sequence);
+            const ops = pending.map(o => o.sequence);
             const i = ops.indexOf(seq);
             if (i < 1) continue;
             const before = byKey[wo + "/" + ops[i - 1]];
-            if (before && before.group !== b.group && !before.group.startsWith("UIT")) return [before, b];
+            // the step before can run on its machine only, so its breakdown cannot be planned around
+            if (before && before.group !== b.group && !before.group.startsWith("UIT")
+                && pending[i - 1].eligible_machines.length === 1) return [before, b];
         }
         return null;
     }""")
@@ -426,9 +429,10 @@ def test_a_pinned_operation_whose_step_before_breaks_down_is_released_not_the_re
     moved = api(page, "POST", f"/api/plans/current/operations/{pinned['id']}/move",
                 {"machine": pinned["group"], "start": pinned["start"][:16]})
     assert moved["start"] == pinned["start"][:16]
-    # the step before's machine breaks down from its start for two days: it cannot end before the pin
+    # the step before's machine breaks down from its start for two days, and at least until a day after the pin's
+    # start: the step before cannot end before the pin
     start = dt.datetime.fromisoformat(before["start"])
-    end = start + dt.timedelta(days=2)
+    end = max(start + dt.timedelta(days=2), dt.datetime.fromisoformat(pinned["start"]) + dt.timedelta(days=1))
     page.reload()
     page.wait_for_selector("#board[data-loaded=true]", timeout=20_000)
     page.click("#machine-down")
