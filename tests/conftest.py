@@ -134,7 +134,7 @@ def demo_database(tmp_path_factory, demo_shop):
     """A SQLite file with the demo shop, its users and a plan; tests copy it and change their copy."""
     import datetime as dt
 
-    from maakbaar.services import planning_service, shop_io, user_service
+    from maakbaar.services import planning_service, setup_service, shop_io, user_service
     from maakbaar.store.db import unit_of_work
 
     path = tmp_path_factory.mktemp("web") / "template.db"
@@ -143,6 +143,7 @@ def demo_database(tmp_path_factory, demo_shop):
     with unit_of_work(engine) as session:
         shop_io.store_shop(session, demo_shop)
         user_service.add_demo_users(session, [o.code for o in demo_shop.operators])
+        setup_service.mark_as_demo(session)
         planning_service.plan_shop(session, DEMO_ORIGIN, time_limit=0.5)
     engine.dispose()
     return path

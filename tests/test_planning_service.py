@@ -124,3 +124,35 @@ def test_a_quoted_lead_time_is_the_same_all_hour(databases, demo_shop):
         assert list(earliest) == sorted(earliest)  # never sooner for more pieces
         assert planning_service.promise_origin(dt.datetime.combine(DEMO_START, dt.time(9, 59, 30))) == \
             dt.datetime.combine(DEMO_START, dt.time(9, 0))
+
+
+def test_a_write_while_the_solver_runs_does_not_lose_the_plan(demo_database, tmp_path):
+    """On SQLite a read snapshot held through the solve made storing the plan fail ('database is locked') when
+    anything was committed meanwhile (a log-in, a booking): the background job and the CLI let it go."""
+    import shutil
+
+    from maakbaar.store.db import make_engine
+    from maakbaar.store.repositories import Repositories
+
+    path = tmp_path / "busy.db"
+    shutil.copy(demo_database, path)
+    engine = make_engine(f"sqlite:///{path}")
+    written = []
+
+    def meanwhile(_progress) -> None:
+        if not written:  # someone else commits while the solver runs
+            with unit_of_work(engine) as other:
+                Repositories(other).settings.set("meanwhile", "booked")
+            written.append(True)
+
+    try:
+        with unit_of_work(engine) as session:
+            before = session.scalar(select(func.max(PlanRow.id)))
+            summary = planning_service.plan_shop(session, ORIGIN, time_limit=1, on_progress=meanwhile,
+                                                 release_snapshot=True)
+        assert written
+        with unit_of_work(engine) as session:
+            assert session.scalar(select(PlanRow.id).where(PlanRow.is_current.is_(True))) == summary.plan_id > before
+            assert Repositories(session).settings.get("meanwhile") == "booked"
+    finally:
+        engine.dispose()

@@ -48,6 +48,7 @@ def plan(
         with unit_of_work(engine) as session:
             if as_default:
                 planning_service.set_shop_objectives(session, criteria)
+                session.commit()  # kept even if the plan fails; the plan reads and stores in its own transactions
             order = criteria or planning_service.shop_objectives(session)
             console.print(say("cli.objectives", objectives=", ".join(order)))
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -60,7 +61,8 @@ def plan(
                     progress.update(task, completed=min(p.elapsed, time_limit), info=info)
 
                 summary = planning_service.plan_shop(session, origin, time_limit, on_progress,
-                                                     mode="replan" if replan else "full", criteria=order)
+                                                     mode="replan" if replan else "full", criteria=order,
+                                                     release_snapshot=True)
         console.print(say("cli.plan_stored", plan=summary.plan_id, n=summary.operations,
                           first=Figure(summary.first_plan_seconds, 2), elapsed=Figure(summary.elapsed, 1)), highlight=False)
         if summary.standing is not None:

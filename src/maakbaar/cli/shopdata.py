@@ -69,33 +69,43 @@ def demo(
     replace: Annotated[bool, typer.Option("--replace", help=h("help.demo.replace"))] = False,
 ) -> None:
     """Fill an empty database with the demo shop: a Dutch job shop with 60-80 open orders."""
-    from ..services import demo as demo_service
-    from ..services import shop_io
+    from ..services import setup_service, user_service
 
     def action():
         start_date = parse_date(start, "--start") if start else clock.today()
         engine = database()
         with unit_of_work(engine) as session:
-            if not shop_io.is_empty(session):
+            if not setup_service.is_blank(session):
                 if if_empty:
                     console.print(say("cli.demo_not_loaded"))
                     return
                 if not replace:
                     raise UserError("The database already holds a shop. Use --replace to overwrite it with the demo.",
                                     code="cli.demo_needs_replace")
-                shop_io.clear_shop(session)
-            shop = demo_service.build_demo_shop(seed, start_date)
             with progress_bar() as progress:
-                task = progress.add_task(say("cli.storing_demo"), total=shop_io.count_items(shop))
-                counts = shop_io.store_shop(session, shop, on_item=lambda: progress.advance(task))
-            from ..services import user_service
-
-            users = user_service.add_demo_users(session, [o.code for o in shop.operators])
-        console.print(say("cli.demo_loaded", shop=shop.name, seed=str(seed), today=start_date.isoformat(),
-                          counts=counted(counts)))
-        if users:
+                task = progress.add_task(say("cli.storing_demo"), total=None)
+                loaded = setup_service.load_demo(session, seed, start_date, replace=replace,
+                                                 on_item=lambda: progress.advance(task))
+        console.print(say("cli.demo_loaded", shop=loaded.shop.name, seed=str(seed), today=start_date.isoformat(),
+                          counts=counted(loaded.counts)))
+        if loaded.users:
             console.print(say("cli.demo_users", password=user_service.DEMO_PASSWORD, users=", ".join(
-                f"{u.username} ({say('role.' + u.role)})" for u in users)), highlight=False)
+                f"{u.username} ({say('role.' + u.role)})" for u in loaded.users)), highlight=False)
+
+    run(action)
+
+
+@app.command("remove-demo", help=h("help.remove_demo"))
+def remove_demo() -> None:
+    """Delete what the demo shop brought; the shop's own records stay (a demo record they use is kept and named)."""
+    from ..services import setup_service
+
+    def action():
+        with unit_of_work(database()) as session:
+            result = setup_service.remove_demo(session, "cli")
+        console.print(say("cli.demo_removed", counts=counted(result.removed), plans=result.plans, nests=result.nests))
+        for kind, keys in result.kept.items():
+            console.print(say("cli.demo_kept", kind=kind, keys=", ".join(keys)), highlight=False)
 
     run(action)
 

@@ -51,7 +51,7 @@ def _plan(session: Session, parameters: dict, progress: ProgressCallback) -> dic
     summary = planning_service.plan_shop(session, None, float(parameters.get("time_limit", 10)), on_progress,
                                          parameters.get("mode", "full"),
                                          tuple(parameters["objectives"]) if parameters.get("objectives")
-                                         else None)
+                                         else None, release_snapshot=True)
     return {"plan_id": summary.plan_id, "status": summary.status, "late_orders": len(summary.late_orders),
             "unplanned": [r.to_json() for r in summary.unplanned], "elapsed": summary.elapsed, "operations": summary.operations,
             "bottleneck": summary.bottleneck[0] if summary.bottleneck else None,

@@ -182,11 +182,15 @@ def progress_reason(progress: Progress) -> Reason | None:
 
 def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: float = 10.0,
               on_progress: Callable[[Progress], None] | None = None, mode: str = "full",
-              criteria: tuple[str, ...] | None = None) -> PlanSummary:
+              criteria: tuple[str, ...] | None = None, release_snapshot: bool = False) -> PlanSummary:
     """Plan every open order on finite capacity and store it as the current plan.
 
     ``mode='replan'`` keeps what the current plan has for the next two days wherever it still fits.
     ``criteria``: the objectives in order of importance (default: the shop's order, see ``shop_objectives``).
+    ``release_snapshot``: for a caller whose transaction holds nothing else (the background job, the CLI). The
+    read transaction ends once the problem is read, so the solver does not hold a snapshot: on SQLite a write
+    committed meanwhile (an operator's booking, a log-in) would otherwise make storing the plan fail with
+    'database is locked'. The plan is stored in a transaction of its own, as PostgreSQL would do it anyway.
     """
     from ..planning.explain import bottleneck
 
@@ -197,6 +201,8 @@ def plan_shop(session: Session, origin: dt.datetime | None = None, time_limit: f
     if not problem.jobs:
         raise PlanningServiceError("there are no open orders to plan", code="plan.no_open_orders")
     previous = previous_plan(session, problem) if mode == "replan" else None
+    if release_snapshot:
+        session.rollback()  # nothing was written: this only lets the read snapshot go
     if previous is not None:
         result = engine.replan(problem, previous, time_limit=time_limit, on_progress=on_progress)
     else:

@@ -17,7 +17,7 @@ from .. import __version__
 from ..services.jobs import JobRunner
 from ..services.errors import NotFound, message_in
 from ..store.db import session_factory
-from . import api, errors, floor, freshness, masterdata, pages
+from . import api, errors, floor, freshness, masterdata, pages, setup
 from .i18n import reader_language
 from .security import SESSION_COOKIE, LoginRequired, secure_cookies, session_secret
 
@@ -99,6 +99,7 @@ def create_app(engine: Engine, run_jobs: bool = True, secret: str | None = None)
     app.include_router(api.build_router(session, runner, engine))
     app.include_router(pages.build_router(session, runner, templates))
     app.include_router(masterdata.build_router(session, templates))
+    app.include_router(setup.build_router(session, runner, templates))
     app.include_router(floor.build_router(session, templates, engine, pages.context, pages.language_of))
 
     def _error(request: Request, status: int, detail, code: str | None = None) -> JSONResponse | HTMLResponse:

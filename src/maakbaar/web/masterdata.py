@@ -188,8 +188,7 @@ def _breaks(text: str) -> tuple[Break, ...]:
         a, _, b = re.split(r"\s*([-–])\s*", piece, maxsplit=1) if re.search(r"[-–]", piece) else (piece, "", "")
         if not b:
             raise ValueError(piece)
-        out.append(Break(start=dt.time.fromisoformat(a.replace(".", ":")),
-                         end=dt.time.fromisoformat(b.replace(".", ":"))))
+        out.append(Break(start=read_time(a), end=read_time(b)))
     return tuple(out)
 
 

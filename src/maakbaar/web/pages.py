@@ -18,7 +18,8 @@ from .. import clock
 from ..domain import OrderStatus, WorkCenterType
 from ..planning.problem import CRITERIA
 from ..services import (cache, co2_service, cost_service, dashboard_service, masterdata_service, nesting_service,
-                        order_service, planning_board, planning_service, quoting, tabular, uploads, user_service)
+                        order_service, planning_board, planning_service, quoting, setup_service, tabular, uploads,
+                        user_service)
 from ..services.errors import ImportProblem, InvalidInput, NotFound, NotFoundError
 from ..services.order_service import DraftLine, OrderDraft
 from ..store.db import Session
@@ -39,7 +40,7 @@ OBJECTIVE_PRESETS = (("late_jobs,tardiness,setup,flow_time", "objectives.fewest_
 NAV = (("dashboard", "/dashboard", "read"), ("orders", "/orders", "read"), ("quote", "/quote", "quotes"),
        ("planning", "/planning", "read"), ("promise", "/promise", "read"), ("nesting", "/nests", "read"),
        ("co2", "/co2", "read"), ("masterdata", "/masterdata", "read"), ("postcalc", "/postcalc", "read"),
-       ("terminal", "/terminal", "floor"),
+       ("terminal", "/terminal", "floor"), ("setup", "/setup", "masterdata"),
        ("users", "/users", "users"))
 
 
@@ -93,10 +94,17 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return response
 
     # ------------------------------------------------------------------ log-in
+    def demo_users(db: Session) -> tuple:
+        """The demo's users for the log-in page, while the demo is loaded."""
+        return user_service.DEMO_USERS if setup_service.demo_present(db) else ()
+
     @router.get("/login")
     def login_page(request: Request, next: str = "/dashboard", db: Session = Depends(session_dependency)):
+        if setup_service.is_fresh(db):  # nobody can log in yet: the demo or an own shop first
+            return RedirectResponse("/welcome", status_code=303)
         return render(request, "login.html", user_from_request(request, db), next=next, error=None,
-                      demo=user_service.DEMO_USERS, demo_password=user_service.DEMO_PASSWORD)
+                      demo=demo_users(db), demo_password=user_service.DEMO_PASSWORD,
+                      demo_loading=request.query_params.get("demo") == "1")
 
     @router.post("/login")
     async def login_submit(request: Request, username: str = Form(...), password: str = Form(...),
@@ -112,7 +120,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         except LoginRefused as refused:
             return render(request, "login.html", None, status_code=refused.status, next=next,
                           error=refused_text(refused, language_of(request)),
-                          demo=user_service.DEMO_USERS, demo_password=user_service.DEMO_PASSWORD)
+                          demo=demo_users(db), demo_password=user_service.DEMO_PASSWORD)
         await run_in_threadpool(user_service.record_login, user_service.separate_sessions(db), user.id, password)
         log_in(request, user)
         target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
