@@ -238,3 +238,72 @@ def test_the_estimator_may_not_change_materials_but_adds_customers(app):  # noqa
         assert 'id="new-record"' not in estimator.get("/masterdata?tab=materials").text
         customer = {"code": "K98", "name": "Nieuwe klant", "country": "NL"}
         assert post(estimator, "/masterdata/customers/new", customer).status_code == 303
+
+
+def test_a_part_with_a_two_step_routing_is_typed_changed_and_kept_while_ordered(admin):
+    values = form_values(admin.get("/masterdata/parts/new").text)
+    values |= {"number": "BEUGEL-7", "name": "Montagebeugel", "material": "S235JR", "thickness_mm": "3",
+               "length_mm": "240", "width_mm": "120,5", "bends": "2",
+               "step_0_m_LAS01": "on", "step_0_setup": "5", "step_0_run": "1,5",  # the kind follows the machine
+               "step_1_m_KB01": "on", "step_1_m_KB02": "on", "step_1_run": "0.8", "step_1_description": "Zetten 2x"}
+    saved = post(admin, "/masterdata/parts/new", values)
+    assert saved.status_code == 303, errors_of(saved.text)
+    part = admin.get("/api/parts/BEUGEL-7").json()
+    assert part["width_mm"] == 120.5 and part["bends"] == 2
+    assert [(s["sequence"], s["work_center_type"], s["eligible_machines"], s["setup_min"], s["run_min_per_piece"])
+            for s in part["routing"]] == [(10, "laser", ["LAS01"], 5, 1.5), (20, "press_brake", ["KB01", "KB02"], 0, 0.8)]
+    # the list shows the routing; the edit form shows it again, and a change is stored
+    assert "BEUGEL-7" in admin.get("/masterdata?tab=parts").text
+    again = form_values(admin.get("/masterdata/parts/BEUGEL-7").text)
+    assert again["step_1_m_KB02"] == "on" and again["step_0_run"] == "1,5" and again["step_1_type"] == "press_brake"
+    stale = dict(again)
+    assert post(admin, "/masterdata/parts/BEUGEL-7", again | {"step_0_run": "2"}).status_code == 303
+    refused = post(admin, "/masterdata/parts/BEUGEL-7", stale | {"step_0_run": "3"})
+    assert refused.status_code == 409 and 'value="3"' in refused.text
+    assert admin.get("/api/parts/BEUGEL-7").json()["routing"][0]["run_min_per_piece"] == 2
+    # ordered, it cannot be deleted; the refusal names the order
+    order = admin.post("/api/orders", json={"customer": admin.get("/api/customers").json()[0]["code"],
+                                            "due_date": "2027-03-01", "lines": [{"part": "BEUGEL-7", "quantity": 4}]})
+    assert order.status_code in (200, 201), order.text
+    number = order.json()["number"]
+    gone = post(admin, "/masterdata/parts/BEUGEL-7/delete", {})
+    assert gone.status_code == 409 and number in " ".join(errors_of(gone.text))
+    assert admin.get("/api/parts/BEUGEL-7").status_code == 200
+
+
+def test_a_bad_routing_step_is_named_by_its_row(admin):
+    values = form_values(admin.get("/masterdata/parts/new").text) | {
+        "number": "X-1", "name": "X", "material": "S235JR", "thickness_mm": "2", "step_0_m_LAS01": "on",
+        "step_1_description": "zetten", "step_1_run": "een paar"}
+    refused = post(admin, "/masterdata/parts/new", values)
+    assert refused.status_code == 422
+    said = errors_of(refused.text)
+    assert "Stap 2: geen getal" in said and "Stap 2: kies de bewerking of vink een machine aan" in said, said
+    values |= {"step_1_run": "1", "step_1_type": "press_brake"}  # a kind but no machine
+    refused = post(admin, "/masterdata/parts/new", values)
+    assert refused.status_code == 422 and any(e.startswith("Stap 2") for e in errors_of(refused.text))
+    assert admin.get("/api/parts/X-1").status_code == 404
+
+
+def test_a_sheet_in_stock_is_added_changed_and_deleted(admin):
+    values = form_values(admin.get("/masterdata/stock/new").text) | {
+        "code": "PL-EIGEN", "material": "S235JR", "thickness_mm": "2,5", "length_mm": "3000", "width_mm": "1500",
+        "quantity": "12", "heat_number": "H-4711", "location": "rek 3"}
+    saved = post(admin, "/masterdata/stock/new", values)
+    assert saved.status_code == 303, errors_of(saved.text)
+    item = admin.get("/api/stock/PL-EIGEN").json()
+    assert (item["thickness_mm"], item["length_mm"], item["quantity"], item["kind"]) == (2.5, 3000, 12, "sheet")
+    again = form_values(admin.get("/masterdata/stock/PL-EIGEN").text)
+    assert post(admin, "/masterdata/stock/PL-EIGEN", again | {"quantity": "10", "kind": "remnant"}).status_code == 303
+    assert admin.get("/api/stock/PL-EIGEN").json()["quantity"] == 10
+    assert post(admin, "/masterdata/stock/PL-EIGEN/delete", {}).status_code == 303
+    assert admin.get("/api/stock/PL-EIGEN").status_code == 404
+
+
+def test_breaks_are_read_as_people_type_times(admin):
+    values = form_values(admin.get("/masterdata/calendars/new").text) | {
+        "code": "KORT", "name": "Korte pauzes", "shift_0_breaks": "9:30-9:45; 12.00 - 12.30"}
+    saved = post(admin, "/masterdata/calendars/new", values)
+    assert saved.status_code == 303, errors_of(saved.text)
+    breaks = admin.get("/api/calendars/KORT").json()["shifts"][0]["breaks"]
+    assert [(b["start"], b["end"]) for b in breaks] == [("09:30:00", "09:45:00"), ("12:00:00", "12:30:00")]

@@ -146,6 +146,13 @@ def set_skill(db: Session, operator_code: str, work_center_type: WorkCenterType,
     return repos.operators.replace(operator.model_copy(update={"skills": skills}))
 
 
+def machine_kinds(db: Session) -> dict[str, str]:
+    """Each machine's kind of work (its work center's type), by machine code."""
+    repos = Repositories(db)
+    types = {c.code: c.type.value for c in repos.work_centers.list()}
+    return {m.code: types[m.work_center] for m in repos.machines.list() if m.work_center in types}
+
+
 # ------------------------------------------------------------------ machine templates
 
 @dataclass(frozen=True)

@@ -229,7 +229,7 @@ def checklist(db: Session, today: dt.date) -> list[Check]:
               if not s.is_subcontracted and not s.unattended}
     uncovered = tuple(sorted(t.value for t in needed - skilled if t != WorkCenterType.SUBCONTRACT))
     checks.append(Check("setup.check.skills", bool(operators) and not uncovered, uncovered,
-                        "/masterdata?tab=skills"))
+                        "/masterdata?tab=operators"))
     checks.append(Check("setup.check.customers", bool(shop.customers), link="/masterdata/customers/new",
                         count=len(shop.customers)))
     parts = {p.number: p for p in shop.parts}

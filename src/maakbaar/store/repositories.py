@@ -48,6 +48,7 @@ from .tables import (
     OrderLineRow,
     OrderRow,
     NestRow,
+    NestSheetRow,
     PartRow,
     PlanOperationRow,
     PlanRow,
@@ -382,6 +383,10 @@ class StockRepository(Repository[StockItem]):
     plain = ("code", "thickness_mm", "length_mm", "width_mm", "quantity", "heat_number", "certificate_ref",
              "location", "price_per_sheet")
 
+    def usage(self, key: str) -> dict[str, list[str]]:
+        """A sheet a stored nest was cut from stays (its heat is traced through it)."""
+        return {"nest": self._keys(select(NestSheetRow.nest_id).where(NestSheetRow.stock_code == key))}
+
     def to_domain(self, row: StockItemRow) -> StockItem:
         return StockItem(
             **{f: getattr(row, f) for f in self.plain}, material=row.material.grade, kind=row.kind,
@@ -414,6 +419,14 @@ class PartRepository(Repository[Part]):
     what = "part"
     plain = ("number", "revision", "name", "thickness_mm", "geometry_ref", "length_mm", "width_mm", "net_area_mm2",
              "cut_length_mm", "pierces", "bends", "bend_length_mm", "weld_length_mm", "coated_area_m2")
+
+    def usage(self, key: str) -> dict[str, list[str]]:
+        own = self.row(key).id
+        return {"order": self._keys(select(OrderRow.number).join(OrderLineRow, OrderLineRow.order_id == OrderRow.id)
+                                    .where(OrderLineRow.part_id == own)),
+                "quote": self._keys(select(QuoteRow.number).join(QuoteLineRow, QuoteLineRow.quote_id == QuoteRow.id)
+                                    .where(QuoteLineRow.part_id == own)),
+                "work order": self._keys(select(WorkOrderRow.number).where(WorkOrderRow.part_id == own))}
 
     def material_and_thickness(self) -> dict[str, tuple[str, float]]:
         """Every part's material grade and thickness by part number, in one query."""

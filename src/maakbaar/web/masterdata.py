@@ -7,6 +7,7 @@ Numbers are typed as people type them: ``115,50`` and ``115.50`` are both 115.5;
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from urllib.parse import quote as urlquote
 
@@ -15,7 +16,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from ..domain import (Break, Calendar, CompanyProfile, Customer, Holiday, Machine, Material, MaterialFamily, Operator,
-                      Shift, Skill, WorkCenterType)
+                      Part, Shift, Skill, StockItem, StockKind, WorkCenterType)
 from .. import clock
 from ..services import company_service, cost_service, masterdata_service
 from ..services.tabular import decimal_point
@@ -28,7 +29,7 @@ from .pages import _with_form, context
 from .security import Refused, page_permission
 
 # the kinds with a form, in the order of the tabs
-FORM_KINDS = ("machines", "calendars", "operators", "materials", "customers")
+FORM_KINDS = ("machines", "calendars", "operators", "materials", "customers", "parts", "stock")
 SHOWN_FAMILIES = (MaterialFamily.STEEL, MaterialFamily.STAINLESS, MaterialFamily.ALUMINIUM, MaterialFamily.GALVANISED)
 SKILL_TYPES = tuple(t for t in WorkCenterType if t != WorkCenterType.SUBCONTRACT)
 EMPTY_ROWS = 3  # blank rows under the filled ones, for changeovers, shifts, holidays, closures
@@ -298,10 +299,97 @@ def customer_form(item: Customer, lang: str) -> dict:
     return item.model_dump(mode="json")
 
 
+PART_NUMBERS = ("thickness_mm", "length_mm", "width_mm", "net_area_mm2", "cut_length_mm", "bend_length_mm",
+                "weld_length_mm", "coated_area_m2")
+PART_COUNTS = ("pierces", "bends")
+
+
+def part_from(form: dict) -> Part:
+    """A part and its routing: one row per step, the machines it may run on ticked (``step_<i>_m_<code>``). A
+    step's sequence left empty follows the row (10, 20, ...); its kind left empty is the ticked machines' kind
+    (filled in by ``fill_step_kinds``)."""
+    r = Reader(form)
+    values = dict(number=r.text("number"), revision=r.text("revision"), name=r.text("name"),
+                  customer=r.text("customer") or None, material=r.text("material"),
+                  **{f: r.number(f, 0) for f in PART_NUMBERS}, **{f: int(r.number(f, 0) or 0) for f in PART_COUNTS})
+    steps, last = [], 0
+    for i in r.rows("step"):
+        machines = tuple(key[len(f"step_{i}_m_"):] for key in form if key.startswith(f"step_{i}_m_")
+                         and r.checked(key))
+        filled = {f: r.text(f"step_{i}_{f}") for f in ("sequence", "type", "description", "setup", "run", "lead_days",
+                                                      "supplier", "family", "wait")}
+        if not machines and not any(filled.values()):
+            continue
+        sequence = r.number(f"step_{i}_sequence")
+        sequence = int(sequence) if sequence is not None else last + 10
+        last = sequence
+        lead = r.number(f"step_{i}_lead_days")
+        steps.append(dict(sequence=sequence, work_center_type=filled["type"] or None, eligible_machines=machines,
+                          description=filled["description"], setup_min=r.number(f"step_{i}_setup", 0),
+                          run_min_per_piece=r.number(f"step_{i}_run", 0), setup_family=filled["family"],
+                          unattended=r.checked(f"step_{i}_unattended"), may_pause=r.checked(f"step_{i}_may_pause"),
+                          subcontract_lead_days=None if lead is None else int(lead), supplier=filled["supplier"],
+                          min_wait_after_min=r.number(f"step_{i}_wait", 0)))
+    for i, step in enumerate(steps):
+        if step["work_center_type"] is None:
+            r.problems.append((f"step_{i}_type", "form.step_no_kind"))
+    r.done()
+    return Part.model_validate(values | {"routing": steps})
+
+
+def fill_step_kinds(form: dict, machine_kinds: dict[str, str]) -> dict:
+    """A step without a kind takes the kind of the first machine ticked on it."""
+    form = dict(form)
+    for key in list(form):
+        found = re.fullmatch(r"step_(\d+)_m_(.+)", key)
+        if found and not str(form.get(f"step_{found.group(1)}_type", "")).strip():
+            kind = machine_kinds.get(found.group(2))
+            if kind:
+                form[f"step_{found.group(1)}_type"] = kind
+    return form
+
+
+def part_form(item: Part, lang: str) -> dict:
+    values = {"number": item.number, "revision": item.revision, "name": item.name, "customer": item.customer or "",
+              "material": item.material, **{f: show_number(getattr(item, f), lang) or "" for f in PART_NUMBERS},
+              **{f: str(getattr(item, f)) for f in PART_COUNTS}}
+    for i, step in enumerate(item.routing):
+        values |= {f"step_{i}_sequence": str(step.sequence), f"step_{i}_type": step.work_center_type.value,
+                   f"step_{i}_description": step.description, f"step_{i}_setup": show_number(step.setup_min, lang),
+                   f"step_{i}_run": show_number(step.run_min_per_piece, lang), f"step_{i}_family": step.setup_family,
+                   f"step_{i}_unattended": "on" if step.unattended else "",
+                   f"step_{i}_may_pause": "on" if step.may_pause else "",
+                   f"step_{i}_lead_days": "" if step.subcontract_lead_days is None else str(step.subcontract_lead_days),
+                   f"step_{i}_supplier": step.supplier, f"step_{i}_wait": show_number(step.min_wait_after_min, lang)}
+        values |= {f"step_{i}_m_{m}": "on" for m in step.eligible_machines}
+    return values
+
+
+def stock_from(form: dict) -> StockItem:
+    r = Reader(form)
+    outline = r.text("outline")
+    values = dict(code=r.text("code"), material=r.text("material"), thickness_mm=r.number("thickness_mm"),
+                  kind=r.text("kind") or "sheet", length_mm=r.number("length_mm"), width_mm=r.number("width_mm"),
+                  quantity=int(r.number("quantity", 0) or 0), heat_number=r.text("heat_number"),
+                  certificate_ref=r.text("certificate_ref"), location=r.text("location"),
+                  price_per_sheet=r.number("price_per_sheet"), outline=json.loads(outline) if outline else None)
+    r.done()
+    return StockItem.model_validate(values)
+
+
+def stock_form(item: StockItem, lang: str) -> dict:
+    return {"code": item.code, "material": item.material, "thickness_mm": show_number(item.thickness_mm, lang),
+            "kind": item.kind.value, "length_mm": show_number(item.length_mm, lang),
+            "width_mm": show_number(item.width_mm, lang), "quantity": str(item.quantity),
+            "heat_number": item.heat_number, "certificate_ref": item.certificate_ref, "location": item.location,
+            "price_per_sheet": show_number(item.price_per_sheet, lang),
+            "outline": json.dumps([list(p) for p in item.outline]) if item.outline else ""}
+
+
 READ = {"machines": machine_from, "calendars": calendar_from, "operators": operator_from,
-        "materials": material_from, "customers": customer_from}
+        "materials": material_from, "customers": customer_from, "parts": part_from, "stock": stock_from}
 SHOW = {"machines": machine_form, "calendars": calendar_form, "operators": operator_form,
-        "materials": material_form, "customers": customer_form}
+        "materials": material_form, "customers": customer_form, "parts": part_form, "stock": stock_form}
 
 
 def new_values(db: Session, kind: str, template: str, lang: str, today: dt.date) -> dict:
@@ -329,6 +417,10 @@ def new_values(db: Session, kind: str, template: str, lang: str, today: dt.date)
         return {"active": "on", "calendar": calendars[0] if calendars else ""}
     if kind == "materials":
         return {"family": "steel", "density_kg_m3": show_number(7850, lang), "price_date": today.isoformat()}
+    if kind in ("parts", "stock"):
+        materials = repos.materials.keys()
+        first = {"material": materials[0] if materials else ""}
+        return first | ({"kind": StockKind.SHEET.value, "quantity": "1"} if kind == "stock" else {})
     return {"country": "NL"}
 
 
@@ -344,7 +436,8 @@ def problem_lines(error: BaseException, lang: str, t) -> list[str]:
     return [text] if isinstance(text, str) else [str(x) for x in text]
 
 
-ROWS = {"setup_times": "setup", "downtimes": "down", "shifts": "shift", "holidays": "holiday", "closures": "closure"}
+ROWS = {"setup_times": "setup", "downtimes": "down", "shifts": "shift", "holidays": "holiday", "closures": "closure",
+        "routing": "step"}
 
 
 def label_of(field: str, t) -> str:
@@ -354,7 +447,7 @@ def label_of(field: str, t) -> str:
         text = t(f"field.{name}")
         return name if text == f"field.{name}" else text
 
-    row = re.fullmatch(r"(shift|holiday|closure|setup|down)_(\d+)_\w+", field)
+    row = re.fullmatch(r"(shift|holiday|closure|setup|down|step)_(\d+)_\w+", field)
     if row:
         return f"{t('form.row.' + row.group(1))} {int(row.group(2)) + 1}"
     parts = field.split(".")
@@ -458,7 +551,11 @@ def build_router(session_dependency, templates) -> APIRouter:
         return templates.TemplateResponse(request, "masterdata_form.html", context(
             request, user, kind=kind, key=key, version=version, f=values, errors=list(errors), uses=uses or {},
             rows=lambda prefix: _row_numbers(values, prefix, EMPTY_ROWS if may_edit else 0),
-            calendars=repos.calendars.list(),
+            calendars=repos.calendars.list(), machines=repos.machines.list() if kind == "parts" else [],
+            machine_kinds=masterdata_service.machine_kinds(db) if kind == "parts" else {},
+            materials=repos.materials.keys() if kind in ("parts", "stock") else [],
+            customers=repos.customers.list() if kind == "parts" else [],
+            work_center_types=[t.value for t in WorkCenterType],
             work_centers=repos.work_centers.list(), families=[f.value for f in MaterialFamily],
             shown_families=[f.value for f in SHOWN_FAMILIES], skill_types=[t.value for t in SKILL_TYPES],
             templates=masterdata_service.machine_templates(), template_source=masterdata_service.template_source(),
@@ -515,6 +612,8 @@ def build_router(session_dependency, templates) -> APIRouter:
             if kind == "machines" and str(form.get("work_center", "")).startswith("new:"):
                 form = form | {"work_center": masterdata_service.work_center_for(
                     db, WorkCenterType(form["work_center"][4:]))}
+            if kind == "parts":
+                form = fill_step_kinds(form, masterdata_service.machine_kinds(db))
             item = READ[kind](form)
             if kind == "calendars" and form.get("add_holidays"):
                 year = int(form["add_holidays"])

@@ -462,8 +462,10 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       costs=cost_service.values(db) if tab == "rates" else [],
                       speeds=cost_service.speed_values(db) if tab == "rates" else {},
                       customers=repos.customers.list(), may_edit=user.may("masterdata"),
-                      may_change=user.may("orders" if tab == "customers" else "masterdata"),
-                      form_kinds=("machines", "calendars", "operators", "materials", "customers"),
+                      parts=repos.parts.list() if tab == "parts" else [],
+                      may_change=user.may(masterdata_service.kind(tab).permission
+                                          if tab in masterdata_service.KINDS else "masterdata"),
+                      form_kinds=("machines", "calendars", "operators", "materials", "customers", "parts", "stock"),
                       saved=request.query_params.get("saved", ""), deleted=request.query_params.get("deleted", ""),
                       costs_saved=request.query_params.get("costs_saved", ""))
 
