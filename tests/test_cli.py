@@ -352,3 +352,20 @@ def test_the_help_is_dutch_unless_english_is_asked(workdir, monkeypatch):
     english = subprocess.run([*command, "--lang", "en", "plan", "--help"], capture_output=True, text=True,
                              timeout=120, env={**os.environ, "COLUMNS": "200"})
     assert "Seconds to spend improving the plan" in english.stdout and "Options" in english.stdout
+
+
+def test_the_demo_is_removed_from_the_command_line_keeping_an_own_administrator(workdir):
+    assert run("init").exit_code == 0
+    assert run("demo", "--seed", "2", "--start", "2026-11-30").exit_code == 0
+    refused = run("remove-demo")  # nobody could log in after it
+    assert refused.exit_code != 0 and "administrator" in refused.output
+    added = run("user", "add", "eigenaar", "--role", "admin", "--password", "lang-genoeg-1")
+    assert added.exit_code == 0, added.output
+    result = run("remove-demo")
+    assert result.exit_code == 0, result.output
+    assert "Demo removed" in result.output and "orders" in result.output
+    orders = run("orders")
+    assert orders.exit_code == 0 and "ORD-" not in orders.output
+    # a database that holds an own shop (its administrator) is not filled with the demo by start.sh's --if-empty
+    again = run("demo", "--if-empty")
+    assert again.exit_code == 0 and "Demo shop" not in again.output
