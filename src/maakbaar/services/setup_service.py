@@ -13,14 +13,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain import Shop, WorkCenterType
 from ..store.db import Session
-from ..store.records import UserRecords
+from ..store.records import FloorRecords, NestRecords, PlanRecords, UserRecords
 from ..store.repositories import Repositories
-from ..store.tables import FloorEventRow, NestLineRow, NestRow, PlanOperationRow, PlanRow
 from . import company_service, shop_io, user_service
 from .errors import Conflict, InvalidInput
 
@@ -135,18 +133,11 @@ def remove_demo(db: Session, by_user: str) -> DemoRemoval:
             result.removed["users"] = result.removed.get("users", 0) + 1
     demo_orders = set(marks.get("orders", []))
     demo_work_orders = set(marks.get("work_orders", []))
-    # plans and nests made for the demo's orders; the next plan is made for the shop's own
-    plan_ids = set(db.scalars(select(PlanOperationRow.plan_id).where(
-        PlanOperationRow.order_number.in_(demo_orders)).distinct()))
-    nest_ids = set(db.scalars(select(NestLineRow.nest_id).where(NestLineRow.order_number.in_(demo_orders)).distinct()))
-    if plan_ids:
-        db.execute(delete(PlanRow).where(PlanRow.id.in_(plan_ids)))
-    if nest_ids:
-        db.execute(delete(NestRow).where(NestRow.id.in_(nest_ids)))
-    result.plans, result.nests = len(plan_ids), len(nest_ids)
-    events = [e.id for e in db.scalars(select(FloorEventRow)) if e.op_key.rsplit("/", 1)[0] in demo_work_orders]
-    if events:
-        db.execute(delete(FloorEventRow).where(FloorEventRow.id.in_(events)))
+    # plans and nests made for the demo's orders, the floor's events on its work orders; the next plan is the
+    # shop's own
+    result.plans = PlanRecords(db).delete_for_orders(demo_orders)
+    result.nests = NestRecords(db).delete_for_orders(demo_orders)
+    FloorRecords(db).delete_events_of(demo_work_orders)
     db.flush()
     repos = Repositories(db)
     for name, repo in reversed(repos.in_store_order()):
@@ -238,8 +229,7 @@ def checklist(db: Session, today: dt.date) -> list[Check]:
                     if any(line.part in parts and not parts[line.part].routing for line in o.lines))
     checks.append(Check("setup.check.orders", bool(open_orders) and not without, without,
                         "/orders/new" if not open_orders else "/orders/{key}", count=len(open_orders)))
-    plan = Repositories(db).session.scalar(select(PlanRow).where(PlanRow.is_current.is_(True)))
-    checks.append(Check("setup.check.plan", plan is not None, link="/planning"))
+    checks.append(Check("setup.check.plan", PlanRecords(db).current() is not None, link="/planning"))
     return checks
 
 

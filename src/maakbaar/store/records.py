@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..services.errors import NotFoundError
@@ -52,6 +52,14 @@ class PlanRecords:
     def current_id(self) -> int | None:
         return self.session.scalar(
             select(PlanRow.id).where(PlanRow.is_current.is_(True)).order_by(PlanRow.id.desc()).limit(1))
+
+    def delete_for_orders(self, orders: set[str]) -> int:
+        """Every plan with an operation of these orders (removing the demo takes the plans made for it)."""
+        ids = set(self.session.scalars(select(PlanOperationRow.plan_id).where(
+            PlanOperationRow.order_number.in_(orders)).distinct()))
+        if ids:
+            self.session.execute(delete(PlanRow).where(PlanRow.id.in_(ids)))
+        return len(ids)
 
     def add_current(self, plan: dict, operations: list[dict], jobs: list[dict]) -> PlanRow:
         """Store a new plan as the current one (the previous current plan is kept, no longer current).
@@ -162,6 +170,14 @@ class NestRecords:
         self.session.flush()
         return row
 
+    def delete_for_orders(self, orders: set[str]) -> int:
+        """Every nest with a part of these orders."""
+        ids = set(self.session.scalars(select(NestLineRow.nest_id).where(NestLineRow.order_number.in_(orders))
+                                       .distinct()))
+        if ids:
+            self.session.execute(delete(NestRow).where(NestRow.id.in_(ids)))
+        return len(ids)
+
     def recent(self, limit: int = 50) -> list[NestRow]:
         return list(self.session.scalars(select(NestRow).order_by(NestRow.id.desc()).limit(limit)))
 
@@ -241,6 +257,14 @@ class FloorRecords:
         self.session = session
 
     # events
+    def delete_events_of(self, work_orders: set[str]) -> int:
+        """The floor's events on operations of these work orders (an operation's key is 'work order/sequence')."""
+        ids = [e.id for e in self.session.scalars(select(FloorEventRow))
+               if e.op_key.rsplit("/", 1)[0] in work_orders]
+        if ids:
+            self.session.execute(delete(FloorEventRow).where(FloorEventRow.id.in_(ids)))
+        return len(ids)
+
     def event_by_key(self, idempotency_key: str) -> FloorEventRow | None:
         return self.session.scalar(select(FloorEventRow).where(FloorEventRow.idempotency_key == idempotency_key))
 
