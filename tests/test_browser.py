@@ -409,6 +409,10 @@ def test_a_pinned_operation_whose_step_before_breaks_down_is_released_not_the_re
         const bars = board.items.filter(i => i.type !== "background" && !i.id.startsWith("setup:") && i.id.startsWith("WO-"));
         const byKey = Object.fromEntries(bars.map(b => [b.id, b]));
         const sorted = bars.slice().sort((a, b) => a.start < b.start ? -1 : 1);
+        // machines with work under way are left out: their breakdown would also stop that work
+        const all = await maakbaar.api("GET", "/api/work-orders");
+        const busy = new Set(all.flatMap(w => w.operations.filter(o => o.status === "started" || o.status === "paused")
+            .map(o => o.assigned_machine)));
         for (const b of sorted) {
             const wo = b.id.slice(0, b.id.lastIndexOf("/"));
             const seq = Number(b.id.slice(b.id.lastIndexOf("/") + 1));
@@ -419,7 +423,7 @@ def test_a_pinned_operation_whose_step_before_breaks_down_is_released_not_the_re
             if (i < 1) continue;
             const before = byKey[wo + "/" + ops[i - 1]];
             // the step before can run on its machine only, so its breakdown cannot be planned around
-            if (before && before.group !== b.group && !before.group.startsWith("UIT")
+            if (before && before.group !== b.group && !before.group.startsWith("UIT") && !busy.has(before.group)
                 && pending[i - 1].eligible_machines.length === 1) return [before, b];
         }
         return null;
@@ -429,9 +433,9 @@ def test_a_pinned_operation_whose_step_before_breaks_down_is_released_not_the_re
     moved = api(page, "POST", f"/api/plans/current/operations/{pinned['id']}/move",
                 {"machine": pinned["group"], "start": pinned["start"][:16]})
     assert moved["start"] == pinned["start"][:16]
-    # the step before's machine breaks down from its start for two days, and at least until a day after the pin's
-    # start: the step before cannot end before the pin
-    start = dt.datetime.fromisoformat(before["start"])
+    # the step before's machine (its only one) breaks down from the plan's start until a day after the pin's: the
+    # step before can neither run earlier than planned nor end before the pin
+    start = dt.datetime.fromisoformat(api(page, "GET", "/api/plans/current")["origin"]).replace(second=0)
     end = max(start + dt.timedelta(days=2), dt.datetime.fromisoformat(pinned["start"]) + dt.timedelta(days=1))
     page.reload()
     page.wait_for_selector("#board[data-loaded=true]", timeout=20_000)

@@ -252,7 +252,7 @@ def test_a_running_plan_shows_its_progress_in_the_pages_language(planner, app, m
                              late_jobs=23, tardiness=143715, late_jobs_bound=20, tardiness_bound=120000,
                              first="late_jobs")])
 
-    def fake_plan_shop(session, origin, time_limit, on_progress, mode, criteria):
+    def fake_plan_shop(session, origin, time_limit, on_progress, mode, criteria, release_snapshot=False):
         on_progress(next(reports))
         raise RuntimeError("stop here: only the progress is under test")
 
