@@ -13,6 +13,8 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,30 +40,38 @@ def _chromium_or_skip() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def server(demo_database, tmp_path_factory):
+@contextmanager
+def live(app) -> Iterator[str]:
+    """Serve ``app`` on a free local port in a thread until the block ends; gives its URL."""
     import uvicorn
 
-    folder = tmp_path_factory.mktemp("browser")
-    path = folder / "maakbaar.db"
-    shutil.copy(demo_database, path)
-    os.environ["MAAKBAAR_DATA_DIR"] = str(folder / "data")
-    engine = make_engine(f"sqlite:///{path}")
-    app = create_app(engine, secret="browser-test")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    web = uvicorn.Server(config)
+    web = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=web.run, daemon=True)
     thread.start()
     for _ in range(200):
         if web.started:
             break
         time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "app": app, "folder": folder}
-    web.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        web.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(demo_database, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    path = folder / "maakbaar.db"
+    shutil.copy(demo_database, path)
+    os.environ["MAAKBAAR_DATA_DIR"] = str(folder / "data")
+    engine = make_engine(f"sqlite:///{path}")
+    app = create_app(engine, secret="browser-test")
+    with live(app) as url:
+        yield {"url": url, "app": app, "folder": folder}
     engine.dispose()
     os.environ.pop("MAAKBAAR_DATA_DIR", None)
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -19,32 +16,19 @@ from maakbaar import clock
 from maakbaar.store import migrate
 from maakbaar.store.db import make_engine
 from maakbaar.web.app import create_app
-from tests.test_browser import ARGS, SHOTS, _chromium_or_skip
+from tests.test_browser import ARGS, SHOTS, _chromium_or_skip, live
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 @pytest.fixture
 def empty_server(tmp_path):
-    import uvicorn
-
     os.environ["MAAKBAAR_DATA_DIR"] = str(tmp_path / "data")
     engine = make_engine(f"sqlite:///{tmp_path / 'maakbaar.db'}")
     migrate.upgrade(engine)
     app = create_app(engine, secret="onboarding-test")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    web = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=web.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if web.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    web.should_exit = True
-    thread.join(timeout=10)
+    with live(app) as url:
+        yield url
     app.state.runner.shutdown()
     engine.dispose()
     os.environ.pop("MAAKBAAR_DATA_DIR", None)

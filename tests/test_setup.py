@@ -6,7 +6,6 @@ and the demo goes in one step without touching the shop's own records (a demo re
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 
 import pytest
@@ -20,6 +19,7 @@ from maakbaar.store import migrate
 from maakbaar.store.db import make_engine
 from maakbaar.store.repositories import Repositories
 from maakbaar.web.app import create_app
+from tests.test_masterdata_web import errors_of
 from tests.test_web import PASSWORD, app, login  # noqa: F401,F811  (the demo-shop app fixture)
 
 TODAY = dt.date(2026, 12, 7)
@@ -38,11 +38,6 @@ def empty_app(tmp_path, monkeypatch):
 
 def page_csrf(page: str) -> str:
     return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-
-
-def errors_of(page: str) -> list[str]:
-    block = re.search(r'<ul class="error"[^>]*>(.*?)</ul>', page, re.S)
-    return [html.unescape(x) for x in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)] if block else []
 
 
 def checks_of(page: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 
-from ..domain import Shop, WorkCenterType
+from ..domain import Shop
 from ..store.db import Session
 from ..store.records import FloorRecords, NestRecords, PlanRecords, UserRecords
 from ..store.repositories import Repositories
@@ -158,7 +158,7 @@ def remove_demo(db: Session, by_user: str) -> DemoRemoval:
                 result.kept.setdefault(name, []).append(key)
                 continue
             result.removed[name] = result.removed.get(name, 0) + 1
-    repos.settings.set(DEMO_MARK, json.dumps({}) if not result.kept else json.dumps(result.kept))
+    repos.settings.set(DEMO_MARK, json.dumps(result.kept))
     return result
 
 
@@ -218,7 +218,7 @@ def checklist(db: Session, today: dt.date) -> list[Check]:
                         count=len(shop.parts)))
     needed = {s.work_center_type for p in shop.parts for s in p.routing
               if not s.is_subcontracted and not s.unattended}
-    uncovered = tuple(sorted(t.value for t in needed - skilled if t != WorkCenterType.SUBCONTRACT))
+    uncovered = tuple(sorted(t.value for t in needed - skilled))
     checks.append(Check("setup.check.skills", bool(operators) and not uncovered, uncovered,
                         "/masterdata?tab=operators"))
     checks.append(Check("setup.check.customers", bool(shop.customers), link="/masterdata/customers/new",

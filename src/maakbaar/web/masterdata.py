@@ -320,6 +320,8 @@ def part_from(form: dict) -> Part:
                                                       "supplier", "family", "wait")}
         if not machines and not any(filled.values()):
             continue
+        if not filled["type"]:
+            r.problems.append((f"step_{i}_type", "form.step_no_kind"))
         sequence = r.number(f"step_{i}_sequence")
         sequence = int(sequence) if sequence is not None else last + 10
         last = sequence
@@ -330,9 +332,6 @@ def part_from(form: dict) -> Part:
                           unattended=r.checked(f"step_{i}_unattended"), may_pause=r.checked(f"step_{i}_may_pause"),
                           subcontract_lead_days=None if lead is None else int(lead), supplier=filled["supplier"],
                           min_wait_after_min=r.number(f"step_{i}_wait", 0)))
-    for i, step in enumerate(steps):
-        if step["work_center_type"] is None:
-            r.problems.append((f"step_{i}_type", "form.step_no_kind"))
     r.done()
     return Part.model_validate(values | {"routing": steps})
 
@@ -469,6 +468,7 @@ def build_router(session_dependency, templates) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     templates.env.globals["shown_number"] = show_number
     templates.env.globals["cost_label"] = cost_label
+    templates.env.globals["form_kinds"] = FORM_KINDS  # the list page offers a new record where a form exists
 
     def page(permission: str = "read"):
         return page_permission(permission, session_dependency)

@@ -465,7 +465,6 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                       parts=repos.parts.list() if tab == "parts" else [],
                       may_change=user.may(masterdata_service.kind(tab).permission
                                           if tab in masterdata_service.KINDS else "masterdata"),
-                      form_kinds=("machines", "calendars", "operators", "materials", "customers", "parts", "stock"),
                       saved=request.query_params.get("saved", ""), deleted=request.query_params.get("deleted", ""),
                       costs_saved=request.query_params.get("costs_saved", ""))
 

@@ -76,13 +76,18 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         log_in(request, user)
         return RedirectResponse("/setup", status_code=303)
 
-    @router.get("/setup")
-    def setup_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+    def checklist(request: Request, user, db: Session, removed: str | None = None, error: str | None = None,
+                  status_code: int = 200):
+        """The checklist page; after a removal (``removed``) with the demo records that were kept."""
         checks = setup_service.checklist(db, clock.today())
         return templates.TemplateResponse(request, "setup.html", context(
             request, user, checks=checks, ready=setup_service.ready_to_plan(checks),
-            demo=setup_service.demo_present(db), removed=request.query_params.get("removed"),
-            kept=setup_service.demo_marks(db) if request.query_params.get("removed") else {}, error=None))
+            demo=setup_service.demo_present(db), removed=removed, kept=setup_service.demo_marks(db) if removed else {},
+            error=error), status_code=status_code)
+
+    @router.get("/setup")
+    def setup_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page())):
+        return checklist(request, user, db, removed=request.query_params.get("removed"))
 
     @router.post("/setup/plan")
     def setup_plan(request: Request, db: Session = Depends(session_dependency), user=Depends(page("planning"))):
@@ -97,10 +102,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             db.commit()
         except Conflict as error:
             db.rollback()
-            checks = setup_service.checklist(db, clock.today())
-            return templates.TemplateResponse(request, "setup.html", context(
-                request, user, checks=checks, ready=setup_service.ready_to_plan(checks), demo=True, removed=None,
-                kept={}, error=message_in(error, language_of(request))), status_code=409)
+            return checklist(request, user, db, error=message_in(error, language_of(request)), status_code=409)
         return RedirectResponse(f"/setup?removed={sum(result.removed.values())}", status_code=303)
 
     return router
