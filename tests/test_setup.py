@@ -155,6 +155,7 @@ def test_removing_the_demo_keeps_the_shops_own_records(session):
     assert user_service.authenticate(session, "anna", "lang-genoeg-1") is not None
     # what is left of the demo is what the shop's own records use; removing again takes nothing more
     assert setup_service.demo_marks(session) == result.kept
+    assert setup_service.demo_present(session) and not setup_service.demo_users_present(session)
     again = setup_service.remove_demo(session, "anna")
     assert again.removed == {} and again.kept == result.kept
 

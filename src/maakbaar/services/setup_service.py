@@ -82,7 +82,13 @@ def demo_marks(db: Session) -> dict[str, list[str]]:
 
 
 def demo_present(db: Session) -> bool:
+    """Demo records are left (after a removal: those the shop's own records still use)."""
     return bool(demo_marks(db))
+
+
+def demo_users_present(db: Session) -> bool:
+    """The demo's users can log in (until the demo is removed, which switches them off)."""
+    return bool(demo_marks(db).get("users"))
 
 
 def start_own_shop(db: Session, shop_name: str, username: str, password: str, display_name: str = "",

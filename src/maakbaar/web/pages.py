@@ -96,7 +96,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     # ------------------------------------------------------------------ log-in
     def demo_users(db: Session) -> tuple:
         """The demo's users for the log-in page, while the demo is loaded."""
-        return user_service.DEMO_USERS if setup_service.demo_present(db) else ()
+        return user_service.DEMO_USERS if setup_service.demo_users_present(db) else ()
 
     @router.get("/login")
     def login_page(request: Request, next: str = "/dashboard", db: Session = Depends(session_dependency)):
