@@ -308,7 +308,7 @@ def book_committed(engine, op_key: str, action: str, operator: str, idempotency_
 
     for attempt in range(attempts):
         try:
-            with unit_of_work(engine) as session:
+            with unit_of_work(engine.execution_options(write_lock=True)) as session:
                 return book(session, op_key, action, operator, idempotency_key, **kwargs)
         except IntegrityError:
             with unit_of_work(engine) as session:

@@ -46,7 +46,11 @@ def _make_sqlite_strict(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # a short write (a booking) asks for the write lock at once (``engine.execution_options(write_lock=True)``):
+        # it then waits its turn under the busy timeout. A deferred BEGIN reads first, and its upgrade to a write
+        # fails at once, without waiting, when another writer committed in between (WAL's stale snapshot)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("write_lock")
+                                   else "BEGIN")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
