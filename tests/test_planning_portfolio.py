@@ -139,3 +139,39 @@ def test_proven_covers_the_leading_lateness_criteria(criteria):
     assert not proven(Score(1, 51, 0, 0))
     assert not proven(Score(2, 50, 0, 0))
     assert portfolio.proven_by(bound, ("setup",) + tuple(c for c in CRITERIA if c != "setup")) is None
+
+
+def test_the_moves_of_late_jobs_are_counted_so_a_slower_run_makes_the_same_ones(monkeypatch):
+    from maakbaar.planning import dispatch as dispatching
+
+    problem = make(30, 3, load=1.6, criteria=LATE_FIRST)
+    reduced, plan, _unplanned = engine.first_plan(problem)
+    order = dispatching.RULES["edd"](reduced)
+    assert any(o.late for o in plan.outcomes(reduced))  # there are late jobs to move
+    fast, fast_order = dispatching.improve_order(reduced, plan, order, seconds=60, max_tries=4)
+
+    built = []
+    real_build = dispatching.build
+
+    def slow_build(*args, **kwargs):
+        built.append(1)
+        time.sleep(0.05)  # a machine several times slower than this one
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(dispatching, "build", slow_build)
+    slow, slow_order = dispatching.improve_order(reduced, plan, order, seconds=60, max_tries=4)
+    assert 1 <= len(built) <= 4
+    assert [j.key for j in slow_order] == [j.key for j in fast_order]
+    assert [(p.key, p.start, p.machine) for p in slow.operations] == [(p.key, p.start, p.machine)
+                                                                       for p in fast.operations]
+    built.clear()  # the clock still ends the phase on a machine too slow for the count
+    dispatching.improve_order(reduced, plan, order, seconds=0.12, max_tries=50)
+    assert len(built) <= 3
+
+
+def test_rebuilds_are_left_out_when_too_few_fit_the_time():
+    assert engine.expected_rebuilds(370, 10) >= engine.MIN_REBUILDS  # 60 orders: rebuilds are cheap
+    assert engine.expected_rebuilds(3000, 20) == 0  # 500 orders: a rebuild takes most of a second
+    assert engine.expected_rebuilds(3000, 60) >= engine.MIN_REBUILDS
+    assert engine.expected_rebuilds(1200, 60) > engine.expected_rebuilds(1200, 20) > 0
+    assert engine.expected_rebuilds(0, 10) == 0

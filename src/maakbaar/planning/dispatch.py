@@ -163,10 +163,12 @@ def dispatch(problem: PlanningProblem, rules: Sequence[str] = tuple(RULES), impr
 
 def improve_order(problem: PlanningProblem, plan: Plan, order: list[JobSpec], seconds: float,
                   on_plan: Callable[[Plan], None] | None = None,
-                  build_seconds: float = 0.0) -> tuple[Plan, list[JobSpec]]:
+                  build_seconds: float = 0.0, max_tries: int | None = None) -> tuple[Plan, list[JobSpec]]:
     """Move late jobs forward in the job order (halfway, then to the front), rebuild the whole plan, keep
-    what is better; until no move helps or ``seconds`` are spent (a rebuild is not started when the last
-    one would not fit in the time left; ``build_seconds``: what a rebuild is known to take, for the first).
+    what is better; until no move helps, ``max_tries`` rebuilds are made or ``seconds`` are spent (a rebuild
+    is not started when the last one would not fit in the time left; ``build_seconds``: what a rebuild is
+    known to take, for the first). With ``max_tries`` the moves tried do not depend on the clock unless the
+    time runs out first, so two solves of one book make the same moves.
 
     Unlike a step of the neighbourhood search, which can put a job only in the holes the other jobs leave,
     a rebuild lets every later job shift: a late job that needs a slot early in a full week gets it and
@@ -175,6 +177,7 @@ def improve_order(problem: PlanningProblem, plan: Plan, order: list[JobSpec], se
     started = time.monotonic()
     deadline = started + seconds
     rank = plan.rank(problem)
+    tries = 0
     improved = True
     while improved and time.monotonic() + build_seconds < deadline:
         improved = False
@@ -185,8 +188,9 @@ def improve_order(problem: PlanningProblem, plan: Plan, order: list[JobSpec], se
             for target in (position // 2, 0):
                 if target >= position:
                     continue
-                if time.monotonic() + build_seconds >= deadline:
+                if time.monotonic() + build_seconds >= deadline or (max_tries is not None and tries >= max_tries):
                     return plan, order
+                tries += 1
                 candidate_order = order[:target] + [job] + order[target:position] + order[position + 1:]
                 began = time.monotonic()
                 try:
