@@ -125,22 +125,34 @@ def held_out_table(args) -> str:
              "seed 11, load 3) and on shops no constant was tuned on: the demo's generator at other seeds (load 3) "
              "and the held-out generator (benchmarks/heldout.py, no code shared with the demo). "
              "Late = weighted late orders, min = weighted minutes late:", "",
-             "| orders | generator | seed | bound late / min | late orders first: late / min / setup | "
-             "minutes late first: late / min / setup | default beaten on every count? |", "|---|---|---|---|---|---|---|"]
+             "Flow = the fourth criterion, the sum of the orders' ends in minutes; 'setups or flow only' = the other "
+             "order ties on late orders and minutes late and is ahead on setups or flow time alone.", "",
+             "| orders | generator | seed | bound late / min | late orders first: late / min / setup / flow | "
+             "minutes late first: late / min / setup / flow | default beaten on every count? |",
+             "|---|---|---|---|---|---|---|"]
+
+    def beaten(r) -> str:
+        return "YES" if r["dominated_on_lateness"] else "setups or flow only" if r["dominated"] else "no"
+
     for r in rows:
         lines.append(f"| {r['orders']} | {r['generator']} | {r['seed']} | {r['bound'][0]} / {r['bound'][1]} | "
                      f"{' / '.join(map(str, r['late_first']))} | {' / '.join(map(str, r['tardiness_first']))} | "
-                     f"{'YES' if r['dominated'] else 'no'} |")
+                     f"{beaten(r)} |")
     lines += ["", "Gap to the bound per size (mean over the shops above; minutes late above the bound, and late "
               "orders above it):", "", "| orders | order | mean minutes above bound | mean late orders above bound | "
-              "shops where the default is beaten on every count |", "|---|---|---|---|---|"]
+              "shops where the default is beaten on every count (on setups or flow only) |", "|---|---|---|---|---|"]
     for orders in sizes:
         mine = [r for r in rows if r["orders"] == orders]
         for name, label in (("late_first", "late orders first"), ("tardiness_first", "minutes late first")):
             minutes = statistics.fmean(r[name][1] - r["bound"][1] for r in mine)
             late = statistics.fmean(r[name][0] - r["bound"][0] for r in mine)
-            beaten = sum(r["dominated"] for r in mine) if name == "late_first" else "-"
-            lines.append(f"| {orders} | {label} | {minutes:.0f} | {late:.1f} | {beaten} |")
+            if name == "late_first":
+                lateness = sum(r["dominated_on_lateness"] for r in mine)
+                flow_only = sum(r["dominated"] and not r["dominated_on_lateness"] for r in mine)
+                count = f"{lateness} ({flow_only})"
+            else:
+                count = "-"
+            lines.append(f"| {orders} | {label} | {minutes:.0f} | {late:.1f} | {count} |")
     return "\n".join(lines)
 
 
