@@ -63,6 +63,13 @@ def test_numbers_are_read_as_people_type_them(typed, value):
     assert read_number(typed) == value
 
 
+@pytest.mark.parametrize("typed, lang, value", [("3.000", "nl", 3000), ("1.250", "nl", 1250), ("12.500.000", "nl", 12500000),
+                                                ("1.25", "nl", 1.25), ("0.125", "nl", 0.125), ("3.000", "en", 3),
+                                                ("1.250", "en", 1.25), ("3.000,5", "nl", 3000.5)])
+def test_a_point_before_three_digits_marks_thousands_in_dutch(typed, lang, value):
+    assert read_number(typed, lang) == value
+
+
 @pytest.mark.parametrize("typed", ["twaalf", "1,2,3x", "12 mm", "--1"])
 def test_a_word_is_not_a_number(typed):
     with pytest.raises(ValueError):

@@ -508,3 +508,32 @@ def test_a_busy_database_says_so_and_stores_nothing(app, monkeypatch):
         assert "nothing was stored" in response.json()["detail"]
         monkeypatch.undo()
         assert client.get("/api/customers/K7777").status_code == 404
+
+
+def _alerts(page) -> list[str]:
+    import html
+
+    box = page.text.split('role="alert"', 1)[1].split("</ul>", 1)[0]
+    return [html.unescape(x) for x in re.findall(r"<li>(.*?)</li>", box)]
+
+
+def test_a_refused_order_form_says_in_dutch_what_is_wrong_and_on_which_line(planner):
+    due = (DEMO_START + dt.timedelta(days=20)).isoformat()
+    before = len(planner.get("/api/orders").json())
+    cases = [
+        ({"customer": "K1002", "release_date": due, "due_date": str(DEMO_START), "part_1": "GEEN", "quantity_1": "1"},
+         "Leverdatum: "),
+        ({"customer": "K1002", "due_date": due, "part_1": "GEEN", "quantity_1": "1"}, "artikel 'GEEN' bestaat niet"),
+        ({"customer": "K1002", "due_date": due}, "Vul minstens één regel in"),
+        ({"customer": "K1002", "due_date": due, "part_2": "GEEN", "quantity_2": "0"}, "Onderdeel 2, Aantal: moet groter"),
+        ({"customer": "K1002", "due_date": due, "part_3": "GEEN", "quantity_3": "drie"}, "Onderdeel 3, Aantal: "),
+        ({"customer": "K1002", "due_date": "morgen", "part_1": "GEEN", "quantity_1": "1"}, "Leverdatum: moet een datum"),
+    ]
+    for form, expected in cases:
+        page = planner.post("/orders/new", data=form)
+        assert page.status_code == 422
+        said = _alerts(page)
+        assert any(expected in line for line in said), (form, said)
+        assert not any(word in " ".join(said) for word in ("due_date", "Input should", "List should", "quantity"))
+        assert f'value="{form["due_date"]}"' in page.text  # what was typed stays in the form
+    assert len(planner.get("/api/orders").json()) == before

@@ -88,7 +88,7 @@ class DraftLine(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     part: str
-    quantity: int
+    quantity: int = Field(gt=0)
     unit_price: float | None = None
     line_no: int | None = None
     due_date: ShopDate | None = None

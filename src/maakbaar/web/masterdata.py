@@ -45,9 +45,15 @@ class FormProblem(Exception):
 
 # ------------------------------------------------------------------ reading typed values
 
-def read_number(text: str | None) -> float | None:
-    """A number as a person types it; None for an empty field; ValueError for anything else."""
-    text = decimal_point((text or "").strip().replace(" ", "").replace("\u00a0", ""))
+def read_number(text: str | None, lang: str = "nl") -> float | None:
+    """A number as a person types it; None for an empty field; ValueError for anything else. In Dutch and
+    German a point before groups of three digits marks thousands, as those users write them (3.000 is three
+    thousand, 1.250 is one thousand two hundred and fifty; 1.25 and 0.125 keep the point as the decimal mark);
+    in English 3.000 is three."""
+    text = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    if lang in ("nl", "de") and re.fullmatch(r"[+-]?[1-9]\d{0,2}(\.\d{3})+", text):
+        text = text.replace(".", "")
+    text = decimal_point(text)
     if not text:
         return None
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
@@ -82,15 +88,15 @@ def read_date(text: str) -> dt.date:
 class Reader:
     """Reads fields of one posted form, collecting every problem instead of stopping at the first."""
 
-    def __init__(self, form: dict):
-        self.form, self.problems = form, []
+    def __init__(self, form: dict, lang: str = "nl"):
+        self.form, self.problems, self.lang = form, [], lang
 
     def text(self, name: str) -> str:
         return str(self.form.get(name, "")).strip()
 
     def number(self, name: str, default: float | None = None) -> float | None:
         try:
-            value = read_number(self.form.get(name))
+            value = read_number(self.form.get(name), self.lang)
         except ValueError:
             self.problems.append((name, "form.not_a_number"))
             return default
@@ -131,8 +137,8 @@ class Reader:
 
 # ------------------------------------------------------------------ each kind: form -> domain, domain -> form
 
-def machine_from(form: dict) -> Machine:
-    r = Reader(form)
+def machine_from(form: dict, lang: str = "nl") -> Machine:
+    r = Reader(form, lang)
     thickness = {}
     for family in SHOWN_FAMILIES:
         value = r.number(f"thick_{family.value}")
@@ -193,10 +199,10 @@ def _breaks(text: str) -> tuple[Break, ...]:
     return tuple(out)
 
 
-def calendar_from(form: dict) -> Calendar:
+def calendar_from(form: dict, lang: str = "nl") -> Calendar:
     """Shift rows carry weekday boxes: one row 'ma-vr 07:00-16:00, breaks 10:00-10:15, 12:30-13:00' is five
     shifts."""
-    r = Reader(form)
+    r = Reader(form, lang)
     shifts = []
     for i in r.rows("shift"):
         days = [d for d in range(7) if r.checked(f"shift_{i}_day_{d}")]
@@ -255,8 +261,8 @@ def calendar_form(item: Calendar, lang: str) -> dict:
     return values
 
 
-def operator_from(form: dict) -> Operator:
-    r = Reader(form)
+def operator_from(form: dict, lang: str = "nl") -> Operator:
+    r = Reader(form, lang)
     skills = []
     for kind in SKILL_TYPES:
         level = r.number(f"skill_{kind.value}", 0)
@@ -272,8 +278,8 @@ def operator_form(item: Operator, lang: str) -> dict:
     return values | {f"skill_{s.work_center_type.value}": str(s.level) for s in item.skills}
 
 
-def material_from(form: dict) -> Material:
-    r = Reader(form)
+def material_from(form: dict, lang: str = "nl") -> Material:
+    r = Reader(form, lang)
     values = dict(grade=r.text("grade"), family=r.text("family"), name=r.text("name") or None,
                   density_kg_m3=r.number("density_kg_m3"), price_per_kg=r.number("price_per_kg"),
                   price_date=r.date("price_date"), price_source=r.text("price_source"),
@@ -289,8 +295,8 @@ def material_form(item: Material, lang: str) -> dict:
             "co2_per_kg": show_number(item.co2_per_kg, lang), "co2_source": item.co2_source}
 
 
-def customer_from(form: dict) -> Customer:
-    r = Reader(form)
+def customer_from(form: dict, lang: str = "nl") -> Customer:
+    r = Reader(form, lang)
     return Customer(**{f: r.text(f) for f in ("code", "name", "address", "postcode", "city", "email", "phone",
                                                "language")}, country=r.text("country").upper() or "NL")
 
@@ -304,11 +310,11 @@ PART_NUMBERS = ("thickness_mm", "length_mm", "width_mm", "net_area_mm2", "cut_le
 PART_COUNTS = ("pierces", "bends")
 
 
-def part_from(form: dict) -> Part:
+def part_from(form: dict, lang: str = "nl") -> Part:
     """A part and its routing: one row per step, the machines it may run on ticked (``step_<i>_m_<code>``). A
     step's sequence left empty follows the row (10, 20, ...); its kind left empty is the ticked machines' kind
     (filled in by ``fill_step_kinds``)."""
-    r = Reader(form)
+    r = Reader(form, lang)
     values = dict(number=r.text("number"), revision=r.text("revision"), name=r.text("name"),
                   customer=r.text("customer") or None, material=r.text("material"),
                   **{f: r.number(f, 0) for f in PART_NUMBERS}, **{f: int(r.number(f, 0) or 0) for f in PART_COUNTS})
@@ -364,8 +370,8 @@ def part_form(item: Part, lang: str) -> dict:
     return values
 
 
-def stock_from(form: dict) -> StockItem:
-    r = Reader(form)
+def stock_from(form: dict, lang: str = "nl") -> StockItem:
+    r = Reader(form, lang)
     outline = r.text("outline")
     values = dict(code=r.text("code"), material=r.text("material"), thickness_mm=r.number("thickness_mm"),
                   kind=r.text("kind") or "sheet", length_mm=r.number("length_mm"), width_mm=r.number("width_mm"),
@@ -488,7 +494,7 @@ def build_router(session_dependency, templates) -> APIRouter:
             path = name[2:]
             try:
                 seen[path] = float(form.get(f"seen:{path}", ""))
-                number = read_number(text)
+                number = read_number(text, lang)
             except ValueError:
                 problems.append(path)
                 continue
@@ -614,7 +620,7 @@ def build_router(session_dependency, templates) -> APIRouter:
                     db, WorkCenterType(form["work_center"][4:]))}
             if kind == "parts":
                 form = fill_step_kinds(form, masterdata_service.machine_kinds(db))
-            item = READ[kind](form)
+            item = READ[kind](form, lang)
             if kind == "calendars" and form.get("add_holidays"):
                 year = int(form["add_holidays"])
                 item = masterdata_service.add_public_holidays(item, [year, year + 1])

@@ -4,6 +4,7 @@ master data and users. Pages read through the services; changes go through the s
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import quote as urlquote
@@ -20,7 +21,7 @@ from ..planning.problem import CRITERIA
 from ..services import (cache, co2_service, cost_service, dashboard_service, masterdata_service, nesting_service,
                         order_service, planning_board, planning_service, quoting, setup_service, tabular, uploads,
                         user_service)
-from ..services.errors import ImportProblem, InvalidInput, NotFound, NotFoundError
+from ..services.errors import ImportProblem, InvalidInput, NotFound, NotFoundError, message_in
 from ..services.order_service import DraftLine, OrderDraft
 from ..store.db import Session
 from ..store.repositories import Repositories
@@ -28,6 +29,7 @@ from .freshness import saw_latest
 from .uploads import THICKEST_SHEET_MM, quote_answer, stored_uploads
 from ..i18n import day, moment, money as euro, number, say
 from ..reasons import Reason
+from .errors import validation_message
 from .i18n import DAY_NAMES, LANGUAGES, language_of, translator
 from .security import RowId, csrf_token, log_in, log_out_everywhere, page_permission, user_from_request
 
@@ -194,20 +196,33 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return await _with_form(request, _create_order, request, db, user)
 
     def _create_order(form: dict, request: Request, db: Session, user):
-        errors = []
-        try:
-            lines = [DraftLine(part=form.get(f"part_{i}", "").strip(), quantity=form.get(f"quantity_{i}", "").strip() or 0)
-                     for i in range(1, 6) if form.get(f"part_{i}", "").strip()]
-            order = order_service.create_order(db, OrderDraft(
-                number=form.get("number") or None, customer=form.get("customer", ""),
-                customer_reference=form.get("reference", ""), release_date=form.get("release_date") or None,
-                due_date=form.get("due_date", ""), priority=form.get("priority") or 3, notes=form.get("notes", ""),
-                lines=lines))
-            db.commit()
-        except ValidationError as error:
-            errors = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in error.errors()]
-        except (InvalidInput, NotFound, ValueError, LookupError) as error:
-            errors = [str(error)]
+        lang = language_of(request)
+        t = translator(lang)
+        errors, lines, rows = [], [], []  # rows: the form's line number of each line read
+        for i in range(1, 6):
+            part = form.get(f"part_{i}", "").strip()
+            if not part:
+                continue
+            try:
+                lines.append(DraftLine(part=part, quantity=form.get(f"quantity_{i}", "").strip() or 0))
+                rows.append(i)
+            except ValidationError as error:
+                errors += [_order_problem(e, t, lang, line=i) for e in error.errors()]
+        if not lines and not errors:
+            errors = [t("order.no_lines")]
+        if not errors:
+            try:
+                order = order_service.create_order(db, OrderDraft(
+                    number=form.get("number") or None, customer=form.get("customer", ""),
+                    customer_reference=form.get("reference", ""), release_date=form.get("release_date") or None,
+                    due_date=form.get("due_date", ""), priority=form.get("priority") or 3,
+                    notes=form.get("notes", ""), lines=lines))
+                db.commit()
+            except ValidationError as error:
+                errors = [_order_problem(e, t, lang, rows=rows) for e in error.errors()]
+            except (InvalidInput, NotFound) as error:
+                message = message_in(error, lang)
+                errors = message if isinstance(message, list) else [message]
         if errors:
             db.rollback()
             return render(request, "order_form.html", user, status_code=422, **_order_form_values(db), order=None,
@@ -543,6 +558,32 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return RedirectResponse("/users", status_code=303)
 
     return router
+
+
+_ORDER_FIELDS = {"customer": "customer", "customer_reference": "reference", "release_date": "release_date",
+                 "due_date": "due_date", "priority": "priority", "notes": "notes", "lines": "lines",
+                 "number": "order", "part": "part", "quantity": "quantity"}
+
+
+def _order_problem(error: dict, t, lang: str, line: int | None = None, rows: list[int] | None = None) -> str:
+    """One of the new order's problems in the reader's language, led by the field it is about as the form names
+    it ("Artikel 2, Aantal: ..."): ``line`` is the form's line a problem of one line is about; ``rows`` the
+    form's line of each line of the order. A rule's own text that begins with a field path ("due_date: ...",
+    written for the API) has that path put as the form names it."""
+    loc = [str(x) for x in error["loc"]]
+    if "lines" in loc and loc.index("lines") + 1 < len(loc) and loc[loc.index("lines") + 1].isdigit():
+        index = int(loc[loc.index("lines") + 1])
+        line = rows[index] if rows and index < len(rows) else index + 1
+    text = validation_message(error, lang)
+    found = re.match(r"(?:lines\[(\d+)\]\.)?(\w+): ", text)
+    if found and found.group(2) in _ORDER_FIELDS:
+        loc = loc + [found.group(2)]
+        text = text[found.end():]
+    field = next((x for x in reversed(loc) if x in _ORDER_FIELDS and x != "lines"), None)
+    label = t(_ORDER_FIELDS[field]) if field else ""
+    if line is not None:
+        label = f"{t('part')} {line}" + (f", {label}" if label and field != "part" else "")
+    return f"{label}: {text}" if label else text
 
 
 async def _with_form(request: Request, handler, *args):
