@@ -314,3 +314,15 @@ def test_breaks_are_read_as_people_type_times(admin):
     assert saved.status_code == 303, errors_of(saved.text)
     breaks = admin.get("/api/calendars/KORT").json()["shifts"][0]["breaks"]
     assert [(b["start"], b["end"]) for b in breaks] == [("09:30:00", "09:45:00"), ("12:00:00", "12:30:00")]
+
+
+def test_a_part_wider_than_long_is_refused_in_words_not_field_names(admin):
+    values = form_values(admin.get("/masterdata/parts/new").text)
+    values |= {"number": "BEUGEL-8", "name": "Montagebeugel", "material": "S235JR", "thickness_mm": "3",
+               "length_mm": "120", "width_mm": "240", "step_0_m_LAS01": "on", "step_0_run": "1,5"}
+    refused = post(admin, "/masterdata/parts/new", values)
+    assert refused.status_code == 422
+    said = " ".join(errors_of(refused.text))
+    assert "de breedte van de uitslag (240 mm) is groter dan de lengte (120 mm)" in said
+    assert "width_mm" not in said and "length_mm" not in said
+    assert admin.get("/api/parts/BEUGEL-8").status_code == 404

@@ -522,7 +522,7 @@ def test_a_refused_order_form_says_in_dutch_what_is_wrong_and_on_which_line(plan
     before = len(planner.get("/api/orders").json())
     cases = [
         ({"customer": "K1002", "release_date": due, "due_date": str(DEMO_START), "part_1": "GEEN", "quantity_1": "1"},
-         "Leverdatum: "),
+         "ligt vóór de vrijgavedatum"),
         ({"customer": "K1002", "due_date": due, "part_1": "GEEN", "quantity_1": "1"}, "artikel 'GEEN' bestaat niet"),
         ({"customer": "K1002", "due_date": due}, "Vul minstens één regel in"),
         ({"customer": "K1002", "due_date": due, "part_2": "GEEN", "quantity_2": "0"}, "Onderdeel 2, Aantal: moet groter"),
