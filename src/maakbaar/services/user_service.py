@@ -113,6 +113,8 @@ def create_user(session: Session, username: str, password: str, role: str, displ
         raise UserError(f"password: at least {MIN_PASSWORD} characters", code="user.password", n=MIN_PASSWORD)
     if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
         raise UserError("PIN: 4 to 8 digits", code="user.pin")
+    if operator_code:
+        _check_operator(session, operator_code)
     users = UserRecords(session)
     if users.by_username(username) is not None:
         raise UserError(f"user '{username}' already exists", code="error.duplicate", what="user", key=username)
@@ -123,6 +125,14 @@ def create_user(session: Session, username: str, password: str, role: str, displ
                     pin_hash=hash_secret(pin) if pin else None, operator_code=operator_code,
                     created_at=clock.now().replace(microsecond=0), version=1)
     return _user(row)
+
+
+def _check_operator(session: Session, code: str) -> None:
+    """A user is linked to an operator of the shop (whose skills and shift the terminal shows), not to a typo."""
+    from ..store.repositories import Repositories
+
+    if Repositories(session).operators.get(code) is None:
+        raise UserError(f"unknown operator '{code}'", code="user.unknown_operator", operator=code)
 
 
 def _check_lock(row) -> None:
@@ -248,9 +258,22 @@ def update_user(session: Session, username: str, expected_version: int | None = 
         if not (pin.isdigit() and 4 <= len(pin) <= 8):
             raise UserError("PIN: 4 to 8 digits", code="user.pin")
         row.pin_hash = hash_secret(pin)
+    if changes.get("badge"):
+        other = UserRecords(session).by_badge(changes["badge"])
+        if other is not None and other.id != row.id:
+            raise UserError(f"badge {changes['badge']} is already someone else's", code="user.badge_taken",
+                            badge=changes["badge"])
+    if changes.get("operator_code"):
+        _check_operator(session, changes["operator_code"])
+    if row.role == "admin" and row.active and (changes.get("role", "admin") != "admin"
+                                               or changes.get("active", True) is False):
+        if not any(u.role == "admin" and u.active and u.id != row.id for u in UserRecords(session).all()):
+            raise UserError("the last active administrator cannot be switched off or lose the role",
+                            code="user.last_admin")
     for key in ("display_name", "role", "active", "language", "badge", "operator_code"):
         if key in changes:
-            setattr(row, key, changes[key])
+            value = changes[key]
+            setattr(row, key, (value or None) if key in ("badge", "operator_code") else value)
     row.version += 1
     session.flush()
     return _user(row)

@@ -21,7 +21,7 @@ from ..planning.problem import CRITERIA
 from ..services import (cache, co2_service, cost_service, dashboard_service, masterdata_service, nesting_service,
                         order_service, planning_board, planning_service, quoting, setup_service, tabular, uploads,
                         user_service)
-from ..services.errors import ImportProblem, InvalidInput, NotFound, NotFoundError, message_in
+from ..services.errors import ConflictError, ImportProblem, InvalidInput, NotFound, NotFoundError, message_in
 from ..services.order_service import DraftLine, OrderDraft
 from ..store.db import Session
 from ..store.repositories import Repositories
@@ -539,22 +539,76 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         return HTMLResponse(f'<span class="skill level{level}">{level_text}</span>')
 
     # ------------------------------------------------------------------ users
+    def users_values(db: Session) -> dict:
+        return dict(users=user_service.list_users(db), roles=user_service.ROLES,
+                    operators=[(o.code, o.name) for o in Repositories(db).operators.list()])
+
+    def user_refused(request: Request, user, db: Session, error: Exception, name: str, status: int, **values):
+        db.rollback()
+        message = message_in(error, language_of(request))
+        return render(request, name, user, status_code=status, **users_values(db), **values,
+                      error="; ".join(message) if isinstance(message, list) else message)
+
     @router.get("/users")
     def users_page(request: Request, db: Session = Depends(session_dependency), user=Depends(page("users"))):
-        return render(request, "users.html", user, users=user_service.list_users(db), roles=user_service.ROLES,
-                      error=None)
+        return render(request, "users.html", user, **users_values(db), error=None, form={})
 
     @router.post("/users")
     def users_add(request: Request, username: str = Form(...), password: str = Form(...), role: str = Form(...),
-                  display_name: str = Form(""), db: Session = Depends(session_dependency),
+                  display_name: str = Form(""), badge: str = Form(""), pin: str = Form(""),
+                  operator_code: str = Form(""), language: str = Form("nl"), db: Session = Depends(session_dependency),
                   user=Depends(page("users"))):
         try:
-            user_service.create_user(db, username, password, role, display_name)
+            user_service.create_user(db, username, password, role, display_name, badge.strip() or None,
+                                     pin.strip() or None, operator_code or None,
+                                     language if language in LANGUAGES else "nl")
             db.commit()
         except user_service.UserError as error:
-            db.rollback()
-            return render(request, "users.html", user, status_code=422, users=user_service.list_users(db),
-                          roles=user_service.ROLES, error=str(error))
+            return user_refused(request, user, db, error, "users.html", 422,
+                                form={"username": username, "display_name": display_name, "role": role,
+                                      "badge": badge, "operator_code": operator_code, "language": language})
+        return RedirectResponse("/users", status_code=303)
+
+    @router.get("/users/{username}")
+    def user_page(username: str, request: Request, db: Session = Depends(session_dependency),
+                  user=Depends(page("users"))):
+        shown = next((u for u in user_service.list_users(db) if u.username == username), None)
+        if shown is None:
+            raise NotFoundError("user", username)
+        return render(request, "user_edit.html", user, **users_values(db), shown=shown, form={}, error=None)
+
+    @router.post("/users/{username}")
+    async def user_change(username: str, request: Request, db: Session = Depends(session_dependency),
+                          user=Depends(page("users"))):
+        return await _with_form(request, _change_user, username, request, db, user)
+
+    def _change_user(form: dict, username: str, request: Request, db: Session, user):
+        """Name, role, language, badge, operator and switched on or off; a new PIN or password only when typed;
+        a locked account lifted when ticked. The version read with the form guards against a stale edit."""
+        shown = next((u for u in user_service.list_users(db) if u.username == username), None)
+        if shown is None:
+            raise NotFoundError("user", username)
+        changes = {"display_name": form.get("display_name", "").strip() or username,
+                   "role": form.get("role", shown.role), "active": form.get("active") == "on",
+                   "language": form.get("language") if form.get("language") in LANGUAGES else shown.language,
+                   "badge": form.get("badge", "").strip(), "operator_code": form.get("operator_code", "")}
+        if form.get("pin", "").strip():
+            changes["pin"] = form["pin"].strip()
+        if form.get("password", ""):
+            changes["password"] = form["password"]
+        if form.get("unlock") == "on":
+            changes["unlock"] = True
+        try:
+            version = int(form.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            user_service.update_user(db, username, version, **changes)
+            db.commit()
+        except (user_service.UserError, ConflictError) as error:
+            return user_refused(request, user, db, error, "user_edit.html",
+                                409 if isinstance(error, ConflictError) else 422, shown=shown,
+                                form={k: v for k, v in form.items() if k not in ("pin", "password", "csrf_token")})
         return RedirectResponse("/users", status_code=303)
 
     return router
