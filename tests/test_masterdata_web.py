@@ -326,3 +326,40 @@ def test_a_part_wider_than_long_is_refused_in_words_not_field_names(admin):
     assert "de breedte van de uitslag (240 mm) is groter dan de lengte (120 mm)" in said
     assert "width_mm" not in said and "length_mm" not in said
     assert admin.get("/api/parts/BEUGEL-8").status_code == 404
+
+
+def test_a_work_center_is_made_renamed_kept_while_it_has_machines_and_deleted_when_empty(admin):
+    page = admin.get("/masterdata?tab=work-centers").text
+    assert 'id="work-centers"' in page and "LAS01" in page  # each work center lists its machines
+    new = form_values(admin.get("/masterdata/work-centers/new").text)
+    made = post(admin, "/masterdata/work-centers/new", new | {"code": "ZAAG", "name": "Zagen", "type": "cnc_milling"})
+    assert made.status_code == 303, errors_of(made.text)
+    # a machine goes into it, so its kind of work is fixed from then on
+    values = form_values(admin.get("/masterdata/machines/new?template=cnc-mill-3axis").text)
+    assert post(admin, "/masterdata/machines/new", values | {"code": "ZG01", "work_center": "ZAAG"}).status_code == 303
+    assert admin.get("/api/machines/ZG01").json()["work_center"] == "ZAAG"
+    first = form_values(admin.get("/masterdata/work-centers/ZAAG").text)
+    renamed = post(admin, "/masterdata/work-centers/ZAAG", first | {"name": "Zagen en boren"})
+    assert renamed.status_code == 303
+    stale = post(admin, "/masterdata/work-centers/ZAAG", first | {"name": "Zagerij"})
+    assert stale.status_code == 409 and 'value="Zagerij"' in stale.text
+    again = form_values(admin.get("/masterdata/work-centers/ZAAG").text)
+    retyped = post(admin, "/masterdata/work-centers/ZAAG", again | {"type": "welding"})
+    assert retyped.status_code == 422
+    assert "heeft machines (ZG01): de soort werk kan niet meer veranderen" in " ".join(errors_of(retyped.text))
+    refused = post(admin, "/masterdata/work-centers/ZAAG/delete", {})
+    assert refused.status_code == 409 and "ZG01" in " ".join(errors_of(refused.text))
+    assert post(admin, "/masterdata/machines/ZG01/delete", {}).status_code == 303
+    gone = post(admin, "/masterdata/work-centers/ZAAG/delete", {})
+    assert gone.status_code == 303
+    assert admin.get("/api/work-centers/ZAAG").status_code == 404
+    assert admin.get("/api/work-centers/LASER").status_code == 200
+
+
+def test_a_viewer_may_not_change_a_work_center(app):  # noqa: F811
+    with TestClient(app) as viewer:
+        login(viewer, "kijker")
+        page = viewer.get("/masterdata/work-centers/LASER")
+        assert page.status_code == 200 and 'id="save"' not in page.text
+        assert post(viewer, "/masterdata/work-centers/LASER", {"name": "X", "type": "laser", "version": "1"}).status_code == 403
+        assert post(viewer, "/masterdata/work-centers/new", {"code": "X", "name": "X", "type": "laser"}).status_code == 403

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from ..domain import (Break, Calendar, CompanyProfile, Customer, Holiday, Machine, Material, MaterialFamily, Operator,
-                      Part, Shift, Skill, StockItem, StockKind, WorkCenterType)
+                      Part, Shift, Skill, StockItem, StockKind, WorkCenter, WorkCenterType)
 from .. import clock
 from ..services import company_service, cost_service, masterdata_service
 from ..services.tabular import decimal_point
@@ -29,7 +29,7 @@ from .pages import _with_form, context
 from .security import Refused, page_permission
 
 # the kinds with a form, in the order of the tabs
-FORM_KINDS = ("machines", "calendars", "operators", "materials", "customers", "parts", "stock")
+FORM_KINDS = ("work-centers", "machines", "calendars", "operators", "materials", "customers", "parts", "stock")
 SHOWN_FAMILIES = (MaterialFamily.STEEL, MaterialFamily.STAINLESS, MaterialFamily.ALUMINIUM, MaterialFamily.GALVANISED)
 SKILL_TYPES = tuple(t for t in WorkCenterType if t != WorkCenterType.SUBCONTRACT)
 EMPTY_ROWS = 3  # blank rows under the filled ones, for changeovers, shifts, holidays, closures
@@ -136,6 +136,15 @@ class Reader:
 
 
 # ------------------------------------------------------------------ each kind: form -> domain, domain -> form
+
+def work_center_from(form: dict, lang: str = "nl") -> WorkCenter:
+    r = Reader(form, lang)
+    return WorkCenter(code=r.text("code"), name=r.text("name"), type=r.text("type") or None)
+
+
+def work_center_form(item: WorkCenter, lang: str) -> dict:
+    return {"code": item.code, "name": item.name, "type": item.type.value}
+
 
 def machine_from(form: dict, lang: str = "nl") -> Machine:
     r = Reader(form, lang)
@@ -391,9 +400,9 @@ def stock_form(item: StockItem, lang: str) -> dict:
             "outline": json.dumps([list(p) for p in item.outline]) if item.outline else ""}
 
 
-READ = {"machines": machine_from, "calendars": calendar_from, "operators": operator_from,
+READ = {"work-centers": work_center_from, "machines": machine_from, "calendars": calendar_from, "operators": operator_from,
         "materials": material_from, "customers": customer_from, "parts": part_from, "stock": stock_from}
-SHOW = {"machines": machine_form, "calendars": calendar_form, "operators": operator_form,
+SHOW = {"work-centers": work_center_form, "machines": machine_form, "calendars": calendar_form, "operators": operator_form,
         "materials": material_form, "customers": customer_form, "parts": part_form, "stock": stock_form}
 
 
