@@ -447,7 +447,11 @@ def problem_lines(error: BaseException, lang: str, t) -> list[str]:
         return [f"{label_of('.'.join(str(x) for x in e['loc']), t)}: {validation_message(e, lang)}"
                 if e["loc"] else validation_message(e, lang) for e in error.errors()]
     text = message_in(error, lang)
-    return [text] if isinstance(text, str) else [str(x) for x in text]
+    if isinstance(text, str):
+        return [text]
+    # a refusal that names its field comes as pydantic's list: the field as the form labels it, then the text
+    return [f"{label_of(str(x['loc'][-1]), t)}: {x['msg']}" if isinstance(x, dict) and x.get("loc") else
+            str(x.get("msg", x)) if isinstance(x, dict) else str(x) for x in text]
 
 
 ROWS = {"setup_times": "setup", "downtimes": "down", "shifts": "shift", "holidays": "holiday", "closures": "closure",
