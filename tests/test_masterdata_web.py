@@ -346,8 +346,8 @@ def test_a_work_center_is_made_renamed_kept_while_it_has_machines_and_deleted_wh
     again = form_values(admin.get("/masterdata/work-centers/ZAAG").text)
     retyped = post(admin, "/masterdata/work-centers/ZAAG", again | {"type": "welding"})
     assert retyped.status_code == 422
-    assert errors_of(retyped.text) == ["Soort werk: werkplek ZAAG heeft machines (ZG01): de soort werk kan niet meer "
-                                       "veranderen; maak een nieuwe werkplek"]
+    assert errors_of(retyped.text) == ["Soort werk: afdeling ZAAG heeft machines (ZG01): de soort werk kan niet meer "
+                                       "veranderen; maak een nieuwe afdeling"]
     refused = post(admin, "/masterdata/work-centers/ZAAG/delete", {})
     assert refused.status_code == 409 and "ZG01" in " ".join(errors_of(refused.text))
     assert post(admin, "/masterdata/machines/ZG01/delete", {}).status_code == 303
