@@ -112,11 +112,10 @@ def change(db: Session, kind_name: str, key: str, item, version: int | None) -> 
     if repo.key_of(item) != key:
         raise InvalidInput(f"the key in the body ({repo.key_of(item)}) differs from the URL ({key})",
                            field=repo.key_attr, code="error.key_differs", body=repo.key_of(item), url=key)
-    if kind_name == "work-centers":
-        before = repo.get(key)
-        machines = repo.usage(key).get("machine", []) if before is not None else []
-        if before is not None and before.type != item.type and machines:
-            # the routings that name its machines ask for work of the old type
+    before = repo.get(key) if kind_name == "work-centers" else None
+    if before is not None and before.type != item.type:
+        machines = usage(db, kind_name, key).get("machine", [])
+        if machines:  # the routings that name its machines ask for work of the old type
             raise InvalidInput(f"work center {key} has machines ({', '.join(machines)}): its type cannot change",
                                field="type", code="work_center.type_in_use", key=key, machines=", ".join(machines))
     return repo.replace(item, version)

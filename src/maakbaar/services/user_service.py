@@ -111,20 +111,32 @@ def create_user(session: Session, username: str, password: str, role: str, displ
                         role=role)
     if len(password) < MIN_PASSWORD:
         raise UserError(f"password: at least {MIN_PASSWORD} characters", code="user.password", n=MIN_PASSWORD)
-    if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
-        raise UserError("PIN: 4 to 8 digits", code="user.pin")
+    if pin is not None:
+        _check_pin(pin)
     if operator_code:
         _check_operator(session, operator_code)
     users = UserRecords(session)
     if users.by_username(username) is not None:
         raise UserError(f"user '{username}' already exists", code="error.duplicate", what="user", key=username)
-    if badge and users.by_badge(badge) is not None:
-        raise UserError(f"badge {badge} is already someone else's", code="user.badge_taken", badge=badge)
+    if badge:
+        _check_badge(session, badge)
     row = users.add(username=username, display_name=display_name or username, role=role,
                     password_hash=hash_secret(password), active=True, language=language, badge=badge or None,
                     pin_hash=hash_secret(pin) if pin else None, operator_code=operator_code,
                     created_at=clock.now().replace(microsecond=0), version=1)
     return _user(row)
+
+
+def _check_pin(pin: str) -> None:
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise UserError("PIN: 4 to 8 digits", code="user.pin")
+
+
+def _check_badge(session: Session, badge: str, own_id: int | None = None) -> None:
+    """A badge opens one account only (``own_id``: the user who may keep it)."""
+    other = UserRecords(session).by_badge(badge)
+    if other is not None and other.id != own_id:
+        raise UserError(f"badge {badge} is already someone else's", code="user.badge_taken", badge=badge)
 
 
 def _check_operator(session: Session, code: str) -> None:
@@ -233,6 +245,13 @@ def list_users(session: Session) -> list[User]:
     return [_user(r) for r in UserRecords(session).all()]
 
 
+def user_named(session: Session, username: str) -> User:
+    row = UserRecords(session).by_username(username)
+    if row is None:
+        raise NotFoundError("user", username)
+    return _user(row)
+
+
 def update_user(session: Session, username: str, expected_version: int | None = None, **changes) -> User:
     row = UserRecords(session).by_username(username)
     if row is None:
@@ -255,14 +274,10 @@ def update_user(session: Session, username: str, expected_version: int | None = 
         _clear_failures(row)
     if "pin" in changes:
         pin = changes.pop("pin")
-        if not (pin.isdigit() and 4 <= len(pin) <= 8):
-            raise UserError("PIN: 4 to 8 digits", code="user.pin")
+        _check_pin(pin)
         row.pin_hash = hash_secret(pin)
     if changes.get("badge"):
-        other = UserRecords(session).by_badge(changes["badge"])
-        if other is not None and other.id != row.id:
-            raise UserError(f"badge {changes['badge']} is already someone else's", code="user.badge_taken",
-                            badge=changes["badge"])
+        _check_badge(session, changes["badge"], row.id)
     if changes.get("operator_code"):
         _check_operator(session, changes["operator_code"])
     if row.role == "admin" and row.active and (changes.get("role", "admin") != "admin"

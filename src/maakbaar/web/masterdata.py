@@ -25,7 +25,7 @@ from ..store.db import Session
 from ..store.repositories import Repositories
 from .errors import validation_message
 from .i18n import language_of
-from .pages import _with_form, context
+from .pages import _with_form, context, version_of
 from .security import Refused, page_permission
 
 # the kinds with a form, in the order of the tabs
@@ -449,9 +449,9 @@ def problem_lines(error: BaseException, lang: str, t) -> list[str]:
     text = message_in(error, lang)
     if isinstance(text, str):
         return [text]
-    # a refusal that names its field comes as pydantic's list: the field as the form labels it, then the text
-    return [f"{label_of(str(x['loc'][-1]), t)}: {x['msg']}" if isinstance(x, dict) and x.get("loc") else
-            str(x.get("msg", x)) if isinstance(x, dict) else str(x) for x in text]
+    # an import's problems as text; a refusal that names its field as pydantic's list (``InvalidInput.detail``):
+    # the field as the form labels it, then the text
+    return [f"{label_of(str(x['loc'][-1]), t)}: {x['msg']}" if isinstance(x, dict) else str(x) for x in text]
 
 
 ROWS = {"setup_times": "setup", "downtimes": "down", "shifts": "shift", "holidays": "holiday", "closures": "closure",
@@ -475,12 +475,6 @@ def label_of(field: str, t) -> str:
     if parts[0] == "capabilities" and len(parts) > 1:
         return said(parts[1])
     return said(parts[0])
-
-
-def version_of(form: dict) -> int | None:
-    """The version a form was read at (its hidden field), None for a new record."""
-    text = str(form.get("version", ""))
-    return int(text) if text.isdigit() else None
 
 
 def build_router(session_dependency, templates) -> APIRouter:

@@ -572,9 +572,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     @router.get("/users/{username}")
     def user_page(username: str, request: Request, db: Session = Depends(session_dependency),
                   user=Depends(page("users"))):
-        shown = next((u for u in user_service.list_users(db) if u.username == username), None)
-        if shown is None:
-            raise NotFoundError("user", username)
+        shown = user_service.user_named(db, username)
         return render(request, "user_edit.html", user, **users_values(db), shown=shown, form={}, error=None)
 
     @router.post("/users/{username}")
@@ -585,9 +583,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
     def _change_user(form: dict, username: str, request: Request, db: Session, user):
         """Name, role, language, badge, operator and switched on or off; a new PIN or password only when typed;
         a locked account lifted when ticked. The version read with the form guards against a stale edit."""
-        shown = next((u for u in user_service.list_users(db) if u.username == username), None)
-        if shown is None:
-            raise NotFoundError("user", username)
+        shown = user_service.user_named(db, username)
         changes = {"display_name": form.get("display_name", "").strip() or username,
                    "role": form.get("role", shown.role), "active": form.get("active") == "on",
                    "language": form.get("language") if form.get("language") in LANGUAGES else shown.language,
@@ -599,11 +595,7 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
         if form.get("unlock") == "on":
             changes["unlock"] = True
         try:
-            version = int(form.get("version", ""))
-        except ValueError:
-            version = None
-        try:
-            user_service.update_user(db, username, version, **changes)
+            user_service.update_user(db, username, version_of(form), **changes)
             db.commit()
         except (user_service.UserError, ConflictError) as error:
             return user_refused(request, user, db, error, "user_edit.html",
@@ -621,7 +613,7 @@ _ORDER_FIELDS = {"customer": "customer", "customer_reference": "reference", "rel
 
 def _order_problem(error: dict, t, lang: str, line: int | None = None, rows: list[int] | None = None) -> str:
     """One of the new order's problems in the reader's language, led by the field it is about as the form names
-    it ("Artikel 2, Aantal: ..."): ``line`` is the form's line a problem of one line is about; ``rows`` the
+    it ("Onderdeel 2, Aantal: ..."): ``line`` is the form's line a problem of one line is about; ``rows`` the
     form's line of each line of the order. A rule's own text that begins with a field path ("due_date: ...",
     written for the API) has that path put as the form names it."""
     loc = [str(x) for x in error["loc"]]
@@ -629,15 +621,21 @@ def _order_problem(error: dict, t, lang: str, line: int | None = None, rows: lis
         index = int(loc[loc.index("lines") + 1])
         line = rows[index] if rows and index < len(rows) else index + 1
     text = validation_message(error, lang)
-    found = re.match(r"(?:lines\[(\d+)\]\.)?(\w+): ", text)
-    if found and found.group(2) in _ORDER_FIELDS:
-        loc = loc + [found.group(2)]
+    found = re.match(r"(?:lines\[\d+\]\.)?(\w+): ", text)
+    if found and found.group(1) in _ORDER_FIELDS:
+        loc = loc + [found.group(1)]
         text = text[found.end():]
     field = next((x for x in reversed(loc) if x in _ORDER_FIELDS and x != "lines"), None)
     label = t(_ORDER_FIELDS[field]) if field else ""
     if line is not None:
         label = f"{t('part')} {line}" + (f", {label}" if label and field != "part" else "")
     return f"{label}: {text}" if label else text
+
+
+def version_of(form: dict) -> int | None:
+    """The version a form was read at (its hidden field), None for a new record."""
+    text = str(form.get("version", ""))
+    return int(text) if text.isdigit() else None
 
 
 async def _with_form(request: Request, handler, *args):
