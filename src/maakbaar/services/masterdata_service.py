@@ -199,6 +199,13 @@ def template_source() -> str:
     return f"{data['source']}, {data['year']}"
 
 
+def usual_work_center(work_center_type: WorkCenterType) -> tuple[str, str]:
+    """The usual code and Dutch name of a work center of this type ("LASER", "Lasersnijden")."""
+    code, name = _template_data()["work_centers"].get(work_center_type.value,
+                                                      [work_center_type.value.upper(), work_center_type.value])
+    return code, name
+
+
 def work_center_for(db: Session, work_center_type: WorkCenterType) -> str:
     """The code of a work center of this type: the shop's first, else one made now with the usual Dutch name
     (a first laser brings "Lasersnijden" with it)."""
@@ -206,8 +213,7 @@ def work_center_for(db: Session, work_center_type: WorkCenterType) -> str:
     for center in repos.work_centers.list():
         if center.type == work_center_type:
             return center.code
-    code, name = _template_data()["work_centers"].get(work_center_type.value,
-                                                      [work_center_type.value.upper(), work_center_type.value])
+    code, name = usual_work_center(work_center_type)
     taken, base, n = set(repos.work_centers.keys()), code, 1
     while code in taken:  # the usual code taken by a work center of another type
         n += 1

@@ -37,6 +37,9 @@ from ..domain import Order, OrderLine, OrderStatus, Part, RoutingStep, StockItem
 from ..domain.shop import ShopReferences
 from ..reasons import Reason
 from ..store.repositories import Repositories
+from . import masterdata_service, masterdata_sheets
+from .cells import CellError, at_rows, thousands_points
+from .cells import date as _date, integer as _integer, number as _number, text as _text, yes_no as _bool
 from .errors import ImportProblem, reason_of
 
 COLUMNS: dict[str, list[str]] = {
@@ -54,31 +57,20 @@ COLUMNS: dict[str, list[str]] = {
 REQUIRED = {
     "orders": ["order", "customer", "due_date", "part", "quantity"],
     "parts": ["number", "name", "material", "thickness_mm"],
-    "routings": ["part", "sequence", "work_center_type"],
+    "routings": ["part", "sequence"],
     "stock": ["code", "material", "thickness_mm", "length_mm", "width_mm", "quantity"],
 }
+COLUMNS = {kind: ({**masterdata_sheets.COLUMNS, **COLUMNS})[kind] for kind in (
+    *masterdata_sheets.ORDER, "parts", "routings", "stock", "orders")}  # each sheet names only earlier ones
+REQUIRED = {**masterdata_sheets.REQUIRED, **REQUIRED}
 KINDS = tuple(COLUMNS)
 MAX_ROWS = 200_000
 
 Row = tuple[int, dict[str, Any]]  # (row number as the spreadsheet shows it, values by column)
 
 
-class CellError(ValueError):
-    """One cell that cannot be read: ``reason`` names the column and what is wrong with the value."""
-
-    def __init__(self, column: str, code: str, message: str, **values):
-        self.reason = Reason.of("field", field=column, problem=Reason.of(code, **values))
-        super().__init__(f"{column}: {message}")
-
-
 def missing(column: str) -> Reason:
     return Reason.of("field", field=column, problem=Reason.of("pydantic.missing"))
-
-
-def at_rows(kind: str, rows, problem: Reason) -> Reason:
-    """``problem`` found in row(s) ``rows`` of the ``kind`` sheet (orders, parts, routings, stock)."""
-    rows = (rows,) if isinstance(rows, int) else tuple(rows)
-    return Reason.of("import.at", sheet=Reason.of(f"import.sheet.{kind}"), rows=rows, n=len(rows), problem=problem)
 
 
 # ------------------------------------------------------------------ reading files
@@ -87,8 +79,12 @@ def at_rows(kind: str, rows, problem: Reason) -> Reason:
 def guess_kind(name: str) -> str | None:
     lowered = name.lower()
     aliases = {"orders": ("order",), "parts": ("part", "artikel", "onderde"), "routings": ("routing", "bewerking"),
-               "stock": ("stock", "voorraad", "plaat")}
-    for kind in ("routings", "orders", "parts", "stock"):
+               "stock": ("stock", "voorraad", "plaat"), "customers": ("customer", "klant", "kunde"),
+               "calendars": ("calendar", "kalender", "rooster", "dienst"), "holidays": ("holiday", "feestdag", "vrije"),
+               "machines": ("machine",), "operators": ("operator", "medewerker", "personeel", "mitarbeiter"),
+               "materials": ("material", "materia", "werkstof")}
+    for kind in ("routings", "orders", "operators", "customers", "holidays", "calendars", "machines", "materials",
+                 "parts", "stock"):
         if any(alias in lowered for alias in aliases[kind]):
             return kind
     return None
@@ -142,6 +138,11 @@ def decode_csv(raw: bytes, source: str) -> str:
 
 
 def read_csv(path: Path, kind: str) -> list[Row]:
+    return _read_csv(path, kind)[0]
+
+
+def _read_csv(path: Path, kind: str) -> tuple[list[Row], str]:
+    """The rows of a CSV file and the delimiter it uses."""
     raw = path.read_bytes()
     text = decode_csv(raw, str(path))
     first_line = text.splitlines()[0] if text.strip() else ""
@@ -149,7 +150,7 @@ def read_csv(path: Path, kind: str) -> list[Row]:
     if first_line.count("\t") > max(first_line.count(";"), first_line.count(",")):
         delimiter = "\t"
     matrix = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    return _rows(matrix, str(path), kind)
+    return _rows(matrix, str(path), kind), delimiter
 
 
 def read_workbook(path: Path) -> dict[str, list[Row]]:
@@ -172,77 +173,6 @@ def read_workbook(path: Path) -> dict[str, list[Row]]:
     if not sheets:
         raise ImportProblem(str(path), [Reason.of("import.no_sheet", kinds=tuple(KINDS))])
     return sheets
-
-
-# ------------------------------------------------------------------ cell values
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def decimal_point(text: str) -> str:
-    """A number as a person typed it with the decimal mark as a point: 1.234,56 (Dutch) and 1,234.56 (English)
-    both become 1234.56 (the last mark is the decimal one), 3,5 becomes 3.5."""
-    if "," in text and "." in text:
-        return text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
-    return text.replace(",", ".")
-
-
-def _number(value: Any, column: str) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise CellError(column, "import.not_number", f"'{value}' is not a number", value=str(value))
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(decimal_point(str(value).strip().replace(" ", "")))
-    except ValueError:
-        raise CellError(column, "import.not_number", f"'{value}' is not a number", value=str(value)) from None
-
-
-def _integer(value: Any, column: str) -> int | None:
-    number = _number(value, column)
-    if number is None:
-        return None
-    if not float(number).is_integer():
-        raise CellError(column, "import.not_whole", f"'{value}' is not a whole number", value=str(value))
-    return int(number)
-
-
-def _date(value: Any, column: str) -> dt.date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    raise CellError(column, "import.not_date", f"'{value}' is not a date (use YYYY-MM-DD or DD-MM-YYYY)",
-                    value=str(value))
-
-
-def _bool(value: Any, column: str) -> bool | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return value
-    text = _text(value).lower()
-    if text in ("1", "ja", "j", "yes", "y", "true", "waar", "x"):
-        return True
-    if text in ("0", "nee", "n", "no", "false", "onwaar"):
-        return False
-    raise CellError(column, "import.not_yes_no", f"'{value}' is not yes/no (ja/nee)", value=str(value))
 
 
 def _machines(value: Any) -> tuple[str, ...]:
@@ -286,7 +216,8 @@ def _part(values: dict[str, Any]) -> Part:
     return Part(**_drop_empty({**texts, **numbers, **integers}), customer=customer)
 
 
-def _step(values: dict[str, Any]) -> RoutingStep:
+def _step(values: dict[str, Any], machine_kinds: dict[str, str]) -> RoutingStep:
+    """A routing row; its kind of work left empty is that of the first machine it names."""
     fields = {
         "sequence": _integer(values.get("sequence"), "sequence"),
         "work_center_type": _text(values.get("work_center_type")).lower() or None,
@@ -301,6 +232,10 @@ def _step(values: dict[str, Any]) -> RoutingStep:
         "supplier": _text(values.get("supplier")),
         "min_wait_after_min": _number(values.get("min_wait_after_min"), "min_wait_after_min"),
     }
+    if fields["work_center_type"] is None and fields["eligible_machines"]:
+        fields["work_center_type"] = machine_kinds.get(fields["eligible_machines"][0])
+    if fields["work_center_type"] is None:
+        raise CellError("work_center_type", "pydantic.missing", "give the kind of work or a machine")
     fields = {k: v for k, v in fields.items() if v is not None and v != ""}
     return RoutingStep(**fields)
 
@@ -361,15 +296,31 @@ def _convert(rows: list[Row], convert, problems: list[Reason], kind: str) -> lis
 
 def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
                   today: dt.date | None = None) -> dict[str, int]:
-    """Check every row of every table, then store them all, or raise ImportProblem and store nothing."""
+    """Check every row of every table, then store them all, or raise ImportProblem and store nothing (the work
+    is done in a savepoint, rolled back on any problem)."""
+    today = today or clock.today()
+    savepoint = session.begin_nested()
+    try:
+        counts = _import_tables(session, tables, source, today)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    return counts
+
+
+def _import_tables(session: Session, tables: dict[str, list[Row]], source: str, today: dt.date) -> dict[str, int]:
     from .order_service import create_work_orders
 
-    today = today or clock.today()
     repos = Repositories(session)
     problems: list[Reason] = []
+    # the master data first, in the order its sheets name each other; stored here so the sheets after see it
+    master_counts = masterdata_sheets.store_sheets(session, tables, problems, today)
 
+    machine_kinds = masterdata_service.machine_kinds(session)
     parts = _convert(tables.get("parts", []), _part, problems, "parts")
-    steps = _convert(tables.get("routings", []), lambda v: (_text(v.get("part")), _step(v)), problems, "routings")
+    steps = _convert(tables.get("routings", []), lambda v: (_text(v.get("part")), _step(v, machine_kinds)), problems,
+                     "routings")
     stock = _convert(tables.get("stock", []), _stock, problems, "stock")
     order_rows = _convert(tables.get("orders", []), lambda v: _line_and_header(v, today), problems, "orders")
 
@@ -445,15 +396,15 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
         orders.append((row_numbers, order))
 
     if problems:  # in the order of the sheets and their rows, as the person who typed them reads them
-        sheets = {f"import.sheet.{kind}": i for i, kind in enumerate(("parts", "routings", "stock", "orders"))}
+        sheets = {f"import.sheet.{kind}": i for i, kind in enumerate(KINDS)}
         problems.sort(key=lambda r: (sheets[r.get("sheet").code], r.get("rows")[0]) if r.code == "import.at"
                       else (-1, 0))
         raise ImportProblem(source, problems)
 
     # everything checked: store (still one transaction; the caller commits)
-    counts = {"parts": 0, "routings": 0, "stock": 0, "orders": 0, "work_orders": 0, "parts_updated": 0,
-              "stock_updated": 0}
-    for _number, part in parts:
+    counts = {**master_counts, "parts": 0, "routings": 0, "stock": 0, "orders": 0, "work_orders": 0,
+              "parts_updated": 0, "stock_updated": 0}
+    for _row, part in parts:
         if part.number in routings:
             part = part.model_copy(update={"routing": routings.pop(part.number)})
             counts["routings"] += 1
@@ -470,7 +421,7 @@ def import_tables(session: Session, tables: dict[str, list[Row]], source: str,
         stored = repos.parts.get(part_number)
         repos.parts.replace(Part.model_validate({**stored.model_dump(), "routing": routing}))
         counts["routings"] += 1
-    for _number, item in stock:
+    for _row, item in stock:
         if repos.stock.get(item.code) is None:
             repos.stock.add(item)
         else:
@@ -505,7 +456,9 @@ def import_file(session: Session, path: Path, kind: str | None = None, today: dt
     kind = kind or guess_kind(path.stem)
     if kind not in KINDS:
         raise ImportProblem(str(path), [Reason.of("import.unknown_kind", kinds=tuple(KINDS))])
-    return import_tables(session, {kind: read_csv(path, kind)}, str(path), today)
+    rows, delimiter = _read_csv(path, kind)
+    with thousands_points(delimiter == ";"):  # a European Excel's CSV: 3.000 is three thousand
+        return import_tables(session, {kind: rows}, str(path), today)
 
 
 # ------------------------------------------------------------------ export to Excel
@@ -514,6 +467,7 @@ def import_file(session: Session, path: Path, kind: str | None = None, today: dt
 def export_rows(session: Session) -> dict[str, list[list[Any]]]:
     repos = Repositories(session)
     sheets: dict[str, list[list[Any]]] = {kind: [list(columns)] for kind, columns in COLUMNS.items()}
+    sheets |= masterdata_sheets.export_rows(session)
     for order in repos.orders.list():
         for line in order.lines:
             sheets["orders"].append([

@@ -19,7 +19,7 @@ from ..domain import (Break, Calendar, CompanyProfile, Customer, Holiday, Machin
                       Part, Shift, Skill, StockItem, StockKind, WorkCenter, WorkCenterType)
 from .. import clock
 from ..services import company_service, cost_service, masterdata_service
-from ..services.tabular import decimal_point
+from ..services.cells import decimal_point, read_breaks, read_time
 from ..services.errors import Conflict, ConflictError, InvalidInput, NotFound, message_in
 from ..store.db import Session
 from ..store.repositories import Repositories
@@ -67,14 +67,6 @@ def show_number(value: float | None, lang: str) -> str:
         return ""
     text = f"{float(value):.3f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang in ("nl", "de") else text
-
-
-def read_time(text: str) -> dt.time:
-    """7, 07:00, 6.30 and 6h30 as a clock time; ValueError for anything else."""
-    found = re.fullmatch(r"(\d{1,2})(?:[:.h](\d{2}))?", text)
-    if not found:
-        raise ValueError(text)
-    return dt.time(int(found.group(1)), int(found.group(2) or 0))
 
 
 def read_date(text: str) -> dt.date:
@@ -194,20 +186,6 @@ def machine_form(item: Machine, lang: str) -> dict:
     return values
 
 
-def _breaks(text: str) -> tuple[Break, ...]:
-    """'10:00-10:15, 12:30-13:00' as breaks; ValueError for anything else."""
-    out = []
-    for piece in re.split(r"[,;]+", text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        a, _, b = re.split(r"\s*([-–])\s*", piece, maxsplit=1) if re.search(r"[-–]", piece) else (piece, "", "")
-        if not b:
-            raise ValueError(piece)
-        out.append(Break(start=read_time(a), end=read_time(b)))
-    return tuple(out)
-
-
 def calendar_from(form: dict, lang: str = "nl") -> Calendar:
     """Shift rows carry weekday boxes: one row 'ma-vr 07:00-16:00, breaks 10:00-10:15, 12:30-13:00' is five
     shifts."""
@@ -225,7 +203,7 @@ def calendar_from(form: dict, lang: str = "nl") -> Calendar:
             r.problems.append((f"shift_{i}_start", "form.shift_no_times"))
             continue
         try:
-            breaks = _breaks(r.text(f"shift_{i}_breaks"))
+            breaks = read_breaks(r.text(f"shift_{i}_breaks"))
         except ValueError:
             r.problems.append((f"shift_{i}_breaks", "form.not_breaks"))
             continue
