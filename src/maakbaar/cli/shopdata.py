@@ -146,11 +146,19 @@ def import_(
 def export(
     file: Annotated[Path, typer.Argument(help=h("help.export.file"))],
     schema: Annotated[bool, typer.Option("--schema", help=h("help.export.schema"))] = False,
+    template: Annotated[bool, typer.Option("--template", help=h("help.export.template"))] = False,
 ) -> None:
     """Export the whole shop (master data, stock, parts and orders) to one JSON file, or to Excel."""
-    from ..services import shop_io, tabular
+    from ..services import shop_io, tabular, workbook_template
+    from .. import clock
+    from . import common
 
     def action():
+        if template:
+            file.write_bytes(workbook_template.template_workbook(common.LANGUAGE if common.LANGUAGE in ("nl", "en")
+                                                                 else "nl", clock.today()))
+            console.print(say("cli.template_written", file=str(file)))
+            return
         if schema:
             file.write_text(json.dumps(shop_io.shop_json_schema(), indent=2) + "\n", encoding="utf-8")
             console.print(say("cli.written", what="JSON Schema", file=str(file)))

@@ -374,8 +374,8 @@ def store_sheets(db, tables: dict[str, list], problems: list[Reason], today: dt.
     counts: dict[str, int] = {}
     for kind in ORDER:
         rows = tables.get(kind, [])
-        if kind == "holidays" or (kind == "calendars" and not rows and not tables.get("holidays")):
-            continue
+        if kind == "holidays" or (kind not in tables and not (kind == "calendars" and "holidays" in tables)):
+            continue  # holidays are read with the calendars; a sheet the file lacks is not counted
         repo = getattr(repos, kind)
         if kind == "calendars":
             read = _calendars(rows, tables.get("holidays", []), problems, context)

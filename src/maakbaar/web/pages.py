@@ -20,7 +20,7 @@ from ..domain import OrderStatus, WorkCenterType
 from ..planning.problem import CRITERIA
 from ..services import (cache, co2_service, cost_service, dashboard_service, masterdata_service, nesting_service,
                         order_service, planning_board, planning_service, quoting, setup_service, tabular, uploads,
-                        user_service)
+                        user_service, workbook_template)
 from ..services.errors import ConflictError, ImportProblem, InvalidInput, NotFound, NotFoundError, message_in
 from ..services.order_service import DraftLine, OrderDraft
 from ..store.db import Session
@@ -491,6 +491,14 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             data = path.read_bytes()
         return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": 'attachment; filename="maakbaar-export.xlsx"'})
+
+    @router.get("/masterdata/import/template.xlsx")
+    def masterdata_import_template(request: Request, user=Depends(page())):
+        """The onboarding workbook in the reader's language, today's dates in its examples."""
+        data = workbook_template.template_workbook(language_of(request), clock.today())
+        name = "maakbaar-werkmap.xlsx" if language_of(request) == "nl" else "maakbaar-workbook.xlsx"
+        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @router.post("/masterdata/import")
     def masterdata_import(request: Request, file: UploadFile = File(...), db: Session = Depends(session_dependency),

@@ -1,20 +1,33 @@
-"""Spreadsheet imports (orders, parts, routings, stock; CSV or Excel) in two steps, as on the page: the file is
+"""Spreadsheet imports (customers, calendars, materials, machines, operators, parts, routings, stock, orders; CSV
+or Excel) in two steps, as on the page: the file is
 checked in full and kept under a name the server chooses (nothing stored; every bad row is answered with its row
 number, 422), then confirmed by its token and imported whole in one transaction, checked again."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Depends, File, Response, UploadFile
 
-from ...services import tabular, uploads
+from ... import clock
+from ...i18n import language
+from ...services import tabular, uploads, workbook_template
 from ...services.errors import InvalidInput
 from ...store.db import Session
 from .common import Dependencies
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def router(deps: Dependencies) -> APIRouter:
     routes = APIRouter()
     session, need = deps.session, deps.need
+
+    @routes.get("/imports/template", tags=["import"], response_class=Response)
+    def template(lang: str = "nl", _=Depends(need("read"))):
+        """The onboarding workbook: every sheet the import reads with an example in its first rows and a sheet
+        explaining each column (``lang``: nl or en)."""
+        data = workbook_template.template_workbook(language(lang, ("nl", "en")), clock.today())
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="maakbaar-werkmap.xlsx"'})
 
     @routes.post("/imports", tags=["import"])
     def preview(file: UploadFile = File(...), db: Session = Depends(session), _=Depends(need("masterdata"))):
