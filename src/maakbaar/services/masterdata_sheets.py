@@ -6,7 +6,7 @@ Columns (the header row; ``cells`` reads the values):
 
 - ``customers``: code, name, address, postcode, city, country, email, phone, language
 - ``calendars`` (one row per shift, or per run of days: ``ma-vr``): calendar, name, weekday, start, end, breaks
-  (``10:00-10:15, 12:30-13:00``), public_holidays (ja: the Dutch public holidays of this year and next)
+  (``10:00-10:15, 12:30-13:00``), shift (its name), public_holidays (ja: the Dutch public holidays of this year and next)
 - ``holidays``: calendar, date, name
 - ``machines``: code, name, template (a machine template's code: its rate, power, limits and changeovers),
   work_center_type, work_center (empty: the shop's work center of that kind, made when there is none), calendar,
@@ -47,7 +47,7 @@ SKILL_COLUMNS = tuple(t.value for t in WorkCenterType if t is not WorkCenterType
 
 COLUMNS: dict[str, list[str]] = {
     "customers": ["code", "name", "address", "postcode", "city", "country", "email", "phone", "language"],
-    "calendars": ["calendar", "name", "weekday", "start", "end", "breaks", "public_holidays"],
+    "calendars": ["calendar", "name", "weekday", "start", "end", "breaks", "shift", "public_holidays"],
     "holidays": ["calendar", "date", "name"],
     "machines": ["code", "name", "template", "work_center_type", "work_center", "calendar", "hourly_rate", "power_kw",
                  "max_sheet_length_mm", "max_sheet_width_mm", "max_thickness_mm", "bend_length_mm", "tonnage_t",
@@ -177,7 +177,7 @@ def _customer(cells: Cells, stored: Customer | None, context: dict) -> Customer:
     return Customer.model_validate(base | values)
 
 
-def _machine(cells: Cells, stored: Machine | None, context: dict) -> Machine:
+def _machine(cells: Cells, stored: Machine | None, context: dict) -> Machine | None:
     repos: Repositories = context["repos"]
     template = None
     if cells.text("template"):
@@ -204,7 +204,8 @@ def _machine(cells: Cells, stored: Machine | None, context: dict) -> Machine:
             cells.problems.append(_problem("work_center", "import.work_center_kind", work_center=center,
                                            type=Reason.of(f"wct.{centers[center].type}"), wanted=Reason.of(f"wct.{kind}")))
     elif kind is None:
-        cells.problems.append(_problem("work_center_type", "import.machine_kind"))
+        if not cells.text("template"):  # an unknown template is said already
+            cells.problems.append(_problem("work_center_type", "import.machine_kind"))
     elif center:
         name = masterdata_service.usual_work_center(kind)[1]
         repos.work_centers.add(WorkCenter(code=center, name=name, type=kind))
@@ -229,6 +230,8 @@ def _machine(cells: Cells, stored: Machine | None, context: dict) -> Machine:
         except ValueError:
             cells.problems.append(_problem("max_thickness_mm", "import.not_thicknesses",
                                            value=cells.text("max_thickness_mm")))
+    if cells.problems:  # no machine to make without its template or kind: the model's own checks would only echo it
+        return None
     values = {"code": cells.text("code"), "work_center": center, "calendar": calendar,
               "capabilities": MachineCapabilities.model_validate(capabilities)}
     for column in ("hourly_rate", "power_kw"):
@@ -329,7 +332,8 @@ def _calendars(rows, holiday_rows, problems: list[Reason], context: dict) -> lis
                 found.append(_problem("end", "pydantic.missing"))
             if not found:
                 try:
-                    shifts += [Shift(weekday=d, start=start, end=end, breaks=breaks) for d in days]
+                    shifts += [Shift(weekday=d, start=start, end=end, breaks=breaks, name=row.text("shift"))
+                               for d in days]
                 except ValidationError as error:
                     found += validation_reasons(error)
             problems += [at_rows("calendars", number, p) for p in found]
@@ -429,7 +433,8 @@ def export_rows(db) -> dict[str, list[list[Any]]]:
         for shift in calendar.shifts:
             sheets["calendars"].append([
                 calendar.code, calendar.name, WEEKDAY_NAMES[shift.weekday][0], f"{shift.start:%H:%M}",
-                f"{shift.end:%H:%M}", ", ".join(f"{b.start:%H:%M}-{b.end:%H:%M}" for b in shift.breaks), "nee"])
+                f"{shift.end:%H:%M}", ", ".join(f"{b.start:%H:%M}-{b.end:%H:%M}" for b in shift.breaks), shift.name,
+                "nee"])
         for holiday in calendar.holidays:
             sheets["holidays"].append([calendar.code, holiday.date, holiday.name])
     types = {c.code: c.type.value for c in repos.work_centers.list()}

@@ -26,7 +26,7 @@ def example_rows(today: dt.date) -> dict[str, list[dict[str, Any]]]:
         "customers": [dict(code="BOS", name="Bos Installatietechniek", address="Havenstraat 3", postcode="7553 GA",
                            city="Hengelo", country="NL", email="inkoop@bos.example", phone="074 123 45 67")],
         "calendars": [dict(calendar="DAG", name="Dagdienst", weekday="ma-vr", start="07:00", end="16:00",
-                           breaks="10:00-10:15, 12:30-13:00", public_holidays="ja")],
+                           breaks="10:00-10:15, 12:30-13:00", shift="dagdienst", public_holidays="ja")],
         "holidays": [dict(calendar="DAG", date=brugdag, name="Brugdag na Hemelvaart")],
         "materials": [dict(grade="S235JR", family="steel", density_kg_m3=7850, price_per_kg=1.15, price_date=today,
                            price_source="offerte staalleverancier", co2_per_kg=1.9)],
