@@ -1,4 +1,6 @@
-"""Orders, parts, routings and stock from CSV files and Excel workbooks, and back to Excel.
+"""The shop's data from CSV files and Excel workbooks, and back to Excel: the master-data sheets of
+``masterdata_sheets`` (customers, calendars, holidays, materials, machines, operators) and, here, orders, parts,
+routings and stock.
 
 One file is one transaction: every row is checked first (values, and references to what is stored or
 in the same file) and any bad row refuses the whole file with each row number and reason.
@@ -10,13 +12,13 @@ dates as YYYY-MM-DD or DD-MM-YYYY; yes/no as ja/nee, yes/no, true/false, 1/0):
   line_no, part, quantity, line_due_date, unit_price  (one row per order line)
 - ``parts``: number, revision, name, customer, material, thickness_mm, length_mm, width_mm, net_area_mm2,
   cut_length_mm, pierces, bends, bend_length_mm, weld_length_mm, coated_area_m2, geometry_ref
-- ``routings``: part, sequence, work_center_type, eligible_machines, description, setup_min, run_min_per_piece,
+- ``routings``: part, sequence, work_center_type (empty: the first machine's), eligible_machines, description, setup_min, run_min_per_piece,
   setup_family, unattended, may_pause, subcontract_lead_days, supplier, min_wait_after_min
 - ``stock``: code, material, thickness_mm, kind, length_mm, width_mm, quantity, heat_number, certificate_ref,
   location, price_per_sheet, outline (irregular remnant: points "x/y" separated by spaces, in mm)
 
-New orders are added (an order number that exists is an error); parts and stock items are added or
-updated by their number/code; the routing rows of a part replace its routing. Orders imported as
+New orders are added (an order number that exists is an error); master data, parts and stock items are
+added or updated by their number/code; the routing rows of a part replace its routing. Orders imported as
 released or in progress get their work orders from the parts' routings.
 """
 
