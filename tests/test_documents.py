@@ -70,6 +70,32 @@ def test_a_german_customer_gets_his_quote_in_german(shop):
     assert "Offerte" in dutch and "Prijs per stuk" in dutch and "€ 975,00" in dutch and "01-12-2026" in dutch
 
 
+def pdf_text(data: bytes) -> str:
+    """The text an uncompressed fpdf2 PDF shows: its string operands, unescaped, joined."""
+    strings = re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", data)
+    return " ".join(re.sub(rb"\\(.)", rb"\1", s).decode("latin-1") for s in strings)
+
+
+def test_the_quote_as_a_pdf_says_what_the_printed_quote_says(shop):
+    from maakbaar.services import company_service
+
+    profile, version = company_service.profile(shop)
+    company_service.save(shop, profile.model_copy(update={"name": "Metaal De Vries BV", "kvk": "12345678",
+                                                          "iban": "NL91 ABNA 0417 1643 00"}), version)
+    data = quoting.quote_document_pdf(shop, "Q-DE")
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for word in ("Angebot", "Q-DE", "Metaal De Vries BV", "Stahlbau Müller GmbH", "Industriestraße 4",
+                 "47051 Duisburg", "Menge", "Stückpreis", "Lieferzeit", "1 Arbeitstag", "8 Arbeitstage",
+                 "01.12.2026", "31.12.2026", "12345678", "NL91 ABNA 0417 1643 00"):
+        assert word in text, word
+    assert "975,00 EUR" in text and "124,00 EUR" in text  # 100 x 9,75 and 10 x 12,40, worked out here
+    dutch = pdf_text(quoting.quote_document_pdf(shop, "Q-DE", "nl"))
+    assert "Offerte" in dutch and "EUR 975,00" in dutch and "Angebot" not in dutch
+    with pytest.raises(NotFound):
+        quoting.quote_document_pdf(shop, "Q-NONE")
+
+
 def test_order_confirmation_and_delivery_note_in_the_customers_language(shop):
     german = text_of(order_service.order_document_html(shop, "ORD-DE", "confirmation", today=TODAY))
     for word in ("Auftragsbestätigung", "Auftragsnummer", "ORD-DE", "Ihre Referenz: Bestellung 4711", "Menge",

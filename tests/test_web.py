@@ -408,6 +408,11 @@ def test_quote_upload_save_and_turn_into_an_order(app, tmp_path):
         assert stored_part["geometry_ref"].endswith("plaat.dxf")
         document = client.get(f"/quotes/{number}/document")
         assert document.status_code == 200 and number in document.text and "<svg" in document.text
+        pdf = client.get(f"/quotes/{number}/document.pdf")
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content.startswith(b"%PDF") and number.encode() in pdf.content
+        assert b" re" in pdf.content or b" l\n" in pdf.content  # the part's drawing: a path, not only text
+        assert client.get(f"/api/quotes/{number}/document.pdf?doc=en").content.startswith(b"%PDF")
         order = client.post(f"/api/quotes/{number}/order")
         assert order.status_code == 201
         assert client.get(f"/api/quotes/{number}").json()["status"] == "accepted"

@@ -9,7 +9,7 @@ database or the clock.
 
 from .orders import OrderDocument, OrderDocumentLine, delivery_note_html, order_confirmation_html
 from .page import Party, Sender
-from .quote import DocumentLine, part_svg, quote_html
+from .quote import DocumentLine, part_svg, quote_html, quote_pdf
 
 __all__ = ["DocumentLine", "OrderDocument", "OrderDocumentLine", "Party", "Sender", "delivery_note_html",
-           "order_confirmation_html", "part_svg", "quote_html"]
+           "order_confirmation_html", "part_svg", "quote_html", "quote_pdf"]

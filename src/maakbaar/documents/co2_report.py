@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..co2.compare import Comparison, OptionResult
 from ..i18n import money, number, say, translator
+from .page import pdf_text
 
 KEYS_OF_WORDS = ("title", "factor_set", "inputs", "results", "component", "total", "difference", "tender", "mki",
                  "ladder", "max_price", "bid", "factors", "assumptions", "mass", "material", "scrap", "process",
@@ -30,10 +31,7 @@ def tonnes(kg: float, language: str = "nl") -> str:
     return number(kg / 1000, language, 1 if abs(kg) >= 1000 else 3)
 
 
-def _text(value: str) -> str:
-    """The PDF core fonts know Latin-1 only."""
-    return value.replace("€", "EUR").replace("–", "-").replace("—", "-").replace("’", "'").encode(
-        "latin-1", "replace").decode("latin-1")
+_text = pdf_text
 
 
 def comparison_pdf(comparison: Comparison, language: str = "nl") -> bytes:

@@ -83,6 +83,12 @@ class Sender:
         return " ".join(escape(p) for p in (self.payment_terms, self.delivery_terms, self.conditions) if p)
 
 
+def pdf_text(value: str) -> str:
+    """Text for the PDF core fonts, which know Latin-1 only (the euro sign written as EUR)."""
+    return value.replace("€", "EUR").replace("–", "-").replace("—", "-").replace("’", "'").replace(
+        "\u00a0", " ").replace("\u202f", " ").encode("latin-1", "replace").decode("latin-1")
+
+
 def footer(*pieces: str) -> str:
     """The foot of a document: its own line, the shop's terms, the registration numbers, as paragraphs."""
     return "".join(f"<p>{p}</p>" for p in pieces if p)

@@ -131,10 +131,9 @@ def addressee(session: Session, code: str | None) -> tuple[Party, str]:
             customer.document_language)
 
 
-def quote_document_html(session: Session, number: str, language: str | None = None) -> str:
-    """The print-ready quote (HTML) of a stored quote, with each part's drawing where its DXF is still there, in
-    ``language`` or else the customer's (``Customer.document_language``)."""
-    from ..documents import DocumentLine, quote_html
+def _stored_quote_document(session: Session, number: str, language: str | None) -> tuple:
+    """What a stored quote's document shows: the arguments of ``quote_html`` and ``quote_pdf``."""
+    from ..documents import DocumentLine
 
     repos = Repositories(session)
     quote = repos.quotes.get(number)
@@ -148,9 +147,23 @@ def quote_document_html(session: Session, number: str, language: str | None = No
                                   part.thickness_mm if part else 0, "none",
                                   [(b.quantity, b.unit_price, b.lead_time_days) for b in line.breaks]))
     party, customer_language = addressee(session, quote.customer)
-    return quote_html(company_service.sender(session), party, number, lines,
-                      document_language(language) or customer_language, quote.quote_date,
-                      (quote.valid_until - quote.quote_date).days)
+    return (company_service.sender(session), party, number, lines, document_language(language) or customer_language,
+            quote.quote_date, (quote.valid_until - quote.quote_date).days)
+
+
+def quote_document_html(session: Session, number: str, language: str | None = None) -> str:
+    """The print-ready quote (HTML) of a stored quote, with each part's drawing where its DXF is still there, in
+    ``language`` or else the customer's (``Customer.document_language``)."""
+    from ..documents import quote_html
+
+    return quote_html(*_stored_quote_document(session, number, language))
+
+
+def quote_document_pdf(session: Session, number: str, language: str | None = None) -> bytes:
+    """The same quote as a PDF to attach to an e-mail."""
+    from ..documents import quote_pdf
+
+    return quote_pdf(*_stored_quote_document(session, number, language))
 
 
 def run_document_html(session: Session, run: QuoteRun, saved: Quote | None, language: str | None = None) -> str:

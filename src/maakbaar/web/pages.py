@@ -334,6 +334,13 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
                        user=Depends(page("read"))):
         return HTMLResponse(quoting.quote_document_html(db, number, document_language_of(request)))
 
+    @router.get("/quotes/{number}/document.pdf")
+    def quote_document_pdf(number: str, request: Request, db: Session = Depends(session_dependency),
+                           user=Depends(page("read"))):
+        data = quoting.quote_document_pdf(db, number, document_language_of(request))
+        return Response(data, media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="offerte-{urlquote(number)}.pdf"'})
+
     @router.get("/orders/{number}/document")
     def order_document(number: str, request: Request, kind: str = "confirmation",
                        db: Session = Depends(session_dependency), user=Depends(page("read"))):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Form, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from ...services import quoting, uploads
@@ -23,6 +23,11 @@ class QuoteOrderIn(BaseModel):
 def router(deps: Dependencies) -> APIRouter:
     routes = APIRouter()
     session, need = deps.session, deps.need
+
+    @routes.get("/quotes/{number}/document.pdf", tags=["quotes"], response_class=Response)
+    def quote_pdf(number: str, doc: str | None = None, db: Session = Depends(session), _=Depends(need("read"))):
+        """The quote as the customer receives it, as a PDF (``doc``: nl, en or de; else the customer's language)."""
+        return Response(quoting.quote_document_pdf(db, number, doc), media_type="application/pdf")
 
     @routes.post("/quotes/calculate", tags=["quotes"])
     def calculate(request: Request, files: list[UploadFile] = File(...), material: str = Form(...),
