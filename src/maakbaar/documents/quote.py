@@ -144,7 +144,7 @@ def quote_pdf(sender: Sender, customer: Party, number: str, lines: list[Document
         pdf.set_font("helvetica", "B" if label == t("doc.quote.number") else "", 9)
         pdf.cell(0, 5, pdf_text(value), new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(below_address, pdf.get_y()) + 6)
-    widths = (22, 30, 32, 55)
+    widths = (16, 27, 29, 62)  # to the right margin (58 + 134 = 192 mm)
     for line in lines:
         needed = 14 + 6 * len(line.breaks)
         if pdf.get_y() + max(needed, 40) > pdf.h - pdf.b_margin:
