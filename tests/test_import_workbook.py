@@ -354,3 +354,26 @@ def test_the_template_is_served_by_the_api_and_written_by_the_cli(empty_apps, tm
     assert result.exit_code == 0, result.output
     assert "Invulwerkmap" in result.output and load_workbook(out).sheetnames[0] == "uitleg"
     assert say(Reason.of("import.sheet.operators"), "nl") in load_workbook(out).sheetnames
+
+
+def test_one_typo_is_one_problem_not_one_per_row_that_names_it(databases, tmp_path):
+    """A typo in the calendar's weekday refuses the calendar; the machines and operators on it, and the routing
+    steps on those machines, are not blamed for it: the planner sees the row to fix, and the other real typo."""
+    engine = databases.migrated()
+    path = tmp_path / "werkmap.xlsx"
+    path.write_bytes(workbook_template.template_workbook("nl", clock.today()))
+    book = load_workbook(path)
+    book["roosters"]["C2"] = "maan-vrij"
+    book["medewerkers"]["C3"] = "NACHT"
+    book["klanten"]["A2"] = None  # a customer without a code: nothing in the workbook is BOS now, so the order says so
+    book.save(path)
+    before = row_counts(engine)
+    with unit_of_work(engine) as session, pytest.raises(ImportProblem) as refused:
+        tabular.import_file(session, path)
+    assert [say(p, "nl") for p in refused.value.problems] == [
+        "klanten rij 2: code: verplicht veld ontbreekt",
+        "roosters rij 2: weekday: 'maan-vrij' is geen dag of reeks dagen (ma, ma-vr, ma t/m vr, ma, wo, vr)",
+        "medewerkers rij 3: calendar: rooster 'NACHT' bestaat niet",
+        "orders rij 2: customer: klant 'BOS' bestaat niet",
+    ]
+    assert row_counts(engine) == before

@@ -212,6 +212,8 @@ def _machine(cells: Cells, stored: Machine | None, context: dict) -> Machine | N
     else:
         center = masterdata_service.work_center_for(context["db"], kind)
     calendar = cells.text("calendar")
+    if _refused_calendar(calendar, context):
+        return None
     if calendar and calendar not in context["calendars"]:
         cells.problems.append(unknown("calendar", "calendar", calendar))
     base = stored.model_dump() if stored else {"power_kw": 0.0, "active": True}
@@ -246,7 +248,13 @@ def _machine(cells: Cells, stored: Machine | None, context: dict) -> Machine | N
     return Machine.model_validate(base | values)
 
 
-def _operator(cells: Cells, stored: Operator | None, context: dict) -> Operator:
+def _refused_calendar(code: str, context: dict) -> bool:
+    """A calendar whose own rows were refused: a machine or operator on it is left out, not blamed (the import is
+    refused for the calendar's rows already)."""
+    return code in context["refused"].get("calendars", ()) and code not in context["calendars"]
+
+
+def _operator(cells: Cells, stored: Operator | None, context: dict) -> Operator | None:
     skills = []
     for column in SKILL_COLUMNS:
         level = cells.integer(column)
@@ -257,6 +265,8 @@ def _operator(cells: Cells, stored: Operator | None, context: dict) -> Operator:
             continue
         skills.append(Skill(work_center_type=WorkCenterType(column), level=level))
     calendar = cells.text("calendar")
+    if _refused_calendar(calendar, context):
+        return None
     if calendar not in context["calendars"]:
         cells.problems.append(unknown("calendar", "calendar", calendar))
     active = cells.yes("active")
@@ -339,6 +349,7 @@ def _calendars(rows, holiday_rows, problems: list[Reason], context: dict) -> lis
             problems += [at_rows("calendars", number, p) for p in found]
             found_any = found_any or bool(found)
         if found_any or not code:
+            context["refused"].setdefault("calendars", set()).add(code)  # its machines and operators: not blamed
             continue
         stored = repos.calendars.get(code)
         holidays = {h.date: h for h in (stored.holidays if stored else ())}
@@ -369,12 +380,15 @@ def _calendars(rows, holiday_rows, problems: list[Reason], context: dict) -> lis
 
 # ------------------------------------------------------------------ the import of these sheets
 
-def store_sheets(db, tables: dict[str, list], problems: list[Reason], today: dt.date) -> dict[str, int]:
+def store_sheets(db, tables: dict[str, list], problems: list[Reason], today: dt.date,
+                 refused: dict[str, set[str]] | None = None) -> dict[str, int]:
     """Check and store the master-data sheets of ``tables`` in dependency order, adding every bad row to
     ``problems``. Good rows are stored even when others are bad, so the sheets after them are checked against
-    them; the caller rolls the whole import back when ``problems`` is not empty."""
+    them; the caller rolls the whole import back when ``problems`` is not empty. The codes of bad rows go into
+    ``refused`` (by kind): a row that names one is not blamed for it, its own row is (one typo, one problem)."""
     repos = Repositories(db)
-    context = {"db": db, "repos": repos, "today": today, "calendars": set(repos.calendars.keys())}
+    refused = {} if refused is None else refused
+    context = {"db": db, "repos": repos, "today": today, "calendars": set(repos.calendars.keys()), "refused": refused}
     counts: dict[str, int] = {}
     for kind in ORDER:
         rows = tables.get(kind, [])
@@ -406,6 +420,8 @@ def store_sheets(db, tables: dict[str, list], problems: list[Reason], today: dt.
                 problems += [at_rows(kind, number, p) for p in found]
                 if item is not None and not found:
                     read.append(([number], item))
+                elif found or item is None:
+                    refused.setdefault(kind, set()).add(key)
         added = updated = 0
         for _numbers, item in read:
             if repo.get(repo.key_of(item)) is None:

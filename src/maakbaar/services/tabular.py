@@ -317,21 +317,25 @@ def _import_tables(session: Session, tables: dict[str, list[Row]], source: str, 
     repos = Repositories(session)
     problems: list[Reason] = []
     # the master data first, in the order its sheets name each other; stored here so the sheets after see it
-    master_counts = masterdata_sheets.store_sheets(session, tables, problems, today)
+    refused: dict[str, set[str]] = {}  # codes of bad master-data rows: what names them is not blamed again
+    master_counts = masterdata_sheets.store_sheets(session, tables, problems, today, refused)
+    bad_machines = refused.get("machines", set())
 
     machine_kinds = masterdata_service.machine_kinds(session)
     parts = _convert(tables.get("parts", []), _part, problems, "parts")
-    steps = _convert(tables.get("routings", []), lambda v: (_text(v.get("part")), _step(v, machine_kinds)), problems,
-                     "routings")
+    routing_rows = [(n, v) for n, v in tables.get("routings", []) if not bad_machines & set(
+        _machines(v.get("eligible_machines")))]
+    steps = _convert(routing_rows, lambda v: (_text(v.get("part")), _step(v, machine_kinds)), problems, "routings")
     stock = _convert(tables.get("stock", []), _stock, problems, "stock")
     order_rows = _convert(tables.get("orders", []), lambda v: _line_and_header(v, today), problems, "orders")
 
     # what exists after this import: stored plus new
     machines = {m.code: m.work_center for m in repos.machines.list()}
     refs = ShopReferences(
-        materials=repos.materials.keys(), calendars=repos.calendars.keys(),
+        materials=[*repos.materials.keys(), *refused.get("materials", ())], calendars=repos.calendars.keys(),
         work_centers={w.code: w.type for w in repos.work_centers.list()}, machines=machines,
-        customers=repos.customers.keys(), parts=[*repos.parts.keys(), *(p.number for _n, p in parts)],
+        customers=[*repos.customers.keys(), *refused.get("customers", ())],
+        parts=[*repos.parts.keys(), *(p.number for _n, p in parts)],
     )
 
     seen: dict[str, int] = {}
