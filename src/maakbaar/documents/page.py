@@ -37,12 +37,16 @@ class Party:
     city: str = ""
     country: str = ""
 
-    def block(self, lang: str, home: str = "NL") -> str:
-        """The address as it goes on an envelope (HTML, escaped), the country named when it is not ``home``."""
+    def lines(self, lang: str, home: str = "NL") -> list[str]:
+        """The address as it goes on an envelope, line by line, the country named when it is not ``home``."""
         place = " ".join(p for p in (self.postcode, self.city) if p)
         abroad = self.country and self.country != home
         lines = [self.name, self.address, place, country(self.country, lang).upper() if abroad else ""]
-        return escape("\n".join(line for line in lines if line))
+        return [line for line in lines if line]
+
+    def block(self, lang: str, home: str = "NL") -> str:
+        """The address as it goes on an envelope (HTML, escaped)."""
+        return escape("\n".join(self.lines(lang, home)))
 
 
 @dataclass(frozen=True)
@@ -66,21 +70,33 @@ class Sender:
     delivery_terms: str = ""
     conditions: str = ""
 
+    def contact(self) -> str:
+        """Address and contact on one line ('' when the profile has none)."""
+        place = " ".join(p for p in (self.postcode, self.city) if p)
+        return " · ".join(p for p in (self.address, place, self.phone, self.email, self.website) if p)
+
     def block(self) -> str:
         """The sender under the title: name in bold, address and contact in small print (HTML, escaped)."""
-        place = " ".join(p for p in (self.postcode, self.city) if p)
-        contact = " · ".join(escape(p) for p in (self.address, place, self.phone, self.email, self.website) if p)
+        contact = escape(self.contact())
         return f"<strong>{escape(self.name)}</strong>" + (f"<div class='sender'>{contact}</div>" if contact else "")
 
-    def registration(self, t) -> str:
+    def registration_text(self, t) -> str:
         """KvK, BTW and bank at the foot of every page ('' when the profile has none)."""
         parts = [f"{t('doc.kvk')} {self.kvk}" if self.kvk else "", f"{t('doc.vat')} {self.vat}" if self.vat else "",
                  f"IBAN {self.iban}" + (f" (BIC {self.bic})" if self.bic else "") if self.iban else ""]
-        return escape(" · ".join(p for p in parts if p))
+        return " · ".join(p for p in parts if p)
+
+    def registration(self, t) -> str:
+        """``registration_text`` as HTML, escaped."""
+        return escape(self.registration_text(t))
+
+    def terms_text(self) -> str:
+        """Payment, delivery and the general conditions, as the shop wrote them."""
+        return " ".join(p for p in (self.payment_terms, self.delivery_terms, self.conditions) if p)
 
     def terms(self) -> str:
-        """Payment, delivery and the general conditions, as the shop wrote them (HTML, escaped)."""
-        return " ".join(escape(p) for p in (self.payment_terms, self.delivery_terms, self.conditions) if p)
+        """``terms_text`` as HTML, escaped."""
+        return escape(self.terms_text())
 
 
 def pdf_text(value: str) -> str:

@@ -94,8 +94,7 @@ def quote_pdf(sender: Sender, customer: Party, number: str, lines: list[Document
 
     t = translator(language)
     valid = today + dt.timedelta(days=valid_days)
-    foot = [p for p in (t("doc.quote.terms"), " ".join(
-        x for x in (sender.payment_terms, sender.delivery_terms, sender.conditions) if x), _registration(sender, t)) if p]
+    foot = [p for p in (t("doc.quote.terms"), sender.terms_text(), sender.registration_text(t)) if p]
 
     class Document(FPDF):
         def footer(self):
@@ -119,18 +118,16 @@ def quote_pdf(sender: Sender, customer: Party, number: str, lines: list[Document
     pdf.cell(0, 9, pdf_text(t("doc.quote.title")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", "B", 11)
     pdf.cell(0, 5, pdf_text(sender.name), new_x="LMARGIN", new_y="NEXT")
-    place = " ".join(p for p in (sender.postcode, sender.city) if p)
-    contact = " · ".join(p for p in (sender.address, place, sender.phone, sender.email, sender.website) if p)
     pdf.set_font("helvetica", "", 8)
-    if contact:
-        pdf.multi_cell(0, 4, pdf_text(contact), new_x="LMARGIN", new_y="NEXT")
+    if sender.contact():
+        pdf.multi_cell(0, 4, pdf_text(sender.contact()), new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(29, 36, 48)
     pdf.set_line_width(0.5)
     pdf.line(18, pdf.get_y() + 2, 192, pdf.get_y() + 2)
     pdf.ln(6)
     top = pdf.get_y()
     pdf.set_font("helvetica", "", 10)
-    pdf.multi_cell(95, 5, pdf_text(_address(customer, language)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(95, 5, pdf_text("\n".join(customer.lines(language))), new_x="LMARGIN", new_y="NEXT")
     below_address = pdf.get_y()
     pdf.set_xy(120, top)
     facts = [(t("doc.quote.number"), number), (t("doc.date"), day(today, language, "short")),
@@ -185,18 +182,6 @@ def quote_pdf(sender: Sender, customer: Party, number: str, lines: list[Document
         pdf.line(18, pdf.get_y(), 192, pdf.get_y())
         pdf.ln(3)
     return bytes(pdf.output())
-
-
-def _address(party: Party, language: str) -> str:
-    from html import unescape
-
-    return unescape(party.block(language))
-
-
-def _registration(sender: Sender, t) -> str:
-    from html import unescape
-
-    return unescape(sender.registration(t))
 
 
 def _drawing(pdf, geometry: PartGeometry, x: float, y: float, size: float) -> None:
