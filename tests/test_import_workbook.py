@@ -12,7 +12,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from maakbaar import clock
 from maakbaar.domain import Operator, Skill
@@ -26,7 +26,7 @@ from maakbaar.store.repositories import Repositories
 from maakbaar.web import board as web_board
 from maakbaar.web.app import create_app
 from tests import factories as f
-from tests.test_import_export import row_counts
+from tests.test_import_export import _workbook, row_counts
 from tests.test_masterdata_web import form_values, post
 from tests.test_web import login
 
@@ -116,7 +116,8 @@ def _by_hand(client: TestClient, today: dt.date) -> None:
         "code": "BOS", "name": "Bos Installatietechniek", "address": "Havenstraat 3", "postcode": "7553 GA",
         "city": "Hengelo", "country": "NL", "email": "inkoop@bos.example", "phone": "074 123 45 67"}).status_code == 303
     values = form_values(client.get("/masterdata/materials/new").text)
-    values |= {"grade": "S235JR", "price_per_kg": "1,15", "co2_per_kg": "1,9", "price_source": "offerte staalleverancier"}
+    values |= {"grade": "S235JR", "price_per_kg": "1,15", "co2_per_kg": "1,9",
+               "price_source": "offerte staalleverancier"}
     assert post(client, "/masterdata/materials/new", values).status_code == 303
     for template, code in (("fiber-6kw-3015", "LAS1"), ("press-brake-3100-135", "KB1"), ("mig-mag", "MIG1")):
         values = form_values(client.get(f"/masterdata/machines/new?template={template}").text) | {"code": code}
@@ -197,17 +198,6 @@ def test_the_shop_from_the_workbook_plans_the_same_as_the_shop_typed_by_hand(emp
 
 
 # ------------------------------------------------------------------ bad master data: every row named, nothing stored
-
-def _workbook(path, sheets: dict[str, list[list]]):
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
 
 def test_bad_master_data_rows_are_each_named_and_nothing_is_stored(databases, tmp_path):
     engine = databases.migrated()
@@ -322,7 +312,8 @@ def test_a_semicolon_csv_reads_a_point_before_three_digits_as_thousands(database
     with unit_of_work(engine) as session:
         repos = Repositories(session)
         eu, en = repos.stock.get("EU-1"), repos.stock.get("EN-1")
-    assert (eu.length_mm, eu.width_mm, eu.quantity, eu.price_per_sheet, eu.thickness_mm) == (3000, 1500, 1000, 1250.5, 1.5)
+    assert (eu.length_mm, eu.width_mm, eu.quantity, eu.price_per_sheet, eu.thickness_mm) == (
+        3000, 1500, 1000, 1250.5, 1.5)
     assert (en.thickness_mm, en.price_per_sheet) == (1.25, 99.5)
 
 

@@ -151,12 +151,13 @@ def export(
     """Export the whole shop (master data, stock, parts and orders) to one JSON file, or to Excel."""
     from ..services import shop_io, tabular, workbook_template
     from .. import clock
+    from ..i18n import language
     from . import common
 
     def action():
         if template:
-            file.write_bytes(workbook_template.template_workbook(common.LANGUAGE if common.LANGUAGE in ("nl", "en")
-                                                                 else "nl", clock.today()))
+            file.write_bytes(workbook_template.template_workbook(language(common.LANGUAGE, ("nl", "en")),
+                                                                 clock.today()))
             console.print(say("cli.template_written", file=str(file)))
             return
         if schema:

@@ -172,8 +172,9 @@ def quote_pdf(sender: Sender, customer: Party, number: str, lines: list[Document
         for quantity, unit, days in line.breaks:
             pdf.set_x(x)
             ready = t("doc.ready", day=day(_add_working_days(today, days), language, "short"))
-            for width, value, align in zip(widths, (str(quantity), money(unit, language), money(unit * quantity, language),
-                                                    f"{t('doc.n_working_days', n=days)} ({ready})"), "RRRL"):
+            values = (str(quantity), money(unit, language), money(unit * quantity, language),
+                      f"{t('doc.n_working_days', n=days)} ({ready})")
+            for width, value, align in zip(widths, values, "RRRL"):
                 pdf.cell(width, 5, pdf_text(value), align=align)
             pdf.ln(5)
         pdf.set_y(max(pdf.get_y(), start + (36 if line.geometry is not None else 0)) + 3)

@@ -29,11 +29,16 @@ def thousands_points(on: bool):
         _points_group_thousands.reset(token)
 
 
+def field_problem(column: str, code: str, **values) -> Reason:
+    """What is wrong (``code`` with its values) in the column ``column``."""
+    return Reason.of("field", field=column, problem=Reason.of(code, **values))
+
+
 class CellError(ValueError):
     """One cell that cannot be read: ``reason`` names the column and what is wrong with the value."""
 
     def __init__(self, column: str, code: str, message: str, **values):
-        self.reason = Reason.of("field", field=column, problem=Reason.of(code, **values))
+        self.reason = field_problem(column, code, **values)
         super().__init__(f"{column}: {message}")
 
 
@@ -41,6 +46,11 @@ def at_rows(kind: str, rows, problem: Reason) -> Reason:
     """``problem`` found in row(s) ``rows`` of the ``kind`` sheet (orders, parts, routings, stock)."""
     rows = (rows,) if isinstance(rows, int) else tuple(rows)
     return Reason.of("import.at", sheet=Reason.of(f"import.sheet.{kind}"), rows=rows, n=len(rows), problem=problem)
+
+
+def blank(value: Any) -> bool:
+    """An empty cell: nothing, or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def text(value: Any) -> str:
@@ -55,12 +65,14 @@ def decimal_point(typed: str) -> str:
     """A number as a person typed it with the decimal mark as a point: 1.234,56 (Dutch) and 1,234.56 (English)
     both become 1234.56 (the last mark is the decimal one), 3,5 becomes 3.5."""
     if "," in typed and "." in typed:
-        return typed.replace(".", "").replace(",", ".") if typed.rfind(",") > typed.rfind(".") else typed.replace(",", "")
+        if typed.rfind(",") > typed.rfind("."):
+            return typed.replace(".", "").replace(",", ".")
+        return typed.replace(",", "")
     return typed.replace(",", ".")
 
 
 def number(value: Any, column: str) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if blank(value):
         return None
     if isinstance(value, bool):
         raise CellError(column, "import.not_number", f"'{value}' is not a number", value=str(value))
@@ -85,7 +97,7 @@ def integer(value: Any, column: str) -> int | None:
 
 
 def date(value: Any, column: str) -> dt.date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if blank(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -102,7 +114,7 @@ def date(value: Any, column: str) -> dt.date | None:
 
 
 def yes_no(value: Any, column: str) -> bool | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if blank(value):
         return None
     if isinstance(value, bool):
         return value
@@ -138,7 +150,7 @@ def read_breaks(typed: str) -> tuple[Break, ...]:
 
 def clock_time(value: Any, column: str) -> dt.time | None:
     """A time cell: Excel's own time (or a fraction of a day), or text such as 07:00 or 7."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if blank(value):
         return None
     if isinstance(value, dt.datetime):
         return value.time()

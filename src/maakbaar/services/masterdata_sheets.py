@@ -6,7 +6,8 @@ Columns (the header row; ``cells`` reads the values):
 
 - ``customers``: code, name, address, postcode, city, country, email, phone, language
 - ``calendars`` (one row per shift, or per run of days: ``ma-vr``): calendar, name, weekday, start, end, breaks
-  (``10:00-10:15, 12:30-13:00``), shift (its name), public_holidays (ja: the Dutch public holidays of this year and next)
+  (``10:00-10:15, 12:30-13:00``), shift (its name), public_holidays (ja: the Dutch public holidays of this year
+  and next)
 - ``holidays``: calendar, date, name
 - ``machines``: code, name, template (a machine template's code: its rate, power, limits and changeovers),
   work_center_type, work_center (empty: the shop's work center of that kind, made when there is none), calendar,
@@ -40,7 +41,7 @@ from ..domain.shop import unknown
 from ..reasons import Reason
 from ..store.repositories import Repositories
 from . import cells, masterdata_service
-from .cells import CellError, at_rows
+from .cells import CellError, at_rows, field_problem
 from .errors import NotFoundError
 
 SKILL_COLUMNS = tuple(t.value for t in WorkCenterType if t is not WorkCenterType.SUBCONTRACT)
@@ -112,10 +113,6 @@ class Cells:
         return self._read(cells.clock_time, column)
 
 
-def _problem(column: str, code: str, **values) -> Reason:
-    return Reason.of("field", field=column, problem=Reason.of(code, **values))
-
-
 def read_weekdays(text: str) -> list[int]:
     """'ma-vr', 'ma t/m vr', 'ma, wo, vr', 'maandag', 'mon-fri', '1-5' (1 = Monday) as weekday numbers (0 = Monday);
     ValueError for anything else."""
@@ -184,7 +181,7 @@ def _machine(cells: Cells, stored: Machine | None, context: dict) -> Machine | N
         try:
             template = masterdata_service.machine_template(cells.text("template"))
         except NotFoundError:
-            cells.problems.append(_problem("template", "import.unknown_template", template=cells.text("template"),
+            cells.problems.append(field_problem("template", "import.unknown_template", template=cells.text("template"),
                                            known=", ".join(t.code for t in masterdata_service.machine_templates())))
     kind_text = cells.text("work_center_type").lower()
     kind = None
@@ -192,7 +189,7 @@ def _machine(cells: Cells, stored: Machine | None, context: dict) -> Machine | N
         try:
             kind = WorkCenterType(kind_text)
         except ValueError:
-            cells.problems.append(_problem("work_center_type", "import.unknown_work_type", value=kind_text,
+            cells.problems.append(field_problem("work_center_type", "import.unknown_work_type", value=kind_text,
                                            known=", ".join(t.value for t in WorkCenterType)))
     kind = kind or (template.work_center_type if template else None)
     centers = {c.code: c for c in repos.work_centers.list()}
@@ -201,11 +198,12 @@ def _machine(cells: Cells, stored: Machine | None, context: dict) -> Machine | N
         center = stored.work_center  # an update that names no other kind of work stays where it is
     if center and center in centers:
         if kind and centers[center].type != kind:
-            cells.problems.append(_problem("work_center", "import.work_center_kind", work_center=center,
-                                           type=Reason.of(f"wct.{centers[center].type}"), wanted=Reason.of(f"wct.{kind}")))
+            cells.problems.append(field_problem("work_center", "import.work_center_kind", work_center=center,
+                                                type=Reason.of(f"wct.{centers[center].type}"),
+                                                wanted=Reason.of(f"wct.{kind}")))
     elif kind is None:
         if not cells.text("template"):  # an unknown template is said already
-            cells.problems.append(_problem("work_center_type", "import.machine_kind"))
+            cells.problems.append(field_problem("work_center_type", "import.machine_kind"))
     elif center:
         name = masterdata_service.usual_work_center(kind)[1]
         repos.work_centers.add(WorkCenter(code=center, name=name, type=kind))
@@ -230,7 +228,7 @@ def _machine(cells: Cells, stored: Machine | None, context: dict) -> Machine | N
         try:
             capabilities["max_thickness_mm"] = _thicknesses(cells.text("max_thickness_mm"))
         except ValueError:
-            cells.problems.append(_problem("max_thickness_mm", "import.not_thicknesses",
+            cells.problems.append(field_problem("max_thickness_mm", "import.not_thicknesses",
                                            value=cells.text("max_thickness_mm")))
     if cells.problems:  # no machine to make without its template or kind: the model's own checks would only echo it
         return None
@@ -261,7 +259,7 @@ def _operator(cells: Cells, stored: Operator | None, context: dict) -> Operator 
         if level is None or level == 0:
             continue
         if not 1 <= level <= 3:
-            cells.problems.append(_problem(column, "import.skill_level", value=level))
+            cells.problems.append(field_problem(column, "import.skill_level", value=level))
             continue
         skills.append(Skill(work_center_type=WorkCenterType(column), level=level))
     calendar = cells.text("calendar")
@@ -329,17 +327,17 @@ def _calendars(rows, holiday_rows, problems: list[Reason], context: dict) -> lis
             try:
                 days = read_weekdays(row.text("weekday"))
             except ValueError:
-                found.append(_problem("weekday", "import.not_weekday", value=row.text("weekday")))
+                found.append(field_problem("weekday", "import.not_weekday", value=row.text("weekday")))
                 days = []
             try:
                 breaks = cells.read_breaks(row.text("breaks"))
             except ValueError:
-                found.append(_problem("breaks", "form.not_breaks"))
+                found.append(field_problem("breaks", "form.not_breaks"))
                 breaks = ()
             if start is None and not found:
-                found.append(_problem("start", "pydantic.missing"))
+                found.append(field_problem("start", "pydantic.missing"))
             if end is None and not found:
-                found.append(_problem("end", "pydantic.missing"))
+                found.append(field_problem("end", "pydantic.missing"))
             if not found:
                 try:
                     shifts += [Shift(weekday=d, start=start, end=end, breaks=breaks, name=row.text("shift"))
@@ -404,7 +402,7 @@ def store_sheets(db, tables: dict[str, list], problems: list[Reason], today: dt.
                 row = Cells(values, found)
                 key = row.text("grade" if kind == "materials" else "code")
                 if not key:
-                    problems.append(at_rows(kind, number, _problem("grade" if kind == "materials" else "code",
+                    problems.append(at_rows(kind, number, field_problem("grade" if kind == "materials" else "code",
                                                                    "pydantic.missing")))
                     continue
                 if key in seen:
@@ -422,14 +420,15 @@ def store_sheets(db, tables: dict[str, list], problems: list[Reason], today: dt.
                     read.append(([number], item))
                 elif found or item is None:
                     refused.setdefault(kind, set()).add(key)
+        stored_keys = set(repo.keys())
         added = updated = 0
         for _numbers, item in read:
-            if repo.get(repo.key_of(item)) is None:
-                repo.add(item)
-                added += 1
-            else:
+            if repo.key_of(item) in stored_keys:
                 repo.replace(item)
                 updated += 1
+            else:
+                repo.add(item)
+                added += 1
         if kind == "calendars":
             context["calendars"] |= {c.code for _n, c in read}
         counts[kind] = added + updated

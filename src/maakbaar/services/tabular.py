@@ -12,8 +12,8 @@ dates as YYYY-MM-DD or DD-MM-YYYY; yes/no as ja/nee, yes/no, true/false, 1/0):
   line_no, part, quantity, line_due_date, unit_price  (one row per order line)
 - ``parts``: number, revision, name, customer, material, thickness_mm, length_mm, width_mm, net_area_mm2,
   cut_length_mm, pierces, bends, bend_length_mm, weld_length_mm, coated_area_m2, geometry_ref
-- ``routings``: part, sequence, work_center_type (empty: the first machine's), eligible_machines, description, setup_min, run_min_per_piece,
-  setup_family, unattended, may_pause, subcontract_lead_days, supplier, min_wait_after_min
+- ``routings``: part, sequence, work_center_type (empty: the first machine's), eligible_machines, description,
+  setup_min, run_min_per_piece, setup_family, unattended, may_pause, subcontract_lead_days, supplier, min_wait_after_min
 - ``stock``: code, material, thickness_mm, kind, length_mm, width_mm, quantity, heat_number, certificate_ref,
   location, price_per_sheet, outline (irregular remnant: points "x/y" separated by spaces, in mm)
 
@@ -40,7 +40,7 @@ from ..domain.shop import ShopReferences
 from ..reasons import Reason
 from ..store.repositories import Repositories
 from . import masterdata_service, masterdata_sheets
-from .cells import CellError, at_rows, thousands_points
+from .cells import CellError, at_rows, field_problem, thousands_points
 from .cells import date as _date, integer as _integer, number as _number, text as _text, yes_no as _bool
 from .errors import ImportProblem, reason_of
 
@@ -67,12 +67,13 @@ COLUMNS = {kind: ({**masterdata_sheets.COLUMNS, **COLUMNS})[kind] for kind in (
 REQUIRED = {**masterdata_sheets.REQUIRED, **REQUIRED}
 KINDS = tuple(COLUMNS)
 MAX_ROWS = 200_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # the media type of what export_xlsx writes
 
 Row = tuple[int, dict[str, Any]]  # (row number as the spreadsheet shows it, values by column)
 
 
 def missing(column: str) -> Reason:
-    return Reason.of("field", field=column, problem=Reason.of("pydantic.missing"))
+    return field_problem(column, "pydantic.missing")
 
 
 # ------------------------------------------------------------------ reading files

@@ -81,7 +81,7 @@ def explanation_rows(lang: str) -> list[list[str]]:
 def template_workbook(lang: str, today: dt.date) -> bytes:
     """The workbook as .xlsx bytes."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
 
     workbook = Workbook()
     explanation = workbook.active
@@ -93,8 +93,6 @@ def template_workbook(lang: str, today: dt.date) -> bytes:
         cell.font = Font(bold=True)
     for column, width in zip("ABCD", (16, 22, 10, 110)):
         explanation.column_dimensions[column].width = width
-    for row in explanation.iter_rows(min_row=2, max_row=4):
-        row[0].alignment = Alignment(wrap_text=False)
     examples = example_rows(today)
     for kind in tabular.KINDS:
         sheet = workbook.create_sheet(sheet_name(kind, lang))

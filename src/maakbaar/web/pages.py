@@ -496,15 +496,16 @@ def build_router(session_dependency, runner, templates) -> APIRouter:
             path = Path(folder) / "maakbaar-export.xlsx"
             tabular.export_xlsx(db, path)
             data = path.read_bytes()
-        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return Response(data, media_type=tabular.XLSX,
                         headers={"Content-Disposition": 'attachment; filename="maakbaar-export.xlsx"'})
 
     @router.get("/masterdata/import/template.xlsx")
     def masterdata_import_template(request: Request, user=Depends(page())):
         """The onboarding workbook in the reader's language, today's dates in its examples."""
-        data = workbook_template.template_workbook(language_of(request), clock.today())
-        name = "maakbaar-werkmap.xlsx" if language_of(request) == "nl" else "maakbaar-workbook.xlsx"
-        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lang = language_of(request)
+        data = workbook_template.template_workbook(lang, clock.today())
+        name = "maakbaar-werkmap.xlsx" if lang == "nl" else "maakbaar-workbook.xlsx"
+        return Response(data, media_type=tabular.XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @router.post("/masterdata/import")

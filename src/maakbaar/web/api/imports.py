@@ -15,9 +15,6 @@ from ...store.db import Session
 from .common import Dependencies
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def router(deps: Dependencies) -> APIRouter:
     routes = APIRouter()
     session, need = deps.session, deps.need
@@ -27,7 +24,7 @@ def router(deps: Dependencies) -> APIRouter:
         """The onboarding workbook: every sheet the import reads with an example in its first rows and a sheet
         explaining each column (``lang``: nl or en)."""
         data = workbook_template.template_workbook(language(lang, ("nl", "en")), clock.today())
-        return Response(data, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="maakbaar-werkmap.xlsx"'})
+        return Response(data, media_type=tabular.XLSX, headers={"Content-Disposition": 'attachment; filename="maakbaar-werkmap.xlsx"'})
 
     @routes.post("/imports", tags=["import"])
     def preview(file: UploadFile = File(...), db: Session = Depends(session), _=Depends(need("masterdata"))):
